@@ -1,0 +1,218 @@
+// Package console is the platform that prints digests to a terminal,
+// exactly as a chat would show the thread: the default when no chat token
+// is configured, and what `paperboy digest --dry-run` prints.
+package console
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/paperboy-bot/paperboy/bot"
+)
+
+// Name is the platform name of console channels.
+const Name = "console"
+
+// Width is the column the summary is wrapped at.
+const Width = 78
+
+// Console prints threads to a writer.
+type Console struct {
+	mu    sync.Mutex
+	w     io.Writer
+	color bool
+	// Pace is a pause before each message, as a chat's rate limit would
+	// space them out.
+	Pace time.Duration
+	// printed remembers the headers printed by this process, so a thread
+	// resumed from an earlier run says so.
+	printed map[string]bool
+}
+
+var _ bot.Platform = (*Console)(nil)
+
+// New returns a console writing to w, with colour when color is true.
+func New(w io.Writer, color bool) *Console {
+	return &Console{w: w, color: color, printed: map[string]bool{}}
+}
+
+// IsTerminal reports whether w is a character device (a terminal).
+func IsTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// Name returns "console".
+func (c *Console) Name() string { return Name }
+
+// Send prints the header or one item.
+func (c *Console) Send(ctx context.Context, m *bot.Message) (bot.Sent, error) {
+	if c.Pace > 0 {
+		t := time.NewTimer(c.Pace)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return bot.Sent{}, ctx.Err()
+		case <-t.C:
+		}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var b strings.Builder
+	var sent bot.Sent
+	if m.IsHeader() {
+		c.renderHeader(&b, m.Digest)
+		sent = bot.Sent{MessageID: m.Key, ThreadID: m.Key}
+		c.printed[m.Key] = true
+	} else {
+		if !c.printed[m.Thread.MessageID] {
+			// The header went out in an earlier run: say which thread this continues.
+			fmt.Fprintf(&b, "%s\n\n", c.style(dim, "… continuing "+m.Digest.Header()))
+			c.printed[m.Thread.MessageID] = true
+		}
+		c.RenderItem(&b, *m.Item)
+		sent = bot.Sent{MessageID: m.Key, ThreadID: m.Thread.ThreadID}
+	}
+	// One write per message: a message is printed whole or not at all.
+	if _, err := io.WriteString(c.w, b.String()); err != nil {
+		return bot.Sent{}, fmt.Errorf("console: write: %w", err)
+	}
+	return sent, nil
+}
+
+// Find cannot look back at what a terminal showed: it reports not found,
+// so a message whose confirmation was lost in a crash is printed again.
+func (c *Console) Find(context.Context, *bot.Message) (bot.Sent, bool, error) {
+	return bot.Sent{}, false, nil
+}
+
+// Render writes a whole digest, header and items, as Send would.
+func (c *Console) Render(w io.Writer, d *bot.Digest) {
+	var b strings.Builder
+	c.renderHeader(&b, d)
+	for _, it := range d.Items {
+		c.RenderItem(&b, it)
+	}
+	io.WriteString(w, b.String())
+}
+
+func (c *Console) renderHeader(b *strings.Builder, d *bot.Digest) {
+	h := d.Header()
+	fmt.Fprintf(b, "%s\n%s\n\n", c.style(boldCyan, h), c.style(dim, strings.Repeat("─", utf8.RuneCountInString(h))))
+}
+
+// RenderItem writes one paper: rank and title, authors and counts, the
+// summary wrapped to Width, then its links.
+func (c *Console) RenderItem(b *strings.Builder, it bot.Item) {
+	p := it.Paper
+	rank := fmt.Sprintf("%2d. ", it.Rank)
+	indent := strings.Repeat(" ", len(rank))
+	fmt.Fprintf(b, "%s%s\n", rank, c.style(bold, Clean(p.Title)))
+	meta := []string{}
+	if a := Clean(bot.ShortAuthors(p.Authors, 3)); a != "" {
+		meta = append(meta, a)
+	}
+	meta = append(meta, count(p.Upvotes, "upvote"), count(p.Comments, "comment"))
+	if org := Clean(p.Organization()); org != "" {
+		meta = append(meta, org)
+	}
+	fmt.Fprintf(b, "%s%s\n", indent, strings.Join(meta, " · "))
+	if s := Clean(bot.Summary(p, bot.SummaryLen)); s != "" {
+		for _, line := range wrap(s, Width-len(indent)) {
+			fmt.Fprintf(b, "%s%s\n", indent, line)
+		}
+	}
+	links := [][2]string{
+		{"Hugging Face", p.HuggingFaceURL()},
+		{"arXiv", p.ArxivURL()},
+		{"PDF", p.PDFURL()},
+	}
+	if p.GitHubRepo != "" {
+		code := Clean(p.GitHubRepo)
+		if p.GitHubStars > 0 {
+			code += " (" + count(p.GitHubStars, "star") + ")"
+		}
+		links = append(links, [2]string{"Code", code})
+	}
+	if p.ProjectPage != "" {
+		links = append(links, [2]string{"Project", Clean(p.ProjectPage)})
+	}
+	for _, l := range links {
+		fmt.Fprintf(b, "%s%-13s%s\n", indent, l[0], c.style(dim, l[1]))
+	}
+	b.WriteString("\n")
+}
+
+func count(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// Clean makes untrusted text safe for a terminal: control characters
+// (escape sequences among them) and bidirectional overrides are dropped,
+// white space is collapsed.
+func Clean(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+			return ' '
+		case unicode.IsControl(r), r == utf8.RuneError,
+			r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069, r == 0x200E, r == 0x200F:
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(s, ""))
+	return bot.CollapseSpace(s)
+}
+
+// wrap breaks text into lines of at most width runes, at spaces.
+func wrap(text string, width int) []string {
+	var lines []string
+	var line strings.Builder
+	n := 0
+	for _, word := range strings.Fields(text) {
+		wl := utf8.RuneCountInString(word)
+		if n > 0 && n+1+wl > width {
+			lines = append(lines, line.String())
+			line.Reset()
+			n = 0
+		}
+		if n > 0 {
+			line.WriteByte(' ')
+			n++
+		}
+		line.WriteString(word)
+		n += wl
+	}
+	if n > 0 {
+		lines = append(lines, line.String())
+	}
+	return lines
+}
+
+const (
+	bold     = "\x1b[1m"
+	boldCyan = "\x1b[1;36m"
+	dim      = "\x1b[2m"
+	reset    = "\x1b[0m"
+)
+
+func (c *Console) style(code, s string) string {
+	if !c.color {
+		return s
+	}
+	return code + s + reset
+}

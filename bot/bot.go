@@ -1,0 +1,335 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Bot runs paperboy's daily digests: it chooses the list, selects papers,
+// plans the thread in the delivery log and posts it through a Platform.
+type Bot struct {
+	Store     Store
+	Source    Source
+	Platforms map[string]Platform
+	Clock     Clock
+	Log       *slog.Logger
+	// ListReady is when a list counts as complete, from 00:00 UTC of its
+	// date (DefaultListReady when zero).
+	ListReady time.Duration
+	// PollInterval is how often the daemon fetches the recent lists
+	// (30 minutes when zero).
+	PollInterval time.Duration
+	// RetryDelay is how long the daemon waits after a failed attempt
+	// before trying again (1 minute when zero).
+	RetryDelay time.Duration
+	// CatchUp makes the daemon post one digest for the most recent run it
+	// missed while it was not running; otherwise that run is skipped.
+	CatchUp bool
+	// CompileFilter turns a channel's filter query into a FilterFunc. Nil
+	// until the search language lands; filters are then not applied.
+	CompileFilter func(query string) (FilterFunc, error)
+}
+
+func (b *Bot) now() time.Time {
+	if b.Clock == nil {
+		return time.Now()
+	}
+	return b.Clock.Now()
+}
+
+func (b *Bot) log() *slog.Logger {
+	if b.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return b.Log
+}
+
+func (b *Bot) listReady() time.Duration {
+	if b.ListReady == 0 {
+		return DefaultListReady
+	}
+	return b.ListReady
+}
+
+// DigestRequest asks for one channel's digest.
+type DigestRequest struct {
+	Channel Channel
+	// ListDate is the list to post; zero means the list the schedule picks
+	// at At.
+	ListDate Date
+	// At is the moment the digest is for: the scheduled slot, or now.
+	At time.Time
+	// Slot is the scheduled run this is for (zero when run by hand).
+	Slot time.Time
+	// DryRun selects the papers and returns the digest without recording
+	// or posting anything.
+	DryRun bool
+}
+
+// DigestResult is what a digest run did.
+type DigestResult struct {
+	Run    Run
+	Digest *Digest // the digest posted (or that would be, for a dry run)
+	Plan   *Plan   // the delivery-log plan (nil for a dry run)
+}
+
+// Digest runs one channel's digest: it finishes any thread left half-posted
+// in that channel, picks the list, refreshes it from the source, selects
+// the papers, records the plan and posts it. The returned Run says what
+// happened and is also recorded (except for a dry run). A nil error with an
+// empty or waiting outcome is a normal day with nothing to post.
+func (b *Bot) Digest(ctx context.Context, req DigestRequest) (DigestResult, error) {
+	ch := req.Channel
+	if req.At.IsZero() {
+		req.At = b.now()
+	}
+	res := DigestResult{Run: Run{Channel: ch.ChannelRef, Slot: req.Slot, ListDate: req.ListDate}}
+	finish := func(o Outcome, reason string, err error) (DigestResult, error) {
+		res.Run.Outcome, res.Run.Reason, res.Run.At = o, reason, b.now()
+		if o == OutcomeWaiting && !req.Slot.IsZero() {
+			// No list yet: the next poll may bring it. An error: try sooner.
+			delay := b.pollInterval()
+			if err != nil {
+				delay = b.retryDelay()
+			}
+			res.Run.RetryAt = res.Run.At.Add(delay)
+		}
+		if !req.DryRun {
+			if rerr := b.Store.RecordRun(context.WithoutCancel(ctx), res.Run); rerr != nil {
+				err = errors.Join(err, rerr)
+			}
+		}
+		return res, err
+	}
+	if ch.Stopped != "" && !req.DryRun {
+		return finish(OutcomeStopped, "posting is stopped: "+ch.Stopped, nil)
+	}
+	platform, ok := b.Platforms[ch.Platform]
+	if !ok && !req.DryRun {
+		return finish(OutcomeWaiting, "", Errorf(EInvalid, "channel %s: no %s platform is configured", ch.ChannelRef, ch.Platform))
+	}
+
+	if !req.DryRun {
+		// Never start a new thread while one is half-posted here.
+		if err := b.finishOpen(ctx, ch, platform); err != nil {
+			return b.deliveryFailed(ctx, ch, finish, err)
+		}
+	}
+
+	day := req.ListDate
+	if day.IsZero() {
+		day = ListFor(req.At, DateIn(req.At, ch.Location()), b.listReady())
+		res.Run.ListDate = day
+	}
+	if day.IsZero() {
+		return finish(OutcomeEmpty, "no Hugging Face list is ready yet", nil)
+	}
+
+	if !req.DryRun {
+		plan, err := b.Store.GetPlan(ctx, ch.ChannelRef, day)
+		switch {
+		case err == nil:
+			res.Plan, res.Digest, res.Run.Papers = plan, plan.Digest, len(plan.Items)
+			return finish(OutcomeEmpty, fmt.Sprintf("the list for %s was already posted to this channel (%s)",
+				day.Long(), plural(len(plan.Items), "paper")), nil)
+		case !errors.Is(err, ErrNotFound):
+			return finish(OutcomeWaiting, "", fmt.Errorf("digest %s: %w", ch.ChannelRef, err))
+		}
+	}
+
+	list, reason, err := b.refresh(ctx, day, req.DryRun)
+	if err != nil || len(list) == 0 {
+		return finish(OutcomeWaiting, reason, err)
+	}
+	ids := make([]string, len(list))
+	for i, p := range list {
+		ids[i] = p.ID
+	}
+	var filter FilterFunc
+	if ch.Settings.Filter != "" && b.CompileFilter != nil {
+		if filter, err = b.CompileFilter(ch.Settings.Filter); err != nil {
+			return finish(OutcomeEmpty, "the channel's filter is invalid: "+err.Error(), nil)
+		}
+	}
+	for attempt := 0; ; attempt++ {
+		posted, err := b.Store.PlannedPapers(ctx, ch.ChannelRef, ids)
+		if err != nil {
+			return finish(OutcomeWaiting, "", fmt.Errorf("digest %s: %w", ch.ChannelRef, err))
+		}
+		sel := Select(list, posted, ch.Settings, filter)
+		sel.ListDate = day
+		if len(sel.Papers) == 0 {
+			return finish(OutcomeEmpty, sel.EmptyReason(ch.Settings), nil)
+		}
+		res.Digest = sel.Digest()
+		res.Run.Papers = len(res.Digest.Items)
+		if req.DryRun {
+			res.Run.Outcome, res.Run.At = OutcomePosted, b.now()
+			return res, nil
+		}
+		plan, _, err := b.Store.PlanDigest(ctx, ch.ChannelRef, res.Digest, b.now())
+		if ErrorCode(err) == EConflict && attempt < 2 {
+			continue // another process planned one of these papers just now
+		}
+		if err != nil {
+			return finish(OutcomeWaiting, "", fmt.Errorf("digest %s: %w", ch.ChannelRef, err))
+		}
+		res.Plan, res.Digest = plan, plan.Digest
+		if err := b.deliver(ctx, ch, platform, plan); err != nil {
+			return b.deliveryFailed(ctx, ch, finish, err)
+		}
+		return finish(OutcomePosted, "", nil)
+	}
+}
+
+func (b *Bot) deliveryFailed(ctx context.Context, ch Channel, finish func(Outcome, string, error) (DigestResult, error), err error) (DigestResult, error) {
+	if stop, ok := IsStop(err); ok {
+		if serr := b.Store.StopChannel(context.WithoutCancel(ctx), ch.ChannelRef, stop.Reason, b.now()); serr != nil {
+			err = errors.Join(err, serr)
+		}
+		return finish(OutcomeStopped, "posting is stopped: "+stop.Reason, err)
+	}
+	return finish(OutcomeWaiting, "posting failed, will retry: "+err.Error(), err)
+}
+
+// refresh fetches the list from the source (upvotes are live counters),
+// saves it unless dryRun, and returns the list's papers. When the source
+// fails, what the store has is used. An empty list comes with a reason.
+func (b *Bot) refresh(ctx context.Context, day Date, dryRun bool) ([]Paper, string, error) {
+	fresh, ferr := b.Source.Day(ctx, day)
+	if ferr == nil && !dryRun {
+		if _, err := b.Store.SaveList(ctx, day, fresh, b.now()); err != nil {
+			return nil, "", fmt.Errorf("save list %s: %w", day, err)
+		}
+	}
+	if ctx.Err() != nil {
+		return nil, "", ctx.Err()
+	}
+	stored, err := b.Store.ListPapers(ctx, day)
+	if err != nil {
+		return nil, "", fmt.Errorf("list %s: %w", day, err)
+	}
+	list := stored
+	if dryRun && ferr == nil {
+		list = mergeFresh(stored, fresh)
+	}
+	if ferr != nil {
+		if len(stored) > 0 {
+			b.log().Warn("source failed; using the stored list", "source", b.Source.Name(), "list", day.String(), "error", ferr)
+			return stored, "", nil
+		}
+		return nil, fmt.Sprintf("could not fetch the list for %s from %s: %v", day.Long(), b.Source.Name(), ferr), nil
+	}
+	if len(list) == 0 {
+		return nil, fmt.Sprintf("%s has no list for %s yet", b.Source.Name(), day.Long()), nil
+	}
+	return list, "", nil
+}
+
+// mergeFresh overlays freshly fetched papers on stored ones (dry runs do not
+// save).
+func mergeFresh(stored, fresh []Paper) []Paper {
+	seen := make(map[string]int, len(fresh))
+	out := append([]Paper(nil), fresh...)
+	for i, p := range out {
+		seen[p.ID] = i
+	}
+	for _, p := range stored {
+		if _, ok := seen[p.ID]; !ok {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// finishOpen delivers every plan of the channel that has unconfirmed rows.
+func (b *Bot) finishOpen(ctx context.Context, ch Channel, platform Platform) error {
+	plans, err := b.Store.OpenPlans(ctx, ch.ChannelRef)
+	if err != nil {
+		return fmt.Errorf("open threads of %s: %w", ch.ChannelRef, err)
+	}
+	for _, p := range plans {
+		b.log().Info("finishing a half-posted thread", "platform", ch.Platform, "channel", ch.ID,
+			"list", p.Digest.ListDate.String(), "sent", p.SentCount(), "items", len(p.Items))
+		if err := b.deliver(ctx, ch, platform, p); err != nil {
+			return err
+		}
+		if err := b.Store.RecordRun(context.WithoutCancel(ctx), Run{Channel: ch.ChannelRef, At: b.now(),
+			ListDate: p.Digest.ListDate, Outcome: OutcomePosted, Papers: len(p.Items),
+			Reason: "completed a thread left half-posted"}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// deliver sends every unconfirmed row of plan, header first, in rank order.
+func (b *Bot) deliver(ctx context.Context, ch Channel, platform Platform, plan *Plan) error {
+	resumed := plan.Header.State == StateSent
+	if !resumed {
+		m := &Message{Key: plan.Header.Key, Channel: ch, Digest: plan.Digest}
+		s, err := b.send(ctx, platform, m)
+		if err != nil {
+			return err
+		}
+		plan.Header.Sent, plan.Header.State = s, StateSent
+	}
+	for i := range plan.Items {
+		row := &plan.Items[i]
+		if row.State == StateSent {
+			continue
+		}
+		m := &Message{Key: row.Key, Channel: ch, Digest: plan.Digest, Item: &plan.Digest.Items[i],
+			Thread: plan.Header.Sent, Resumed: resumed}
+		s, err := b.send(ctx, platform, m)
+		if err != nil {
+			return err
+		}
+		row.Sent, row.State = s, StateSent
+	}
+	return nil
+}
+
+// send is the delivery-log protocol for one message: claim, look for an
+// earlier unconfirmed attempt, send, confirm.
+func (b *Bot) send(ctx context.Context, platform Platform, m *Message) (Sent, error) {
+	if err := ctx.Err(); err != nil {
+		return Sent{}, err
+	}
+	prev, err := b.Store.Claim(ctx, m.Key, b.now())
+	if err != nil {
+		return Sent{}, fmt.Errorf("claim %s: %w", m.Key, err)
+	}
+	// Once claimed, the outcome must be recorded even if we are asked to
+	// stop: the row is never left half-written.
+	wctx := context.WithoutCancel(ctx)
+	switch prev {
+	case StateSent:
+		return Sent{}, fmt.Errorf("claim %s: %w", m.Key, Errorf(EConflict, "already sent by another process"))
+	case StateSending:
+		s, found, err := platform.Find(ctx, m)
+		if err != nil {
+			_ = b.Store.Failed(wctx, m.Key, err.Error(), b.now())
+			return Sent{}, fmt.Errorf("%s: find %s: %w", platform.Name(), m.Key, err)
+		}
+		if found {
+			b.log().Info("found an earlier unconfirmed message; not sending again", "platform", platform.Name(),
+				"channel", m.Channel.ID, "key", m.Key)
+			return s, b.Store.Confirm(wctx, m.Key, s, b.now())
+		}
+	}
+	s, err := platform.Send(ctx, m)
+	if err != nil {
+		if ferr := b.Store.Failed(wctx, m.Key, err.Error(), b.now()); ferr != nil {
+			err = errors.Join(err, ferr)
+		}
+		return Sent{}, fmt.Errorf("%s: send %s: %w", platform.Name(), m.Key, err)
+	}
+	if err := b.Store.Confirm(wctx, m.Key, s, b.now()); err != nil {
+		return Sent{}, fmt.Errorf("confirm %s: %w", m.Key, err)
+	}
+	return s, nil
+}

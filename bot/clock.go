@@ -1,0 +1,34 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// Clock is the bot's time: tests inject one to run days in milliseconds.
+type Clock interface {
+	Now() time.Time
+	// Sleep waits for d, returning early with ctx's error when ctx ends.
+	Sleep(ctx context.Context, d time.Duration) error
+}
+
+// SystemClock is the real time.
+type SystemClock struct{}
+
+// Now returns time.Now().
+func (SystemClock) Now() time.Time { return time.Now() }
+
+// Sleep waits for d or until ctx is done.
+func (SystemClock) Sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

@@ -1,0 +1,122 @@
+package bot
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Digest is a platform-neutral daily thread: a header and one item per
+// paper. Adapters render it.
+type Digest struct {
+	ListDate Date
+	Items    []Item
+}
+
+// Item is one paper of a digest.
+type Item struct {
+	Rank  int // 1-based
+	Paper Paper
+}
+
+// Title is the thread's name: "Daily Papers · Thu 26 Nov 2026".
+func (d *Digest) Title() string { return "Daily Papers · " + d.ListDate.Long() }
+
+// Header is the header line: "Daily Papers · Thu 26 Nov 2026 · 10 papers".
+func (d *Digest) Header() string { return d.Title() + " · " + plural(len(d.Items), "paper") }
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// Selection is what choosing a digest's papers found, with the counts that
+// explain an empty day.
+type Selection struct {
+	ListDate      Date
+	OnList        int // papers on the list
+	AlreadyPosted int // left out: posted to this channel before
+	BelowMin      int // left out: under the minimum upvotes
+	Filtered      int // left out: did not match the channel's filter
+	BestUpvotes   int // highest upvotes among those below the minimum
+	Papers        []Paper
+}
+
+// FilterFunc reports whether a paper matches a channel's filter. The search
+// issue provides one built from the query language.
+type FilterFunc func(Paper) bool
+
+// Select picks the digest's papers from a list: not posted to the channel
+// before, at or above the minimum upvotes, matching filter (when not nil),
+// the top max by upvotes (then comments, then the list's own order).
+func Select(list []Paper, posted map[string]bool, s Settings, filter FilterFunc) Selection {
+	sel := Selection{OnList: len(list)}
+	order := make(map[string]int, len(list))
+	for i, p := range list {
+		if _, dup := order[p.ID]; dup {
+			sel.OnList--
+			continue
+		}
+		order[p.ID] = i
+		switch {
+		case posted[p.ID]:
+			sel.AlreadyPosted++
+		case p.Upvotes < s.MinUpvotes:
+			sel.BelowMin++
+			sel.BestUpvotes = max(sel.BestUpvotes, p.Upvotes)
+		case filter != nil && !filter(p):
+			sel.Filtered++
+		default:
+			sel.Papers = append(sel.Papers, p)
+		}
+	}
+	sort.SliceStable(sel.Papers, func(i, j int) bool {
+		a, b := sel.Papers[i], sel.Papers[j]
+		if a.Upvotes != b.Upvotes {
+			return a.Upvotes > b.Upvotes
+		}
+		if a.Comments != b.Comments {
+			return a.Comments > b.Comments
+		}
+		return order[a.ID] < order[b.ID]
+	})
+	if len(sel.Papers) > s.MaxPapers {
+		sel.Papers = sel.Papers[:s.MaxPapers]
+	}
+	return sel
+}
+
+// Digest builds the digest of the selected papers.
+func (sel Selection) Digest() *Digest {
+	d := &Digest{ListDate: sel.ListDate}
+	for i, p := range sel.Papers {
+		d.Items = append(d.Items, Item{Rank: i + 1, Paper: p})
+	}
+	return d
+}
+
+// EmptyReason explains, in one line, why the selection has no papers.
+func (sel Selection) EmptyReason(s Settings) string {
+	day := sel.ListDate.Long()
+	switch {
+	case sel.OnList == 0:
+		return fmt.Sprintf("the list for %s has no papers", day)
+	case sel.AlreadyPosted == sel.OnList:
+		return fmt.Sprintf("all %s on the list for %s were already posted to this channel", plural(sel.OnList, "paper"), day)
+	}
+	msg := fmt.Sprintf("none of the %s on the list for %s qualified:", plural(sel.OnList, "paper"), day)
+	sep := " "
+	if sel.AlreadyPosted > 0 {
+		msg += fmt.Sprintf("%s%d already posted", sep, sel.AlreadyPosted)
+		sep = ", "
+	}
+	if sel.BelowMin > 0 {
+		msg += fmt.Sprintf("%s%d below the minimum of %d upvotes (best had %d)", sep, sel.BelowMin, s.MinUpvotes, sel.BestUpvotes)
+		sep = ", "
+	}
+	if sel.Filtered > 0 {
+		msg += fmt.Sprintf("%s%d not matching the filter %q", sep, sel.Filtered, s.Filter)
+	}
+	return msg
+}

@@ -1,0 +1,572 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"reflect"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/paperboy-bot/paperboy/bot"
+)
+
+// Config is the YAML configuration. Every key is documented in
+// config.example.yaml.
+type Config struct {
+	Database    string            `yaml:"database"`
+	Source      string            `yaml:"source"`
+	Log         LogConfig         `yaml:"log"`
+	HuggingFace HuggingFaceConfig `yaml:"huggingface"`
+	Schedule    ScheduleConfig    `yaml:"schedule"`
+	Console     ConsoleConfig     `yaml:"console"`
+	Channels    []ChannelConfig   `yaml:"channels"`
+
+	path string // where it was read from; "" for the built-in defaults
+}
+
+// LogConfig sets up logging.
+type LogConfig struct {
+	Level  string `yaml:"level"`
+	Format string `yaml:"format"`
+}
+
+// HuggingFaceConfig configures the Hugging Face source.
+type HuggingFaceConfig struct {
+	BaseURL     string   `yaml:"base_url"`
+	Token       string   `yaml:"token"`
+	Timeout     Duration `yaml:"timeout"`
+	MaxRetries  *int     `yaml:"max_retries"`
+	MinInterval Duration `yaml:"min_interval"`
+	ListReady   string   `yaml:"list_ready_utc"`
+}
+
+// ScheduleConfig configures the daemon.
+type ScheduleConfig struct {
+	PollInterval Duration `yaml:"poll_interval"`
+	RetryDelay   Duration `yaml:"retry_delay"`
+	CatchUp      *bool    `yaml:"catch_up"`
+}
+
+// ConsoleConfig configures the console platform.
+type ConsoleConfig struct {
+	Color string   `yaml:"color"`
+	Pace  Duration `yaml:"pace"`
+}
+
+// ChannelConfig seeds a channel's settings.
+type ChannelConfig struct {
+	Platform   string   `yaml:"platform"`
+	ID         string   `yaml:"id"`
+	Name       string   `yaml:"name"`
+	Time       string   `yaml:"time"`
+	Zone       string   `yaml:"zone"`
+	Weekdays   []string `yaml:"weekdays"`
+	MaxPapers  *int     `yaml:"max_papers"`
+	MinUpvotes *int     `yaml:"min_upvotes"`
+	Filter     *string  `yaml:"filter"`
+}
+
+// Duration is a time.Duration written as "30m", "20s".
+type Duration struct {
+	time.Duration
+	Set bool
+}
+
+// configError is a config problem: one line naming the key. Exit code 2.
+type configError struct{ msg string }
+
+func (e *configError) Error() string { return e.msg }
+
+func cfgErr(key, format string, args ...any) error {
+	return &configError{msg: "config: " + key + ": " + fmt.Sprintf(format, args...)}
+}
+
+// Defaults used when neither the config file nor a flag sets a value.
+const (
+	defaultDatabase = "./paperboy.db"
+	defaultSource   = "huggingface"
+	defaultHFURL    = "https://huggingface.co"
+)
+
+var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+
+// expandEnv replaces ${NAME} with the environment variable's value (empty
+// when unset). A bare $ is left alone: filters and titles may contain one.
+func expandEnv(s string, getenv func(string) string) string {
+	return envRef.ReplaceAllStringFunc(s, func(m string) string {
+		return getenv(m[2 : len(m)-1])
+	})
+}
+
+// loadConfig reads path. A missing file is an error only when the path was
+// given explicitly.
+func loadConfig(path string, explicit bool, getenv func(string) string) (*Config, error) {
+	cfg := &Config{}
+	data, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist) && !explicit:
+		return cfg, nil
+	case err != nil:
+		return nil, &configError{msg: fmt.Sprintf("config: %v", err)}
+	}
+	cfg.path = path
+	if err := parseConfig(data, cfg, getenv); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+func parseConfig(data []byte, cfg *Config, getenv func(string) string) error {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return &configError{msg: "config: " + strings.ReplaceAll(err.Error(), "\n", " ")}
+	}
+	if len(root.Content) == 0 {
+		return nil // empty file
+	}
+	// Secrets must come from the environment: a token written into the file
+	// would end up in backups and repositories.
+	if err := checkSecrets(root.Content[0]); err != nil {
+		return err
+	}
+	return decodeNode(root.Content[0], reflect.ValueOf(cfg).Elem(), "", getenv)
+}
+
+// secretKeys are keys whose value must be an ${ENV} reference.
+var secretKeys = map[string]string{"huggingface.token": "HF_TOKEN"}
+
+func checkSecrets(n *yaml.Node) error {
+	var walk func(n *yaml.Node, path string) error
+	walk = func(n *yaml.Node, path string) error {
+		if n.Kind != yaml.MappingNode {
+			return nil
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i].Value, n.Content[i+1]
+			p := joinKey(path, k)
+			if env, ok := secretKeys[p]; ok && v.Kind == yaml.ScalarNode && v.Value != "" && !envRef.MatchString(v.Value) {
+				return cfgErr(p, "write ${%s} and set %s in the environment; secrets do not belong in the file", env, env)
+			}
+			if err := walk(v, p); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return walk(n, "")
+}
+
+func joinKey(path, k string) string {
+	if path == "" {
+		return k
+	}
+	return path + "." + k
+}
+
+var durationType = reflect.TypeOf(Duration{})
+
+// decodeNode decodes a YAML node into v, checking that every key is known
+// and every value has the right type, with errors that name the key.
+func decodeNode(n *yaml.Node, v reflect.Value, path string, getenv func(string) string) error {
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return nil
+	}
+	where := func() string {
+		if path == "" {
+			return "(top level)"
+		}
+		return path
+	}
+	if v.Kind() == reflect.Pointer {
+		nv := reflect.New(v.Type().Elem())
+		if err := decodeNode(n, nv.Elem(), path, getenv); err != nil {
+			return err
+		}
+		v.Set(nv)
+		return nil
+	}
+	if v.Type() == durationType {
+		s, err := scalar(n, path, getenv)
+		if err != nil {
+			return err
+		}
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			return cfgErr(path, "%q is not a duration (use e.g. 30s, 10m, 1h) (line %d)", s, n.Line)
+		}
+		if d < 0 {
+			return cfgErr(path, "%s is negative (line %d)", s, n.Line)
+		}
+		v.Set(reflect.ValueOf(Duration{Duration: d, Set: true}))
+		return nil
+	}
+	switch v.Kind() {
+	case reflect.Struct:
+		if n.Kind != yaml.MappingNode {
+			return cfgErr(where(), "expected a mapping of keys (line %d)", n.Line)
+		}
+		fields := map[string]int{}
+		var names []string
+		for i := 0; i < v.NumField(); i++ {
+			tag := v.Type().Field(i).Tag.Get("yaml")
+			if tag != "" && tag != "-" {
+				fields[tag] = i
+				names = append(names, tag)
+			}
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			key := n.Content[i].Value
+			idx, ok := fields[key]
+			if !ok {
+				msg := fmt.Sprintf("unknown key (line %d)", n.Content[i].Line)
+				if s := suggest(key, names); s != "" {
+					msg += fmt.Sprintf("; did you mean %q?", s)
+				} else {
+					sort.Strings(names)
+					msg += "; known keys: " + strings.Join(names, ", ")
+				}
+				return cfgErr(joinKey(path, key), "%s", msg)
+			}
+			if err := decodeNode(n.Content[i+1], v.Field(idx), joinKey(path, key), getenv); err != nil {
+				return err
+			}
+		}
+		return nil
+	case reflect.Slice:
+		if v.Type().Elem().Kind() == reflect.String && n.Kind == yaml.ScalarNode {
+			// weekdays: "mon-fri" as well as [mon, tue]
+			s, err := scalar(n, path, getenv)
+			if err != nil {
+				return err
+			}
+			v.Set(reflect.ValueOf([]string{s}))
+			return nil
+		}
+		if n.Kind != yaml.SequenceNode {
+			return cfgErr(where(), "expected a list (line %d)", n.Line)
+		}
+		out := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+		for i, item := range n.Content {
+			if err := decodeNode(item, out.Index(i), fmt.Sprintf("%s[%d]", path, i), getenv); err != nil {
+				return err
+			}
+		}
+		v.Set(out)
+		return nil
+	case reflect.String:
+		s, err := scalar(n, path, getenv)
+		if err != nil {
+			return err
+		}
+		v.SetString(s)
+		return nil
+	case reflect.Int:
+		s, err := scalar(n, path, getenv)
+		if err != nil {
+			return err
+		}
+		i, err := strconv.Atoi(s)
+		if err != nil {
+			return cfgErr(path, "%q is not a whole number (line %d)", s, n.Line)
+		}
+		v.SetInt(int64(i))
+		return nil
+	case reflect.Bool:
+		s, err := scalar(n, path, getenv)
+		if err != nil {
+			return err
+		}
+		switch strings.ToLower(s) {
+		case "true", "yes", "on":
+			v.SetBool(true)
+		case "false", "no", "off":
+			v.SetBool(false)
+		default:
+			return cfgErr(path, "%q is not true or false (line %d)", s, n.Line)
+		}
+		return nil
+	}
+	return cfgErr(where(), "unsupported value (line %d)", n.Line)
+}
+
+func scalar(n *yaml.Node, path string, getenv func(string) string) (string, error) {
+	if n.Kind != yaml.ScalarNode {
+		return "", cfgErr(path, "expected a single value (line %d)", n.Line)
+	}
+	return strings.TrimSpace(expandEnv(n.Value, getenv)), nil
+}
+
+// suggest returns the known key closest to key, if it is close.
+func suggest(key string, known []string) string {
+	best, bestD := "", 3
+	for _, k := range known {
+		if d := editDistance(strings.ToLower(key), k); d < bestD {
+			best, bestD = k, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+// Settings resolved from a config: everything the commands need.
+type settings struct {
+	Database     string
+	Source       string
+	LogLevel     string
+	LogFormat    string
+	HFBaseURL    string
+	HFToken      string
+	HFTimeout    time.Duration
+	HFMaxRetries int
+	HFInterval   time.Duration
+	ListReady    time.Duration
+	PollInterval time.Duration
+	RetryDelay   time.Duration
+	CatchUp      bool
+	ConsoleColor string
+	ConsolePace  time.Duration
+	Channels     []bot.Channel
+}
+
+// platforms are the platforms this build can post to.
+var platforms = []string{"console"}
+
+// resolve validates the config and fills in defaults. localZone is the
+// zone channels use when they set none.
+func (c *Config) resolve(localZone string, getenv func(string) string) (*settings, error) {
+	s := &settings{
+		Database:     or(c.Database, defaultDatabase),
+		Source:       or(c.Source, defaultSource),
+		LogLevel:     or(c.Log.Level, "info"),
+		LogFormat:    or(c.Log.Format, "text"),
+		HFBaseURL:    or(c.HuggingFace.BaseURL, defaultHFURL),
+		HFToken:      c.HuggingFace.Token,
+		HFTimeout:    20 * time.Second,
+		HFMaxRetries: 4,
+		HFInterval:   600 * time.Millisecond,
+		ListReady:    bot.DefaultListReady,
+		PollInterval: bot.DefaultPollInterval,
+		RetryDelay:   time.Minute,
+		CatchUp:      true,
+		ConsoleColor: or(c.Console.Color, "auto"),
+		ConsolePace:  c.Console.Pace.Duration,
+	}
+	if s.HFToken == "" {
+		s.HFToken = getenv("HF_TOKEN")
+	}
+	if c.HuggingFace.Timeout.Set {
+		if c.HuggingFace.Timeout.Duration == 0 {
+			return nil, cfgErr("huggingface.timeout", "must be more than 0")
+		}
+		s.HFTimeout = c.HuggingFace.Timeout.Duration
+	}
+	if c.HuggingFace.MaxRetries != nil {
+		if *c.HuggingFace.MaxRetries < 0 {
+			return nil, cfgErr("huggingface.max_retries", "%d is negative", *c.HuggingFace.MaxRetries)
+		}
+		s.HFMaxRetries = *c.HuggingFace.MaxRetries
+	}
+	if c.HuggingFace.MinInterval.Set {
+		s.HFInterval = c.HuggingFace.MinInterval.Duration
+	}
+	if !strings.HasPrefix(s.HFBaseURL, "http://") && !strings.HasPrefix(s.HFBaseURL, "https://") {
+		return nil, cfgErr("huggingface.base_url", "%q is not an http(s) URL", s.HFBaseURL)
+	}
+	if c.HuggingFace.ListReady != "" {
+		t, err := bot.ParseTimeOfDay(c.HuggingFace.ListReady)
+		if err != nil {
+			return nil, cfgErr("huggingface.list_ready_utc", "%v", err)
+		}
+		s.ListReady = time.Duration(t) * time.Minute
+	}
+	if c.Schedule.PollInterval.Set {
+		if c.Schedule.PollInterval.Duration < time.Second {
+			return nil, cfgErr("schedule.poll_interval", "must be at least 1s")
+		}
+		s.PollInterval = c.Schedule.PollInterval.Duration
+	}
+	if c.Schedule.RetryDelay.Set {
+		if c.Schedule.RetryDelay.Duration < time.Second {
+			return nil, cfgErr("schedule.retry_delay", "must be at least 1s")
+		}
+		s.RetryDelay = c.Schedule.RetryDelay.Duration
+	}
+	if c.Schedule.CatchUp != nil {
+		s.CatchUp = *c.Schedule.CatchUp
+	}
+	switch s.ConsoleColor {
+	case "auto", "always", "never":
+	default:
+		return nil, cfgErr("console.color", "%q is not auto, always or never", s.ConsoleColor)
+	}
+	if err := checkLog(s.LogLevel, s.LogFormat, "log.level", "log.format"); err != nil {
+		return nil, err
+	}
+	if len(c.Channels) == 0 && c.path == "" {
+		// No config file: one console channel at 09:00 local time.
+		s.Channels = []bot.Channel{{ChannelRef: bot.ChannelRef{Platform: "console", ID: "stdout"},
+			Settings: bot.DefaultSettings(localZone)}}
+	}
+	seen := map[bot.ChannelRef]bool{}
+	for i, cc := range c.Channels {
+		ch, err := cc.channel(fmt.Sprintf("channels[%d]", i), localZone)
+		if err != nil {
+			return nil, err
+		}
+		if seen[ch.ChannelRef] {
+			return nil, cfgErr(fmt.Sprintf("channels[%d].id", i), "%s is listed twice", ch.ChannelRef)
+		}
+		seen[ch.ChannelRef] = true
+		s.Channels = append(s.Channels, ch)
+	}
+	return s, nil
+}
+
+func checkLog(level, format, levelKey, formatKey string) error {
+	switch level {
+	case "debug", "info", "warn", "error":
+	default:
+		return cfgErr(levelKey, "%q is not debug, info, warn or error", level)
+	}
+	switch format {
+	case "text", "json":
+	default:
+		return cfgErr(formatKey, "%q is not text or json", format)
+	}
+	return nil
+}
+
+func (cc ChannelConfig) channel(key, localZone string) (bot.Channel, error) {
+	ch := bot.Channel{
+		ChannelRef: bot.ChannelRef{Platform: strings.ToLower(cc.Platform), ID: cc.ID},
+		Name:       cc.Name,
+		Settings:   bot.DefaultSettings(localZone),
+		Origins:    map[string]bot.Origin{},
+	}
+	if !contains(platforms, ch.Platform) {
+		if cc.Platform == "" {
+			return ch, cfgErr(key+".platform", "missing (use %s)", strings.Join(platforms, ", "))
+		}
+		return ch, cfgErr(key+".platform", "unknown platform %q (use %s)", cc.Platform, strings.Join(platforms, ", "))
+	}
+	if strings.TrimSpace(cc.ID) == "" {
+		return ch, cfgErr(key+".id", "missing: the channel's id")
+	}
+	for _, name := range bot.SettingNames {
+		ch.Origins[name] = bot.FromDefault
+	}
+	set := func(name string) { ch.Origins[name] = bot.FromConfig }
+	if cc.Time != "" {
+		t, err := bot.ParseTimeOfDay(cc.Time)
+		if err != nil {
+			return ch, cfgErr(key+".time", "%v", err)
+		}
+		ch.Settings.Time = t
+		set(bot.SetTime)
+	}
+	if cc.Zone != "" {
+		if _, err := time.LoadLocation(cc.Zone); err != nil || strings.EqualFold(cc.Zone, "local") {
+			return ch, cfgErr(key+".zone", "unknown time zone %q (use an IANA name such as Europe/Berlin)", cc.Zone)
+		}
+		ch.Settings.Zone = cc.Zone
+		set(bot.SetZone)
+	}
+	if len(cc.Weekdays) > 0 {
+		w, err := bot.ParseWeekdays(strings.Join(cc.Weekdays, ","))
+		if err != nil {
+			return ch, cfgErr(key+".weekdays", "%v", err)
+		}
+		ch.Settings.Weekdays = w
+		set(bot.SetWeekdays)
+	}
+	if cc.MaxPapers != nil {
+		if *cc.MaxPapers < 1 || *cc.MaxPapers > bot.MaxMaxPapers {
+			return ch, cfgErr(key+".max_papers", "%d is out of range (1 to %d)", *cc.MaxPapers, bot.MaxMaxPapers)
+		}
+		ch.Settings.MaxPapers = *cc.MaxPapers
+		set(bot.SetMaxPapers)
+	}
+	if cc.MinUpvotes != nil {
+		if *cc.MinUpvotes < 0 {
+			return ch, cfgErr(key+".min_upvotes", "%d is negative", *cc.MinUpvotes)
+		}
+		ch.Settings.MinUpvotes = *cc.MinUpvotes
+		set(bot.SetMinUpvotes)
+	}
+	if cc.Filter != nil {
+		ch.Settings.Filter = strings.TrimSpace(*cc.Filter)
+		set(bot.SetFilter)
+	}
+	if err := ch.Settings.Validate(); err != nil {
+		return ch, cfgErr(key, "%v", err)
+	}
+	return ch, nil
+}
+
+func or(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if x == y {
+			return true
+		}
+	}
+	return false
+}
+
+// localZone returns the machine's IANA zone name: $TZ, else the target of
+// /etc/localtime, else UTC.
+func localZone(getenv func(string) string) string {
+	if tz := strings.TrimPrefix(getenv("TZ"), ":"); tz != "" {
+		if _, err := time.LoadLocation(tz); err == nil && tz != "Local" {
+			return tz
+		}
+	}
+	if target, err := os.Readlink("/etc/localtime"); err == nil {
+		if i := strings.Index(target, "zoneinfo/"); i >= 0 {
+			name := target[i+len("zoneinfo/"):]
+			if _, err := time.LoadLocation(name); err == nil {
+				return name
+			}
+		}
+	}
+	return "UTC"
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}

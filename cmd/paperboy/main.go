@@ -1,0 +1,398 @@
+// Command paperboy posts each weekday's Hugging Face Daily Papers to chat
+// channels as one thread, keeps every paper it has seen in SQLite, and runs
+// the whole pipeline from one binary.
+//
+// Usage: paperboy <command> [flags]; see `paperboy help`.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"syscall"
+	_ "time/tzdata" // channel zones must work on machines without a zone database
+
+	"github.com/paperboy-bot/paperboy/adapters/console"
+	"github.com/paperboy-bot/paperboy/adapters/huggingface"
+	"github.com/paperboy-bot/paperboy/bot"
+	"github.com/paperboy-bot/paperboy/store"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "0.1.0-dev"
+
+// Exit codes.
+const (
+	exitOK     = 0
+	exitFail   = 1
+	exitConfig = 2 // bad config, flags or arguments
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := Main(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// env is what a command runs with.
+type env struct {
+	ctx    context.Context
+	getenv func(string) string
+	stdout io.Writer
+	stderr io.Writer
+	flags  *globalFlags
+	set    *settings
+	log    *slog.Logger
+}
+
+type globalFlags struct {
+	config, db, source, logLevel, logFormat string
+}
+
+func (g *globalFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&g.config, "config", g.config, "YAML config `file` (default ./paperboy.yaml if it exists)")
+	fs.StringVar(&g.db, "db", g.db, "SQLite database `path` (default ./paperboy.db)")
+	fs.StringVar(&g.source, "source", g.source, "paper source: huggingface, sample or file:PATH")
+	fs.StringVar(&g.logLevel, "log-level", g.logLevel, "debug, info, warn or error")
+	fs.StringVar(&g.logFormat, "log-format", g.logFormat, "text or json")
+}
+
+type command struct {
+	name, args, help string
+	// setup registers the command's flags and returns what runs it.
+	setup func(fs *flag.FlagSet) func(e *env, args []string) error
+}
+
+func noFlags(run func(e *env, args []string) error) func(*flag.FlagSet) func(*env, []string) error {
+	return func(*flag.FlagSet) func(*env, []string) error { return run }
+}
+
+var commands []command
+
+func init() {
+	commands = []command{
+		{"run", "", "run the daemon: poll Hugging Face and post each channel's digest at its time", noFlags(cmdRun)},
+		{"digest", "[--date D] [--channel C] [--dry-run]", "post one digest now", digestFlags},
+		{"backfill", "--from D --to D", "fill the store from the source, day by day (resumable)", backfillFlags},
+		{"ingest", "--source SRC", "import every paper a source holds (file:PATH or sample)", noFlags(cmdIngest)},
+		{"status", "", "per channel: settings and where they came from, next run, last post, last problem", noFlags(cmdStatus)},
+		{"version", "", "print the version", noFlags(cmdVersion)},
+	}
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintf(w, "paperboy %s: Hugging Face Daily Papers in your chat channels\n\nUsage: paperboy <command> [flags]\n\nCommands:\n", version)
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-9s %-38s %s\n", c.name, c.args, c.help)
+	}
+	fmt.Fprint(w, "\nFlags (every command): --config FILE, --db PATH, --source huggingface|sample|file:PATH,\n  --log-level debug|info|warn|error, --log-format text|json\n\nRun `paperboy <command> -h` for a command's flags.\n")
+}
+
+// Main runs paperboy with args (without the program name) and returns the
+// exit code.
+func Main(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	g := &globalFlags{}
+	// Global flags may come before the command too.
+	pre := flag.NewFlagSet("paperboy", flag.ContinueOnError)
+	pre.SetOutput(io.Discard)
+	g.register(pre)
+	if err := pre.Parse(args); err != nil {
+		fmt.Fprintf(stderr, "paperboy: %v\n", err)
+		usage(stderr)
+		return exitConfig
+	}
+	args = pre.Args()
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stdout)
+		if len(args) == 0 {
+			return exitConfig
+		}
+		return exitOK
+	}
+	name := args[0]
+	var cmd *command
+	for i := range commands {
+		if commands[i].name == name {
+			cmd = &commands[i]
+		}
+	}
+	if cmd == nil {
+		fmt.Fprintf(stderr, "paperboy: unknown command %q (commands: %s)\n", name, commandNames())
+		return exitConfig
+	}
+	e := &env{ctx: ctx, getenv: getenv, stdout: stdout, stderr: stderr, flags: g}
+	fs := flag.NewFlagSet("paperboy "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	g.register(fs)
+	run := cmd.setup(fs)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: paperboy %s %s\n\n%s\n\nFlags:\n", name, cmd.args, cmd.help)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitConfig
+	}
+	if name != "version" {
+		if err := e.setup(); err != nil {
+			fmt.Fprintf(stderr, "paperboy: %v\n", err)
+			return exitConfig
+		}
+	}
+	err := run(e, fs.Args())
+	switch {
+	case err == nil:
+		return exitOK
+	case isUsage(err):
+		fmt.Fprintf(stderr, "paperboy %s: %v\n", name, err)
+		return exitConfig
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintf(stderr, "paperboy %s: interrupted\n", name)
+		return exitFail
+	default:
+		fmt.Fprintf(stderr, "paperboy %s: %v\n", name, err)
+		return exitFail
+	}
+}
+
+func commandNames() string {
+	var names []string
+	for _, c := range commands {
+		names = append(names, c.name)
+	}
+	return strings.Join(names, ", ")
+}
+
+// usageError is a bad flag or argument: exit code 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+func isUsage(err error) bool {
+	var u *usageError
+	var c *configError
+	return errors.As(err, &u) || errors.As(err, &c) || bot.ErrorCode(err) == bot.EInvalid
+}
+
+// setup loads the config, applies the flags over it and builds the logger.
+func (e *env) setup() error {
+	path, explicit := e.flags.config, e.flags.config != ""
+	if !explicit {
+		path = "paperboy.yaml"
+	}
+	cfg, err := loadConfig(path, explicit, e.getenv)
+	if err != nil {
+		return err
+	}
+	if e.flags.db != "" {
+		cfg.Database = e.flags.db
+	}
+	if e.flags.source != "" {
+		cfg.Source = e.flags.source
+	}
+	if err := checkLog(or(e.flags.logLevel, "info"), or(e.flags.logFormat, "text"), "--log-level", "--log-format"); err != nil {
+		return errors.New(strings.TrimPrefix(err.Error(), "config: "))
+	}
+	if e.flags.logLevel != "" {
+		cfg.Log.Level = e.flags.logLevel
+	}
+	if e.flags.logFormat != "" {
+		cfg.Log.Format = e.flags.logFormat
+	}
+	set, err := cfg.resolve(localZone(e.getenv), e.getenv)
+	if err != nil {
+		return err
+	}
+	if err := checkSource(set.Source); err != nil {
+		return err
+	}
+	e.set = set
+	e.log = newLogger(e.stderr, set.LogLevel, set.LogFormat)
+	return nil
+}
+
+func newLogger(w io.Writer, level, format string) *slog.Logger {
+	var lv slog.Level
+	_ = lv.UnmarshalText([]byte(level))
+	opts := &slog.HandlerOptions{Level: lv}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func checkSource(src string) error {
+	switch {
+	case src == "huggingface", src == "sample":
+		return nil
+	case strings.HasPrefix(src, "file:") && len(src) > len("file:"):
+		return nil
+	}
+	return fmt.Errorf("source: %q is not huggingface, sample or file:PATH", src)
+}
+
+// userAgent names paperboy and its version to Hugging Face.
+func userAgent() string {
+	return fmt.Sprintf("paperboy/%s (+https://github.com/paperboy-bot/paperboy)", version)
+}
+
+// openSource builds the configured source.
+func (e *env) openSource() (bot.Source, error) {
+	s := e.set
+	switch {
+	case s.Source == "sample":
+		return huggingface.NewSample(), nil
+	case strings.HasPrefix(s.Source, "file:"):
+		return huggingface.OpenFile(strings.TrimPrefix(s.Source, "file:"))
+	}
+	opts := huggingface.Options{
+		BaseURL:     s.HFBaseURL,
+		Token:       s.HFToken,
+		UserAgent:   userAgent(),
+		Timeout:     s.HFTimeout,
+		MaxRetries:  s.HFMaxRetries,
+		MinInterval: s.HFInterval,
+		Logger:      e.log,
+	}
+	if opts.MaxRetries == 0 {
+		opts.MaxRetries = -1 // the client's "none"
+	}
+	if opts.MinInterval == 0 {
+		opts.MinInterval = -1
+	}
+	return huggingface.New(opts)
+}
+
+// openStore opens the database.
+func (e *env) openStore() (*store.DB, error) {
+	return store.Open(e.ctx, e.set.Database)
+}
+
+// newConsole builds the console platform writing to stdout.
+func (e *env) newConsole() *console.Console {
+	color := false
+	switch e.set.ConsoleColor {
+	case "always":
+		color = true
+	case "auto":
+		color = console.IsTerminal(e.stdout) && e.getenv("NO_COLOR") == "" && e.getenv("TERM") != "dumb"
+	}
+	c := console.New(e.stdout, color)
+	c.Pace = e.set.ConsolePace
+	return c
+}
+
+// newBot wires the bot.
+func (e *env) newBot(db *store.DB, src bot.Source) *bot.Bot {
+	return &bot.Bot{
+		Store:        db,
+		Source:       src,
+		Platforms:    map[string]bot.Platform{console.Name: e.newConsole()},
+		Clock:        bot.SystemClock{},
+		Log:          e.log,
+		ListReady:    e.set.ListReady,
+		PollInterval: e.set.PollInterval,
+		RetryDelay:   e.set.RetryDelay,
+		CatchUp:      e.set.CatchUp,
+	}
+}
+
+// applySeeds stores the channels of the config file: a new channel is
+// created, a known one takes the file's values except for settings changed
+// in chat, and a channel created from the file that has left it is removed
+// (unless it was changed in chat).
+func (e *env) applySeeds(db *store.DB) ([]bot.Channel, error) {
+	ctx := e.ctx
+	now := bot.SystemClock{}.Now()
+	inConfig := map[bot.ChannelRef]bool{}
+	for _, seed := range e.set.Channels {
+		inConfig[seed.ChannelRef] = true
+		stored, err := db.GetChannel(ctx, seed.ChannelRef)
+		var merged bot.Channel
+		switch {
+		case errors.Is(err, bot.ErrNotFound):
+			merged = bot.MergeSeed(nil, seed)
+		case err != nil:
+			return nil, err
+		default:
+			merged = bot.MergeSeed(&stored, seed)
+		}
+		if err := db.SaveChannel(ctx, merged, now); err != nil {
+			return nil, err
+		}
+	}
+	all, err := db.Channels(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []bot.Channel
+	for _, ch := range all {
+		if ch.FromConfig && !inConfig[ch.ChannelRef] && !changedInChat(ch) {
+			e.log.Info("channel left the config file; removing its settings", "platform", ch.Platform, "channel", ch.ID)
+			if err := db.DeleteChannel(ctx, ch.ChannelRef); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		out = append(out, ch)
+	}
+	return out, nil
+}
+
+func changedInChat(ch bot.Channel) bool {
+	for _, o := range ch.Origins {
+		if o == bot.FromChat {
+			return true
+		}
+	}
+	return false
+}
+
+func cmdVersion(e *env, _ []string) error {
+	rev := ""
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				rev = " " + s.Value[:12]
+			}
+		}
+	}
+	fmt.Fprintf(e.stdout, "paperboy %s%s %s %s/%s\n", version, rev, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	return nil
+}
+
+func cmdRun(e *env, args []string) error {
+	if len(args) > 0 {
+		return usagef("unexpected arguments: %s", strings.Join(args, " "))
+	}
+	db, err := e.openStore()
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := e.applySeeds(db); err != nil {
+		return err
+	}
+	src, err := e.openSource()
+	if err != nil {
+		return err
+	}
+	b := e.newBot(db, src)
+	e.log.Info("paperboy starting", "version", version, "database", db.Path(), "source", src.Name())
+	err = b.Run(e.ctx)
+	e.log.Info("paperboy stopped")
+	return err
+}

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/paperboy-bot/paperboy/bot"
+)
+
+func cmdStatus(e *env, args []string) error {
+	if len(args) > 0 {
+		return usagef("unexpected arguments: %s", strings.Join(args, " "))
+	}
+	db, err := e.openStore()
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	chans, err := e.applySeeds(db)
+	if err != nil {
+		return err
+	}
+	st, err := db.Stats(e.ctx)
+	if err != nil {
+		return err
+	}
+	w := e.stdout
+	now := time.Now()
+	cfg := "none (built-in defaults)"
+	if e.flags.config != "" || fileExists("paperboy.yaml") {
+		cfg = or(e.flags.config, "paperboy.yaml")
+	}
+	fmt.Fprintf(w, "paperboy %s · database %s: %s on %s · source %s · config %s\n",
+		version, e.set.Database, count(st.Papers, "paper"), count(st.Lists, "list"), e.set.Source, cfg)
+	if len(chans) == 0 {
+		fmt.Fprintln(w, "no channels")
+	}
+	for _, ch := range chans {
+		fmt.Fprintf(w, "\n%s", ch.ChannelRef)
+		if ch.Name != "" {
+			fmt.Fprintf(w, " (%s)", ch.Name)
+		}
+		fmt.Fprintln(w)
+		for _, name := range bot.SettingNames {
+			fmt.Fprintf(w, "  %-12s %-24s from %s\n", name, ch.Settings.SettingValue(name), ch.Origin(name))
+		}
+		loc := ch.Location()
+		if ch.Stopped != "" {
+			fmt.Fprintf(w, "  %-12s %s\n", "stopped", ch.Stopped)
+		}
+		if next := bot.NextRun(ch.Settings, loc, now); !next.IsZero() {
+			list := bot.ListFor(next, bot.DateIn(next, loc), e.set.ListReady)
+			fmt.Fprintf(w, "  %-12s %s (in %s), list of %s\n", "next run", next.In(loc).Format("Mon 2 Jan 2006 15:04 MST"),
+				roundDuration(next.Sub(now)), list.Long())
+		}
+		if r, err := db.LastPosted(e.ctx, ch.ChannelRef); err == nil {
+			fmt.Fprintf(w, "  %-12s list of %s, %d papers, at %s\n", "last post", r.ListDate.Long(), r.Papers, r.At.In(loc).Format("2006-01-02 15:04 MST"))
+		} else if errors.Is(err, bot.ErrNotFound) {
+			fmt.Fprintf(w, "  %-12s never\n", "last post")
+		} else {
+			return err
+		}
+		if r, err := db.LastRun(e.ctx, ch.ChannelRef); err == nil && r.Outcome != bot.OutcomePosted {
+			line := fmt.Sprintf("%s: %s", r.At.In(loc).Format("2006-01-02 15:04 MST"), describeOutcome(r))
+			if !r.RetryAt.IsZero() && r.RetryAt.After(now) {
+				line += fmt.Sprintf(" (retry at %s)", r.RetryAt.In(loc).Format("15:04 MST"))
+			}
+			fmt.Fprintf(w, "  %-12s %s\n", "last run", line)
+		}
+		open, err := db.OpenPlans(e.ctx, ch.ChannelRef)
+		if err != nil {
+			return err
+		}
+		for _, p := range open {
+			note := fmt.Sprintf("thread for the list of %s: %d of %d papers sent; the next run finishes it", p.Digest.ListDate.Long(), p.SentCount(), len(p.Items))
+			for _, it := range append([]bot.Delivery{p.Header}, p.Items...) {
+				if it.Error != "" {
+					note += "; last error: " + it.Error
+					break
+				}
+			}
+			fmt.Fprintf(w, "  %-12s %s\n", "unfinished", note)
+		}
+	}
+	return nil
+}
+
+func describeOutcome(r bot.Run) string {
+	switch r.Outcome {
+	case bot.OutcomeEmpty:
+		return "nothing posted: " + r.Reason
+	case bot.OutcomeWaiting:
+		return "waiting: " + r.Reason
+	case bot.OutcomeSkipped:
+		return "skipped: " + r.Reason
+	case bot.OutcomeStopped:
+		return r.Reason
+	}
+	return string(r.Outcome) + ": " + r.Reason
+}
+
+// roundDuration formats d as "9h30m", "12m", "40s".
+func roundDuration(d time.Duration) string {
+	switch {
+	case d >= time.Hour:
+		h, m := int(d.Hours()), int(d.Minutes())%60
+		if m == 0 {
+			return fmt.Sprintf("%dh", h)
+		}
+		return fmt.Sprintf("%dh%dm", h, m)
+	case d >= time.Minute:
+		return fmt.Sprintf("%dm", int(d.Round(time.Minute).Minutes()))
+	}
+	return fmt.Sprintf("%ds", int(d.Round(time.Second).Seconds()))
+}
+
+func count(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

@@ -1,0 +1,264 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/paperboy-bot/paperboy/bot"
+)
+
+const paperColumns = `p.id, p.title, p.abstract, p.authors, p.published_at, p.list_date, p.upvotes, p.comments,
+	p.github_repo, p.github_stars, p.project_page, p.thumbnail, p.ai_summary, p.ai_keywords,
+	p.org_name, p.org_fullname, p.fetched_at`
+
+func scanPaper(sc interface{ Scan(...any) error }) (bot.Paper, error) {
+	var p bot.Paper
+	var authors, published, listDate, keywords, fetched string
+	err := sc.Scan(&p.ID, &p.Title, &p.Abstract, &authors, &published, &listDate, &p.Upvotes, &p.Comments,
+		&p.GitHubRepo, &p.GitHubStars, &p.ProjectPage, &p.Thumbnail, &p.AISummary, &keywords,
+		&p.OrgName, &p.OrgFullName, &fetched)
+	if err != nil {
+		return p, mapErr(err)
+	}
+	p.Authors = splitLines(authors)
+	p.AIKeywords = splitLines(keywords)
+	p.PublishedAt = parseTime(published)
+	p.ListDate = parseDate(listDate)
+	p.FetchedAt = parseTime(fetched)
+	return p, nil
+}
+
+// upsertSQL inserts a paper or refreshes a known one. Text fields are only
+// replaced by non-empty values (a fresher response may lack ai_summary for
+// a while, an older file never blanks what we have); the list date is the
+// earliest seen. %s is the rule for live counters.
+const upsertSQL = `INSERT INTO papers (id, title, abstract, authors, published_at, list_date, upvotes, comments,
+	github_repo, github_stars, project_page, thumbnail, ai_summary, ai_keywords, org_name, org_fullname,
+	first_seen_at, fetched_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET
+	title        = CASE WHEN excluded.title <> '' THEN excluded.title ELSE title END,
+	abstract     = CASE WHEN excluded.abstract <> '' THEN excluded.abstract ELSE abstract END,
+	authors      = CASE WHEN excluded.authors <> '' THEN excluded.authors ELSE authors END,
+	published_at = CASE WHEN excluded.published_at <> '' THEN excluded.published_at ELSE published_at END,
+	list_date    = CASE WHEN list_date = '' OR (excluded.list_date <> '' AND excluded.list_date < list_date)
+	                    THEN excluded.list_date ELSE list_date END,
+	%s,
+	github_repo  = CASE WHEN excluded.github_repo <> '' THEN excluded.github_repo ELSE github_repo END,
+	project_page = CASE WHEN excluded.project_page <> '' THEN excluded.project_page ELSE project_page END,
+	thumbnail    = CASE WHEN excluded.thumbnail <> '' THEN excluded.thumbnail ELSE thumbnail END,
+	ai_summary   = CASE WHEN excluded.ai_summary <> '' THEN excluded.ai_summary ELSE ai_summary END,
+	ai_keywords  = CASE WHEN excluded.ai_keywords <> '' THEN excluded.ai_keywords ELSE ai_keywords END,
+	org_name     = CASE WHEN excluded.org_name <> '' THEN excluded.org_name ELSE org_name END,
+	org_fullname = CASE WHEN excluded.org_fullname <> '' THEN excluded.org_fullname ELSE org_fullname END,
+	fetched_at   = max(fetched_at, excluded.fetched_at)`
+
+var (
+	// A live fetch has the current counters.
+	upsertLive = fmt.Sprintf(upsertSQL, `upvotes = excluded.upvotes, comments = excluded.comments,
+	github_stars = CASE WHEN excluded.github_repo <> '' THEN excluded.github_stars ELSE github_stars END`)
+	// A file holds old snapshots: counters only grow from them.
+	upsertArchive = fmt.Sprintf(upsertSQL, `upvotes = max(upvotes, excluded.upvotes),
+	comments = max(comments, excluded.comments), github_stars = max(github_stars, excluded.github_stars)`)
+)
+
+// SavePapers upserts papers read from an archive (a file, the sample): a
+// paper seen before is refreshed, never duplicated, and its counters never
+// go down because of an older snapshot. Each paper is recorded on the list
+// of its ListDate. It is one transaction.
+func (db *DB) SavePapers(ctx context.Context, papers []bot.Paper, now time.Time) (bot.SaveResult, error) {
+	return db.save(ctx, papers, bot.Date{}, false, now)
+}
+
+// SaveList saves a freshly fetched daily list: papers are upserted with the
+// current counters, the list's membership is replaced by the fresh one (an
+// empty fetch keeps what was there) and the fetch is recorded.
+func (db *DB) SaveList(ctx context.Context, day bot.Date, papers []bot.Paper, now time.Time) (bot.SaveResult, error) {
+	return db.save(ctx, papers, day, true, now)
+}
+
+func (db *DB) save(ctx context.Context, papers []bot.Paper, day bot.Date, live bool, now time.Time) (res bot.SaveResult, err error) {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return res, fmt.Errorf("store: save papers: %w", mapErr(err))
+	}
+	defer tx.Rollback()
+	upsert := upsertArchive
+	if live {
+		upsert = upsertLive
+	}
+	exists, err := tx.PrepareContext(ctx, `SELECT count(*) FROM papers WHERE id = ?`)
+	if err != nil {
+		return res, fmt.Errorf("store: save papers: %w", mapErr(err))
+	}
+	defer exists.Close()
+	up, err := tx.PrepareContext(ctx, upsert)
+	if err != nil {
+		return res, fmt.Errorf("store: save papers: %w", mapErr(err))
+	}
+	defer up.Close()
+	member, err := tx.PrepareContext(ctx, `INSERT INTO list_papers (list_date, paper_id, position)
+		VALUES (?, ?, (SELECT count(*) FROM list_papers WHERE list_date = ?)) ON CONFLICT DO NOTHING`)
+	if err != nil {
+		return res, fmt.Errorf("store: save papers: %w", mapErr(err))
+	}
+	defer member.Close()
+	if live && len(papers) > 0 {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM list_papers WHERE list_date = ?`, day.String()); err != nil {
+			return res, fmt.Errorf("store: save list %s: %w", day, mapErr(err))
+		}
+	}
+	nowS := fmtTime(now)
+	for _, p := range papers {
+		if p.ID == "" || p.Title == "" {
+			return res, fmt.Errorf("store: save papers: paper %q has no id or title", p.ID)
+		}
+		listDate := p.ListDate
+		if listDate.IsZero() {
+			listDate = day
+		}
+		var n int
+		if err := exists.QueryRowContext(ctx, p.ID).Scan(&n); err != nil {
+			return res, fmt.Errorf("store: save paper %s: %w", p.ID, mapErr(err))
+		}
+		fetched := p.FetchedAt
+		if fetched.IsZero() {
+			fetched = now
+		}
+		if _, err := up.ExecContext(ctx, p.ID, p.Title, p.Abstract, joinLines(p.Authors), fmtTime(p.PublishedAt),
+			listDate.String(), p.Upvotes, p.Comments, p.GitHubRepo, p.GitHubStars, p.ProjectPage, p.Thumbnail,
+			p.AISummary, joinLines(p.AIKeywords), p.OrgName, p.OrgFullName, nowS, fmtTime(fetched)); err != nil {
+			return res, fmt.Errorf("store: save paper %s: %w", p.ID, mapErr(err))
+		}
+		if n == 0 {
+			res.New++
+			res.NewIDs = append(res.NewIDs, p.ID)
+		} else {
+			res.Updated++
+		}
+		// A live list is the list asked for; an archive element is on its own list.
+		on := listDate
+		if live {
+			on = day
+		}
+		if !on.IsZero() {
+			if _, err := member.ExecContext(ctx, on.String(), p.ID, on.String()); err != nil {
+				return res, fmt.Errorf("store: save paper %s: %w", p.ID, mapErr(err))
+			}
+		}
+	}
+	if live {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO lists (list_date, fetched_at, papers) VALUES (?, ?, ?)
+			ON CONFLICT (list_date) DO UPDATE SET fetched_at = excluded.fetched_at, papers = excluded.papers`,
+			day.String(), nowS, len(papers)); err != nil {
+			return res, fmt.Errorf("store: save list %s: %w", day, mapErr(err))
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return bot.SaveResult{}, fmt.Errorf("store: save papers: %w", mapErr(err))
+	}
+	return res, nil
+}
+
+// ListPapers returns the papers on day's list, most upvoted first.
+func (db *DB) ListPapers(ctx context.Context, day bot.Date) ([]bot.Paper, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+paperColumns+`
+		FROM list_papers l JOIN papers p ON p.id = l.paper_id
+		WHERE l.list_date = ?
+		ORDER BY p.upvotes DESC, p.comments DESC, l.position`, day.String())
+	if err != nil {
+		return nil, fmt.Errorf("store: list %s: %w", day, mapErr(err))
+	}
+	return collectPapers(rows)
+}
+
+func collectPapers(rows *sql.Rows) ([]bot.Paper, error) {
+	defer rows.Close()
+	var out []bot.Paper
+	for rows.Next() {
+		p, err := scanPaper(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// ListInfo returns when day's list was last fetched, or bot.ErrNotFound.
+func (db *DB) ListInfo(ctx context.Context, day bot.Date) (bot.ListInfo, error) {
+	var fetched string
+	info := bot.ListInfo{Date: day}
+	err := db.r.QueryRowContext(ctx, `SELECT fetched_at, papers FROM lists WHERE list_date = ?`, day.String()).
+		Scan(&fetched, &info.Papers)
+	if err != nil {
+		return info, mapErr(err)
+	}
+	info.FetchedAt = parseTime(fetched)
+	return info, nil
+}
+
+// GetPaper returns one paper by its bare arXiv id, or bot.ErrNotFound.
+func (db *DB) GetPaper(ctx context.Context, id string) (bot.Paper, error) {
+	return scanPaper(db.r.QueryRowContext(ctx, `SELECT `+paperColumns+` FROM papers p WHERE p.id = ?`, id))
+}
+
+// Stats are counts for status and benchmarks.
+type Stats struct {
+	Papers     int
+	Lists      int
+	Deliveries int
+	Bytes      int64 // database file size, WAL included
+}
+
+// Stats counts what the store holds.
+func (db *DB) Stats(ctx context.Context) (Stats, error) {
+	var s Stats
+	err := db.r.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM papers),
+		(SELECT count(DISTINCT list_date) FROM list_papers), (SELECT count(*) FROM deliveries)`).
+		Scan(&s.Papers, &s.Lists, &s.Deliveries)
+	if err != nil {
+		return s, mapErr(err)
+	}
+	var pages, size int64
+	if err := db.r.QueryRowContext(ctx, `SELECT page_count, page_size FROM pragma_page_count(), pragma_page_size()`).
+		Scan(&pages, &size); err != nil {
+		return s, mapErr(err)
+	}
+	s.Bytes = pages * size
+	return s, nil
+}
+
+// SearchIDs is a minimal full-text lookup used by tests and status until
+// the search issue adds ranked search: the ids of papers whose indexed text
+// holds every word, most upvoted first. Words are passed to FTS5 as quoted
+// strings, never as query syntax.
+func (db *DB) SearchIDs(ctx context.Context, words []string, limit int) ([]string, error) {
+	var terms []string
+	for _, w := range words {
+		if w = strings.TrimSpace(w); w != "" {
+			terms = append(terms, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)
+		}
+	}
+	if len(terms) == 0 {
+		return nil, nil
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT p.id FROM papers_fts f JOIN papers p ON p.pk = f.rowid
+		WHERE papers_fts MATCH ? ORDER BY p.upvotes DESC, p.id LIMIT ?`, strings.Join(terms, " "), limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: search: %w", mapErr(err))
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, mapErr(rows.Err())
+}

@@ -1,0 +1,258 @@
+// Package store keeps paperboy's state in one SQLite file: papers and their
+// full-text index, daily lists, channels, the delivery log, runs and
+// subscriptions. It implements bot.Store.
+//
+// It needs cgo and the sqlite_fts5 build tag (mattn/go-sqlite3).
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+
+	"github.com/paperboy-bot/paperboy/bot"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// ErrNoFTS5 is returned when the binary was built without full-text search.
+var ErrNoFTS5 = errors.New("store: built without FTS5: use -tags sqlite_fts5")
+
+// DB is the SQLite store. Writes go through a pool that takes the write
+// lock at BEGIN (_txlock=immediate), so concurrent read-then-write
+// transactions wait for each other instead of failing with "database is
+// locked"; reads go through a second, read-only pool, so a search never
+// waits behind a write.
+type DB struct {
+	path string
+	w    *sql.DB // one connection: writes are serialised in-process
+	r    *sql.DB // read-only
+}
+
+var _ bot.Store = (*DB)(nil)
+
+// Open opens (creating if needed) the database at path and applies any
+// pending migrations.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("store: no database path")
+	}
+	base := "file:" + escapePath(path)
+	w, err := sql.Open("sqlite3", base+"?_busy_timeout=10000&_foreign_keys=on&_journal_mode=WAL&_synchronous=NORMAL&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	db := &DB{path: path, w: w}
+	if err := db.init(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	r, err := sql.Open("sqlite3", base+"?mode=ro&_busy_timeout=10000&_foreign_keys=on&_query_only=1")
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store: open %s read-only: %w", path, err)
+	}
+	r.SetMaxOpenConns(4)
+	db.r = r
+	if err := r.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: open %s read-only: %w", path, err)
+	}
+	return db, nil
+}
+
+// escapePath makes a file path safe inside a SQLite URI.
+func escapePath(p string) string {
+	r := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
+	return r.Replace(p)
+}
+
+// Path returns the database file's path.
+func (db *DB) Path() string { return db.path }
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	var errs []error
+	if db.r != nil {
+		errs = append(errs, db.r.Close())
+	}
+	if db.w != nil {
+		errs = append(errs, db.w.Close())
+	}
+	return errors.Join(errs...)
+}
+
+func (db *DB) init(ctx context.Context) error {
+	var fts int
+	if err := db.w.QueryRowContext(ctx, `SELECT sqlite_compileoption_used('ENABLE_FTS5')`).Scan(&fts); err != nil {
+		return fmt.Errorf("store: open %s: %w", db.path, mapErr(err))
+	}
+	if fts == 0 {
+		return ErrNoFTS5
+	}
+	return db.migrate(ctx)
+}
+
+// migrate applies the embedded migrations that have not been applied yet,
+// each in its own transaction, in order of their number.
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("store: migrations: %w", mapErr(err))
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return fmt.Errorf("store: migrations: %w", err)
+	}
+	type mig struct {
+		version int
+		name    string
+	}
+	var todo []mig
+	for _, n := range names {
+		base := path.Base(n)
+		num, _, _ := strings.Cut(base, "_")
+		v, err := strconv.Atoi(num)
+		if err != nil {
+			return fmt.Errorf("store: migration %s: name must start with a number", base)
+		}
+		todo = append(todo, mig{v, base})
+	}
+	sort.Slice(todo, func(i, j int) bool { return todo[i].version < todo[j].version })
+	for _, m := range todo {
+		if err := db.apply(ctx, m.version, m.name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (db *DB) apply(ctx context.Context, version int, name string) error {
+	body, err := migrations.ReadFile("migrations/" + name)
+	if err != nil {
+		return fmt.Errorf("store: migration %s: %w", name, err)
+	}
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: migration %s: %w", name, mapErr(err))
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+		return fmt.Errorf("store: migration %s: %w", name, mapErr(err))
+	}
+	if n > 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return fmt.Errorf("store: migration %s: %w", name, mapErr(err))
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+		version, name, fmtTime(time.Now())); err != nil {
+		return fmt.Errorf("store: migration %s: %w", name, mapErr(err))
+	}
+	return tx.Commit()
+}
+
+// Migrations returns the names of the applied migrations, in order.
+func (db *DB) Migrations(ctx context.Context) ([]string, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT name FROM schema_migrations ORDER BY version`)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// mapErr turns driver errors into the errors callers act on.
+func mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return bot.ErrNotFound
+	}
+	var se sqlite3.Error
+	if errors.As(err, &se) && se.Code == sqlite3.ErrConstraint &&
+		(se.ExtendedCode == sqlite3.ErrConstraintUnique || se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey) {
+		return &bot.Error{Code: bot.EConflict, Message: "already exists: " + se.Error()}
+	}
+	if strings.Contains(err.Error(), "no such module: fts5") {
+		return ErrNoFTS5
+	}
+	return err
+}
+
+// timeLayout is fixed-width so that stored times sort as text.
+const timeLayout = "2006-01-02T15:04:05.000000000Z"
+
+func fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(timeLayout)
+}
+
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return fmtTime(t)
+}
+
+func parseTime(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+func parseNullTime(s sql.NullString) time.Time {
+	if !s.Valid {
+		return time.Time{}
+	}
+	return parseTime(s.String)
+}
+
+func parseDate(s string) bot.Date {
+	d, err := bot.ParseDate(s)
+	if err != nil {
+		return bot.Date{}
+	}
+	return d
+}
+
+// joinLines stores a list as one value per line.
+func joinLines(xs []string) string { return strings.Join(xs, "\n") }
+
+func splitLines(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
+}
