@@ -251,4 +251,3 @@ func (db *DB) DeliveryCounts(ctx context.Context, ch bot.ChannelRef) (map[bot.De
 	}
 	return out, mapErr(rows.Err())
 }
-
