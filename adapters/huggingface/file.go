@@ -1,0 +1,232 @@
+package huggingface
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"sync"
+
+	"github.com/paperboy-bot/paperboy/bot"
+)
+
+// Archive is a fixed set of daily lists read from saved list elements: a
+// file (OpenFile) or the embedded sample (NewSample). It implements
+// bot.Archive. All streams the elements; Day and Dates read them all once,
+// on first use, and answer from memory after that.
+type Archive struct {
+	name string
+	open func() (io.ReadCloser, error)
+	day  bot.Date // the list date of every element, when known
+
+	mu     sync.Mutex
+	loaded bool
+	days   map[bot.Date][]bot.Paper
+	dates  []bot.Date
+}
+
+var _ bot.Archive = (*Archive)(nil)
+
+// OpenFile returns an Archive over the file at path, named "file:"+path.
+// The file holds list elements either as one JSON array (a saved API
+// response) or as JSON lines, one element per line, blank lines allowed;
+// either may be gzip-compressed. The format is told from the content, not
+// the file name. Papers without submittedOnDailyAt get a ListDate derived
+// from their outer publishedAt (see the package documentation). OpenFile
+// checks that the file can be read; its elements are read on use.
+func OpenFile(path string) (*Archive, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("huggingface: %w", err)
+	}
+	f.Close()
+	return &Archive{
+		name: "file:" + path,
+		open: func() (io.ReadCloser, error) { return os.Open(path) },
+	}, nil
+}
+
+// Name implements bot.Source.
+func (a *Archive) Name() string { return a.name }
+
+// All implements bot.Archive: it calls fn for every element in file
+// order, stopping at the first error of fn, at a bad element (an error
+// naming its line or index) or when ctx is done.
+func (a *Archive) All(ctx context.Context, fn func(bot.Paper) error) error {
+	f, err := a.open()
+	if err != nil {
+		return fmt.Errorf("huggingface: %s: %w", a.name, err)
+	}
+	defer f.Close()
+	if err := a.each(ctx, f, fn); err != nil {
+		return fmt.Errorf("huggingface: %s: %w", a.name, err)
+	}
+	return nil
+}
+
+// errStop carries an error of the caller's fn through the decoders
+// unchanged.
+type errStop struct{ err error }
+
+func (e errStop) Error() string { return e.err.Error() }
+
+func (a *Archive) each(ctx context.Context, f io.Reader, fn func(bot.Paper) error) error {
+	r := bufio.NewReaderSize(f, 64<<10)
+	if magic, _ := r.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(r)
+		if err != nil {
+			return fmt.Errorf("gzip: %w", err)
+		}
+		defer zr.Close()
+		r = bufio.NewReaderSize(zr, 64<<10)
+	}
+	first, skipped, err := firstByte(r)
+	if err == io.EOF {
+		return nil // an empty file holds no lists
+	}
+	if err != nil {
+		return err
+	}
+	emit := func(raw []byte) error {
+		if err := ctx.Err(); err != nil {
+			return errStop{err}
+		}
+		p, err := parseElement(raw, a.day)
+		if err != nil {
+			return err
+		}
+		if err := fn(p); err != nil {
+			return errStop{err}
+		}
+		return nil
+	}
+	switch first {
+	case '[':
+		err = decodeArray(r, func(i int, raw json.RawMessage) error {
+			if err := emit(raw); err != nil {
+				if _, ok := err.(errStop); ok {
+					return err
+				}
+				return fmt.Errorf("element %d: %w", i, err)
+			}
+			return nil
+		})
+	case '{':
+		err = eachLine(r, skipped+1, func(n int, line []byte) error {
+			if err := emit(line); err != nil {
+				if _, ok := err.(errStop); ok {
+					return err
+				}
+				return fmt.Errorf("line %d: %w", n, err)
+			}
+			return nil
+		})
+	default:
+		return fmt.Errorf("neither a JSON array nor JSON lines (starts with %q)", excerpt([]byte{first}, 1))
+	}
+	if stop, ok := err.(errStop); ok {
+		return stop.err
+	}
+	return err
+}
+
+// firstByte returns the first byte after white space (and a UTF-8 byte
+// order mark) without consuming it, and how many newlines it skipped.
+func firstByte(r *bufio.Reader) (byte, int, error) {
+	if bom, err := r.Peek(3); err == nil && bytes.Equal(bom, []byte("\ufeff")) {
+		r.Discard(3)
+	}
+	newlines := 0
+	for {
+		b, err := r.ReadByte()
+		if err != nil {
+			if err == io.EOF {
+				return 0, newlines, io.EOF
+			}
+			return 0, newlines, fmt.Errorf("read: %w", err)
+		}
+		switch b {
+		case '\n':
+			newlines++
+			continue
+		case ' ', '\t', '\r':
+			continue
+		}
+		r.UnreadByte()
+		return b, newlines, nil
+	}
+}
+
+// eachLine calls fn with every non-blank line of r and its 1-based number,
+// counting from first. Lines may be of any length (a paper with hundreds
+// of authors is a long line).
+func eachLine(r *bufio.Reader, first int, fn func(n int, line []byte) error) error {
+	for n := first; ; n++ {
+		line, err := r.ReadBytes('\n')
+		if err != nil && err != io.EOF {
+			return fmt.Errorf("line %d: read: %w", n, err)
+		}
+		if t := bytes.TrimSpace(line); len(t) > 0 {
+			if ferr := fn(n, t); ferr != nil {
+				return ferr
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+	}
+}
+
+// load reads every element once, grouped by list date; within a day the
+// first element of each id wins, as Client.Day does.
+func (a *Archive) load(ctx context.Context) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.loaded {
+		return nil
+	}
+	days := make(map[bot.Date][]bot.Paper)
+	seen := make(map[bot.Date]map[string]bool)
+	err := a.All(ctx, func(p bot.Paper) error {
+		if seen[p.ListDate] == nil {
+			seen[p.ListDate] = make(map[string]bool)
+		}
+		if !seen[p.ListDate][p.ID] {
+			seen[p.ListDate][p.ID] = true
+			days[p.ListDate] = append(days[p.ListDate], p)
+		}
+		return nil
+	})
+	if err != nil {
+		return err // not remembered: a later call tries again
+	}
+	dates := make([]bot.Date, 0, len(days))
+	for d := range days {
+		dates = append(dates, d)
+	}
+	slices.SortFunc(dates, bot.Date.Compare)
+	a.days, a.dates, a.loaded = days, dates, true
+	return nil
+}
+
+// Day implements bot.Source: the papers whose ListDate is day, in file
+// order; an empty list when the archive has none.
+func (a *Archive) Day(ctx context.Context, day bot.Date) ([]bot.Paper, error) {
+	if err := a.load(ctx); err != nil {
+		return nil, err
+	}
+	return slices.Clone(a.days[day]), nil
+}
+
+// Dates implements bot.Archive: the dates of the lists held, oldest first.
+func (a *Archive) Dates(ctx context.Context) ([]bot.Date, error) {
+	if err := a.load(ctx); err != nil {
+		return nil, err
+	}
+	return slices.Clone(a.dates), nil
+}
