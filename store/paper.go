@@ -235,11 +235,12 @@ func (db *DB) Stats(ctx context.Context) (Stats, error) {
 // SearchIDs is a minimal full-text lookup used by tests and status until
 // the search issue adds ranked search: the ids of papers whose indexed text
 // holds every word, most upvoted first. Words are passed to FTS5 as quoted
-// strings, never as query syntax.
+// strings, never as query syntax. A NUL byte (which FTS5 reads as the end
+// of the query, failing with "unterminated string") separates words.
 func (db *DB) SearchIDs(ctx context.Context, words []string, limit int) ([]string, error) {
 	var terms []string
 	for _, w := range words {
-		if w = strings.TrimSpace(w); w != "" {
+		if w = strings.TrimSpace(strings.ReplaceAll(w, "\x00", " ")); w != "" {
 			terms = append(terms, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)
 		}
 	}

@@ -49,7 +49,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, errors.New("store: no database path")
 	}
 	base := "file:" + escapePath(path)
-	w, err := sql.Open("sqlite3", base+"?_busy_timeout=10000&_foreign_keys=on&_journal_mode=WAL&_synchronous=NORMAL&_txlock=immediate")
+	// No _journal_mode=WAL here: see walMode.
+	w, err := sql.Open("sqlite3", base+"?_busy_timeout=10000&_foreign_keys=on&_synchronous=NORMAL&_txlock=immediate&_cache_size=-65536")
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
@@ -103,7 +104,53 @@ func (db *DB) init(ctx context.Context) error {
 	if fts == 0 {
 		return ErrNoFTS5
 	}
+	if err := db.walMode(ctx); err != nil {
+		return err
+	}
 	return db.migrate(ctx)
+}
+
+// busyTimeout is how long a statement waits for a lock another connection
+// holds (the DSNs' _busy_timeout).
+const busyTimeout = 10 * time.Second
+
+// walMode switches the file to WAL. Switching needs the file to itself and
+// SQLite answers SQLITE_BUSY at once instead of waiting the busy timeout,
+// so two programs opening a new file together would fail with "database is
+// locked" (as _journal_mode=WAL in the DSN did): retry for as long as the
+// busy timeout. WAL is stored in the file, so once it is set this is a
+// single read.
+func (db *DB) walMode(ctx context.Context) error {
+	deadline := time.Now().Add(busyTimeout)
+	delay := time.Millisecond
+	for {
+		var mode string
+		err := db.w.QueryRowContext(ctx, `PRAGMA journal_mode = WAL`).Scan(&mode)
+		switch {
+		case err == nil && strings.EqualFold(mode, "wal"):
+			return nil
+		case err == nil:
+			// SQLite keeps the old mode when the file cannot be WAL.
+			return fmt.Errorf("store: open %s: journal mode is %q, want wal", db.path, mode)
+		case !isBusy(err) || time.Now().After(deadline):
+			return fmt.Errorf("store: open %s: set WAL mode: %w", db.path, mapErr(err))
+		}
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return fmt.Errorf("store: open %s: set WAL mode: %w", db.path, ctx.Err())
+		case <-t.C:
+		}
+		delay = min(2*delay, 50*time.Millisecond)
+	}
+}
+
+// isBusy reports whether err is SQLite saying another connection holds a
+// lock.
+func isBusy(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked)
 }
 
 // migrate applies the embedded migrations that have not been applied yet,

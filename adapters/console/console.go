@@ -118,7 +118,13 @@ func (c *Console) RenderItem(b *strings.Builder, it bot.Item) {
 	p := it.Paper
 	rank := fmt.Sprintf("%2d. ", it.Rank)
 	indent := strings.Repeat(" ", len(rank))
-	fmt.Fprintf(b, "%s%s\n", rank, c.style(bold, Clean(p.Title)))
+	for i, line := range wrap(Clean(p.Title), Width-len(indent)) {
+		lead := indent
+		if i == 0 {
+			lead = rank
+		}
+		fmt.Fprintf(b, "%s%s\n", lead, c.style(bold, line))
+	}
 	meta := []string{}
 	if a := Clean(bot.ShortAuthors(p.Authors, 3)); a != "" {
 		meta = append(meta, a)

@@ -218,7 +218,7 @@ func parseElement(data []byte, day bot.Date) (bot.Paper, error) {
 	if paper.PublishedAt, err = parseTime(p.PublishedAt); err != nil {
 		return bot.Paper{}, fmt.Errorf("paper %s: paper.publishedAt: %w", id, err)
 	}
-	if paper.ListDate, err = listDate(p.SubmittedOnDailyAt, day, outer.PublishedAt); err != nil {
+	if paper.ListDate, err = listDate(p.SubmittedOnDailyAt, day, outer.PublishedAt, paper.PublishedAt); err != nil {
 		return bot.Paper{}, fmt.Errorf("paper %s: %w", id, err)
 	}
 	return paper, nil
@@ -250,7 +250,7 @@ func parseTime(s string) (time.Time, error) {
 
 // listDate picks the element's daily-list date; see the package
 // documentation for the order and for the numbers behind fileListDate.
-func listDate(submittedOnDailyAt string, day bot.Date, outerPublishedAt string) (bot.Date, error) {
+func listDate(submittedOnDailyAt string, day bot.Date, outerPublishedAt string, arxivTime time.Time) (bot.Date, error) {
 	if submittedOnDailyAt != "" {
 		t, err := parseTime(submittedOnDailyAt)
 		if err != nil {
@@ -268,7 +268,36 @@ func listDate(submittedOnDailyAt string, day bot.Date, outerPublishedAt string) 
 	if t.IsZero() {
 		return bot.Date{}, errors.New("no list date: neither paper.submittedOnDailyAt nor publishedAt is set")
 	}
+	if d := arxiv(t, arxivTime); !d.IsZero() {
+		return d, nil
+	}
 	return fileListDate(t), nil
+}
+
+// arxiv handles the elements whose outer publishedAt already has its later
+// meaning (the arXiv time as a US Eastern wall clock labelled UTC: exactly
+// 4 or 5 hours before paper.publishedAt) although submittedOnDailyAt is
+// still missing: 85 corpus elements of the 2025-03-05..13 lists. Such a
+// time says when the paper reached arXiv, not when it reached Daily
+// Papers; the earliest list it can be on is the weekday after arXiv
+// announces it (announcements follow the 14:00 ET submission deadline).
+// It returns the zero Date for other elements.
+func arxiv(outer, arxivTime time.Time) bot.Date {
+	if d := arxivTime.Sub(outer); arxivTime.IsZero() || (d != 4*time.Hour && d != 5*time.Hour) {
+		return bot.Date{}
+	}
+	announced := bot.DateOf(outer) // outer's wall clock is Eastern time
+	if outer.Hour() >= 14 {
+		announced = announced.AddDays(1)
+	}
+	for announced.IsWeekend() {
+		announced = announced.AddDays(1)
+	}
+	d := announced.AddDays(1)
+	for d.IsWeekend() {
+		d = d.AddDays(1)
+	}
+	return d
 }
 
 // submissionShift moves a Daily Papers submission time (outer publishedAt

@@ -430,8 +430,8 @@ func (c *Config) resolve(localZone string, getenv func(string) string) (*setting
 	if err := checkLog(s.LogLevel, s.LogFormat, "log.level", "log.format"); err != nil {
 		return nil, err
 	}
-	if len(c.Channels) == 0 && c.path == "" {
-		// No config file: one console channel at 09:00 local time.
+	if len(c.Channels) == 0 {
+		// No channels configured: one console channel at 09:00 local time.
 		s.Channels = []bot.Channel{{ChannelRef: bot.ChannelRef{Platform: "console", ID: "stdout"},
 			Settings: bot.DefaultSettings(localZone)}}
 	}

@@ -1,0 +1,190 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/paperboy-bot/paperboy/store"
+)
+
+// fakeHF serves /api/daily_papers from testdata/hf, an empty list for other
+// days, and 500 for the days in failing.
+type fakeHF struct {
+	mu       sync.Mutex
+	requests []string // dates asked for, in order
+	failing  map[string]bool
+	ua       string
+}
+
+func (f *fakeHF) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	day := r.URL.Query().Get("date")
+	f.requests = append(f.requests, day)
+	f.ua = r.UserAgent()
+	fail := f.failing[day]
+	f.mu.Unlock()
+	if r.URL.Path != "/api/daily_papers" {
+		http.NotFound(w, r)
+		return
+	}
+	if fail {
+		http.Error(w, `{"error":"internal error"}`, http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	body, err := os.ReadFile(filepath.Join("testdata", "hf", "daily_papers_"+day+".json"))
+	if err != nil || r.URL.Query().Get("p") != "0" {
+		fmt.Fprint(w, "[]")
+		return
+	}
+	w.Write(body)
+}
+
+func (f *fakeHF) asked() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.requests...)
+}
+
+func hfConfig(t *testing.T, url string) string {
+	return writeConfig(t, fmt.Sprintf(`
+huggingface:
+  base_url: %s
+  max_retries: 0
+  min_interval: 0s
+`, url))
+}
+
+func TestBackfillFillsStoreAndResumes(t *testing.T) {
+	hf := &fakeHF{failing: map[string]bool{"2024-10-28": true}}
+	srv := httptest.NewServer(hf)
+	defer srv.Close()
+	cfg := hfConfig(t, srv.URL)
+	db := filepath.Join(t.TempDir(), "p.db")
+	args := []string{"backfill", "--from", "2024-10-24", "--to", "2024-10-28", "--config", cfg, "--db", db}
+
+	// Monday's list fails: the command stops there and says how to resume.
+	r := runMain(t, testEnv(), args...)
+	if r.code != 1 || !strings.Contains(r.stderr, "list 2024-10-28") || !strings.Contains(r.stderr, "run the same command again to resume") {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	if got := strings.Join(hf.asked(), " "); got != "2024-10-24 2024-10-25 2024-10-28" {
+		t.Fatalf("asked for %q: weekends must be skipped", got)
+	}
+	if !strings.HasPrefix(hf.ua, "paperboy/"+version) {
+		t.Errorf("User-Agent %q does not name paperboy and its version", hf.ua)
+	}
+	// One log line per day when not on a terminal.
+	if n := len(regexp.MustCompile(`msg=backfilled`).FindAllString(r.stderr, -1)); n != 2 {
+		t.Errorf("%d progress lines, want 2:\n%s", n, r.stderr)
+	}
+
+	// Fixed: the same command fetches only what is missing.
+	hf.mu.Lock()
+	hf.failing = nil
+	hf.requests = nil
+	hf.mu.Unlock()
+	r = runMain(t, testEnv(), args...)
+	if r.code != 0 {
+		t.Fatalf("resume: exit %d\n%s", r.code, r.stderr)
+	}
+	if got := strings.Join(hf.asked(), " "); got != "2024-10-28" {
+		t.Fatalf("resume asked for %q, want only the missing day", got)
+	}
+	want := "backfill 2024-10-24 to 2024-10-28: 3 days, 0 papers fetched (0 new), 2 days already complete\n"
+	if r.stdout != want {
+		t.Errorf("stdout %q, want %q", r.stdout, want)
+	}
+	s, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	st, _ := s.Stats(context.Background())
+	if st.Papers != 25 {
+		t.Errorf("store holds %d papers, want the 25 of 2024-10-25", st.Papers)
+	}
+}
+
+func TestDigestFromHuggingFace(t *testing.T) {
+	hf := &fakeHF{}
+	srv := httptest.NewServer(hf)
+	defer srv.Close()
+	cfg := hfConfig(t, srv.URL)
+	db := filepath.Join(t.TempDir(), "p.db")
+	r := runMain(t, testEnv(), "digest", "--date", "2025-05-22", "--config", cfg, "--db", db)
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "Daily Papers · Thu 22 May 2025 · 10 papers\n") {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	// A weekend day: Hugging Face has no list, said in one line.
+	r = runMain(t, testEnv(), "digest", "--date", "2025-05-24", "--config", cfg, "--db", db)
+	want := "console:stdout: nothing posted: huggingface has no list for Sat 24 May 2025 yet\n"
+	if r.code != 0 || r.stdout != want {
+		t.Fatalf("weekend: exit %d, stdout %q, want %q", r.code, r.stdout, want)
+	}
+}
+
+func TestIngestCorpus(t *testing.T) {
+	corpus := corpusPath(t)
+	db := filepath.Join(t.TempDir(), "p.db")
+	r := runMain(t, testEnv(), "ingest", "--source", "file:"+corpus, "--db", db)
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	if !strings.HasPrefix(r.stdout, "ingested 9881 elements from file:"+corpus+": 9877 new papers, 4 updated, in ") {
+		t.Fatalf("stdout %q", r.stdout)
+	}
+	// Ingesting history posts nothing and a second ingest adds nothing.
+	r = runMain(t, testEnv(), "ingest", "--source", "file:"+corpus, "--db", db)
+	if r.code != 0 || !strings.Contains(r.stdout, ": 0 new papers, 9881 updated") {
+		t.Fatalf("second ingest: %q %s", r.stdout, r.stderr)
+	}
+	s, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	st, _ := s.Stats(context.Background())
+	if st.Papers != 9877 || st.Deliveries != 0 {
+		t.Fatalf("papers %d, deliveries %d; want 9877 and 0", st.Papers, st.Deliveries)
+	}
+	// 580 weekday lists in the corpus.
+	if st.Lists != 580 {
+		t.Errorf("lists = %d, want 580", st.Lists)
+	}
+	ids, err := s.SearchIDs(context.Background(), []string{"mixture", "experts"}, 5)
+	if err != nil || len(ids) == 0 {
+		t.Errorf("full-text index after ingest: %v, %v", ids, err)
+	}
+}
+
+func TestStatusAfterDigest(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "p.db")
+	runMain(t, testEnv(), "digest", "--source", "sample", "--db", db)
+	runMain(t, testEnv(), "digest", "--source", "sample", "--db", db)
+	r := runMain(t, testEnv(), "status", "--source", "sample", "--db", db)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{
+		"17 papers on 1 list",
+		"console:stdout\n",
+		"zone         UTC                      from default",
+		"next run     ",
+		"last post    list of Fri 21 Aug 2026, 10 papers",
+		"last run     ",
+		"nothing posted: the list for Fri 21 Aug 2026 was already posted to this channel (10 papers)",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("status lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}

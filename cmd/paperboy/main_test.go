@@ -1,0 +1,212 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// TestMain lets the test binary act as the paperboy binary: with
+// PAPERBOY_TEST_MAIN=1 it runs Main on its arguments, so end-to-end tests
+// can start, kill and restart real processes.
+func TestMain(m *testing.M) {
+	if os.Getenv("PAPERBOY_TEST_MAIN") == "1" {
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// result is what one run of Main printed.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// testEnv is the environment Main sees in tests: nothing but what is set.
+func testEnv(vars ...string) func(string) string {
+	m := map[string]string{"TZ": "UTC"}
+	for i := 0; i+1 < len(vars); i += 2 {
+		m[vars[i]] = vars[i+1]
+	}
+	return func(k string) string { return m[k] }
+}
+
+func runMain(t *testing.T, getenv func(string) string, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Main(context.Background(), args, getenv, &out, &errb)
+	return result{code, out.String(), errb.String()}
+}
+
+// repoRoot walks up to the directory holding go.mod.
+func repoRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("go.mod not found above the test's directory")
+		}
+		dir = parent
+	}
+}
+
+// corpusPath returns the shared corpus, or skips the test.
+func corpusPath(t testing.TB) string {
+	t.Helper()
+	p := filepath.Join(repoRoot(t), "..", "shared", "data", "hf_daily_corpus.jsonl.gz")
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("shared corpus not found at %s (it lives in ../shared/data next to the repository): %v", p, err)
+	}
+	return p
+}
+
+func writeConfig(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "paperboy.yaml")
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	p := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(p, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatalf("%v (run go test -tags sqlite_fts5 ./cmd/paperboy -run %s -update to create it)", err, t.Name())
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (rerun with -update if the change is intended)\n--- got ---\n%s", p, got)
+	}
+}
+
+func TestDigestSampleGolden(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "p.db")
+	r := runMain(t, testEnv(), "digest", "--source", "sample", "--db", db)
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	golden(t, "digest_sample.golden", r.stdout)
+	if strings.Contains(r.stdout, "\x1b[") {
+		t.Error("colour codes written to a non-terminal")
+	}
+	// Run again: nothing is posted twice, and the reason is one line.
+	r = runMain(t, testEnv(), "digest", "--source", "sample", "--db", db)
+	want := "console:stdout: nothing posted: the list for Fri 21 Aug 2026 was already posted to this channel (10 papers)\n"
+	if r.code != 0 || r.stdout != want {
+		t.Fatalf("second digest: exit %d, stdout %q, want %q", r.code, r.stdout, want)
+	}
+}
+
+func TestDigestDryRunRecordsNothing(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "p.db")
+	r := runMain(t, testEnv(), "digest", "--dry-run", "--source", "sample", "--db", db)
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "Daily Papers · Fri 21 Aug 2026 · 10 papers\n") {
+		t.Fatalf("dry run: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	// The real digest afterwards still posts everything.
+	r = runMain(t, testEnv(), "digest", "--source", "sample", "--db", db)
+	if r.code != 0 || strings.Count(r.stdout, "Hugging Face https://") != 10 {
+		t.Fatalf("digest after dry run posted %d papers (exit %d)\n%s", strings.Count(r.stdout, "Hugging Face https://"), r.code, r.stderr)
+	}
+}
+
+func TestDigestRespectsChannelSettings(t *testing.T) {
+	cfg := writeConfig(t, `
+channels:
+  - platform: console
+    id: papers
+    max_papers: 3
+    min_upvotes: 30
+`)
+	db := filepath.Join(t.TempDir(), "p.db")
+	r := runMain(t, testEnv(), "digest", "--config", cfg, "--source", "sample", "--db", db)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if !strings.HasPrefix(r.stdout, "Daily Papers · Fri 21 Aug 2026 · 3 papers\n") {
+		t.Fatalf("header: %q", strings.SplitN(r.stdout, "\n", 2)[0])
+	}
+	// The next day's digest, with the minimum: the remaining papers of the
+	// sample have fewer than 30 upvotes except two (32 and 30).
+	r = runMain(t, testEnv(), "digest", "--config", cfg, "--source", "sample", "--db", db, "--date", "2026-08-21")
+	if r.code != 0 || !strings.Contains(r.stdout, "already posted") {
+		t.Fatalf("second: exit %d: %s", r.code, r.stdout)
+	}
+	r = runMain(t, testEnv(), "digest", "--config", cfg, "--source", "sample", "--db", db, "--channel", "nope")
+	if r.code != 2 || !strings.Contains(r.stderr, `no channel "nope"`) {
+		t.Fatalf("unknown channel: exit %d: %s", r.code, r.stderr)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	r := runMain(t, testEnv(), "version")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "paperboy "+version) {
+		t.Fatalf("version: %d %q", r.code, r.stdout)
+	}
+}
+
+func TestUsage(t *testing.T) {
+	r := runMain(t, testEnv(), "frobnicate")
+	if r.code != 2 || !strings.Contains(r.stderr, `unknown command "frobnicate"`) {
+		t.Fatalf("unknown command: %d %q", r.code, r.stderr)
+	}
+	r = runMain(t, testEnv(), "help")
+	for _, c := range []string{"run", "digest", "backfill", "ingest", "status", "version"} {
+		if !strings.Contains(r.stdout, "\n  "+c+" ") {
+			t.Errorf("help does not list %s", c)
+		}
+	}
+	r = runMain(t, testEnv(), "digest", "--date", "2026-02-30", "--source", "sample", "--db", filepath.Join(t.TempDir(), "x.db"))
+	if r.code != 2 || !strings.Contains(r.stderr, `"2026-02-30" is not a date`) {
+		t.Fatalf("bad date: %d %q", r.code, r.stderr)
+	}
+}
+
+func TestRunStopsCleanlyOnSignal(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "p.db")
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errb syncBuffer
+	done := make(chan int, 1)
+	go func() { done <- Main(ctx, []string{"run", "--source", "sample", "--db", db}, testEnv(), &out, &errb) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(errb.String(), "daemon started") {
+		if time.Now().After(deadline) {
+			t.Fatalf("daemon did not start:\n%s", errb.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel() // what SIGINT/SIGTERM do through signal.NotifyContext
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("exit %d after a stop signal:\n%s", code, errb.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("daemon did not stop")
+	}
+	if !strings.Contains(errb.String(), "paperboy stopped") {
+		t.Errorf("no stop line in the log:\n%s", errb.String())
+	}
+}

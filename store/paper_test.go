@@ -1,0 +1,391 @@
+package store
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/paperboy-bot/paperboy/bot"
+)
+
+func TestSaveListRoundTrip(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db, _ := openDB(t)
+
+	a := samplePaper("2603.00001", 5, day1)
+	b := samplePaper("2603.00002", 20, day1)
+	b.Authors = []string{"Émile Zola", "Ana de la Cruz", "李 雷"} // order and Unicode kept
+	b.AIKeywords = []string{"world models", "robotics", "sim2real"}
+	c := samplePaper("2603.00003", 10, day1)
+	c.GitHubRepo, c.GitHubStars, c.OrgName, c.OrgFullName = "", 0, "", ""
+	c.AIKeywords, c.AISummary = nil, ""
+	c.FetchedAt = at(-60)
+	d := samplePaper("2603.00004", 10, bot.Date{})
+	d.Comments = 9 // ties on upvotes: more comments first
+	d.FetchedAt = time.Time{}
+
+	res, err := db.SaveList(ctx, day1, []bot.Paper{a, b, c, d}, t0)
+	if err != nil {
+		t.Fatalf("SaveList: %v", err)
+	}
+	wantRes := bot.SaveResult{New: 4, NewIDs: []string{a.ID, b.ID, c.ID, d.ID}}
+	if diff := cmp.Diff(wantRes, res); diff != "" {
+		t.Errorf("SaveResult (-want +got):\n%s", diff)
+	}
+
+	// d had no list date and no fetch time: it takes the list's and now.
+	d.ListDate, d.FetchedAt = day1, t0
+	got, err := db.ListPapers(ctx, day1)
+	if err != nil {
+		t.Fatalf("ListPapers: %v", err)
+	}
+	if diff := cmp.Diff([]bot.Paper{b, d, c, a}, got); diff != "" {
+		t.Errorf("ListPapers (-want +got):\n%s", diff)
+	}
+	p, err := db.GetPaper(ctx, b.ID)
+	if err != nil {
+		t.Fatalf("GetPaper: %v", err)
+	}
+	if diff := cmp.Diff(b, p); diff != "" {
+		t.Errorf("GetPaper (-want +got):\n%s", diff)
+	}
+	if _, err := db.GetPaper(ctx, "2603.99999"); !errors.Is(err, bot.ErrNotFound) {
+		t.Errorf("GetPaper(unknown): err = %v, want ErrNotFound", err)
+	}
+
+	info, err := db.ListInfo(ctx, day1)
+	if err != nil {
+		t.Fatalf("ListInfo: %v", err)
+	}
+	if diff := cmp.Diff(bot.ListInfo{Date: day1, FetchedAt: t0, Papers: 4}, info); diff != "" {
+		t.Errorf("ListInfo (-want +got):\n%s", diff)
+	}
+}
+
+func TestSaveListUpdatesWithoutDuplicates(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db, path := openDB(t)
+	a := samplePaper("2603.00001", 5, day1)
+	b := samplePaper("2603.00002", 7, day1)
+	if _, err := db.SaveList(ctx, day1, []bot.Paper{a, b}, t0); err != nil {
+		t.Fatalf("SaveList: %v", err)
+	}
+
+	a.Upvotes, a.Comments, a.GitHubStars = 50, 12, 999
+	a.AISummary = "A better summary."
+	a.AIKeywords = []string{"new keyword"}
+	a.FetchedAt = at(60)
+	b.Upvotes = 8
+	b.FetchedAt = at(60)
+	c := samplePaper("2603.00003", 1, day1)
+	c.FetchedAt = at(60)
+	res, err := db.SaveList(ctx, day1, []bot.Paper{a, b, c}, at(60))
+	if err != nil {
+		t.Fatalf("SaveList again: %v", err)
+	}
+	if diff := cmp.Diff(bot.SaveResult{New: 1, Updated: 2, NewIDs: []string{c.ID}}, res); diff != "" {
+		t.Errorf("SaveResult (-want +got):\n%s", diff)
+	}
+	// The same list once more: nothing new.
+	res, err = db.SaveList(ctx, day1, []bot.Paper{a, b, c}, at(61))
+	if err != nil {
+		t.Fatalf("SaveList a third time: %v", err)
+	}
+	if diff := cmp.Diff(bot.SaveResult{Updated: 3}, res); diff != "" {
+		t.Errorf("third SaveResult (-want +got):\n%s", diff)
+	}
+
+	got, err := db.ListPapers(ctx, day1)
+	if err != nil {
+		t.Fatalf("ListPapers: %v", err)
+	}
+	if diff := cmp.Diff([]bot.Paper{a, b, c}, got); diff != "" {
+		t.Errorf("ListPapers (-want +got):\n%s", diff)
+	}
+	raw := openRaw(t, path, "")
+	if n := count(t, raw, `SELECT count(*) FROM papers`); n != 3 {
+		t.Errorf("papers table has %d rows, want 3", n)
+	}
+	if n := count(t, raw, `SELECT count(*) FROM list_papers`); n != 3 {
+		t.Errorf("list_papers table has %d rows, want 3", n)
+	}
+	if n := count(t, raw, `SELECT count(*) FROM lists`); n != 1 {
+		t.Errorf("lists table has %d rows, want 1", n)
+	}
+	st, err := db.Stats(ctx)
+	if err != nil {
+		t.Fatalf("Stats: %v", err)
+	}
+	if st.Papers != 3 || st.Lists != 1 {
+		t.Errorf("Stats = %+v, want 3 papers on 1 list", st)
+	}
+}
+
+func TestLiveCountersGoDownArchiveNever(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db, _ := openDB(t)
+	p := samplePaper("2603.00001", 50, day1)
+	p.Comments, p.GitHubStars = 20, 500
+	if _, err := db.SaveList(ctx, day1, []bot.Paper{p}, t0); err != nil {
+		t.Fatal(err)
+	}
+	check := func(step string, upvotes, comments, stars int) {
+		t.Helper()
+		got, err := db.GetPaper(ctx, p.ID)
+		if err != nil {
+			t.Fatalf("%s: GetPaper: %v", step, err)
+		}
+		if got.Upvotes != upvotes || got.Comments != comments || got.GitHubStars != stars {
+			t.Errorf("%s: upvotes, comments, stars = %d, %d, %d; want %d, %d, %d",
+				step, got.Upvotes, got.Comments, got.GitHubStars, upvotes, comments, stars)
+		}
+	}
+
+	// A live fetch has the current counters, even lower ones (an upvote
+	// withdrawn, a repository unstarred).
+	live := p
+	live.Upvotes, live.Comments, live.GitHubStars = 40, 18, 450
+	if _, err := db.SaveList(ctx, day1, []bot.Paper{live}, at(1)); err != nil {
+		t.Fatal(err)
+	}
+	check("live lower", 40, 18, 450)
+
+	// An archive holds old snapshots: lower counters are ignored...
+	old := p
+	old.Upvotes, old.Comments, old.GitHubStars = 3, 1, 10
+	if _, err := db.SavePapers(ctx, []bot.Paper{old}, at(2)); err != nil {
+		t.Fatal(err)
+	}
+	check("archive lower", 40, 18, 450)
+
+	// ...higher ones are taken.
+	newer := p
+	newer.Upvotes, newer.Comments, newer.GitHubStars = 60, 19, 800
+	if _, err := db.SavePapers(ctx, []bot.Paper{newer}, at(3)); err != nil {
+		t.Fatal(err)
+	}
+	check("archive higher", 60, 19, 800)
+
+	// A live fetch without a repository does not zero the stars it cannot see.
+	norepo := p
+	norepo.Upvotes, norepo.Comments, norepo.GitHubRepo, norepo.GitHubStars = 61, 19, "", 0
+	if _, err := db.SaveList(ctx, day1, []bot.Paper{norepo}, at(4)); err != nil {
+		t.Fatal(err)
+	}
+	check("live without repo", 61, 19, 800)
+}
+
+func TestLaterSaveDoesNotBlankText(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db, _ := openDB(t)
+	full := samplePaper("2603.00001", 5, day1)
+	if _, err := db.SaveList(ctx, day1, []bot.Paper{full}, t0); err != nil {
+		t.Fatal(err)
+	}
+	// A fresher fetch that lacks the AI summary and every optional text.
+	bare := bot.Paper{ID: full.ID, Title: full.Title, ListDate: day1, Upvotes: 9, FetchedAt: at(10)}
+	if _, err := db.SaveList(ctx, day1, []bot.Paper{bare}, at(10)); err != nil {
+		t.Fatal(err)
+	}
+	// An archive file with as little.
+	if _, err := db.SavePapers(ctx, []bot.Paper{bare}, at(11)); err != nil {
+		t.Fatal(err)
+	}
+	want := full
+	want.Upvotes, want.Comments, want.FetchedAt = 9, 0, at(10)
+	got, err := db.GetPaper(ctx, full.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("paper after saves without text (-want +got):\n%s", diff)
+	}
+	// A later non-empty title does replace it (whitespace fixes, renames).
+	renamed := bare
+	renamed.Title = "A renamed paper"
+	if _, err := db.SaveList(ctx, day1, []bot.Paper{renamed}, at(12)); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.GetPaper(ctx, full.ID); got.Title != renamed.Title || got.AISummary != full.AISummary {
+		t.Errorf("after rename: title %q, summary %q; want %q, %q", got.Title, got.AISummary, renamed.Title, full.AISummary)
+	}
+}
+
+func TestListDateKeepsEarliest(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db, _ := openDB(t)
+	p := samplePaper("2603.00001", 5, day2)
+	if _, err := db.SaveList(ctx, day2, []bot.Paper{p}, t0); err != nil {
+		t.Fatal(err)
+	}
+	// An archive says it was on an earlier list: it is on both, dated the earlier.
+	p1 := p
+	p1.ListDate = day1
+	if _, err := db.SavePapers(ctx, []bot.Paper{p1}, at(1)); err != nil {
+		t.Fatal(err)
+	}
+	// A later list shows it again: the date stays the earliest.
+	p3 := p
+	p3.ListDate = day3
+	if _, err := db.SaveList(ctx, day3, []bot.Paper{p3}, at(2)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.GetPaper(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ListDate != day1 {
+		t.Errorf("ListDate = %v, want the earliest %v", got.ListDate, day1)
+	}
+	for _, d := range []bot.Date{day1, day2, day3} {
+		list, err := db.ListPapers(ctx, d)
+		if err != nil {
+			t.Fatalf("ListPapers(%v): %v", d, err)
+		}
+		if diff := cmp.Diff([]string{p.ID}, ids(list)); diff != "" {
+			t.Errorf("ListPapers(%v) (-want +got):\n%s", d, diff)
+		}
+	}
+}
+
+func TestSaveListMembership(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db, _ := openDB(t)
+	a := samplePaper("2603.00001", 30, day1)
+	b := samplePaper("2603.00002", 20, day1)
+	c := samplePaper("2603.00003", 10, day2)
+	if _, err := db.SaveList(ctx, day1, []bot.Paper{a, b}, t0); err != nil {
+		t.Fatal(err)
+	}
+	// A paper on two lists shows up on both.
+	if _, err := db.SaveList(ctx, day2, []bot.Paper{a, c}, at(1)); err != nil {
+		t.Fatal(err)
+	}
+	wantLists := map[bot.Date][]string{day1: {a.ID, b.ID}, day2: {a.ID, c.ID}}
+	checkLists := func(step string) {
+		t.Helper()
+		for d, want := range wantLists {
+			got, err := db.ListPapers(ctx, d)
+			if err != nil {
+				t.Fatalf("%s: ListPapers(%v): %v", step, d, err)
+			}
+			if diff := cmp.Diff(want, ids(got)); diff != "" {
+				t.Errorf("%s: ListPapers(%v) (-want +got):\n%s", step, d, diff)
+			}
+		}
+	}
+	checkLists("two lists")
+
+	// An empty fetch (the list not out yet, a glitch) keeps the papers but
+	// records the fetch.
+	res, err := db.SaveList(ctx, day1, nil, at(5))
+	if err != nil {
+		t.Fatalf("empty SaveList: %v", err)
+	}
+	if diff := cmp.Diff(bot.SaveResult{}, res); diff != "" {
+		t.Errorf("empty SaveResult (-want +got):\n%s", diff)
+	}
+	checkLists("after an empty fetch")
+	info, err := db.ListInfo(ctx, day1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(bot.ListInfo{Date: day1, FetchedAt: at(5), Papers: 0}, info); diff != "" {
+		t.Errorf("ListInfo after an empty fetch (-want +got):\n%s", diff)
+	}
+
+	// A non-empty fetch replaces the membership: a paper dropped from the
+	// list is no longer on it.
+	if _, err := db.SaveList(ctx, day1, []bot.Paper{b}, at(6)); err != nil {
+		t.Fatal(err)
+	}
+	wantLists[day1] = []string{b.ID}
+	checkLists("after a shorter fetch")
+	if got, err := db.GetPaper(ctx, a.ID); err != nil || got.ID != a.ID {
+		t.Errorf("dropped paper is gone from the store: %v", err)
+	}
+
+	// An empty fetch of a day never fetched is recorded too.
+	if _, err := db.SaveList(ctx, day3, []bot.Paper{}, at(7)); err != nil {
+		t.Fatal(err)
+	}
+	if info, err := db.ListInfo(ctx, day3); err != nil || info.Papers != 0 || !info.FetchedAt.Equal(at(7)) {
+		t.Errorf("ListInfo(empty day) = %+v, %v; want 0 papers fetched at %v", info, err, at(7))
+	}
+}
+
+func TestUnknownDay(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db, _ := openDB(t)
+	if _, err := db.SaveList(ctx, day1, []bot.Paper{samplePaper("2603.00001", 1, day1)}, t0); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.ListPapers(ctx, day2)
+	if err != nil || len(got) != 0 {
+		t.Errorf("ListPapers(unknown day) = %v, %v; want empty, nil", ids(got), err)
+	}
+	if _, err := db.ListInfo(ctx, day2); !errors.Is(err, bot.ErrNotFound) {
+		t.Errorf("ListInfo(unknown day): err = %v, want ErrNotFound", err)
+	}
+	// Archive papers are on their own lists but are not a fetch.
+	if _, err := db.SavePapers(ctx, []bot.Paper{samplePaper("2603.00002", 1, day3)}, t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ListInfo(ctx, day3); !errors.Is(err, bot.ErrNotFound) {
+		t.Errorf("ListInfo(day of archive papers only): err = %v, want ErrNotFound", err)
+	}
+}
+
+func TestSaveInvalidPaperRollsBack(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db, _ := openDB(t)
+	known := samplePaper("2603.00001", 5, day1)
+	if _, err := db.SaveList(ctx, day1, []bot.Paper{known}, t0); err != nil {
+		t.Fatal(err)
+	}
+	updated := known
+	updated.Upvotes = 99
+	fresh := samplePaper("2603.00002", 7, day1)
+	for _, bad := range []bot.Paper{
+		{ID: "2603.00009", Title: ""},
+		{ID: "", Title: "No id"},
+	} {
+		batch := []bot.Paper{updated, fresh, bad}
+		if _, err := db.SaveList(ctx, day2, batch, at(1)); err == nil {
+			t.Errorf("SaveList with %+v succeeded, want an error", bad)
+		}
+		if _, err := db.SavePapers(ctx, batch, at(1)); err == nil {
+			t.Errorf("SavePapers with %+v succeeded, want an error", bad)
+		}
+	}
+	// Nothing of the failed batches is kept.
+	got, err := db.GetPaper(ctx, known.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Upvotes != 5 {
+		t.Errorf("upvotes = %d after failed saves, want 5 (rolled back)", got.Upvotes)
+	}
+	if _, err := db.GetPaper(ctx, fresh.ID); !errors.Is(err, bot.ErrNotFound) {
+		t.Errorf("paper of a failed batch was saved: err = %v", err)
+	}
+	if _, err := db.ListInfo(ctx, day2); !errors.Is(err, bot.ErrNotFound) {
+		t.Errorf("fetch of a failed batch was recorded: err = %v", err)
+	}
+	if list, _ := db.ListPapers(ctx, day2); len(list) != 0 {
+		t.Errorf("list of a failed batch holds %v", ids(list))
+	}
+	if list, _ := db.ListPapers(ctx, day1); len(list) != 1 {
+		t.Errorf("list of day1 holds %v after failed saves, want 1 paper", ids(list))
+	}
+}

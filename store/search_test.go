@@ -1,0 +1,210 @@
+package store
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/paperboy-bot/paperboy/bot"
+)
+
+// checkFTS runs FTS5's integrity check, comparing the index with the
+// papers table it indexes: it fails when a trigger missed a change.
+func checkFTS(t *testing.T, path string) {
+	t.Helper()
+	raw := openRaw(t, path, "")
+	if _, err := raw.Exec(`INSERT INTO papers_fts (papers_fts, rank) VALUES ('integrity-check', 1)`); err != nil {
+		t.Errorf("full-text index out of sync with papers: %v", err)
+	}
+}
+
+func searchPapers() (diffusion, rl bot.Paper) {
+	diffusion = bot.Paper{
+		ID:         "2603.00001",
+		Title:      "Scaling Diffusion Models for Video",
+		Abstract:   "We train a video generator on many clips.",
+		Authors:    []string{"Jürgen Müller", "Amélie Poulain"},
+		AISummary:  "Bigger denoisers give sharper frames.",
+		AIKeywords: []string{"latent space", "text-to-video"},
+		ListDate:   day1,
+		Upvotes:    10,
+	}
+	rl = bot.Paper{
+		ID:         "2603.00002",
+		Title:      "Reinforcement Learning for Reasoning",
+		Abstract:   "We reward correct video answers.",
+		Authors:    []string{"Zoë Chen"},
+		AISummary:  "Rewards teach chains of thought.",
+		AIKeywords: []string{"policy gradient"},
+		ListDate:   day1,
+		Upvotes:    30,
+	}
+	return diffusion, rl
+}
+
+func TestSearchIndexFollowsPapers(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db, path := openDB(t)
+	diff, rl := searchPapers()
+	if _, err := db.SaveList(ctx, day1, []bot.Paper{diff, rl}, t0); err != nil {
+		t.Fatal(err)
+	}
+	search := func(step string, want []string, words ...string) {
+		t.Helper()
+		got, err := db.SearchIDs(ctx, words, 10)
+		if err != nil {
+			t.Errorf("%s: SearchIDs(%q): %v", step, words, err)
+			return
+		}
+		if len(got) == 0 {
+			got = nil
+		}
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("%s: SearchIDs(%q) (-want +got):\n%s", step, words, d)
+		}
+	}
+	none := []string(nil)
+	checkAll := func(step string) {
+		t.Helper()
+		search(step, []string{diff.ID}, "diffusion")                  // title word
+		search(step, []string{diff.ID}, "Diffusion")                  // any case
+		search(step, []string{diff.ID}, "model")                      // stemmed: "Models"
+		search(step, []string{diff.ID}, "scaled")                     // stemmed: "Scaling"
+		search(step, []string{diff.ID}, "Muller")                     // author, diacritics removed
+		search(step, []string{diff.ID}, "müller")                     // and as written
+		search(step, []string{rl.ID}, "Zoe")                          // another author
+		search(step, []string{diff.ID}, "latent")                     // ai_keywords only
+		search(step, []string{diff.ID}, "denoisers")                  // ai_summary only
+		search(step, []string{diff.ID}, "clips")                      // abstract only
+		search(step, []string{rl.ID, diff.ID}, "video")               // both, most upvoted first
+		search(step, []string{diff.ID}, "video", "diffusion")         // every word must match
+		search(step, none, "diffusion", "reasoning")                  // no paper has both
+		search(step, none, "transformer")                             // nobody
+		search(step, []string{diff.ID}, `"diffusion"`, "  ", "model") // quotes are not syntax
+	}
+	checkAll("after insert")
+	checkFTS(t, path)
+
+	// A new title: the old word no longer finds the paper, the new one does.
+	renamed := diff
+	renamed.Title = "Growing Diffusion Transformers for Video"
+	if _, err := db.SaveList(ctx, day1, []bot.Paper{renamed, rl}, at(1)); err != nil {
+		t.Fatal(err)
+	}
+	search("after rename", none, "scaling")
+	search("after rename", none, "model")
+	search("after rename", []string{diff.ID}, "growing")
+	search("after rename", []string{diff.ID}, "transformer")
+	search("after rename", []string{diff.ID}, "latent") // untouched fields still indexed
+	checkFTS(t, path)
+
+	// New keywords replace the old ones in the index.
+	rekeyed := renamed
+	rekeyed.AIKeywords = []string{"flow matching"}
+	if _, err := db.SaveList(ctx, day1, []bot.Paper{rekeyed, rl}, at(2)); err != nil {
+		t.Fatal(err)
+	}
+	search("after new keywords", none, "latent")
+	search("after new keywords", []string{diff.ID}, "matching")
+	checkFTS(t, path)
+
+	// Counters only: the index answers the same; the order follows upvotes.
+	before := map[string][]string{}
+	queries := []string{"growing", "video", "muller", "zoe", "matching", "denoisers", "clips", "rewards"}
+	for _, q := range queries {
+		before[q], _ = db.SearchIDs(ctx, []string{q}, 10)
+	}
+	rekeyed.Upvotes, rl.Upvotes, rl.Comments = 100, 1, 4
+	if _, err := db.SaveList(ctx, day1, []bot.Paper{rekeyed, rl}, at(3)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SavePapers(ctx, []bot.Paper{rekeyed, rl}, at(4)); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range queries {
+		if q == "video" {
+			continue
+		}
+		search("after counters", before[q], q)
+	}
+	search("after counters", []string{diff.ID, rl.ID}, "video")
+	checkFTS(t, path)
+
+	// A paper saved from an archive is indexed too.
+	arch := bot.Paper{ID: "2603.00003", Title: "Sparse Mixture of Experts", Authors: []string{"Søren Kierkegaard"}, ListDate: day2}
+	if _, err := db.SavePapers(ctx, []bot.Paper{arch}, at(5)); err != nil {
+		t.Fatal(err)
+	}
+	search("archive", []string{arch.ID}, "experts")
+	search("archive", []string{arch.ID}, "kierkegaard")
+	checkFTS(t, path)
+}
+
+func TestSearchLimit(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db, _ := openDB(t)
+	var papers []bot.Paper
+	for i, id := range []string{"2603.00001", "2603.00002", "2603.00003"} {
+		papers = append(papers, bot.Paper{ID: id, Title: "Agents everywhere", Upvotes: i})
+	}
+	if _, err := db.SaveList(ctx, day1, papers, t0); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.SearchIDs(ctx, []string{"agent"}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]string{"2603.00003", "2603.00002"}, got); d != "" {
+		t.Errorf("SearchIDs with limit 2 (-want +got):\n%s", d)
+	}
+	if got, err := db.SearchIDs(ctx, nil, 10); err != nil || len(got) != 0 {
+		t.Errorf("SearchIDs(no words) = %v, %v; want nothing, nil", got, err)
+	}
+}
+
+func TestSearchHostileWords(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db, _ := openDB(t)
+	diff, rl := searchPapers()
+	if _, err := db.SaveList(ctx, day1, []bot.Paper{diff, rl}, t0); err != nil {
+		t.Fatal(err)
+	}
+	hostile := []string{
+		`"`, `""`, `"""`, `NEAR(`, `NEAR(diffusion video)`, `*`, `diff*`, `:`, `title:`, `title:diffusion`,
+		`'`, `--`, `)`, `(`, `()`, `AND`, `OR`, `NOT`, `^`, `^diffusion`, `-`, `+`, `{title}`, `{`,
+		`a"b`, `'; DROP TABLE papers; --`, "\x00", "diffusion\x00", "\xff\xfe", "\t\n",
+	}
+	for _, w := range hostile {
+		if _, err := db.SearchIDs(ctx, []string{w}, 10); err != nil {
+			t.Errorf("SearchIDs(%q): %v", w, err)
+		}
+		if _, err := db.SearchIDs(ctx, []string{"diffusion", w}, 10); err != nil {
+			t.Errorf("SearchIDs(diffusion, %q): %v", w, err)
+		}
+	}
+	if _, err := db.SearchIDs(ctx, hostile, 10); err != nil {
+		t.Errorf("SearchIDs(all hostile words): %v", err)
+	}
+	// Still there, still found.
+	got, err := db.SearchIDs(ctx, []string{"diffusion"}, 10)
+	if err != nil || len(got) != 1 || got[0] != diff.ID {
+		t.Errorf("SearchIDs(diffusion) after hostile queries = %v, %v; want [%s]", got, err, diff.ID)
+	}
+	// Syntax characters are not operators: a prefix star is not a wildcard
+	// and a column filter is not a filter.
+	for _, w := range []string{"diff*", "reasoning:"} {
+		got, err := db.SearchIDs(ctx, []string{w}, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w == "diff*" && len(got) != 0 {
+			t.Errorf("SearchIDs(%q) = %v: the star worked as a wildcard", w, got)
+		}
+		if w == "reasoning:" && (len(got) != 1 || got[0] != rl.ID) {
+			t.Errorf("SearchIDs(%q) = %v, want [%s]", w, got, rl.ID)
+		}
+	}
+}
