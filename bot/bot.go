@@ -112,17 +112,31 @@ func (b *Bot) Digest(ctx context.Context, req DigestRequest) (DigestResult, erro
 		return finish(OutcomeWaiting, "", Errorf(EInvalid, "channel %s: no %s platform is configured", ch.ChannelRef, ch.Platform))
 	}
 
-	if !req.DryRun {
-		// Never start a new thread while one is half-posted here.
-		if err := b.finishOpen(ctx, ch, platform); err != nil {
-			return b.deliveryFailed(ctx, ch, finish, err)
-		}
-	}
-
 	day := req.ListDate
 	if day.IsZero() {
 		day = ListFor(req.At, DateIn(req.At, ch.Location()), b.listReady())
 		res.Run.ListDate = day
+	}
+
+	if !req.DryRun {
+		// Never start a new thread while one is half-posted here.
+		finished, err := b.finishOpen(ctx, ch, platform)
+		if err != nil {
+			return b.deliveryFailed(ctx, ch, finish, err)
+		}
+		var done *Plan
+		for _, p := range finished {
+			if p.Digest.ListDate == day {
+				done = p
+				continue
+			}
+			b.record(ctx, Run{Channel: ch.ChannelRef, At: b.now(), ListDate: p.Digest.ListDate,
+				Outcome: OutcomePosted, Papers: len(p.Items), Reason: "completed the thread left half-posted"})
+		}
+		if done != nil {
+			res.Plan, res.Digest, res.Run.Papers = done, done.Digest, len(done.Items)
+			return finish(OutcomePosted, "completed the thread left half-posted", nil)
+		}
 	}
 	if day.IsZero() {
 		return finish(OutcomeEmpty, "no Hugging Face list is ready yet", nil)
@@ -245,25 +259,21 @@ func mergeFresh(stored, fresh []Paper) []Paper {
 	return out
 }
 
-// finishOpen delivers every plan of the channel that has unconfirmed rows.
-func (b *Bot) finishOpen(ctx context.Context, ch Channel, platform Platform) error {
+// finishOpen delivers every plan of the channel that has unconfirmed rows
+// and returns the plans it finished.
+func (b *Bot) finishOpen(ctx context.Context, ch Channel, platform Platform) ([]*Plan, error) {
 	plans, err := b.Store.OpenPlans(ctx, ch.ChannelRef)
 	if err != nil {
-		return fmt.Errorf("open threads of %s: %w", ch.ChannelRef, err)
+		return nil, fmt.Errorf("open threads of %s: %w", ch.ChannelRef, err)
 	}
 	for _, p := range plans {
 		b.log().Info("finishing a half-posted thread", "platform", ch.Platform, "channel", ch.ID,
 			"list", p.Digest.ListDate.String(), "sent", p.SentCount(), "items", len(p.Items))
 		if err := b.deliver(ctx, ch, platform, p); err != nil {
-			return err
-		}
-		if err := b.Store.RecordRun(context.WithoutCancel(ctx), Run{Channel: ch.ChannelRef, At: b.now(),
-			ListDate: p.Digest.ListDate, Outcome: OutcomePosted, Papers: len(p.Items),
-			Reason: "completed a thread left half-posted"}); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return plans, nil
 }
 
 // deliver sends every unconfirmed row of plan, header first, in rank order.

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // ChannelRef names a channel on a platform ("console:stdout",
@@ -24,11 +26,21 @@ func ParseTimeOfDay(s string) (TimeOfDay, error) {
 	h, m, ok := strings.Cut(strings.TrimSpace(s), ":")
 	hh, err1 := strconv.Atoi(h)
 	mm, err2 := strconv.Atoi(m)
-	if !ok || err1 != nil || err2 != nil || len(m) != 2 || len(h) < 1 || len(h) > 2 ||
+	// Atoi takes signs: "+9:00" and "09:-0" are not times of day.
+	if !ok || err1 != nil || err2 != nil || !allDigits(h) || !allDigits(m) || len(m) != 2 || len(h) < 1 || len(h) > 2 ||
 		hh < 0 || hh > 23 || mm < 0 || mm > 59 {
 		return 0, fmt.Errorf("%q is not a time of day (use HH:MM, 00:00 to 23:59)", s)
 	}
 	return TimeOfDay(hh*60 + mm), nil
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // Clock returns the hour and minute.
@@ -198,12 +210,23 @@ type Channel struct {
 // stored, so an unknown zone only happens with a hand-edited database; UTC
 // is used then.
 func (c Channel) Location() *time.Location {
-	loc, err := time.LoadLocation(c.Settings.Zone)
-	if err != nil || c.Settings.Zone == "" {
+	if c.Settings.Zone == "" {
 		return time.UTC
 	}
+	if loc, ok := zones.Load(c.Settings.Zone); ok {
+		return loc.(*time.Location)
+	}
+	loc, err := time.LoadLocation(c.Settings.Zone)
+	if err != nil {
+		return time.UTC
+	}
+	zones.Store(c.Settings.Zone, loc)
 	return loc
 }
+
+// zones caches loaded time zones: the daemon asks for every channel's zone
+// each minute, and time.LoadLocation reads the zone database each time.
+var zones sync.Map
 
 // Origin returns where setting name came from.
 func (c Channel) Origin(name string) Origin {
@@ -239,7 +262,7 @@ func (s Settings) Validate() error {
 	if s.MinUpvotes < 0 {
 		return Errorf(EInvalid, "min_upvotes: %d is negative", s.MinUpvotes)
 	}
-	if len(s.Filter) > 500 {
+	if utf8.RuneCountInString(s.Filter) > 500 {
 		return Errorf(EInvalid, "filter: longer than 500 characters")
 	}
 	return nil

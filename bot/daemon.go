@@ -94,8 +94,13 @@ func (b *Bot) Run(ctx context.Context) error {
 			continue
 		}
 		if p, ok := b.Platforms[ch.Platform]; ok {
-			if err := b.finishOpen(ctx, ch, p); err != nil {
+			finished, err := b.finishOpen(ctx, ch, p)
+			if err != nil {
 				b.log().Warn("could not finish a half-posted thread; will retry", "platform", ch.Platform, "channel", ch.ID, "error", err)
+			}
+			for _, p := range finished {
+				b.record(ctx, Run{Channel: ch.ChannelRef, At: b.now(), ListDate: p.Digest.ListDate,
+					Outcome: OutcomePosted, Papers: len(p.Items), Reason: "completed the thread left half-posted"})
 			}
 		}
 	}

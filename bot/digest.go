@@ -102,10 +102,15 @@ func (sel Selection) EmptyReason(s Settings) string {
 	switch {
 	case sel.OnList == 0:
 		return fmt.Sprintf("the list for %s has no papers", day)
+	case sel.AlreadyPosted == sel.OnList && sel.OnList == 1:
+		return fmt.Sprintf("the only paper on the list for %s was already posted to this channel", day)
 	case sel.AlreadyPosted == sel.OnList:
 		return fmt.Sprintf("all %s on the list for %s were already posted to this channel", plural(sel.OnList, "paper"), day)
 	}
 	msg := fmt.Sprintf("none of the %s on the list for %s qualified:", plural(sel.OnList, "paper"), day)
+	if sel.OnList == 1 {
+		msg = fmt.Sprintf("the only paper on the list for %s did not qualify:", day)
+	}
 	sep := " "
 	if sel.AlreadyPosted > 0 {
 		msg += fmt.Sprintf("%s%d already posted", sep, sel.AlreadyPosted)

@@ -51,31 +51,49 @@ func Eastern() *time.Location {
 func SlotOn(d Date, tod TimeOfDay, loc *time.Location) time.Time {
 	h, m := tod.Clock()
 	wall := time.Date(d.Year, d.Month, d.Day, h, m, 0, 0, time.UTC)
-	var best time.Time
-	// The wall time can only be read with the offset in force just before
-	// or just after a transition near it; try both and keep the instants
-	// that really show that wall time in loc.
-	for _, probe := range []time.Time{wall.Add(-12 * time.Hour), wall.Add(12 * time.Hour)} {
-		_, off := probe.In(loc).Zone()
+	// The slot is wall minus one of the offsets in force around it.
+	// Offsets run from -12h to +14h, so read the offsets in force half a
+	// day and a day either side (half a day alone misses the summer offset
+	// of Pacific/Auckland, +13, and with it the first 02:30 of its autumn
+	// change), and keep the earliest instant that really shows the wall
+	// time on d.
+	var best, gapEnd time.Time
+	for _, shift := range []time.Duration{-26, -12, 12, 26} {
+		_, off := wall.Add(shift * time.Hour).In(loc).Zone()
 		inst := wall.Add(-time.Duration(off) * time.Second)
 		lt := inst.In(loc)
 		if lt.Hour() == h && lt.Minute() == m && DateOf(lt) == d {
 			if best.IsZero() || inst.Before(best) {
 				best = inst
 			}
+			continue
+		}
+		// With the offset from before a spring-forward gap, inst lies past
+		// the gap; the zone in force there starts at the gap's end, the
+		// first instant showing a wall time after the channel's.
+		start, _ := lt.ZoneBounds()
+		if !start.IsZero() && wallIn(start, loc).After(wall) && wallIn(start.Add(-time.Nanosecond), loc).Before(wall) {
+			if gapEnd.IsZero() || start.Before(gapEnd) {
+				gapEnd = start
+			}
 		}
 	}
-	if !best.IsZero() {
+	switch {
+	case !best.IsZero():
 		return best
+	case !gapEnd.IsZero():
+		return gapEnd
 	}
-	// In a gap: time.Date moves the wall time forward by the gap's length;
-	// the zone that starts there starts at the end of the gap.
-	t := time.Date(d.Year, d.Month, d.Day, h, m, 0, 0, loc)
-	start, _ := t.ZoneBounds()
-	if start.IsZero() || DateIn(start, loc) != d {
-		return t
-	}
-	return start
+	// Not reached with real zone data. (time.Date is no answer for a gap:
+	// it may move the wall time back, 02:30 in New York becoming 01:30 EST.)
+	return time.Date(d.Year, d.Month, d.Day, h, m, 0, 0, loc)
+}
+
+// wallIn returns t's wall clock in loc written as a UTC time, so that wall
+// times can be compared.
+func wallIn(t time.Time, loc *time.Location) time.Time {
+	l := t.In(loc)
+	return time.Date(l.Year(), l.Month(), l.Day(), l.Hour(), l.Minute(), l.Second(), l.Nanosecond(), time.UTC)
 }
 
 // NextRun returns the channel's first scheduled run strictly after t.
@@ -128,15 +146,18 @@ func ListFor(t time.Time, local Date, ready time.Duration) Date {
 	return Date{}
 }
 
-// RecentLists returns the dates the daemon polls at t: today's and
-// yesterday's in US Eastern time, weekends left out.
+// RecentLists returns the lists the daemon polls at t: the two newest
+// weekday lists dated on or before today in US Eastern time, oldest first
+// (on a Monday: Friday's and Monday's; over a weekend: Thursday's and
+// Friday's, which late submissions may still change).
 func RecentLists(t time.Time) []Date {
-	today := DateIn(t, Eastern())
+	d := DateIn(t, Eastern())
 	var out []Date
-	for _, d := range []Date{today.AddDays(-1), today} {
+	for len(out) < 2 {
 		if !d.IsWeekend() {
-			out = append(out, d)
+			out = append([]Date{d}, out...)
 		}
+		d = d.AddDays(-1)
 	}
 	return out
 }

@@ -61,7 +61,7 @@ func cutIndex(s string, n int) int {
 	for i > 0 && i < len(s) {
 		r, _ := utf8.DecodeRuneInString(s[i:])
 		prev, size := utf8.DecodeLastRuneInString(s[:i])
-		if !extendsPrevious(r) && prev != '\u200d' {
+		if !extendsPrevious(r) && prev != '\u200d' && !splitsFlag(s, i) {
 			break
 		}
 		i -= size
@@ -69,10 +69,30 @@ func cutIndex(s string, n int) int {
 	return i
 }
 
+// splitsFlag reports whether byte index i of s falls between the two
+// regional indicators of a flag (🇩🇪 is U+1F1E9 U+1F1EA): regional
+// indicators pair up from the start of a run of them.
+func splitsFlag(s string, i int) bool {
+	if r, _ := utf8.DecodeRuneInString(s[i:]); !isRegionalIndicator(r) {
+		return false
+	}
+	n := 0
+	for head := s[:i]; ; n++ {
+		r, size := utf8.DecodeLastRuneInString(head)
+		if !isRegionalIndicator(r) {
+			break
+		}
+		head = head[:len(head)-size]
+	}
+	return n%2 == 1
+}
+
+func isRegionalIndicator(r rune) bool { return r >= 0x1F1E6 && r <= 0x1F1FF }
+
 // extendsPrevious reports whether r is displayed as part of the character
-// before it (combining marks, variation selectors, skin-tone modifiers,
-// zero-width joiner, tag characters, regional-indicator pairs are not
-// tracked).
+// before it: combining marks, variation selectors, skin-tone modifiers,
+// zero-width joiner, tag characters (flags made of two regional indicators
+// are handled by splitsFlag).
 func extendsPrevious(r rune) bool {
 	switch {
 	case unicode.Is(unicode.Mn, r), unicode.Is(unicode.Me, r), unicode.Is(unicode.Mc, r):
@@ -138,9 +158,10 @@ func sentenceEnds(text string) []int {
 		}
 		if c == '.' {
 			start := strings.LastIndexByte(text[:i], ' ') + 1
-			word := strings.ToLower(text[start : i+1])
-			if abbreviations[word] || len(word) == 2 && unicode.IsUpper(rune(text[start])) {
-				continue // "et al.", "e.g.", an initial such as "J."
+			// "(e.g." and "(J. Smith)" are abbreviations too.
+			word := strings.TrimLeft(text[start:i+1], "([{\"'“‘")
+			if abbreviations[strings.ToLower(word)] || isInitials(word) {
+				continue // "et al.", "e.g.", an initial such as "J." or "J.R.R."
 			}
 			if i > 0 && text[i-1] >= '0' && text[i-1] <= '9' && i+2 < len(text) && text[i+2] >= 'a' && text[i+2] <= 'z' {
 				continue
@@ -149,6 +170,24 @@ func sentenceEnds(text string) []int {
 		ends = append(ends, i+1)
 	}
 	return ends
+}
+
+// isInitials reports whether word is a capital initial ("J.") or letters
+// each followed by a period ("J.R.R.", "U.S.", "e.g.").
+func isInitials(word string) bool {
+	if len(word) == 2 {
+		return word[0] >= 'A' && word[0] <= 'Z' && word[1] == '.'
+	}
+	if len(word) < 4 || len(word)%2 != 0 {
+		return false
+	}
+	for j := 0; j < len(word); j += 2 {
+		c := word[j] | 0x20 // ASCII lower case
+		if c < 'a' || c > 'z' || word[j+1] != '.' {
+			return false
+		}
+	}
+	return true
 }
 
 // ShortAuthors returns the first n authors joined with commas, followed by
