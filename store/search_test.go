@@ -208,3 +208,45 @@ func TestSearchHostileWords(t *testing.T) {
 		}
 	}
 }
+
+// A paper twice in one batch (Hugging Face lists a few papers on two days)
+// with changed text: indexed once, with the later text.
+func TestSearchIndexDuplicateInOneBatch(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db, path := openDB(t)
+	diff, rl := searchPapers()
+	again := diff
+	again.Title = "Scaling Transformers for Video"
+	again.ListDate = day1.AddDays(6)
+	res, err := db.SavePapers(ctx, []bot.Paper{diff, rl, again}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.New != 2 || res.Updated != 1 {
+		t.Errorf("SaveResult = %+v, want 2 new, 1 updated", res)
+	}
+	checkFTS(t, path)
+	for word, want := range map[string]int{"transformers": 1, "diffusion": 0, "reinforcement": 1} {
+		got, err := db.SearchIDs(ctx, []string{word}, 10)
+		if err != nil || len(got) != want {
+			t.Errorf("search %q: %v, %v; want %d hit(s)", word, got, err, want)
+		}
+	}
+	// Both lists hold it.
+	for _, d := range []bot.Date{day1, day1.AddDays(6)} {
+		ps, err := db.ListPapers(ctx, d)
+		if err != nil || len(ps) == 0 || !containsID(ps, diff.ID) {
+			t.Errorf("list %s lacks %s: %v", d, diff.ID, err)
+		}
+	}
+}
+
+func containsID(ps []bot.Paper, id string) bool {
+	for _, p := range ps {
+		if p.ID == id {
+			return true
+		}
+	}
+	return false
+}

@@ -40,18 +40,17 @@ CREATE TABLE lists (
     papers     INTEGER NOT NULL
 ) WITHOUT ROWID;
 
--- Full-text index over the papers, kept in sync by the triggers below.
--- External content: the text lives once, in papers.
+-- Full-text index over the papers. External content: the text lives once,
+-- in papers. New rows are indexed by the store in one INSERT ... SELECT per
+-- transaction (store/paper.go, indexNew), not by a per-row trigger: FTS5
+-- flushes its pending terms at the end of every statement that writes to
+-- it, and a per-row trigger makes ingest twice as slow. Deletes and text
+-- changes are rare and handled by the triggers below.
 CREATE VIRTUAL TABLE papers_fts USING fts5 (
     title, ai_summary, ai_keywords, abstract, authors,
     content = 'papers', content_rowid = 'pk',
     tokenize = 'porter unicode61 remove_diacritics 2'
 );
-
-CREATE TRIGGER papers_fts_insert AFTER INSERT ON papers BEGIN
-    INSERT INTO papers_fts (rowid, title, ai_summary, ai_keywords, abstract, authors)
-    VALUES (new.pk, new.title, new.ai_summary, new.ai_keywords, new.abstract, new.authors);
-END;
 
 CREATE TRIGGER papers_fts_delete AFTER DELETE ON papers BEGIN
     INSERT INTO papers_fts (papers_fts, rowid, title, ai_summary, ai_keywords, abstract, authors)
