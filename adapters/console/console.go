@@ -167,10 +167,11 @@ func count(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
-// Clean makes untrusted text safe for a terminal: control characters
-// (escape sequences among them) and bidirectional overrides are dropped,
-// white space is collapsed.
+// Clean makes untrusted text safe for a terminal: escape sequences and
+// other control characters and bidirectional overrides are dropped, white
+// space is collapsed.
 func Clean(s string) string {
+	s = stripEscapes(strings.ToValidUTF8(s, ""))
 	s = strings.Map(func(r rune) rune {
 		switch {
 		case r == '\t' || r == '\n' || r == '\r':
@@ -180,8 +181,43 @@ func Clean(s string) string {
 			return -1
 		}
 		return r
-	}, strings.ToValidUTF8(s, ""))
+	}, s)
 	return bot.CollapseSpace(s)
+}
+
+// stripEscapes removes terminal escape sequences whole: CSI (ESC [ ...
+// final byte), OSC and other string commands (ESC ] ... BEL or ESC \), and
+// two-byte escapes, so that no remnant such as "[2J" is left behind.
+func stripEscapes(s string) string {
+	if !strings.ContainsAny(s, "\x1b\u009b") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		switch {
+		case s[i] == 0x1b && i+1 < len(s) && s[i+1] == '[', strings.HasPrefix(s[i:], "\u009b"):
+			j := i + 2
+			for j < len(s) && (s[j] < 0x40 || s[j] > 0x7e) {
+				j++
+			}
+			i = j + 1
+		case s[i] == 0x1b && i+1 < len(s) && strings.IndexByte("]PX^_", s[i+1]) >= 0:
+			j := i + 2
+			for j < len(s) && s[j] != 0x07 && !(s[j] == 0x1b && j+1 < len(s) && s[j+1] == '\\') {
+				j++
+			}
+			if j < len(s) && s[j] == 0x1b {
+				j++
+			}
+			i = j + 1
+		case s[i] == 0x1b:
+			i += 2
+		default:
+			b.WriteByte(s[i])
+			i++
+		}
+	}
+	return b.String()
 }
 
 // wrap breaks text into lines of at most width runes, at spaces.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -45,33 +46,51 @@ type ingestStats struct {
 	elements int
 }
 
-// ingest saves every element of an archive, in batches.
+// ingest saves every element of an archive, in batches. Reading the next
+// batch (gzip and JSON) overlaps with saving the last one.
 func ingest(e *env, db *store.DB, a bot.Archive) (ingestStats, error) {
-	var st ingestStats
-	batch := make([]bot.Paper, 0, ingestBatch)
-	flush := func() error {
-		if len(batch) == 0 {
+	ctx, cancel := context.WithCancel(e.ctx)
+	defer cancel()
+	batches := make(chan []bot.Paper, 2)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		batch := make([]bot.Paper, 0, ingestBatch)
+		err := a.All(ctx, func(p bot.Paper) error {
+			batch = append(batch, p)
+			if len(batch) < ingestBatch {
+				return nil
+			}
+			select {
+			case batches <- batch:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			batch = make([]bot.Paper, 0, ingestBatch)
 			return nil
+		})
+		if err == nil && len(batch) > 0 {
+			select {
+			case batches <- batch:
+			case <-ctx.Done():
+				err = ctx.Err()
+			}
 		}
-		res, err := db.SavePapers(e.ctx, batch, time.Now())
+		readErr <- err
+	}()
+	var st ingestStats
+	for batch := range batches {
+		res, err := db.SavePapers(ctx, batch, time.Now())
 		if err != nil {
-			return err
+			cancel()
+			for range batches {
+			}
+			<-readErr
+			return st, err
 		}
+		st.elements += len(batch)
 		st.New += res.New
 		st.Updated += res.Updated
-		batch = batch[:0]
-		return nil
 	}
-	err := a.All(e.ctx, func(p bot.Paper) error {
-		st.elements++
-		batch = append(batch, p)
-		if len(batch) == ingestBatch {
-			return flush()
-		}
-		return nil
-	})
-	if err == nil {
-		err = flush()
-	}
-	return st, err
+	return st, <-readErr
 }
