@@ -100,20 +100,15 @@ func loadPlan(ctx context.Context, tx *sql.Tx, ch bot.ChannelRef, day bot.Date, 
 		var d bot.Delivery
 		var rowID int64
 		var state, created string
-		var pp bot.Paper
-		var authors, published, listDate, keywords, fetched string
-		if err := rows.Scan(&rowID, &d.Key, &d.Kind, &state, &d.PaperID, &d.Rank, &d.Sent.MessageID, &d.Sent.ThreadID,
-			&d.Attempts, &d.Error, &created,
-			&pp.ID, &pp.Title, &pp.Abstract, &authors, &published, &listDate, &pp.Upvotes, &pp.Comments,
-			&pp.GitHubRepo, &pp.GitHubStars, &pp.ProjectPage, &pp.Thumbnail, &pp.AISummary, &keywords,
-			&pp.OrgName, &pp.OrgFullName, &fetched); err != nil {
+		var pr paperRow
+		dest := append([]any{&rowID, &d.Key, &d.Kind, &state, &d.PaperID, &d.Rank, &d.Sent.MessageID,
+			&d.Sent.ThreadID, &d.Attempts, &d.Error, &created}, pr.dest()...)
+		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("store: plan items: %w", mapErr(err))
 		}
 		d.State = bot.DeliveryState(state)
-		pp.Authors, pp.AIKeywords = splitLines(authors), splitLines(keywords)
-		pp.PublishedAt, pp.ListDate, pp.FetchedAt = parseTime(published), parseDate(listDate), parseTime(fetched)
 		p.Items = append(p.Items, d)
-		p.Digest.Items = append(p.Digest.Items, bot.Item{Rank: d.Rank, Paper: pp})
+		p.Digest.Items = append(p.Digest.Items, bot.Item{Rank: d.Rank, Paper: pr.paper()})
 	}
 	return p, mapErr(rows.Err())
 }

@@ -14,21 +14,35 @@ const paperColumns = `p.id, p.title, p.abstract, p.authors, p.published_at, p.li
 	p.github_repo, p.github_stars, p.project_page, p.thumbnail, p.ai_summary, p.ai_keywords,
 	p.org_name, p.org_fullname, p.fetched_at`
 
+// paperRow receives the paperColumns of one row.
+type paperRow struct {
+	p                                               bot.Paper
+	authors, published, listDate, keywords, fetched string
+}
+
+// dest returns the scan destinations, in paperColumns order.
+func (r *paperRow) dest() []any {
+	return []any{&r.p.ID, &r.p.Title, &r.p.Abstract, &r.authors, &r.published, &r.listDate, &r.p.Upvotes,
+		&r.p.Comments, &r.p.GitHubRepo, &r.p.GitHubStars, &r.p.ProjectPage, &r.p.Thumbnail, &r.p.AISummary,
+		&r.keywords, &r.p.OrgName, &r.p.OrgFullName, &r.fetched}
+}
+
+func (r *paperRow) paper() bot.Paper {
+	p := r.p
+	p.Authors = splitLines(r.authors)
+	p.AIKeywords = splitLines(r.keywords)
+	p.PublishedAt = parseTime(r.published)
+	p.ListDate = parseDate(r.listDate)
+	p.FetchedAt = parseTime(r.fetched)
+	return p
+}
+
 func scanPaper(sc interface{ Scan(...any) error }) (bot.Paper, error) {
-	var p bot.Paper
-	var authors, published, listDate, keywords, fetched string
-	err := sc.Scan(&p.ID, &p.Title, &p.Abstract, &authors, &published, &listDate, &p.Upvotes, &p.Comments,
-		&p.GitHubRepo, &p.GitHubStars, &p.ProjectPage, &p.Thumbnail, &p.AISummary, &keywords,
-		&p.OrgName, &p.OrgFullName, &fetched)
-	if err != nil {
-		return p, mapErr(err)
+	var r paperRow
+	if err := sc.Scan(r.dest()...); err != nil {
+		return bot.Paper{}, mapErr(err)
 	}
-	p.Authors = splitLines(authors)
-	p.AIKeywords = splitLines(keywords)
-	p.PublishedAt = parseTime(published)
-	p.ListDate = parseDate(listDate)
-	p.FetchedAt = parseTime(fetched)
-	return p, nil
+	return r.paper(), nil
 }
 
 // upsertSQL inserts a paper or refreshes a known one. Text fields are only
