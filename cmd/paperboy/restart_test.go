@@ -148,3 +148,33 @@ func TestKilledMidThreadResumes(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// TestSIGTERMStopsDaemon sends a real SIGTERM to the running daemon.
+func TestSIGTERMStopsDaemon(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "p.db")
+	cmd, stdout, stderr := startBinary(t, "run", "--source", "sample", "--db", dbPath)
+	go io.Copy(io.Discard, stdout)
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(stderr.String(), "daemon started") {
+		if time.Now().After(deadline) {
+			t.Fatalf("daemon did not start:\n%s", stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v\n%s", err, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("daemon still running 10 s after SIGTERM")
+	}
+	if !strings.Contains(stderr.String(), "paperboy stopped") {
+		t.Errorf("no stop line:\n%s", stderr.String())
+	}
+}
