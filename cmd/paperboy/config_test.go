@@ -1,7 +1,9 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -124,5 +126,41 @@ func TestExpandEnvLeavesPlainDollar(t *testing.T) {
 	got := expandEnv("a $b ${C} ${D}$", testEnv("C", "see"))
 	if got != "a $b see $" {
 		t.Fatalf("expandEnv = %q", got)
+	}
+}
+
+// config.example.yaml documents every key: it must load as it is, and every
+// key of Config must appear in it.
+func TestExampleConfigLoads(t *testing.T) {
+	path := filepath.Join(repoRoot(t), "config.example.yaml")
+	r := runMain(t, testEnv(), "status", "--config", path, "--db", filepath.Join(t.TempDir(), "p.db"))
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	body, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	var walk func(typ reflect.Type)
+	walk = func(typ reflect.Type) {
+		for typ.Kind() == reflect.Pointer || typ.Kind() == reflect.Slice {
+			typ = typ.Elem()
+		}
+		if typ.Kind() != reflect.Struct || typ == durationType {
+			return
+		}
+		for i := 0; i < typ.NumField(); i++ {
+			if tag := typ.Field(i).Tag.Get("yaml"); tag != "" {
+				keys = append(keys, tag)
+				walk(typ.Field(i).Type)
+			}
+		}
+	}
+	walk(reflect.TypeOf(Config{}))
+	for _, k := range keys {
+		if !strings.Contains(string(body), "\n"+k+":") && !strings.Contains(string(body), " "+k+":") {
+			t.Errorf("config.example.yaml does not document %q", k)
+		}
 	}
 }
