@@ -35,6 +35,8 @@ type PaperStore interface {
 	// ListInfo returns what is known about fetching day's list, or
 	// ErrNotFound if it was never fetched.
 	ListInfo(ctx context.Context, day Date) (ListInfo, error)
+	// GetPaper returns one paper by its bare arXiv id, or ErrNotFound.
+	GetPaper(ctx context.Context, id string) (Paper, error)
 }
 
 // ChannelStore keeps channel settings.
@@ -101,4 +103,5 @@ type Store interface {
 	ChannelStore
 	DeliveryLog
 	RunLog
+	UserStore
 }

@@ -5,8 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -116,7 +119,7 @@ func TestOpenAppliesMigrationsOnce(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Migrations: %v", err)
 	}
-	if diff := cmp.Diff([]string{"0001_init.sql"}, got); diff != "" {
+	if diff := cmp.Diff(migrationNames(t), got); diff != "" {
 		t.Fatalf("Migrations (-want +got):\n%s", diff)
 	}
 	if _, err := db.SaveList(ctx, day1, []bot.Paper{samplePaper("2603.00001", 5, day1)}, t0); err != nil {
@@ -138,7 +141,7 @@ func TestOpenAppliesMigrationsOnce(t *testing.T) {
 		if err != nil {
 			t.Fatalf("reopen %d: Migrations: %v", i, err)
 		}
-		if diff := cmp.Diff([]string{"0001_init.sql"}, got); diff != "" {
+		if diff := cmp.Diff(migrationNames(t), got); diff != "" {
 			t.Fatalf("reopen %d: Migrations (-want +got):\n%s", i, diff)
 		}
 		papers, err := db2.ListPapers(ctx, day1)
@@ -149,8 +152,8 @@ func TestOpenAppliesMigrationsOnce(t *testing.T) {
 			t.Fatalf("reopen %d: data lost (-want +got):\n%s", i, diff)
 		}
 	}
-	if n := count(t, raw, `SELECT count(*) FROM schema_migrations`); n != 1 {
-		t.Errorf("schema_migrations has %d rows after reopening, want 1", n)
+	if n := count(t, raw, `SELECT count(*) FROM schema_migrations`); n != len(migrationNames(t)) {
+		t.Errorf("schema_migrations has %d rows after reopening, want %d", n, len(migrationNames(t)))
 	}
 	var applied2 string
 	if err := raw.QueryRow(`SELECT applied_at FROM schema_migrations WHERE version = 1`).Scan(&applied2); err != nil {
@@ -289,4 +292,18 @@ func TestOpenEmptyPath(t *testing.T) {
 		db.Close()
 		t.Fatal("Open(\"\") succeeded, want an error")
 	}
+}
+
+// migrationNames lists the embedded migrations, in order.
+func migrationNames(t *testing.T) []string {
+	t.Helper()
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil || len(names) == 0 {
+		t.Fatalf("embedded migrations: %v %v", names, err)
+	}
+	for i, n := range names {
+		names[i] = path.Base(n)
+	}
+	sort.Strings(names)
+	return names
 }

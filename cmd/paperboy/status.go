@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -28,6 +27,7 @@ func cmdStatus(e *env, args []string) error {
 	}
 	w := e.stdout
 	now := time.Now()
+	b := e.newBot(db, nil)
 	cfg := "none (built-in defaults)"
 	if e.flags.config != "" || fileExists("paperboy.yaml") {
 		cfg = or(e.flags.config, "paperboy.yaml")
@@ -47,33 +47,30 @@ func cmdStatus(e *env, args []string) error {
 			fmt.Fprintf(w, "  %-12s %-24s from %s\n", name, ch.Settings.SettingValue(name), ch.Origin(name))
 		}
 		loc := ch.Location()
+		cs, err := b.Status(e.ctx, ch, now)
+		if err != nil {
+			return err
+		}
 		if ch.Stopped != "" {
 			fmt.Fprintf(w, "  %-12s %s\n", "stopped", ch.Stopped)
 		}
-		if next := bot.NextRun(ch.Settings, loc, now); !next.IsZero() {
-			list := bot.ListFor(next, bot.DateIn(next, loc), e.set.ListReady)
-			fmt.Fprintf(w, "  %-12s %s (in %s), list of %s\n", "next run", next.In(loc).Format("Mon 2 Jan 2006 15:04 MST"),
-				roundDuration(next.Sub(now)), list.Long())
+		if !cs.Next.IsZero() {
+			fmt.Fprintf(w, "  %-12s %s (in %s), list of %s\n", "next run", cs.Next.In(loc).Format("Mon 2 Jan 2006 15:04 MST"),
+				roundDuration(cs.Next.Sub(now)), cs.NextList.Long())
 		}
-		if r, err := db.LastPosted(e.ctx, ch.ChannelRef); err == nil {
+		if r := cs.LastPost; r != nil {
 			fmt.Fprintf(w, "  %-12s list of %s, %d papers, at %s\n", "last post", r.ListDate.Long(), r.Papers, r.At.In(loc).Format("2006-01-02 15:04 MST"))
-		} else if errors.Is(err, bot.ErrNotFound) {
-			fmt.Fprintf(w, "  %-12s never\n", "last post")
 		} else {
-			return err
+			fmt.Fprintf(w, "  %-12s never\n", "last post")
 		}
-		if r, err := db.LastRun(e.ctx, ch.ChannelRef); err == nil && r.Outcome != bot.OutcomePosted {
-			line := fmt.Sprintf("%s: %s", r.At.In(loc).Format("2006-01-02 15:04 MST"), describeOutcome(r))
+		if r := cs.LastRun; r != nil {
+			line := fmt.Sprintf("%s: %s", r.At.In(loc).Format("2006-01-02 15:04 MST"), r.Describe())
 			if !r.RetryAt.IsZero() && r.RetryAt.After(now) {
 				line += fmt.Sprintf(" (retry at %s)", r.RetryAt.In(loc).Format("15:04 MST"))
 			}
 			fmt.Fprintf(w, "  %-12s %s\n", "last run", line)
 		}
-		open, err := db.OpenPlans(e.ctx, ch.ChannelRef)
-		if err != nil {
-			return err
-		}
-		for _, p := range open {
+		for _, p := range cs.Open {
 			note := fmt.Sprintf("thread for the list of %s: %d of %d papers sent; the next run finishes it", p.Digest.ListDate.Long(), p.SentCount(), len(p.Items))
 			for _, it := range append([]bot.Delivery{p.Header}, p.Items...) {
 				if it.Error != "" {
@@ -85,20 +82,6 @@ func cmdStatus(e *env, args []string) error {
 		}
 	}
 	return nil
-}
-
-func describeOutcome(r bot.Run) string {
-	switch r.Outcome {
-	case bot.OutcomeEmpty:
-		return "nothing posted: " + r.Reason
-	case bot.OutcomeWaiting:
-		return "waiting: " + r.Reason
-	case bot.OutcomeSkipped:
-		return "skipped: " + r.Reason
-	case bot.OutcomeStopped:
-		return r.Reason
-	}
-	return string(r.Outcome) + ": " + r.Reason
 }
 
 // roundDuration formats d as "9h30m", "12m", "40s".

@@ -1,0 +1,494 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The slash commands, the same on every platform: /papers for everyone and
+// /papers-admin for channel managers (a separate top-level command,
+// because Discord can restrict only whole commands). Adapters parse what
+// the platform sends into a Command, check who may manage the channel and
+// what the bot itself may do there, call Commands.Handle and render the
+// Reply. The work is all here.
+
+// Command names.
+const (
+	CmdPapers = "papers"
+	CmdAdmin  = "papers-admin"
+)
+
+// Command is one slash command as a platform delivered it.
+type Command struct {
+	Platform    string
+	TeamID      string // Discord guild or Slack workspace
+	ChannelID   string
+	ChannelName string
+	UserID      string
+	Name        string            // CmdPapers or CmdAdmin
+	Sub         string            // "search", "channel set", ...
+	Args        map[string]string // named arguments: "query", "id", "time", ...
+	// CanManage is true when the platform says the user may manage the
+	// channel (Discord: Manage Channels; Slack: workspace admin or listed
+	// in the config). Adapters check it; Handle checks it again.
+	CanManage bool
+	// BotMissing lists what the bot lacks to post its digest in the
+	// channel, as the platform names it (permissions, membership). Filled
+	// by the adapter for channel commands.
+	BotMissing []string
+}
+
+func (c Command) user() UserRef {
+	return UserRef{Platform: c.Platform, TeamID: c.TeamID, ID: c.UserID}
+}
+
+// Sub-commands.
+var (
+	// PapersSubs are the /papers sub-commands, in help order.
+	PapersSubs = []string{"help", "search", "today", "paper", "subscribe", "subscriptions", "unsubscribe",
+		"pause", "resume", "alerts", "forget-me", "status"}
+	// AdminSubs are the /papers-admin sub-commands.
+	AdminSubs = []string{"channel set", "channel show", "channel remove"}
+)
+
+// Help lines: sub-command, arguments, what it does, an example.
+var help = map[string][3]string{
+	"help":           {"", "what each command does", "/papers help"},
+	"search":         {"<query>", "search every paper paperboy has seen", `/papers search "mixture of experts" since:30d`},
+	"today":          {"", "this channel's digest for today, only for you", "/papers today"},
+	"paper":          {"<arXiv id or URL>", "one paper's card", "/papers paper 2405.15738"},
+	"subscribe":      {"<query>", "get a direct message when a matching paper appears", `/papers subscribe "state space models" -survey`},
+	"subscriptions":  {"", "your topics", "/papers subscriptions"},
+	"unsubscribe":    {"<id|all>", "remove a topic", "/papers unsubscribe 3"},
+	"pause":          {"", "pause your alerts", "/papers pause"},
+	"resume":         {"", "resume your alerts", "/papers resume"},
+	"alerts":         {"instant | daily HH:MM <zone>", "how your alerts arrive", "/papers alerts daily 08:30 Europe/Berlin"},
+	"forget-me":      {"", "delete everything paperboy keeps about you", "/papers forget-me"},
+	"status":         {"", "this channel's next post, last post and why a day was empty", "/papers status"},
+	"channel set":    {"[time] [zone] [weekdays] [count] [min_upvotes] [filter]", "post the daily digest in this channel (channel managers)", "/papers-admin channel set time:09:00 zone:Europe/Berlin count:10"},
+	"channel show":   {"", "this channel's settings and where each came from", "/papers-admin channel show"},
+	"channel remove": {"", "stop the daily digest here", "/papers-admin channel remove"},
+}
+
+// notYet names the issue that brings a command still missing.
+var notYet = map[string]string{
+	"search": "search", "subscribe": "topic alerts", "subscriptions": "topic alerts",
+	"unsubscribe": "topic alerts", "pause": "topic alerts", "alerts": "topic alerts", "forget-me": "topic alerts",
+}
+
+// Commands answers slash commands.
+type Commands struct {
+	Bot *Bot
+	// DefaultZone is the time zone of a channel set up in chat without one.
+	DefaultZone string
+}
+
+// Handle runs one command and returns the reply to show the user (only to
+// them). It never returns an error: problems are explained in the reply,
+// and unexpected ones are logged.
+func (c *Commands) Handle(ctx context.Context, cmd Command) Reply {
+	r, err := c.handle(ctx, cmd)
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			r = errorReply("%s", e.Message)
+		} else {
+			c.Bot.log().Error("command failed", "platform", cmd.Platform, "channel", cmd.ChannelID,
+				"user", cmd.UserID, "command", cmd.Name+" "+cmd.Sub, "error", err)
+			r = errorReply("Something went wrong on paperboy's side; please try again in a minute.")
+		}
+	}
+	if cmd.UserID != "" {
+		if notice, err := c.Bot.Store.TakeNotice(ctx, cmd.user(), c.Bot.now()); err == nil && notice != "" {
+			r.Lines = append([]Line{{Bold(notice)}}, r.Lines...)
+		}
+	}
+	return r
+}
+
+func (c *Commands) handle(ctx context.Context, cmd Command) (Reply, error) {
+	switch {
+	case cmd.Name == CmdAdmin:
+		return c.admin(ctx, cmd)
+	case cmd.Name != CmdPapers:
+		return Reply{}, Errorf(EInvalid, "Unknown command /%s.", cmd.Name)
+	}
+	if area, ok := notYet[cmd.Sub]; ok {
+		return Reply{Lines: []Line{{Code("/papers " + cmd.Sub), Text(" is not available yet: it comes with %s in a later version of paperboy.", area)}}}, nil
+	}
+	switch cmd.Sub {
+	case "", "help":
+		return Help(), nil
+	case "today":
+		return c.today(ctx, cmd)
+	case "paper":
+		return c.paper(ctx, cmd)
+	case "status":
+		return c.status(ctx, cmd)
+	case "resume":
+		return c.resume(ctx, cmd)
+	}
+	return usageReply(cmd.Sub, fmt.Sprintf("Unknown command /papers %s.", cmd.Sub)), nil
+}
+
+// Help lists every command with an example.
+func Help() Reply {
+	r := Reply{Title: "paperboy: Hugging Face Daily Papers in this chat"}
+	add := func(prefix string, subs []string) {
+		for _, s := range subs {
+			h := help[s]
+			line := Line{Code(strings.TrimSpace(prefix + " " + s + " " + h[0])), Text(": %s. Example: ", h[1]), Code(h[2])}
+			r.Lines = append(r.Lines, line)
+		}
+	}
+	add("/papers", PapersSubs)
+	add("/papers-admin", AdminSubs)
+	return r
+}
+
+func usageReply(sub, problem string) Reply {
+	r := Help()
+	r.Error = true
+	r.Title = problem
+	if h, ok := help[sub]; ok {
+		r.Lines = []Line{{Text("Usage: "), Code(strings.TrimSpace("/papers " + sub + " " + h[0])), Text(". Example: "), Code(h[2])}}
+	}
+	return r
+}
+
+// channel returns the stored channel of the command, or the defaults with
+// ok=false.
+func (c *Commands) channel(ctx context.Context, cmd Command) (Channel, bool, error) {
+	ref := ChannelRef{Platform: cmd.Platform, ID: cmd.ChannelID}
+	ch, err := c.Bot.Store.GetChannel(ctx, ref)
+	if errors.Is(err, ErrNotFound) {
+		return Channel{ChannelRef: ref, Name: cmd.ChannelName, Settings: DefaultSettings(c.zone())}, false, nil
+	}
+	return ch, err == nil, err
+}
+
+func (c *Commands) zone() string {
+	if c.DefaultZone == "" {
+		return "UTC"
+	}
+	return c.DefaultZone
+}
+
+func (c *Commands) today(ctx context.Context, cmd Command) (Reply, error) {
+	ch, configured, err := c.channel(ctx, cmd)
+	if err != nil {
+		return Reply{}, err
+	}
+	res, err := c.Bot.Digest(ctx, DigestRequest{Channel: ch, DryRun: true})
+	if err != nil {
+		return Reply{}, err
+	}
+	r := Reply{}
+	if !configured {
+		r.Lines = append(r.Lines, Line{Text("This channel gets no daily digest; with the default settings today's would be:")})
+	}
+	if res.Digest == nil || len(res.Digest.Items) == 0 {
+		r.Title = "Nothing to post today"
+		r.Lines = append(r.Lines, Line{Text("%s.", capitalize(res.Run.Reason))})
+		return r, nil
+	}
+	r.Title = res.Digest.Header()
+	for _, it := range res.Digest.Items {
+		r.Papers = append(r.Papers, it.Paper)
+	}
+	return r, nil
+}
+
+func (c *Commands) paper(ctx context.Context, cmd Command) (Reply, error) {
+	arg := strings.TrimSpace(cmd.Args["id"])
+	if arg == "" {
+		return usageReply("paper", "Which paper? Give an arXiv id or a Hugging Face or arXiv link."), nil
+	}
+	id, ok := PaperIDFrom(arg)
+	if !ok {
+		return Reply{}, Errorf(EInvalid, "%q is not an arXiv id or a Hugging Face or arXiv paper link (for example 2405.15738 or https://huggingface.co/papers/2405.15738).", Truncate(arg, 100))
+	}
+	p, err := c.Bot.Store.GetPaper(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return Reply{Lines: []Line{{Text("Paper %s is not in paperboy's store: it has not been on a Hugging Face daily list since paperboy started keeping them. ", id), Link("Look it up on Hugging Face", "https://huggingface.co/papers/"+id)}}}, nil
+	}
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Papers: []Paper{p}}, nil
+}
+
+// PaperIDFrom reads an arXiv id from an id or a Hugging Face or arXiv link.
+func PaperIDFrom(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if id, ok := NormalizeID(s); ok {
+		return id, true
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" {
+		u, err = url.Parse("https://" + s) // "huggingface.co/papers/2405.15738"
+		if err != nil {
+			return "", false
+		}
+	}
+	host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+	path := strings.Trim(u.Path, "/")
+	var rest string
+	switch {
+	case host == "huggingface.co" || host == "hf.co":
+		rest, _ = strings.CutPrefix(path, "papers/")
+	case host == "arxiv.org" || host == "export.arxiv.org":
+		for _, p := range []string{"abs/", "pdf/", "html/"} {
+			if r, ok := strings.CutPrefix(path, p); ok {
+				rest = strings.TrimSuffix(r, ".pdf")
+			}
+		}
+	}
+	if rest == "" {
+		return "", false
+	}
+	return NormalizeID(rest)
+}
+
+func (c *Commands) status(ctx context.Context, cmd Command) (Reply, error) {
+	ch, configured, err := c.channel(ctx, cmd)
+	if err != nil {
+		return Reply{}, err
+	}
+	if !configured {
+		return Reply{Lines: []Line{{Text("This channel gets no daily digest. A channel manager can set one up with "), Code("/papers-admin channel set"), Text(".")}}}, nil
+	}
+	return c.statusReply(ctx, ch)
+}
+
+func (c *Commands) statusReply(ctx context.Context, ch Channel) (Reply, error) {
+	now := c.Bot.now()
+	st, err := c.Bot.Status(ctx, ch, now)
+	if err != nil {
+		return Reply{}, err
+	}
+	loc := ch.Location()
+	r := Reply{Title: "Daily digest of this channel"}
+	s := ch.Settings
+	r.Lines = append(r.Lines, Line{Text("Up to %d papers with at least %d upvotes, at %s (%s), %s.", s.MaxPapers, s.MinUpvotes, s.Time, s.Zone, s.Weekdays)})
+	if ch.Stopped != "" {
+		r.Lines = append(r.Lines, Line{Bold("Posting is stopped: "), Text("%s. Fix it, then run ", ch.Stopped), Code("/papers-admin channel set"), Text(" again.")})
+	}
+	if !st.Next.IsZero() {
+		r.Lines = append(r.Lines, Line{Text("Next post: %s, with the list of %s.", st.Next.In(loc).Format("Mon 2 Jan 15:04 MST"), st.NextList.Long())})
+	}
+	if st.LastPost != nil {
+		r.Lines = append(r.Lines, Line{Text("Last post: the list of %s (%d papers), %s.", st.LastPost.ListDate.Long(), st.LastPost.Papers, st.LastPost.At.In(loc).Format("Mon 2 Jan 15:04 MST"))})
+	} else {
+		r.Lines = append(r.Lines, Line{Text("Nothing posted here yet.")})
+	}
+	if st.LastRun != nil {
+		r.Lines = append(r.Lines, Line{Text("Last run, %s: %s.", st.LastRun.At.In(loc).Format("Mon 2 Jan 15:04 MST"), st.LastRun.Describe())})
+	}
+	for _, p := range st.Open {
+		r.Lines = append(r.Lines, Line{Text("The thread of %s is half-posted (%d of %d); the next run finishes it.", p.Digest.ListDate.Long(), p.SentCount(), len(p.Items))})
+	}
+	return r, nil
+}
+
+func (c *Commands) resume(ctx context.Context, cmd Command) (Reply, error) {
+	u, err := c.Bot.Store.GetUser(ctx, cmd.user())
+	if errors.Is(err, ErrNotFound) || err == nil && u.PausedReason == "" {
+		return Reply{Lines: []Line{{Text("Your alerts are not paused.")}}}, nil
+	}
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := c.Bot.Store.PauseAlerts(ctx, cmd.user(), "", "", c.Bot.now()); err != nil {
+		return Reply{}, err
+	}
+	return Reply{Lines: []Line{{Text("Your alerts are resumed (they were paused: %s).", u.PausedReason)}}}, nil
+}
+
+// admin runs /papers-admin, for channel managers only.
+func (c *Commands) admin(ctx context.Context, cmd Command) (Reply, error) {
+	if !cmd.CanManage {
+		return Reply{}, Errorf(EInvalid, "Only members who can manage this channel may use /papers-admin.")
+	}
+	switch cmd.Sub {
+	case "channel set":
+		return c.channelSet(ctx, cmd)
+	case "channel show":
+		ch, configured, err := c.channel(ctx, cmd)
+		if err != nil {
+			return Reply{}, err
+		}
+		if !configured {
+			return Reply{Lines: []Line{{Text("This channel gets no daily digest. Set one up with "), Code("/papers-admin channel set"), Text(".")}}}, nil
+		}
+		return c.showReply(ctx, ch, "Settings of this channel")
+	case "channel remove":
+		ref := ChannelRef{Platform: cmd.Platform, ID: cmd.ChannelID}
+		if _, err := c.Bot.Store.GetChannel(ctx, ref); errors.Is(err, ErrNotFound) {
+			return Reply{Lines: []Line{{Text("This channel gets no daily digest; nothing to remove.")}}}, nil
+		}
+		if err := c.Bot.Store.DeleteChannel(ctx, ref); err != nil {
+			return Reply{}, err
+		}
+		return Reply{Lines: []Line{{Text("The daily digest of this channel is removed. Papers posted here are remembered and never posted here again.")}}}, nil
+	}
+	r := usageReply("channel set", fmt.Sprintf("Unknown command /papers-admin %s.", cmd.Sub))
+	return r, nil
+}
+
+func (c *Commands) showReply(ctx context.Context, ch Channel, title string) (Reply, error) {
+	r, err := c.statusReply(ctx, ch)
+	if err != nil {
+		return Reply{}, err
+	}
+	r.Title = title
+	var lines []Line
+	for _, name := range SettingNames {
+		lines = append(lines, Line{Code(name), Text(": %s (%s)", ch.Settings.SettingValue(name), describeOrigin(ch.Origin(name)))})
+	}
+	r.Lines = append(lines, r.Lines[1:]...)
+	return r, nil
+}
+
+func describeOrigin(o Origin) string {
+	switch o {
+	case FromChat:
+		return "set in chat"
+	case FromConfig:
+		return "from the config file"
+	}
+	return "default"
+}
+
+// channelArgs are the arguments of /papers-admin channel set.
+var channelArgs = []string{"time", "zone", "weekdays", "count", "min_upvotes", "filter"}
+
+func (c *Commands) channelSet(ctx context.Context, cmd Command) (Reply, error) {
+	var unknown []string
+	for k := range cmd.Args {
+		if !contains(channelArgs, k) {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		return Reply{}, Errorf(EInvalid, "Unknown setting %s. Settings: %s. Example: /papers-admin channel set time:09:00 zone:Europe/Berlin count:10",
+			strings.Join(unknown, ", "), strings.Join(channelArgs, ", "))
+	}
+	if len(cmd.BotMissing) > 0 {
+		return Reply{}, Errorf(EInvalid, "paperboy cannot post its digest here: it lacks %s in this channel. Grant it, then run /papers-admin channel set again.",
+			strings.Join(cmd.BotMissing, ", "))
+	}
+	ch, configured, err := c.channel(ctx, cmd)
+	if err != nil {
+		return Reply{}, err
+	}
+	if ch.Origins == nil {
+		ch.Origins = map[string]Origin{}
+	}
+	s := ch.Settings
+	set := func(name string) { ch.Origins[name] = FromChat }
+	if v, ok := cmd.Args["time"]; ok {
+		t, err := ParseTimeOfDay(v)
+		if err != nil {
+			return Reply{}, Errorf(EInvalid, "time: %v", err)
+		}
+		s.Time = t
+		set(SetTime)
+	}
+	if v, ok := cmd.Args["zone"]; ok {
+		v = strings.TrimSpace(v)
+		if _, err := time.LoadLocation(v); err != nil || v == "" || strings.EqualFold(v, "local") {
+			return Reply{}, Errorf(EInvalid, "zone: unknown time zone %q (use an IANA name such as Europe/Berlin or America/New_York)", Truncate(v, 60))
+		}
+		s.Zone = v
+		set(SetZone)
+	}
+	if v, ok := cmd.Args["weekdays"]; ok {
+		w, err := ParseWeekdays(v)
+		if err != nil {
+			return Reply{}, Errorf(EInvalid, "weekdays: %v", err)
+		}
+		s.Weekdays = w
+		set(SetWeekdays)
+	}
+	if v, ok := cmd.Args["count"]; ok {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < 1 || n > MaxMaxPapers {
+			return Reply{}, Errorf(EInvalid, "count: %q is not a number from 1 to %d", Truncate(v, 20), MaxMaxPapers)
+		}
+		s.MaxPapers = n
+		set(SetMaxPapers)
+	}
+	if v, ok := cmd.Args["min_upvotes"]; ok {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < 0 {
+			return Reply{}, Errorf(EInvalid, "min_upvotes: %q is not a whole number of 0 or more", Truncate(v, 20))
+		}
+		s.MinUpvotes = n
+		set(SetMinUpvotes)
+	}
+	if v, ok := cmd.Args["filter"]; ok {
+		v = CollapseSpace(v)
+		if strings.EqualFold(v, "none") {
+			v = ""
+		}
+		s.Filter = v
+		set(SetFilter)
+	}
+	if err := s.Validate(); err != nil {
+		return Reply{}, err
+	}
+	ch.Settings = s
+	if cmd.ChannelName != "" {
+		ch.Name = cmd.ChannelName
+	}
+	now := c.Bot.now()
+	if !configured {
+		ch.Created = now
+	}
+	if err := c.Bot.Store.SaveChannel(ctx, ch, now); err != nil {
+		return Reply{}, err
+	}
+	if ch.Stopped != "" {
+		// The admin fixed what stopped it (the bot has every permission now).
+		if err := c.Bot.Store.StopChannel(ctx, ch.ChannelRef, "", now); err != nil {
+			return Reply{}, err
+		}
+		ch.Stopped = ""
+	}
+	title := "Daily digest updated"
+	if !configured {
+		title = "Daily digest set up"
+	}
+	r, err := c.showReply(ctx, ch, title)
+	if err != nil {
+		return Reply{}, err
+	}
+	if s.Filter != "" && c.Bot.CompileFilter == nil {
+		r.Lines = append(r.Lines, Line{Text("The filter is saved; it is applied once search lands in paperboy.")})
+	}
+	return r, nil
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if x == y {
+			return true
+		}
+	}
+	return false
+}
