@@ -30,10 +30,12 @@ type Command struct {
 	TeamID      string // Discord guild or Slack workspace
 	ChannelID   string
 	ChannelName string
-	UserID      string
-	Name        string            // CmdPapers or CmdAdmin
-	Sub         string            // "search", "channel set", ...
-	Args        map[string]string // named arguments: "query", "id", "time", ...
+	// User is who ran the command (Discord: no team, user ids are global;
+	// Slack: the workspace and the user).
+	User UserRef
+	Name string            // CmdPapers or CmdAdmin
+	Sub  string            // "search", "channel set", ...
+	Args map[string]string // named arguments: "query", "id", "time", ...
 	// CanManage is true when the platform says the user may manage the
 	// channel (Discord: Manage Channels; Slack: workspace admin or listed
 	// in the config). Adapters check it; Handle checks it again.
@@ -42,10 +44,6 @@ type Command struct {
 	// channel, as the platform names it (permissions, membership). Filled
 	// by the adapter for channel commands.
 	BotMissing []string
-}
-
-func (c Command) user() UserRef {
-	return UserRef{Platform: c.Platform, TeamID: c.TeamID, ID: c.UserID}
 }
 
 // Sub-commands.
@@ -100,12 +98,12 @@ func (c *Commands) Handle(ctx context.Context, cmd Command) Reply {
 			r = errorReply("%s", e.Message)
 		} else {
 			c.Bot.log().Error("command failed", "platform", cmd.Platform, "channel", cmd.ChannelID,
-				"user", cmd.UserID, "command", cmd.Name+" "+cmd.Sub, "error", err)
+				"user", cmd.User.ID, "command", cmd.Name+" "+cmd.Sub, "error", err)
 			r = errorReply("Something went wrong on paperboy's side; please try again in a minute.")
 		}
 	}
-	if cmd.UserID != "" {
-		if notice, err := c.Bot.Store.TakeNotice(ctx, cmd.user(), c.Bot.now()); err == nil && notice != "" {
+	if cmd.User.ID != "" {
+		if notice, err := c.Bot.Store.TakeNotice(ctx, cmd.User, c.Bot.now()); err == nil && notice != "" {
 			r.Lines = append([]Line{{Bold(notice)}}, r.Lines...)
 		}
 	}
@@ -298,14 +296,14 @@ func (c *Commands) statusReply(ctx context.Context, ch Channel) (Reply, error) {
 }
 
 func (c *Commands) resume(ctx context.Context, cmd Command) (Reply, error) {
-	u, err := c.Bot.Store.GetUser(ctx, cmd.user())
+	u, err := c.Bot.Store.GetUser(ctx, cmd.User)
 	if errors.Is(err, ErrNotFound) || err == nil && u.PausedReason == "" {
 		return Reply{Lines: []Line{{Text("Your alerts are not paused.")}}}, nil
 	}
 	if err != nil {
 		return Reply{}, err
 	}
-	if err := c.Bot.Store.PauseAlerts(ctx, cmd.user(), "", "", c.Bot.now()); err != nil {
+	if err := c.Bot.Store.PauseAlerts(ctx, cmd.User, "", "", c.Bot.now()); err != nil {
 		return Reply{}, err
 	}
 	return Reply{Lines: []Line{{Text("Your alerts are resumed (they were paused: %s).", u.PausedReason)}}}, nil

@@ -14,7 +14,7 @@ func commands(f *fixture) *bot.Commands {
 }
 
 func papersCmd(sub string, args map[string]string) bot.Command {
-	return bot.Command{Platform: "chat", TeamID: "g1", ChannelID: "general", UserID: "u1", Name: bot.CmdPapers, Sub: sub, Args: args}
+	return bot.Command{Platform: "chat", TeamID: "g1", ChannelID: "general", User: bot.UserRef{Platform: "chat", ID: "u1"}, Name: bot.CmdPapers, Sub: sub, Args: args}
 }
 
 func adminCmd(sub string, args map[string]string) bot.Command {
@@ -70,7 +70,7 @@ func TestTodayAndStatus(t *testing.T) {
 	f := newFixture(t)
 	c := commands(f)
 	// Not set up: status says how to set it up; today shows what the defaults would give.
-	r := c.Handle(context.Background(), bot.Command{Platform: "chat", ChannelID: "elsewhere", UserID: "u1", Name: bot.CmdPapers, Sub: "status"})
+	r := c.Handle(context.Background(), bot.Command{Platform: "chat", ChannelID: "elsewhere", User: bot.UserRef{Platform: "chat", ID: "u1"}, Name: bot.CmdPapers, Sub: "status"})
 	if !strings.Contains(r.Plain(), "/papers-admin channel set") {
 		t.Errorf("status of an unknown channel: %s", r.Plain())
 	}

@@ -25,6 +25,7 @@ type Config struct {
 	HuggingFace HuggingFaceConfig `yaml:"huggingface"`
 	Schedule    ScheduleConfig    `yaml:"schedule"`
 	Console     ConsoleConfig     `yaml:"console"`
+	Discord     DiscordConfig     `yaml:"discord"`
 	Channels    []ChannelConfig   `yaml:"channels"`
 
 	path string // where it was read from; "" for the built-in defaults
@@ -57,6 +58,16 @@ type ScheduleConfig struct {
 type ConsoleConfig struct {
 	Color string   `yaml:"color"`
 	Pace  Duration `yaml:"pace"`
+}
+
+// DiscordConfig configures the Discord platform.
+type DiscordConfig struct {
+	Token         string   `yaml:"token"`
+	APIURL        string   `yaml:"api_url"`
+	ApplicationID string   `yaml:"application_id"`
+	GuildIDs      []string `yaml:"guild_ids"`
+	Gateway       *bool    `yaml:"gateway"`
+	Timeout       Duration `yaml:"timeout"`
 }
 
 // ChannelConfig seeds a channel's settings.
@@ -139,7 +150,7 @@ func parseConfig(data []byte, cfg *Config, getenv func(string) string) error {
 }
 
 // secretKeys are keys whose value must be an ${ENV} reference.
-var secretKeys = map[string]string{"huggingface.token": "HF_TOKEN"}
+var secretKeys = map[string]string{"huggingface.token": "HF_TOKEN", "discord.token": "DISCORD_BOT_TOKEN"}
 
 func checkSecrets(n *yaml.Node) error {
 	var walk func(n *yaml.Node, path string) error
@@ -353,11 +364,22 @@ type settings struct {
 	CatchUp      bool
 	ConsoleColor string
 	ConsolePace  time.Duration
+	Discord      discordSettings
 	Channels     []bot.Channel
+	LocalZone    string
+}
+
+// discordSettings are the resolved Discord settings; Token empty means
+// Discord is off.
+type discordSettings struct {
+	Token, APIURL, ApplicationID string
+	GuildIDs                     []string
+	Gateway                      bool
+	Timeout                      time.Duration
 }
 
 // platforms are the platforms this build can post to.
-var platforms = []string{"console"}
+var platforms = []string{"console", "discord"}
 
 // resolve validates the config and fills in defaults. localZone is the
 // zone channels use when they set none.
@@ -379,8 +401,12 @@ func (c *Config) resolve(localZone string, getenv func(string) string) (*setting
 		ConsoleColor: or(c.Console.Color, "auto"),
 		ConsolePace:  c.Console.Pace.Duration,
 	}
+	s.LocalZone = localZone
 	if s.HFToken == "" {
 		s.HFToken = getenv("HF_TOKEN")
+	}
+	if err := c.resolveDiscord(s, getenv); err != nil {
+		return nil, err
 	}
 	if c.HuggingFace.Timeout.Set {
 		if c.HuggingFace.Timeout.Duration == 0 {
@@ -445,9 +471,41 @@ func (c *Config) resolve(localZone string, getenv func(string) string) (*setting
 			return nil, cfgErr(fmt.Sprintf("channels[%d].id", i), "%s is listed twice", ch.ChannelRef)
 		}
 		seen[ch.ChannelRef] = true
+		if ch.Platform == "discord" && s.Discord.Token == "" {
+			return nil, cfgErr(fmt.Sprintf("channels[%d].platform", i), "discord needs a bot token: set discord.token: ${DISCORD_BOT_TOKEN} and DISCORD_BOT_TOKEN in the environment")
+		}
 		s.Channels = append(s.Channels, ch)
 	}
 	return s, nil
+}
+
+func (c *Config) resolveDiscord(s *settings, getenv func(string) string) error {
+	d := c.Discord
+	s.Discord = discordSettings{Token: d.Token, APIURL: or(d.APIURL, "https://discord.com"), ApplicationID: d.ApplicationID,
+		GuildIDs: d.GuildIDs, Gateway: true, Timeout: 15 * time.Second}
+	if d.Gateway != nil {
+		s.Discord.Gateway = *d.Gateway
+	}
+	if d.Timeout.Set {
+		if d.Timeout.Duration <= 0 {
+			return cfgErr("discord.timeout", "must be more than 0")
+		}
+		s.Discord.Timeout = d.Timeout.Duration
+	}
+	if !strings.HasPrefix(s.Discord.APIURL, "http://") && !strings.HasPrefix(s.Discord.APIURL, "https://") {
+		return cfgErr("discord.api_url", "%q is not an http(s) URL", s.Discord.APIURL)
+	}
+	for i, g := range d.GuildIDs {
+		if _, err := strconv.ParseUint(g, 10, 64); err != nil {
+			return cfgErr(fmt.Sprintf("discord.guild_ids[%d]", i), "%q is not a Discord id (a number)", g)
+		}
+	}
+	if d.ApplicationID != "" {
+		if _, err := strconv.ParseUint(d.ApplicationID, 10, 64); err != nil {
+			return cfgErr("discord.application_id", "%q is not a Discord id (a number)", d.ApplicationID)
+		}
+	}
+	return nil
 }
 
 func checkLog(level, format, levelKey, formatKey string) error {
@@ -479,6 +537,11 @@ func (cc ChannelConfig) channel(key, localZone string) (bot.Channel, error) {
 	}
 	if strings.TrimSpace(cc.ID) == "" {
 		return ch, cfgErr(key+".id", "missing: the channel's id")
+	}
+	if ch.Platform == "discord" {
+		if _, err := strconv.ParseUint(cc.ID, 10, 64); err != nil {
+			return ch, cfgErr(key+".id", "%q is not a Discord channel id (a number: right-click the channel, Copy Channel ID)", cc.ID)
+		}
 	}
 	for _, name := range bot.SettingNames {
 		ch.Origins[name] = bot.FromDefault

@@ -21,6 +21,7 @@ import (
 	_ "time/tzdata" // channel zones must work on machines without a zone database
 
 	"github.com/paperboy-bot/paperboy/adapters/console"
+	"github.com/paperboy-bot/paperboy/adapters/discord"
 	"github.com/paperboy-bot/paperboy/adapters/huggingface"
 	"github.com/paperboy-bot/paperboy/bot"
 	"github.com/paperboy-bot/paperboy/store"
@@ -295,12 +296,26 @@ func (e *env) newConsole() *console.Console {
 	return c
 }
 
+// newDiscord builds the Discord platform, or nil when no token is set.
+func (e *env) newDiscord() (*discord.Discord, error) {
+	ds := e.set.Discord
+	if ds.Token == "" {
+		return nil, nil
+	}
+	return discord.New(discord.Options{Token: ds.Token, APIURL: ds.APIURL, ApplicationID: ds.ApplicationID,
+		GuildIDs: ds.GuildIDs, Timeout: ds.Timeout, Logger: e.log})
+}
+
 // newBot wires the bot.
 func (e *env) newBot(db *store.DB, src bot.Source) *bot.Bot {
+	platforms := map[string]bot.Platform{console.Name: e.newConsole()}
+	if d, err := e.newDiscord(); err == nil && d != nil {
+		platforms[discord.Name] = d
+	}
 	return &bot.Bot{
 		Store:        db,
 		Source:       src,
-		Platforms:    map[string]bot.Platform{console.Name: e.newConsole()},
+		Platforms:    platforms,
 		Clock:        bot.SystemClock{},
 		Log:          e.log,
 		ListReady:    e.set.ListReady,
@@ -392,6 +407,14 @@ func cmdRun(e *env, args []string) error {
 	}
 	b := e.newBot(db, src)
 	e.log.Info("paperboy starting", "version", version, "database", db.Path(), "source", src.Name())
+	if d, ok := b.Platforms[discord.Name].(*discord.Discord); ok {
+		d.SetCommands(&bot.Commands{Bot: b, DefaultZone: e.set.LocalZone})
+		if err := d.Open(e.ctx, e.set.Discord.Gateway); err != nil {
+			return err
+		}
+		defer d.Close()
+		e.log.Info("discord connected", "gateway", e.set.Discord.Gateway, "guilds", len(e.set.Discord.GuildIDs))
+	}
 	err = b.Run(e.ctx)
 	e.log.Info("paperboy stopped")
 	return err

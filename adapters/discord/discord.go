@@ -1,0 +1,517 @@
+// Package discord is paperboy's Discord platform, on discordgo: the daily
+// thread (a header message, a thread started from it, one card per paper),
+// the /papers and /papers-admin slash commands and direct messages.
+//
+// API pages it implements: https://discord.com/developers/docs/resources/message#create-message,
+// https://discord.com/developers/docs/resources/channel#start-thread-from-message,
+// https://discord.com/developers/docs/resources/channel#start-thread-in-forum-or-media-channel,
+// https://discord.com/developers/docs/interactions/receiving-and-responding.
+package discord
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/paperboy-bot/paperboy/bot"
+)
+
+// Name is the platform name of Discord channels.
+const Name = "discord"
+
+// DefaultAPIURL is Discord's address.
+const DefaultAPIURL = "https://discord.com"
+
+// Discord error codes the adapter acts on.
+const (
+	codeUnknownChannel  = 10003
+	codeUnknownMessage  = 10008
+	codeMissingAccess   = 50001
+	codeCannotDMUser    = 50007
+	codeMissingPerms    = 50013
+	codeThreadArchived  = 50083
+	codeThreadExists    = 160004
+	threadArchiveMinute = 1440 // auto-archive after a day without messages
+)
+
+// Options configure the adapter.
+type Options struct {
+	// Token is the bot token, without the "Bot " prefix. It is sent only in
+	// the Authorization header and never logged.
+	Token string
+	// APIURL is Discord's base URL (DefaultAPIURL); tests point it at a
+	// fake. Requests keep their /api/v9/... paths.
+	APIURL string
+	// ApplicationID is the application whose commands are registered;
+	// looked up from Discord when empty.
+	ApplicationID string
+	// GuildIDs register the slash commands per guild (instant); empty
+	// registers them globally (Discord may take up to an hour to show them).
+	GuildIDs []string
+	// Timeout bounds each HTTP request (default 15 s).
+	Timeout time.Duration
+	// Retries is how often a request is retried after a 5xx, a timeout or
+	// a dropped connection (default 4). Messages carry a nonce, so a retry
+	// never posts twice.
+	Retries int
+	// Sleep waits between retries (tests record instead of sleeping).
+	Sleep func(ctx context.Context, d time.Duration) error
+	// HTTPTransport is the transport under the base-URL rewrite (tests).
+	HTTPTransport http.RoundTripper
+	Logger        *slog.Logger
+}
+
+// Discord is the Discord platform.
+type Discord struct {
+	s       *discordgo.Session
+	opts    Options
+	log     *slog.Logger
+	cmds    *bot.Commands
+	appID   string
+	mu      sync.Mutex
+	chans   map[string]*discordgo.Channel // channel id → channel (type, guild), for routing posts
+	botUser string
+}
+
+var (
+	_ bot.Platform        = (*Discord)(nil)
+	_ bot.DirectMessenger = (*Discord)(nil)
+)
+
+// New returns the adapter. It makes no request.
+func New(opts Options) (*Discord, error) {
+	if strings.TrimSpace(opts.Token) == "" {
+		return nil, errors.New("discord: no bot token (set DISCORD_BOT_TOKEN)")
+	}
+	if opts.APIURL == "" {
+		opts.APIURL = DefaultAPIURL
+	}
+	base, err := url.Parse(strings.TrimRight(opts.APIURL, "/"))
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		return nil, fmt.Errorf("discord: api_url %q is not an http(s) URL", opts.APIURL)
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = 15 * time.Second
+	}
+	if opts.Retries == 0 {
+		opts.Retries = 4
+	}
+	if opts.Retries < 0 {
+		opts.Retries = 0
+	}
+	if opts.Sleep == nil {
+		opts.Sleep = sleep
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	// discordgo.New does not add the "Bot " prefix (platforms.md).
+	s, err := discordgo.New("Bot " + opts.Token)
+	if err != nil {
+		return nil, fmt.Errorf("discord: %w", err)
+	}
+	tr := opts.HTTPTransport
+	if tr == nil {
+		tr = http.DefaultTransport
+	}
+	s.Client = &http.Client{Timeout: opts.Timeout, Transport: &rewrite{base: base, next: tr}}
+	s.UserAgent = "DiscordBot (https://github.com/paperboy-bot/paperboy, 0.1) paperboy"
+	s.MaxRestRetries = 0 // the adapter retries itself, with backoff and nonces
+	s.Identify.Intents = discordgo.IntentsGuilds
+	s.LogLevel = discordgo.LogError
+	s.StateEnabled = false
+	return &Discord{s: s, opts: opts, log: opts.Logger, appID: opts.ApplicationID, chans: map[string]*discordgo.Channel{}}, nil
+}
+
+// Session returns the discordgo session (tests feed it interaction events).
+func (d *Discord) Session() *discordgo.Session { return d.s }
+
+// Name returns "discord".
+func (d *Discord) Name() string { return Name }
+
+// rewrite sends requests meant for discord.com to the configured base URL.
+// discordgo builds its endpoint strings at init, so this is the one place
+// to point it elsewhere.
+type rewrite struct {
+	base *url.URL
+	next http.RoundTripper
+}
+
+func (r *rewrite) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Host == "discord.com" && (r.base.Host != "discord.com" || r.base.Scheme != "https") {
+		u := *req.URL
+		u.Scheme, u.Host = r.base.Scheme, r.base.Host
+		u.Path = strings.TrimRight(r.base.Path, "/") + u.Path
+		req = req.Clone(req.Context())
+		req.URL, req.Host = &u, r.base.Host
+	}
+	return r.next.RoundTrip(req)
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// channel returns a channel's type and guild, cached.
+func (d *Discord) channel(ctx context.Context, id string) (*discordgo.Channel, error) {
+	d.mu.Lock()
+	c, ok := d.chans[id]
+	d.mu.Unlock()
+	if ok {
+		return c, nil
+	}
+	var ch *discordgo.Channel
+	err := d.do(ctx, "get channel", func(opts ...discordgo.RequestOption) error {
+		var err error
+		ch, err = d.s.Channel(id, opts...)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	d.mu.Lock()
+	d.chans[id] = ch
+	d.mu.Unlock()
+	return ch, nil
+}
+
+// do runs one REST call with the adapter's retry rules: a 5xx, a timeout or
+// a dropped connection is retried with backoff (discordgo itself retries
+// only 502, and 429s after their retry_after); a 4xx is returned at once,
+// as a *bot.StopError when the bot lost access to the channel.
+func (d *Discord) do(ctx context.Context, what string, call func(opts ...discordgo.RequestOption) error) error {
+	var err error
+	for attempt := 0; ; attempt++ {
+		err = call(discordgo.WithContext(ctx))
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("discord: %s: %w", what, ctx.Err())
+		}
+		if !retryable(err) || attempt >= d.opts.Retries {
+			break
+		}
+		wait := backoff(attempt)
+		var rl *discordgo.RateLimitError
+		if errors.As(err, &rl) && rl.RetryAfter > wait {
+			wait = rl.RetryAfter
+		}
+		d.log.Warn("discord request failed; retrying", "op", what, "attempt", attempt+1, "wait", wait.String(), "error", describe(err))
+		if serr := d.opts.Sleep(ctx, wait); serr != nil {
+			return fmt.Errorf("discord: %s: %w", what, serr)
+		}
+	}
+	if stop := stopReason(err); stop != "" {
+		return &bot.StopError{Reason: stop, Err: fmt.Errorf("discord: %s: %s", what, describe(err))}
+	}
+	return fmt.Errorf("discord: %s: %s: %w", what, describe(err), err)
+}
+
+func backoff(attempt int) time.Duration {
+	d := 500 * time.Millisecond << attempt
+	if d > 8*time.Second {
+		d = 8 * time.Second
+	}
+	return d + time.Duration(rand.Int64N(int64(d)/4+1))
+}
+
+// retryable reports whether a failed request may be sent again.
+func retryable(err error) bool {
+	var rest *discordgo.RESTError
+	if errors.As(err, &rest) {
+		return rest.Response != nil && rest.Response.StatusCode >= 500
+	}
+	var rl *discordgo.RateLimitError
+	if errors.As(err, &rl) {
+		return true
+	}
+	var ne net.Error
+	if errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return true
+	}
+	// discordgo wraps some failures in plain errors (502 after its retries).
+	return strings.Contains(err.Error(), "connection reset") || strings.Contains(err.Error(), "Exceeded Max retries")
+}
+
+// restCode returns the Discord error code of err, or 0.
+func restCode(err error) int {
+	var rest *discordgo.RESTError
+	if errors.As(err, &rest) && rest.Message != nil {
+		return rest.Message.Code
+	}
+	return 0
+}
+
+// stopReason says why a channel cannot be posted to, or "".
+func stopReason(err error) string {
+	switch restCode(err) {
+	case codeMissingAccess:
+		return "paperboy has no access to the channel (Discord error 50001: it needs View Channel and Read Message History)"
+	case codeMissingPerms:
+		return "paperboy lacks a permission in the channel (Discord error 50013: it needs Send Messages, Create Public Threads, Send Messages in Threads and Embed Links)"
+	case codeUnknownChannel:
+		return "the channel no longer exists (Discord error 10003)"
+	}
+	return ""
+}
+
+// describe renders an error without request details (never the token).
+func describe(err error) string {
+	var rest *discordgo.RESTError
+	if errors.As(err, &rest) {
+		msg := ""
+		if rest.Message != nil {
+			msg = fmt.Sprintf(": %s (code %d)", rest.Message.Message, rest.Message.Code)
+		}
+		status := ""
+		if rest.Response != nil {
+			status = rest.Response.Status
+		}
+		return "HTTP " + status + msg
+	}
+	return err.Error()
+}
+
+// post creates a message with our own payload (nonce, enforce_nonce).
+func (d *Discord) post(ctx context.Context, channelID string, payload createMessage) (*discordgo.Message, error) {
+	var msg discordgo.Message
+	err := d.do(ctx, "create message", func(opts ...discordgo.RequestOption) error {
+		endpoint := discordgo.EndpointChannelMessages(channelID)
+		body, err := d.s.RequestWithBucketID("POST", endpoint, payload, endpoint, opts...)
+		if err != nil {
+			return err
+		}
+		return json.Unmarshal(body, &msg)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &msg, nil
+}
+
+// Send posts a digest's header (and starts its thread) or one of its items.
+func (d *Discord) Send(ctx context.Context, m *bot.Message) (bot.Sent, error) {
+	if m.IsHeader() {
+		return d.sendHeader(ctx, m)
+	}
+	return d.sendItem(ctx, m)
+}
+
+func (d *Discord) sendHeader(ctx context.Context, m *bot.Message) (bot.Sent, error) {
+	ch, err := d.channel(ctx, m.Channel.ID)
+	if err != nil {
+		return bot.Sent{}, err
+	}
+	payload := renderHeader(m.Digest, m.Key)
+	if ch.Type == discordgo.ChannelTypeGuildForum || ch.Type == discordgo.ChannelTypeGuildMedia {
+		return d.startForumPost(ctx, ch, m.Digest, payload)
+	}
+	msg, err := d.post(ctx, ch.ID, payload)
+	if err != nil {
+		return bot.Sent{}, err
+	}
+	return d.ensureThread(ctx, ch.ID, msg, m.Digest)
+}
+
+// ensureThread starts the digest's thread on its header message, or finds
+// the one an earlier attempt started.
+func (d *Discord) ensureThread(ctx context.Context, channelID string, msg *discordgo.Message, dg *bot.Digest) (bot.Sent, error) {
+	if msg.Thread != nil {
+		return bot.Sent{MessageID: msg.ID, ThreadID: msg.Thread.ID}, nil
+	}
+	var th *discordgo.Channel
+	err := d.do(ctx, "start thread", func(opts ...discordgo.RequestOption) error {
+		var err error
+		th, err = d.s.MessageThreadStartComplex(channelID, msg.ID, &discordgo.ThreadStart{
+			Name: threadName(dg), AutoArchiveDuration: threadArchiveMinute, Type: discordgo.ChannelTypeGuildPublicThread}, opts...)
+		return err
+	})
+	if restCode(err) == codeThreadExists {
+		// An earlier attempt started it and its answer was lost.
+		var got *discordgo.Message
+		err = d.do(ctx, "get header", func(opts ...discordgo.RequestOption) error {
+			var err error
+			got, err = d.s.ChannelMessage(channelID, msg.ID, opts...)
+			return err
+		})
+		if err == nil && got.Thread != nil {
+			return bot.Sent{MessageID: msg.ID, ThreadID: got.Thread.ID}, nil
+		}
+		if err == nil {
+			err = fmt.Errorf("discord: header %s has a thread Discord does not return", msg.ID)
+		}
+	}
+	if err != nil {
+		// The header is posted; the row stays claimed, and the next attempt
+		// finds the header and starts the thread.
+		return bot.Sent{}, err
+	}
+	return bot.Sent{MessageID: msg.ID, ThreadID: th.ID}, nil
+}
+
+// startForumPost opens the day's post in a forum channel: the thread's
+// first message is the header.
+func (d *Discord) startForumPost(ctx context.Context, ch *discordgo.Channel, dg *bot.Digest, payload createMessage) (bot.Sent, error) {
+	var th *discordgo.Channel
+	err := d.do(ctx, "start forum post", func(opts ...discordgo.RequestOption) error {
+		var err error
+		th, err = d.s.ForumThreadStartComplex(ch.ID, &discordgo.ThreadStart{Name: threadName(dg), AutoArchiveDuration: threadArchiveMinute},
+			&discordgo.MessageSend{Embeds: payload.Embeds, AllowedMentions: payload.AllowedMentions}, opts...)
+		return err
+	})
+	if err != nil {
+		return bot.Sent{}, err
+	}
+	// The first message of a forum post has the post's id.
+	return bot.Sent{MessageID: th.ID, ThreadID: th.ID}, nil
+}
+
+func (d *Discord) sendItem(ctx context.Context, m *bot.Message) (bot.Sent, error) {
+	thread := m.Thread.ThreadID
+	payload := renderItem(*m.Item, m.Key)
+	msg, err := d.post(ctx, thread, payload)
+	if restCode(err) == codeThreadArchived {
+		// Threads archive themselves after a day without messages.
+		if err = d.unarchive(ctx, thread); err == nil {
+			msg, err = d.post(ctx, thread, payload)
+		}
+	}
+	if err != nil {
+		return bot.Sent{}, err
+	}
+	return bot.Sent{MessageID: msg.ID, ThreadID: thread}, nil
+}
+
+func (d *Discord) unarchive(ctx context.Context, thread string) error {
+	archived := false
+	return d.do(ctx, "unarchive thread", func(opts ...discordgo.RequestOption) error {
+		_, err := d.s.ChannelEditComplex(thread, &discordgo.ChannelEdit{Archived: &archived}, opts...)
+		return err
+	})
+}
+
+// Find looks for a message an earlier, unconfirmed attempt posted, by the
+// reference its embed footer carries: for an item in the thread's recent
+// messages, for a header in the channel's (or the forum's active posts).
+// Discord forgets nonces after a few minutes, so this is what prevents a
+// second copy after a restart.
+func (d *Discord) Find(ctx context.Context, m *bot.Message) (bot.Sent, bool, error) {
+	ref := refFor(m.Key)
+	if !m.IsHeader() {
+		msg, err := d.findIn(ctx, m.Thread.ThreadID, ref)
+		if err != nil || msg == nil {
+			if restCode(err) == codeThreadArchived {
+				err = nil
+			}
+			return bot.Sent{}, false, err
+		}
+		return bot.Sent{MessageID: msg.ID, ThreadID: m.Thread.ThreadID}, true, nil
+	}
+	ch, err := d.channel(ctx, m.Channel.ID)
+	if err != nil {
+		return bot.Sent{}, false, err
+	}
+	if ch.Type == discordgo.ChannelTypeGuildForum || ch.Type == discordgo.ChannelTypeGuildMedia {
+		return d.findForumPost(ctx, ch, m)
+	}
+	msg, err := d.findIn(ctx, ch.ID, ref)
+	if err != nil || msg == nil {
+		return bot.Sent{}, false, err
+	}
+	s, err := d.ensureThread(ctx, ch.ID, msg, m.Digest)
+	if err != nil {
+		return bot.Sent{}, false, err
+	}
+	return s, true, nil
+}
+
+// findIn returns the recent message of channelID that carries ref.
+func (d *Discord) findIn(ctx context.Context, channelID, ref string) (*discordgo.Message, error) {
+	var msgs []*discordgo.Message
+	err := d.do(ctx, "read recent messages", func(opts ...discordgo.RequestOption) error {
+		var err error
+		msgs, err = d.s.ChannelMessages(channelID, 100, "", "", "", opts...)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, msg := range msgs {
+		if refOf(msg) == ref {
+			return msg, nil
+		}
+	}
+	return nil, nil
+}
+
+func (d *Discord) findForumPost(ctx context.Context, forum *discordgo.Channel, m *bot.Message) (bot.Sent, bool, error) {
+	var list *discordgo.ThreadsList
+	err := d.do(ctx, "list active threads", func(opts ...discordgo.RequestOption) error {
+		var err error
+		list, err = d.s.GuildThreadsActive(forum.GuildID, opts...)
+		return err
+	})
+	if err != nil {
+		return bot.Sent{}, false, err
+	}
+	name := threadName(m.Digest)
+	for _, th := range list.Threads {
+		if th.ParentID == forum.ID && th.Name == name {
+			return bot.Sent{MessageID: th.ID, ThreadID: th.ID}, true, nil
+		}
+	}
+	return bot.Sent{}, false, nil
+}
+
+// SendDM sends a direct message, opening the DM channel unless cached; the
+// returned Sent's ThreadID is the DM channel, for the cache.
+func (d *Discord) SendDM(ctx context.Context, u bot.UserRef, cached string, m *bot.DirectMessage) (bot.Sent, error) {
+	channelID := cached
+	if channelID == "" {
+		var ch *discordgo.Channel
+		err := d.do(ctx, "open DM channel", func(opts ...discordgo.RequestOption) error {
+			var err error
+			ch, err = d.s.UserChannelCreate(u.ID, opts...)
+			return err
+		})
+		if err != nil {
+			return bot.Sent{}, err
+		}
+		channelID = ch.ID
+	}
+	payload := renderReply(m.Reply)
+	payload.Nonce, payload.EnforceNonce = nonceFor(m.Key), true
+	msg, err := d.post(ctx, channelID, payload)
+	if restCode(err) == codeCannotDMUser {
+		return bot.Sent{}, fmt.Errorf("%w (Discord error 50007)", bot.ErrDMsClosed)
+	}
+	var stop *bot.StopError
+	if errors.As(err, &stop) && cached != "" {
+		// A cached DM channel that is gone: open a new one once.
+		return d.SendDM(ctx, u, "", m)
+	}
+	if err != nil {
+		return bot.Sent{}, err
+	}
+	return bot.Sent{MessageID: msg.ID, ThreadID: channelID}, nil
+}

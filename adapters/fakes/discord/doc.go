@@ -1,0 +1,37 @@
+// Package discordfake is an in-process fake of the Discord REST API (v9) for
+// tests.
+//
+// New starts an httptest server that answers the REST routes paperboy uses:
+// the bot user, gateway URL lookups, channels and messages (with nonce
+// idempotency and Discord's size limits), threads started from messages,
+// forum posts, thread archiving, DMs, application command bulk overwrites,
+// interaction callbacks and their webhook edits and follow-ups. Responses use
+// Discord's JSON shapes, error bodies ({"message":...,"code":...} with the
+// JSON error codes Discord uses) and rate-limit headers, so the real
+// github.com/bwmarrin/discordgo client can be pointed at it:
+//
+//	srv := discordfake.New()
+//	defer srv.Close()
+//	dg, _ := discordgo.New("Bot token")
+//	dg.Client = srv.Client() // rewrites https://discord.com to the fake
+//
+// Every request is recorded (Requests) and the stored state can be inspected
+// (Messages, Threads, Channel, DMs, Commands, InteractionResponses). Faults
+// are injected by rule (AddRule): error statuses with realistic bodies, 429s
+// with Retry-After, slow responses, and connections dropped before or after
+// the request took effect. Violations reports requests that ignored an
+// earlier 429's retry_after.
+//
+// What it does not fake: the gateway (no websocket; /gateway only returns a
+// URL nobody listens on), attachments' contents and CDN, reactions, pins,
+// webhooks other than interaction tokens, audit logs, guild management,
+// member lists, slowmode, automatic thread archiving by inactivity (use
+// ArchiveThread), mentions parsing, and global (cross-route) rate limits.
+// Permissions are computed only for channels whose guild was added with
+// AddGuild; channels of unknown guilds let the bot do everything.
+//
+// Lengths are counted in Unicode code points (runes), not bytes or UTF-16
+// units.
+//
+// A Server is safe for concurrent use.
+package discordfake
