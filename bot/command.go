@@ -96,6 +96,10 @@ func (c *Commands) Handle(ctx context.Context, cmd Command) Reply {
 		var e *Error
 		if errors.As(err, &e) {
 			r = errorReply("%s", e.Message)
+			if h, ok := help[cmd.Sub]; ok && e.Code == EInvalid {
+				prefix := "/" + cmd.Name + " "
+				r.Lines = append(r.Lines, Line{Text("Usage: "), Code(strings.TrimSpace(prefix + cmd.Sub + " " + h[0])), Text(". Example: "), Code(h[2])})
+			}
 		} else {
 			c.Bot.log().Error("command failed", "platform", cmd.Platform, "channel", cmd.ChannelID,
 				"user", cmd.User.ID, "command", cmd.Name+" "+cmd.Sub, "error", err)
@@ -116,6 +120,9 @@ func (c *Commands) handle(ctx context.Context, cmd Command) (Reply, error) {
 		return c.admin(ctx, cmd)
 	case cmd.Name != CmdPapers:
 		return Reply{}, Errorf(EInvalid, "Unknown command /%s.", cmd.Name)
+	}
+	if extra := cmd.Args["_extra"]; extra != "" && cmd.Sub != "help" {
+		return usageReply(cmd.Sub, fmt.Sprintf("/papers %s takes no %q.", cmd.Sub, Truncate(extra, 60))), nil
 	}
 	if area, ok := notYet[cmd.Sub]; ok {
 		return Reply{Lines: []Line{{Code("/papers " + cmd.Sub), Text(" is not available yet: it comes with %s in a later version of paperboy.", area)}}}, nil
@@ -369,8 +376,11 @@ var channelArgs = []string{"time", "zone", "weekdays", "count", "min_upvotes", "
 
 func (c *Commands) channelSet(ctx context.Context, cmd Command) (Reply, error) {
 	var unknown []string
-	for k := range cmd.Args {
-		if !contains(channelArgs, k) {
+	for k, v := range cmd.Args {
+		switch {
+		case k == "_extra":
+			unknown = append(unknown, strings.Fields(v)...)
+		case !contains(channelArgs, k):
 			unknown = append(unknown, k)
 		}
 	}

@@ -200,3 +200,37 @@ func TestChannelSetRestartsStoppedChannel(t *testing.T) {
 		t.Fatalf("still stopped: %q", ch.Stopped)
 	}
 }
+
+func TestTextCommandsGetUsage(t *testing.T) {
+	f := newFixture(t)
+	c := commands(f)
+	run := func(name, text string, manage bool) bot.Reply {
+		cmd := bot.ParseCommand(name, text)
+		cmd.Platform, cmd.ChannelID, cmd.User, cmd.CanManage = "chat", "new-channel", bot.UserRef{Platform: "chat", ID: "u1"}, manage
+		return c.Handle(context.Background(), cmd)
+	}
+	r := run("papers-admin", "channel set colour red", true)
+	if !r.Error || !strings.Contains(r.Plain(), "Unknown setting colour, red") || !strings.Contains(r.Plain(), "Usage: /papers-admin channel set") {
+		t.Errorf("unknown setting: %s", r.Plain())
+	}
+	r = run("papers-admin", "channel set time 9h", true)
+	if !r.Error || !strings.Contains(r.Plain(), `time: "9h" is not a time of day`) || !strings.Contains(r.Plain(), "Example: /papers-admin channel set time:09:00") {
+		t.Errorf("bad time: %s", r.Plain())
+	}
+	r = run("papers", "today please", false)
+	if !r.Error || !strings.Contains(r.Plain(), "Usage: /papers today") {
+		t.Errorf("extra words: %s", r.Plain())
+	}
+	r = run("papers", "frobnicate", false)
+	if !r.Error || !strings.Contains(r.Plain(), "/papers search") {
+		t.Errorf("unknown sub-command should show the help: %s", r.Plain())
+	}
+	r = run("papers-admin", "channel set time 06:15 zone Asia/Kolkata count 3", true)
+	if r.Error {
+		t.Fatalf("set from text: %s", r.Plain())
+	}
+	ch, err := f.db.GetChannel(context.Background(), bot.ChannelRef{Platform: "chat", ID: "new-channel"})
+	if err != nil || ch.Settings.Time.String() != "06:15" || ch.Settings.Zone != "Asia/Kolkata" || ch.Settings.MaxPapers != 3 {
+		t.Fatalf("stored: %+v %v", ch.Settings, err)
+	}
+}
