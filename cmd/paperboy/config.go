@@ -26,6 +26,7 @@ type Config struct {
 	Schedule    ScheduleConfig    `yaml:"schedule"`
 	Console     ConsoleConfig     `yaml:"console"`
 	Discord     DiscordConfig     `yaml:"discord"`
+	Slack       SlackConfig       `yaml:"slack"`
 	Channels    []ChannelConfig   `yaml:"channels"`
 
 	path string // where it was read from; "" for the built-in defaults
@@ -70,6 +71,18 @@ type DiscordConfig struct {
 	Timeout       Duration `yaml:"timeout"`
 }
 
+// SlackConfig configures the Slack platform.
+type SlackConfig struct {
+	BotToken      string   `yaml:"bot_token"`
+	AppToken      string   `yaml:"app_token"`
+	SigningSecret string   `yaml:"signing_secret"`
+	Mode          string   `yaml:"mode"`
+	Listen        string   `yaml:"listen"`
+	APIURL        string   `yaml:"api_url"`
+	Admins        []string `yaml:"admins"`
+	Timeout       Duration `yaml:"timeout"`
+}
+
 // ChannelConfig seeds a channel's settings.
 type ChannelConfig struct {
 	Platform   string   `yaml:"platform"`
@@ -104,6 +117,8 @@ const (
 	defaultSource   = "huggingface"
 	defaultHFURL    = "https://huggingface.co"
 )
+
+var slackChannelID = regexp.MustCompile(`^[CG][A-Z0-9]{2,}$`)
 
 var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
 
@@ -150,7 +165,8 @@ func parseConfig(data []byte, cfg *Config, getenv func(string) string) error {
 }
 
 // secretKeys are keys whose value must be an ${ENV} reference.
-var secretKeys = map[string]string{"huggingface.token": "HF_TOKEN", "discord.token": "DISCORD_BOT_TOKEN"}
+var secretKeys = map[string]string{"huggingface.token": "HF_TOKEN", "discord.token": "DISCORD_BOT_TOKEN",
+	"slack.bot_token": "SLACK_BOT_TOKEN", "slack.app_token": "SLACK_APP_TOKEN", "slack.signing_secret": "SLACK_SIGNING_SECRET"}
 
 func checkSecrets(n *yaml.Node) error {
 	var walk func(n *yaml.Node, path string) error
@@ -365,6 +381,7 @@ type settings struct {
 	ConsoleColor string
 	ConsolePace  time.Duration
 	Discord      discordSettings
+	Slack        slackSettings
 	Channels     []bot.Channel
 	LocalZone    string
 }
@@ -378,8 +395,17 @@ type discordSettings struct {
 	Timeout                      time.Duration
 }
 
+// slackSettings are the resolved Slack settings; BotToken empty means
+// Slack is off.
+type slackSettings struct {
+	BotToken, AppToken, SigningSecret string
+	Mode, Listen, APIURL              string
+	Admins                            []string
+	Timeout                           time.Duration
+}
+
 // platforms are the platforms this build can post to.
-var platforms = []string{"console", "discord"}
+var platforms = []string{"console", "discord", "slack"}
 
 // resolve validates the config and fills in defaults. localZone is the
 // zone channels use when they set none.
@@ -406,6 +432,9 @@ func (c *Config) resolve(localZone string, getenv func(string) string) (*setting
 		s.HFToken = getenv("HF_TOKEN")
 	}
 	if err := c.resolveDiscord(s, getenv); err != nil {
+		return nil, err
+	}
+	if err := c.resolveSlack(s); err != nil {
 		return nil, err
 	}
 	if c.HuggingFace.Timeout.Set {
@@ -471,12 +500,55 @@ func (c *Config) resolve(localZone string, getenv func(string) string) (*setting
 			return nil, cfgErr(fmt.Sprintf("channels[%d].id", i), "%s is listed twice", ch.ChannelRef)
 		}
 		seen[ch.ChannelRef] = true
+		if ch.Platform == "slack" && s.Slack.BotToken == "" {
+			return nil, cfgErr(fmt.Sprintf("channels[%d].platform", i), "slack needs a bot token: set slack.bot_token: ${SLACK_BOT_TOKEN} and SLACK_BOT_TOKEN in the environment")
+		}
 		if ch.Platform == "discord" && s.Discord.Token == "" {
 			return nil, cfgErr(fmt.Sprintf("channels[%d].platform", i), "discord needs a bot token: set discord.token: ${DISCORD_BOT_TOKEN} and DISCORD_BOT_TOKEN in the environment")
 		}
 		s.Channels = append(s.Channels, ch)
 	}
 	return s, nil
+}
+
+func (c *Config) resolveSlack(s *settings) error {
+	sc := c.Slack
+	s.Slack = slackSettings{BotToken: sc.BotToken, AppToken: sc.AppToken, SigningSecret: sc.SigningSecret,
+		Mode: or(sc.Mode, "socket"), Listen: or(sc.Listen, ":3000"), APIURL: or(sc.APIURL, "https://slack.com/api/"),
+		Admins: sc.Admins, Timeout: 15 * time.Second}
+	if sc.Timeout.Set {
+		if sc.Timeout.Duration <= 0 {
+			return cfgErr("slack.timeout", "must be more than 0")
+		}
+		s.Slack.Timeout = sc.Timeout.Duration
+	}
+	if !strings.HasPrefix(s.Slack.APIURL, "http://") && !strings.HasPrefix(s.Slack.APIURL, "https://") {
+		return cfgErr("slack.api_url", "%q is not an http(s) URL", s.Slack.APIURL)
+	}
+	if s.Slack.BotToken == "" {
+		return nil
+	}
+	if !strings.HasPrefix(s.Slack.BotToken, "xoxb-") {
+		return cfgErr("slack.bot_token", "SLACK_BOT_TOKEN is not a bot token (it starts with xoxb-)")
+	}
+	switch s.Slack.Mode {
+	case "socket":
+		if !strings.HasPrefix(s.Slack.AppToken, "xapp-") {
+			return cfgErr("slack.app_token", "Socket Mode needs an app-level token: set slack.app_token: ${SLACK_APP_TOKEN} and SLACK_APP_TOKEN (xapp-…) in the environment, or use mode: http")
+		}
+	case "http":
+		if s.Slack.SigningSecret == "" {
+			return cfgErr("slack.signing_secret", "HTTP mode needs the signing secret: set slack.signing_secret: ${SLACK_SIGNING_SECRET} and SLACK_SIGNING_SECRET in the environment")
+		}
+	default:
+		return cfgErr("slack.mode", "%q is not socket or http", s.Slack.Mode)
+	}
+	for i, a := range s.Slack.Admins {
+		if !strings.HasPrefix(a, "U") && !strings.HasPrefix(a, "W") {
+			return cfgErr(fmt.Sprintf("slack.admins[%d]", i), "%q is not a Slack user id (U…)", a)
+		}
+	}
+	return nil
 }
 
 func (c *Config) resolveDiscord(s *settings, getenv func(string) string) error {
@@ -537,6 +609,9 @@ func (cc ChannelConfig) channel(key, localZone string) (bot.Channel, error) {
 	}
 	if strings.TrimSpace(cc.ID) == "" {
 		return ch, cfgErr(key+".id", "missing: the channel's id")
+	}
+	if ch.Platform == "slack" && !slackChannelID.MatchString(cc.ID) {
+		return ch, cfgErr(key+".id", "%q is not a Slack channel id (C… or G…: open the channel's details, the id is at the bottom)", cc.ID)
 	}
 	if ch.Platform == "discord" {
 		if _, err := strconv.ParseUint(cc.ID, 10, 64); err != nil {

@@ -12,17 +12,21 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"runtime"
 	"runtime/debug"
 	"strings"
 	"syscall"
+	"time"
 	_ "time/tzdata" // channel zones must work on machines without a zone database
 
 	"github.com/paperboy-bot/paperboy/adapters/console"
 	"github.com/paperboy-bot/paperboy/adapters/discord"
 	"github.com/paperboy-bot/paperboy/adapters/huggingface"
+	"github.com/paperboy-bot/paperboy/adapters/slack"
 	"github.com/paperboy-bot/paperboy/bot"
 	"github.com/paperboy-bot/paperboy/store"
 )
@@ -306,11 +310,24 @@ func (e *env) newDiscord() (*discord.Discord, error) {
 		GuildIDs: ds.GuildIDs, Timeout: ds.Timeout, Logger: e.log})
 }
 
+// newSlack builds the Slack platform, or nil when no bot token is set.
+func (e *env) newSlack() (*slack.Slack, error) {
+	ss := e.set.Slack
+	if ss.BotToken == "" {
+		return nil, nil
+	}
+	return slack.New(slack.Options{BotToken: ss.BotToken, AppToken: ss.AppToken, SigningSecret: ss.SigningSecret,
+		APIURL: ss.APIURL, Admins: ss.Admins, Timeout: ss.Timeout, Logger: e.log})
+}
+
 // newBot wires the bot.
 func (e *env) newBot(db *store.DB, src bot.Source) *bot.Bot {
 	platforms := map[string]bot.Platform{console.Name: e.newConsole()}
 	if d, err := e.newDiscord(); err == nil && d != nil {
 		platforms[discord.Name] = d
+	}
+	if sl, err := e.newSlack(); err == nil && sl != nil {
+		platforms[slack.Name] = sl
 	}
 	return &bot.Bot{
 		Store:        db,
@@ -376,6 +393,36 @@ func changedInChat(ch bot.Channel) bool {
 	return false
 }
 
+// startSlack receives Slack's slash commands: over Socket Mode, or on an
+// HTTP listener. It returns a function that stops it.
+func (e *env) startSlack(sl *slack.Slack) (func(), error) {
+	ss := e.set.Slack
+	if ss.Mode == "http" {
+		srv := &http.Server{Addr: ss.Listen, Handler: sl.HTTPHandler(), ReadHeaderTimeout: 10 * time.Second}
+		ln, err := net.Listen("tcp", ss.Listen)
+		if err != nil {
+			return nil, fmt.Errorf("slack: listen on %s: %w", ss.Listen, err)
+		}
+		go srv.Serve(ln)
+		e.log.Info("slack: receiving commands over HTTP", "listen", ln.Addr().String(), "commands", slack.CommandsPath, "interactivity", slack.InteractivityPath)
+		return func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			srv.Shutdown(ctx)
+		}, nil
+	}
+	ctx, cancel := context.WithCancel(e.ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := sl.RunSocketMode(ctx); err != nil {
+			e.log.Error("slack: Socket Mode stopped", "error", err.Error())
+		}
+	}()
+	e.log.Info("slack: receiving commands over Socket Mode")
+	return func() { cancel(); <-done }, nil
+}
+
 func cmdVersion(e *env, _ []string) error {
 	rev := ""
 	if bi, ok := debug.ReadBuildInfo(); ok {
@@ -414,6 +461,14 @@ func cmdRun(e *env, args []string) error {
 		}
 		defer d.Close()
 		e.log.Info("discord connected", "gateway", e.set.Discord.Gateway, "guilds", len(e.set.Discord.GuildIDs))
+	}
+	if sl, ok := b.Platforms[slack.Name].(*slack.Slack); ok {
+		sl.SetCommands(&bot.Commands{Bot: b, DefaultZone: e.set.LocalZone})
+		stopSlack, err := e.startSlack(sl)
+		if err != nil {
+			return err
+		}
+		defer stopSlack()
 	}
 	err = b.Run(e.ctx)
 	e.log.Info("paperboy stopped")

@@ -1,0 +1,800 @@
+package slack
+
+// Block Kit blocks: https://docs.slack.dev/reference/block-kit/blocks
+// chat.postMessage: https://docs.slack.dev/reference/methods/chat.postMessage
+// Message metadata: https://docs.slack.dev/messaging/message-metadata
+//
+// This file turns a bot.Digest and command replies into Block Kit. It is
+// pure: no I/O, and the same input always gives the same blocks. validate
+// checks every limit Slack enforces, so a message Slack would refuse is
+// caught in tests (Slack answers invalid_blocks for the whole message).
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	slackgo "github.com/slack-go/slack"
+
+	"github.com/paperboy-bot/paperboy/bot"
+)
+
+// message is one Slack message: the fallback text, the blocks, and the
+// metadata that carries the delivery-log key.
+type message struct {
+	// Text is the plain-text fallback (notifications, screen readers),
+	// escaped like mrkdwn (& < > as entities, mentions broken), at most
+	// maxText runes. Send it with MsgOptionText(text, false).
+	Text     string
+	Blocks   []slackgo.Block
+	Metadata *slackgo.SlackMetadata // nil for command replies
+}
+
+// metadataEvent is the event_type of the metadata on every digest message.
+const metadataEvent = "paperboy_delivery"
+
+// Slack's limits, in characters (runes), from the Block Kit reference.
+const (
+	maxBlocks       = 50
+	maxHeaderText   = 150
+	maxSectionText  = 3000
+	maxFields       = 10
+	maxFieldText    = 2000
+	maxContextItems = 10
+	maxContextText  = 3000 // a text object's limit; the context block sets none of its own
+	maxActionItems  = 25
+	maxButtonText   = 75
+	maxButtonURL    = 3000
+	maxButtonValue  = 2000
+	maxActionID     = 255
+	maxBlockID      = 255
+	maxImageURL     = 3000
+	maxAltText      = 2000
+)
+
+// Our own limits.
+const (
+	// maxBlocksJSON bounds the JSON of a message's blocks, as slack-go sends
+	// it (encoding/json: & < > written as \u0026 \u003c \u003e), counted in
+	// UTF-16 code units (an emoji counts two). Slack refuses larger block
+	// lists with msg_blocks_too_long; the limit is undocumented and was
+	// measured at about 13,200 characters (slackapi/bolt-js#2509), so
+	// 12,000 leaves a margin of about 10%.
+	maxBlocksJSON = 12_000
+	// maxText bounds the fallback text. Slack truncates text at 40,000
+	// characters but refuses long text in some places (ephemeral replies
+	// at about 3,000), so 3,000 is safe everywhere.
+	maxText = 3000
+	// maxReplyTitle bounds a reply title too long for a header block,
+	// shown as a bold section instead.
+	maxReplyTitle = 1000
+	// maxAuthorDisplay bounds one author's name before the names are joined.
+	maxAuthorDisplay = 100
+	// maxListTitle bounds a title in a list of papers (as on Discord).
+	maxListTitle = 150
+)
+
+// metadataFor is the metadata of a digest message sent for a delivery-log
+// key. conversations.history and conversations.replies return it with
+// include_all_metadata, so the adapter can find the message after a crash
+// (see keyOf).
+func metadataFor(key string) *slackgo.SlackMetadata {
+	return &slackgo.SlackMetadata{EventType: metadataEvent, EventPayload: map[string]any{"key": key}}
+}
+
+// keyOf returns the delivery-log key in a message's metadata, or "" when
+// the message carries none (or metadata of another kind).
+func keyOf(m slackgo.Message) string {
+	if m.Metadata.EventType != metadataEvent {
+		return ""
+	}
+	key, _ := m.Metadata.EventPayload["key"].(string)
+	return key
+}
+
+// renderHeader renders the message a digest's thread starts from.
+func renderHeader(d *bot.Digest, key string) message {
+	link := "https://huggingface.co/papers"
+	if !d.ListDate.IsZero() {
+		link += "/date/" + d.ListDate.String()
+	}
+	intro := fmt.Sprintf("%s from <%s|Hugging Face Daily Papers>, most upvoted first · the papers are in the thread",
+		count(len(d.Items), "paper"), link)
+	m := message{
+		Text: orEllipsis(truncateText(d.Header(), maxText)),
+		Blocks: []slackgo.Block{
+			titleBlock(d.Title()),
+			&slackgo.ContextBlock{Type: slackgo.MBTContext, ContextElements: slackgo.ContextElements{
+				Elements: []slackgo.MixedElement{mrkdwnText(intro)}}},
+		},
+	}
+	if key != "" {
+		m.Metadata = metadataFor(key)
+	}
+	return m
+}
+
+// renderItem renders one paper of a digest, posted in the thread.
+func renderItem(it bot.Item, key string) message {
+	m := message{Blocks: fitCard(it.Paper, it.Rank, 0), Text: itemText(it.Paper, it.Rank)}
+	if key != "" {
+		m.Metadata = metadataFor(key)
+	}
+	return m
+}
+
+// itemText is the fallback text of a paper: "3. Title https://…".
+func itemText(p bot.Paper, rank int) string {
+	tail := ""
+	if hasArxivID(p) {
+		tail = " " + p.HuggingFaceURL()
+	}
+	prefix := ""
+	if rank > 0 {
+		prefix = strconv.Itoa(rank) + ". "
+	}
+	room := maxText - utf8.RuneCountInString(prefix+tail)
+	return orEllipsis(strings.TrimSpace(prefix + truncateText(paperTitle(p), room) + tail))
+}
+
+// cardLimits are the lengths a paper card is built with. A card that would
+// exceed maxBlocksJSON (only hostile input comes close: 3,000-character
+// links full of "&", which JSON writes as \u0026) is built again with the
+// next, smaller set; the last one always fits.
+type cardLimits struct {
+	title, summary, authors, org int // escaped runes
+	alt                          int // runes of the title in the alt text; 0: no thumbnail
+	link                         int // longest code or project link
+}
+
+var cardLevels = []cardLimits{
+	{title: 300, summary: 1500, authors: 1000, org: 256, alt: 300, link: maxButtonURL},
+	{title: 300, summary: 1500, authors: 500, org: 150, alt: 150, link: 1000},
+	{title: 200, summary: 600, authors: 200, org: 100, alt: 100, link: 300},
+	{title: 150, summary: 300, authors: 120, org: 60, alt: 0, link: 200},
+}
+
+// fitCard returns the largest card of p (see cardLevels) whose blocks, with
+// reserved more characters of JSON, fit in maxBlocksJSON.
+func fitCard(p bot.Paper, rank, reserved int) []slackgo.Block {
+	var blocks []slackgo.Block
+	for _, lim := range cardLevels {
+		blocks = paperCard(p, rank, lim)
+		if blocksSize(blocks)+reserved <= maxBlocksJSON {
+			break
+		}
+	}
+	return blocks
+}
+
+// paperCard is a paper's card: a section with the numbered title linked to
+// its Hugging Face page (rank 0 leaves the number out), the summary and
+// the thumbnail; a context line with authors, upvotes, comments and
+// organization; and the link buttons.
+func paperCard(p bot.Paper, rank int, lim cardLimits) []slackgo.Block {
+	head := truncateEscaped(paperTitle(p), lim.title)
+	if hasArxivID(p) {
+		head = "<" + p.HuggingFaceURL() + "|" + head + ">"
+	}
+	if rank > 0 {
+		head = strconv.Itoa(rank) + ". " + head
+	}
+	text := "*" + head + "*"
+	// Summary works on whitespace-collapsed text; clean first so that the
+	// dropped characters do not count against its length.
+	q := p
+	q.AISummary, q.Abstract = cleanText(p.AISummary), cleanText(p.Abstract)
+	if s := truncateEscaped(bot.Summary(q, bot.SummaryLen), lim.summary); s != "" {
+		text += "\n" + s
+	}
+	section := &slackgo.SectionBlock{Type: slackgo.MBTSection, Text: mrkdwnText(text)}
+	if lim.alt > 0 && validLink(p.Thumbnail, maxImageURL, true) {
+		section.Accessory = &slackgo.Accessory{ImageElement: slackgo.NewImageBlockElement(p.Thumbnail,
+			"thumbnail: "+bot.Truncate(paperTitle(p), lim.alt))}
+	}
+	blocks := []slackgo.Block{section}
+
+	var authors []string
+	for _, a := range p.Authors {
+		if a = bot.Truncate(cleanText(a), maxAuthorDisplay); a != "" {
+			authors = append(authors, a)
+		}
+	}
+	var facts []string
+	if a := truncateEscaped(bot.ShortAuthors(authors, 3), lim.authors); a != "" {
+		facts = append(facts, a)
+	}
+	facts = append(facts, "▲ "+count(p.Upvotes, "upvote"), count(p.Comments, "comment"))
+	if o := truncateEscaped(p.Organization(), lim.org); o != "" {
+		facts = append(facts, o)
+	}
+	blocks = append(blocks, &slackgo.ContextBlock{Type: slackgo.MBTContext, ContextElements: slackgo.ContextElements{
+		Elements: []slackgo.MixedElement{mrkdwnText(strings.Join(facts, " · "))}}})
+
+	if buttons := linkButtons(p, lim.link); len(buttons) > 0 {
+		blocks = append(blocks, &slackgo.ActionBlock{Type: slackgo.MBTAction, Elements: &slackgo.BlockElements{ElementSet: buttons}})
+	}
+	return blocks
+}
+
+// paperTitle is the cleaned title of p, else its id, else a placeholder.
+func paperTitle(p bot.Paper) string {
+	if t := cleanText(p.Title); t != "" {
+		return t
+	}
+	if id := cleanText(p.ID); id != "" {
+		return id
+	}
+	return "Untitled paper"
+}
+
+// hasArxivID reports whether p's links built from its id (Hugging Face,
+// arXiv, PDF) can be trusted: the id is a bare arXiv id.
+func hasArxivID(p bot.Paper) bool {
+	id, ok := bot.NormalizeID(p.ID)
+	return ok && id == p.ID
+}
+
+// linkButtons are a paper's link buttons, as on Discord: Hugging Face,
+// arXiv, PDF (when the id is an arXiv id), code (with its GitHub stars) and
+// project page, each only when its link is a well-formed http(s) URL (a bad
+// one would make Slack refuse the whole message); the code and project
+// links also at most maxLink characters. A link already on an earlier
+// button (Hugging Face lists some papers' own page as their project page)
+// is left out. Each button has its own action_id; Slack still sends an
+// interaction for a click on a link button, which the adapter acknowledges.
+func linkButtons(p bot.Paper, maxLink int) []slackgo.BlockElement {
+	type link struct{ id, label, url string }
+	var links []link
+	if hasArxivID(p) {
+		links = append(links,
+			link{"link_hf", "Hugging Face", p.HuggingFaceURL()},
+			link{"link_arxiv", "arXiv", p.ArxivURL()},
+			link{"link_pdf", "PDF", p.PDFURL()})
+	}
+	code := "Code"
+	if p.GitHubStars > 0 {
+		code += " ★ " + compactCount(p.GitHubStars)
+	}
+	links = append(links,
+		link{"link_code", code, strings.TrimSpace(p.GitHubRepo)},
+		link{"link_project", "Project", strings.TrimSpace(p.ProjectPage)})
+
+	var buttons []slackgo.BlockElement
+	seen := make(map[string]bool)
+	for _, l := range links {
+		if !validLink(l.url, min(maxLink, maxButtonURL), false) || seen[l.url] {
+			continue
+		}
+		seen[l.url] = true
+		buttons = append(buttons, &slackgo.ButtonBlockElement{
+			Type: slackgo.METButton, Text: plainText(bot.Truncate(l.label, maxButtonText)), ActionID: l.id, URL: l.url})
+	}
+	return buttons
+}
+
+// compactCount formats a count the way GitHub shows stars, rounding down so
+// it never claims more than there are: 999, 1.2k, 12k, 79k, 1.5M (the same
+// as the Discord adapter).
+func compactCount(n int) string {
+	switch {
+	case n < 1000:
+		return strconv.Itoa(n)
+	case n < 10_000:
+		return tenths(n/100) + "k"
+	case n < 1_000_000:
+		return strconv.Itoa(n/1000) + "k"
+	case n < 10_000_000:
+		return tenths(n/100_000) + "M"
+	default:
+		return strconv.Itoa(n/1_000_000) + "M"
+	}
+}
+
+// tenths formats a number of tenths: 12 → "1.2", 10 → "1".
+func tenths(n int) string {
+	s := strconv.Itoa(n / 10)
+	if n%10 != 0 {
+		s += "." + strconv.Itoa(n%10)
+	}
+	return s
+}
+
+// count is "1 paper", "2 papers".
+func count(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}
+
+// renderReply renders a command reply or a direct message: the title as a
+// header, the lines as mrkdwn sections, one paper as its card, several as a
+// numbered list of links. What does not fit in 50 blocks or the size budget
+// is left out, and a line after the text says how much.
+func renderReply(r bot.Reply) message {
+	m := message{Text: orEllipsis(truncateText(r.Plain(), maxText))}
+	var fixed []slackgo.Block
+	if b := titleBlock(r.Title); b != nil {
+		fixed = append(fixed, b)
+	}
+	var entries []replyEntry
+	for _, l := range r.Lines {
+		if s := renderLine(l); s != "" {
+			entries = append(entries, replyEntry{text: s})
+		}
+	}
+	var card []slackgo.Block
+	switch {
+	case len(r.Papers) == 1:
+		card = fitCard(r.Papers[0], 0, blocksSize(fixed)+noteReserve)
+	case len(r.Papers) > 1:
+		for n, p := range r.Papers {
+			entries = append(entries, replyEntry{text: listLine(n+1, p), paper: true})
+		}
+	}
+
+	sections, rest := packSections(entries, fixed, card)
+	m.Blocks = append(fixed, sections...)
+	if len(rest) > 0 {
+		m.Blocks = append(m.Blocks, leftOutNote(rest)) // under the text it cuts short
+	}
+	m.Blocks = append(m.Blocks, card...)
+	if len(m.Blocks) == 0 {
+		m.Blocks = []slackgo.Block{&slackgo.SectionBlock{Type: slackgo.MBTSection, Text: mrkdwnText("…")}}
+	}
+	return m
+}
+
+// replyEntry is one rendered line of a reply: a line of text, or a paper
+// of a list.
+type replyEntry struct {
+	text  string
+	paper bool
+}
+
+// noteReserve is room kept for the note that says what was left out.
+const noteReserve = 200
+
+// packSections puts the entries, in order, into sections of at most
+// maxSectionText characters, as many as fit with the fixed blocks before
+// and the card after them in maxBlocks blocks and maxBlocksJSON (keeping
+// room for the note). It returns the sections and the entries left out.
+func packSections(entries []replyEntry, fixed, card []slackgo.Block) ([]slackgo.Block, []replyEntry) {
+	var texts []string
+	build := func(texts []string) []slackgo.Block {
+		out := make([]slackgo.Block, 0, len(texts))
+		for _, t := range texts {
+			out = append(out, &slackgo.SectionBlock{Type: slackgo.MBTSection, Text: mrkdwnText(t)})
+		}
+		return out
+	}
+	fits := func(texts []string) bool {
+		blocks := append(append(append([]slackgo.Block{}, fixed...), build(texts)...), card...)
+		return len(blocks) < maxBlocks && blocksSize(blocks)+noteReserve <= maxBlocksJSON
+	}
+	for i, e := range entries {
+		next := append([]string{}, texts...)
+		if n := len(next); n > 0 && utf8.RuneCountInString(next[n-1])+1+utf8.RuneCountInString(e.text) <= maxSectionText {
+			next[n-1] += "\n" + e.text
+		} else {
+			next = append(next, e.text)
+		}
+		if !fits(next) {
+			return build(texts), entries[i:]
+		}
+		texts = next
+	}
+	return build(texts), nil
+}
+
+// leftOutNote says how many lines and papers did not fit.
+func leftOutNote(rest []replyEntry) slackgo.Block {
+	lines, papers := 0, 0
+	for _, e := range rest {
+		if e.paper {
+			papers++
+		} else {
+			lines++
+		}
+	}
+	var parts []string
+	if lines > 0 {
+		parts = append(parts, count(lines, "more line"))
+	}
+	if papers > 0 {
+		parts = append(parts, count(papers, "more paper"))
+	}
+	text := "… and " + strings.Join(parts, " and ") + " not shown"
+	return &slackgo.ContextBlock{Type: slackgo.MBTContext, ContextElements: slackgo.ContextElements{
+		Elements: []slackgo.MixedElement{mrkdwnText(text)}}}
+}
+
+// listLine is one paper of a list: "2. <url|Title> · 41 upvotes".
+func listLine(n int, p bot.Paper) string {
+	title := truncateEscaped(paperTitle(p), maxListTitle)
+	if hasArxivID(p) {
+		title = "<" + p.HuggingFaceURL() + "|" + title + ">"
+	}
+	return fmt.Sprintf("%d. %s · %s", n, title, count(p.Upvotes, "upvote"))
+}
+
+// titleBlock shows a title: a header block when it fits in one (150
+// characters) and holds none of & < > (whether Slack decodes entities in
+// plain text is not documented, so it never has to), else a bold section.
+// It returns nil for an empty title.
+func titleBlock(title string) slackgo.Block {
+	c := cleanText(title)
+	if c == "" {
+		return nil
+	}
+	if !strings.ContainsAny(c, "&<>") {
+		// escapeEntities only breaks mentions here.
+		if h := escapeEntities(c); utf8.RuneCountInString(h) <= maxHeaderText {
+			return &slackgo.HeaderBlock{Type: slackgo.MBTHeader, Text: plainText(h)}
+		}
+	}
+	return &slackgo.SectionBlock{Type: slackgo.MBTSection, Text: mrkdwnText("*" + truncateEscaped(c, maxReplyTitle-2) + "*")}
+}
+
+// renderLine renders one line of a reply as mrkdwn: Bold as *x*, Code as
+// `x`, URL as <url|x>, all text escaped. Slack formats *x* and `x` only at
+// word boundaries, so a zero-width space separates them from a letter or
+// digit right next to them. A line longer than a section loses its
+// formatting and is cut.
+func renderLine(l bot.Line) string {
+	var b strings.Builder
+	boundary := false // the last piece was formatted and needs a boundary after it
+	for _, sp := range l {
+		core := cleanText(sp.Text)
+		lead, trail := startsWithSpace(sp.Text), endsWithSpace(sp.Text)
+		if lead && b.Len() > 0 && !strings.HasSuffix(b.String(), " ") {
+			b.WriteByte(' ')
+			boundary = false
+		}
+		if core == "" {
+			continue
+		}
+		var piece string
+		formatted := false
+		switch {
+		case sp.URL != "" && validLink(sp.URL, maxButtonURL, false):
+			piece = "<" + strings.ReplaceAll(sp.URL, "&", "&amp;") + "|" + escapeRun(core, false) + ">"
+		case sp.Code:
+			piece, formatted = "`"+escapeEntities(strings.ReplaceAll(core, "`", string(lookAlikes['`'])))+"`", true
+		case sp.Bold:
+			piece, formatted = "*"+escapeRun(core, false)+"*", true
+		default:
+			piece = escapeRun(core, b.Len() == 0)
+		}
+		first, _ := utf8.DecodeRuneInString(piece)
+		last, _ := utf8.DecodeLastRuneInString(b.String())
+		if (formatted && wordRune(last)) || (boundary && wordRune(first)) {
+			b.WriteString(zwsp)
+		}
+		b.WriteString(piece)
+		boundary = formatted
+		if trail {
+			b.WriteByte(' ')
+			boundary = false
+		}
+	}
+	s := strings.TrimRight(b.String(), " ")
+	if utf8.RuneCountInString(s) > maxSectionText {
+		var plain strings.Builder
+		for _, sp := range l {
+			plain.WriteString(sp.Text)
+		}
+		s = truncateEscaped(plain.String(), maxSectionText)
+	}
+	return s
+}
+
+func startsWithSpace(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsSpace(r)
+}
+
+func endsWithSpace(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return unicode.IsSpace(r)
+}
+
+// mrkdwnText is a mrkdwn text object with verbatim set, so Slack does not
+// turn URLs, channel names or mentions in it into links on its own.
+func mrkdwnText(s string) *slackgo.TextBlockObject {
+	return &slackgo.TextBlockObject{Type: slackgo.MarkdownType, Text: s, Verbatim: true}
+}
+
+// plainText is a plain_text object with emoji off, so ":fire:" stays text.
+func plainText(s string) *slackgo.TextBlockObject {
+	no := false
+	return &slackgo.TextBlockObject{Type: slackgo.PlainTextType, Text: s, Emoji: &no}
+}
+
+func orEllipsis(s string) string {
+	if s == "" {
+		return bot.Ellipsis
+	}
+	return s
+}
+
+// blocksJSON is the JSON of m's blocks exactly as slack-go sends it
+// (chat.postMessage's blocks parameter is json.Marshal of the blocks).
+func blocksJSON(m message) []byte {
+	b, err := json.Marshal(m.Blocks)
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+// blocksSize is the length of the blocks' JSON in UTF-16 code units
+// (see maxBlocksJSON).
+func blocksSize(blocks []slackgo.Block) int {
+	b, err := json.Marshal(blocks)
+	if err != nil {
+		return maxBlocksJSON + 1
+	}
+	return utf16Len(string(b))
+}
+
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n++
+		if r > 0xFFFF {
+			n++
+		}
+	}
+	return n
+}
+
+// hostRe is a DNS name with at least one dot.
+var hostRe = regexp.MustCompile(`^(?i:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+)$`)
+
+// validLink reports whether s is an absolute http:// or https:// URL (only
+// https when httpsOnly; scheme in lower case) of at most max characters:
+// printable ASCII without < > | " \ ^ ` { } (which mrkdwn's <url|label>
+// cannot hold or RFC 3986 does not allow), a domain name, a valid port if
+// any, no user info. The same rules as the Discord adapter's, plus the
+// characters: a link that fails is left out rather than risk Slack
+// refusing the message.
+func validLink(s string, max int, httpsOnly bool) bool {
+	if s == "" || len(s) > max {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c >= 0x7f || strings.IndexByte(`<>|"\^{}`+"`", c) >= 0 {
+			return false
+		}
+	}
+	if !strings.HasPrefix(s, "https://") && (httpsOnly || !strings.HasPrefix(s, "http://")) {
+		return false
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.User != nil || !hostRe.MatchString(u.Hostname()) {
+		return false
+	}
+	if port := u.Port(); port != "" {
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return false
+		}
+	}
+	return true
+}
+
+// validate checks m against Slack's limits and paperboy's escaping rules,
+// so that a message Slack would refuse, or one whose text could ping or
+// link, is caught before it is sent and by tests. Lengths are in runes.
+func (m message) validate() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	text := func(what string, t *slackgo.TextBlockObject, max int, plainOnly bool) {
+		if t == nil {
+			bad("%s: no text object", what)
+			return
+		}
+		switch t.Type {
+		case slackgo.PlainTextType:
+		case slackgo.MarkdownType:
+			if plainOnly {
+				bad("%s must be plain_text", what)
+			}
+			if !t.Verbatim {
+				bad("%s: mrkdwn without verbatim: true", what)
+			}
+			if t.Emoji != nil {
+				bad("%s: emoji set on mrkdwn", what)
+			}
+			if err := checkMrkdwn(t.Text); err != nil {
+				bad("%s: %v", what, err)
+			}
+		default:
+			bad("%s: text type %q", what, t.Type)
+		}
+		checkString(bad, what, t.Text, max, true)
+	}
+
+	if len(m.Blocks) == 0 && m.Text == "" {
+		bad("message is empty")
+	}
+	if len(m.Blocks) > maxBlocks {
+		bad("%d blocks (max %d)", len(m.Blocks), maxBlocks)
+	}
+	blockIDs, actionIDs := map[string]bool{}, map[string]bool{}
+	for i, blk := range m.Blocks {
+		at := fmt.Sprintf("block %d", i)
+		if blk == nil {
+			bad("%s is nil", at)
+			continue
+		}
+		if id := blk.ID(); id != "" {
+			checkString(bad, at+" block_id", id, maxBlockID, true)
+			if blockIDs[id] {
+				bad("%s: block_id %q repeats", at, id)
+			}
+			blockIDs[id] = true
+		}
+		switch b := blk.(type) {
+		case *slackgo.HeaderBlock:
+			text(at+" header", b.Text, maxHeaderText, true)
+		case *slackgo.SectionBlock:
+			if b.Text == nil && len(b.Fields) == 0 {
+				bad("%s: section without text or fields", at)
+			}
+			if b.Text != nil {
+				text(at+" text", b.Text, maxSectionText, false)
+			}
+			if len(b.Fields) > maxFields {
+				bad("%s: %d fields (max %d)", at, len(b.Fields), maxFields)
+			}
+			for j, f := range b.Fields {
+				text(fmt.Sprintf("%s field %d", at, j), f, maxFieldText, false)
+			}
+			if a := b.Accessory; a != nil {
+				switch {
+				case a.ImageElement != nil:
+					checkImage(bad, at+" image", a.ImageElement)
+				case a.ButtonElement != nil:
+					checkButton(bad, text, actionIDs, at+" button", a.ButtonElement)
+				default:
+					bad("%s: accessory is neither an image nor a button", at)
+				}
+			}
+		case *slackgo.ContextBlock:
+			els := b.ContextElements.Elements
+			if len(els) == 0 || len(els) > maxContextItems {
+				bad("%s: %d context elements (1 to %d)", at, len(els), maxContextItems)
+			}
+			for j, el := range els {
+				switch e := el.(type) {
+				case *slackgo.TextBlockObject:
+					text(fmt.Sprintf("%s element %d", at, j), e, maxContextText, false)
+				case *slackgo.ImageBlockElement:
+					checkImage(bad, fmt.Sprintf("%s image %d", at, j), e)
+				default:
+					bad("%s element %d is a %T", at, j, el)
+				}
+			}
+		case *slackgo.ActionBlock:
+			var els []slackgo.BlockElement
+			if b.Elements != nil {
+				els = b.Elements.ElementSet
+			}
+			if len(els) == 0 || len(els) > maxActionItems {
+				bad("%s: %d elements (1 to %d)", at, len(els), maxActionItems)
+			}
+			for j, el := range els {
+				if btn, ok := el.(*slackgo.ButtonBlockElement); ok && btn != nil {
+					checkButton(bad, text, actionIDs, fmt.Sprintf("%s button %d", at, j), btn)
+				} else {
+					bad("%s element %d is a %T, not a button", at, j, el)
+				}
+			}
+		default:
+			bad("%s is a %T, which paperboy does not send", at, blk)
+		}
+	}
+	if n := blocksSize(m.Blocks); n > maxBlocksJSON {
+		bad("blocks have %d characters of JSON (max %d)", n, maxBlocksJSON)
+	}
+
+	checkString(bad, "text", m.Text, maxText, len(m.Blocks) == 0)
+	if err := checkMrkdwn(m.Text); err != nil {
+		bad("text: %v", err)
+	}
+	if md := m.Metadata; md != nil {
+		if md.EventType != metadataEvent {
+			bad("metadata event_type %q, want %q", md.EventType, metadataEvent)
+		}
+		if key, ok := md.EventPayload["key"].(string); !ok || key == "" || !utf8.ValidString(key) {
+			bad("metadata without a key")
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("slack: invalid message: %w", errors.Join(errs...))
+}
+
+// checkString checks that s is valid UTF-8 of at most max runes (and not
+// blank when required).
+func checkString(bad func(string, ...any), what, s string, max int, required bool) {
+	switch n := utf8.RuneCountInString(s); {
+	case !utf8.ValidString(s):
+		bad("%s is not valid UTF-8", what)
+	case n > max:
+		bad("%s has %d characters (max %d)", what, n, max)
+	case required && strings.TrimSpace(s) == "":
+		bad("%s is empty", what)
+	}
+}
+
+func checkImage(bad func(string, ...any), what string, img *slackgo.ImageBlockElement) {
+	if img.ImageURL == nil || !validLink(*img.ImageURL, maxImageURL, true) {
+		bad("%s: image_url is not an https URL of at most %d characters", what, maxImageURL)
+	}
+	checkString(bad, what+" alt_text", img.AltText, maxAltText, true)
+}
+
+func checkButton(bad func(string, ...any), text func(string, *slackgo.TextBlockObject, int, bool),
+	actionIDs map[string]bool, what string, b *slackgo.ButtonBlockElement) {
+	text(what+" text", b.Text, maxButtonText, true)
+	if b.URL != "" && !validLink(b.URL, maxButtonURL, false) {
+		bad("%s: url %q is not an http(s) URL of at most %d characters", what, b.URL, maxButtonURL)
+	}
+	checkString(bad, what+" action_id", b.ActionID, maxActionID, true)
+	if actionIDs[b.ActionID] {
+		bad("%s: action_id %q repeats", what, b.ActionID)
+	}
+	actionIDs[b.ActionID] = true
+	checkString(bad, what+" value", b.Value, maxButtonValue, false)
+	if b.Style != "" && b.Style != slackgo.StylePrimary && b.Style != slackgo.StyleDanger {
+		bad("%s: style %q", what, b.Style)
+	}
+}
+
+// botLinkRe is a link as paperboy writes it: <http(s) URL|label>.
+var botLinkRe = regexp.MustCompile(`<(https?://[^<>|\s]+)\|([^<>]*)>`)
+
+// entities are the only ones paperboy writes.
+var entities = strings.NewReplacer("&amp;", "", "&lt;", "", "&gt;", "")
+
+// checkMrkdwn reports text that could make Slack do more than show it:
+// after the bot's own links (a valid http(s) URL with its & written as
+// &amp;) are replaced by their labels and &amp; &lt; &gt; are removed, no
+// < > & may remain (so no <!channel>, <@U…>, <#C…> or foreign link can),
+// nor a control character other than a new line, nor a bidi override.
+func checkMrkdwn(s string) error {
+	var bad []string
+	rest := botLinkRe.ReplaceAllStringFunc(s, func(link string) string {
+		sub := botLinkRe.FindStringSubmatch(link)
+		u := sub[1]
+		if strings.Count(u, "&") != strings.Count(u, "&amp;") || !validLink(strings.ReplaceAll(u, "&amp;", "&"), maxButtonURL, false) {
+			bad = append(bad, fmt.Sprintf("link to %q", u))
+			return link
+		}
+		return sub[2]
+	})
+	rest = entities.Replace(rest)
+	if i := strings.IndexAny(rest, "<>&"); i >= 0 {
+		bad = append(bad, fmt.Sprintf("unescaped %q", rest[i]))
+	}
+	for _, r := range s {
+		if (unicode.IsControl(r) && r != '\n') || r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 {
+			bad = append(bad, fmt.Sprintf("character %U", r))
+			break
+		}
+	}
+	if len(bad) > 0 {
+		return errors.New(strings.Join(bad, ", "))
+	}
+	return nil
+}

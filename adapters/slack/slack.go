@@ -1,0 +1,380 @@
+// Package slack is paperboy's Slack platform, on slack-go: the daily thread
+// (a Block Kit header and one threaded reply per paper), the /papers and
+// /papers-admin slash commands (Socket Mode or HTTP) and direct messages.
+//
+// API pages it implements: https://api.slack.com/methods/chat.postMessage,
+// https://api.slack.com/methods/conversations.history,
+// https://api.slack.com/methods/conversations.replies,
+// https://api.slack.com/interactivity/slash-commands,
+// https://api.slack.com/apis/socket-mode.
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	slackgo "github.com/slack-go/slack"
+
+	"github.com/paperboy-bot/paperboy/bot"
+)
+
+// Name is the platform name of Slack channels.
+const Name = "slack"
+
+// DefaultAPIURL is Slack's Web API address.
+const DefaultAPIURL = "https://slack.com/api/"
+
+// Options configure the adapter.
+type Options struct {
+	// BotToken (xoxb-…) calls the Web API; AppToken (xapp-…) opens Socket
+	// Mode; SigningSecret verifies HTTP-mode requests. None is ever logged.
+	BotToken, AppToken, SigningSecret string
+	// APIURL is the Web API base URL (DefaultAPIURL); tests point it at a
+	// fake. A trailing slash is added when missing.
+	APIURL string
+	// Admins may use /papers-admin besides the workspace's admins and
+	// owners (user ids).
+	Admins []string
+	// Timeout bounds each HTTP request (default 15 s).
+	Timeout time.Duration
+	// Retries is how often a post is retried after a 429, a 5xx, a timeout
+	// or a dropped connection (default 4). Before retrying after a failure
+	// that may have posted, the adapter looks for the message first.
+	Retries int
+	// Sleep waits between retries (tests record instead of sleeping).
+	Sleep  func(ctx context.Context, d time.Duration) error
+	Logger *slog.Logger
+}
+
+// Slack is the Slack platform.
+type Slack struct {
+	api  *slackgo.Client
+	http *http.Client
+	opts Options
+	log  *slog.Logger
+	cmds *bot.Commands
+
+	mu     sync.Mutex
+	replay map[string]time.Time // HTTP mode: signatures seen in the last 5 minutes
+}
+
+var (
+	_ bot.Platform        = (*Slack)(nil)
+	_ bot.DirectMessenger = (*Slack)(nil)
+)
+
+// New returns the adapter. It makes no request.
+func New(opts Options) (*Slack, error) {
+	if !strings.HasPrefix(opts.BotToken, "xoxb-") {
+		return nil, errors.New("slack: SLACK_BOT_TOKEN must be a bot token (xoxb-…)")
+	}
+	if opts.APIURL == "" {
+		opts.APIURL = DefaultAPIURL
+	}
+	if !strings.HasSuffix(opts.APIURL, "/") {
+		opts.APIURL += "/" // slack-go needs it
+	}
+	if !strings.HasPrefix(opts.APIURL, "http://") && !strings.HasPrefix(opts.APIURL, "https://") {
+		return nil, fmt.Errorf("slack: api_url %q is not an http(s) URL", opts.APIURL)
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = 15 * time.Second
+	}
+	if opts.Retries == 0 {
+		opts.Retries = 4
+	}
+	if opts.Retries < 0 {
+		opts.Retries = 0
+	}
+	if opts.Sleep == nil {
+		opts.Sleep = sleep
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	hc := &http.Client{Timeout: opts.Timeout}
+	// No slack-go retries: a blind retry after a dropped connection could
+	// post twice. The adapter retries itself, looking for the message first.
+	api := slackgo.New(opts.BotToken, slackgo.OptionAPIURL(opts.APIURL), slackgo.OptionHTTPClient(hc),
+		slackgo.OptionAppLevelToken(opts.AppToken), slackgo.OptionDebug(false))
+	return &Slack{api: api, http: hc, opts: opts, log: opts.Logger, replay: map[string]time.Time{}}, nil
+}
+
+// Name returns "slack".
+func (s *Slack) Name() string { return Name }
+
+// SetCommands sets what answers slash commands.
+func (s *Slack) SetCommands(c *bot.Commands) { s.cmds = c }
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+func backoff(attempt int) time.Duration {
+	d := 500 * time.Millisecond << attempt
+	if d > 8*time.Second {
+		d = 8 * time.Second
+	}
+	return d + time.Duration(rand.Int64N(int64(d)/4+1))
+}
+
+// What a failed call means.
+type failure int
+
+const (
+	permanent   failure = iota // do not retry (a bad request)
+	stop                       // the channel cannot be posted to
+	rateLimited                // not applied: retry after Retry-After
+	ambiguous                  // may have been applied: look before retrying
+)
+
+// stopErrors are Slack errors that stop a channel's posting until someone
+// acts.
+var stopErrors = map[string]string{
+	"not_in_channel":          "paperboy is not a member of the channel (invite it with /invite @paperboy)",
+	"channel_not_found":       "the channel does not exist or paperboy cannot see it (invite it with /invite @paperboy)",
+	"is_archived":             "the channel is archived",
+	"invalid_auth":            "the bot token is not valid (invalid_auth)",
+	"account_inactive":        "the bot token belongs to a deactivated account (account_inactive)",
+	"token_revoked":           "the bot token was revoked (token_revoked)",
+	"missing_scope":           "the app lacks a scope it needs (missing_scope): reinstall it from the manifest",
+	"restricted_action":       "the workspace does not let paperboy post there (restricted_action)",
+	"ekm_access_denied":       "the workspace's key management denies access (ekm_access_denied)",
+	"team_access_not_granted": "the app is not installed in this workspace (team_access_not_granted)",
+}
+
+func classify(err error) failure {
+	var rl *slackgo.RateLimitedError
+	if errors.As(err, &rl) {
+		return rateLimited
+	}
+	var se slackgo.SlackErrorResponse
+	if errors.As(err, &se) {
+		if _, ok := stopErrors[se.Err]; ok {
+			return stop
+		}
+		if se.Err == "ratelimited" {
+			return rateLimited
+		}
+		if se.Err == "internal_error" || se.Err == "fatal_error" || se.Err == "service_unavailable" || se.Err == "request_timeout" {
+			return ambiguous
+		}
+		return permanent
+	}
+	var sc slackgo.StatusCodeError
+	if errors.As(err, &sc) {
+		if sc.Code >= 500 {
+			return ambiguous
+		}
+		return permanent
+	}
+	var ne net.Error
+	if errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		strings.Contains(err.Error(), "connection reset") {
+		return ambiguous
+	}
+	return permanent
+}
+
+func slackError(err error) string {
+	var se slackgo.SlackErrorResponse
+	if errors.As(err, &se) {
+		return se.Err
+	}
+	return ""
+}
+
+// call runs a Web API call that changes nothing (a read), with retries on
+// 429s, 5xx and network errors.
+func (s *Slack) call(ctx context.Context, what string, f func() error) error {
+	var err error
+	for attempt := 0; ; attempt++ {
+		if err = f(); err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("slack: %s: %w", what, ctx.Err())
+		}
+		kind := classify(err)
+		if kind == stop {
+			return &bot.StopError{Reason: stopErrors[slackError(err)], Err: fmt.Errorf("slack: %s: %w", what, err)}
+		}
+		if kind == permanent || attempt >= s.opts.Retries {
+			return fmt.Errorf("slack: %s: %w", what, err)
+		}
+		if serr := s.opts.Sleep(ctx, s.wait(err, attempt)); serr != nil {
+			return fmt.Errorf("slack: %s: %w", what, serr)
+		}
+	}
+}
+
+func (s *Slack) wait(err error, attempt int) time.Duration {
+	var rl *slackgo.RateLimitedError
+	if errors.As(err, &rl) && rl.RetryAfter > 0 {
+		return rl.RetryAfter
+	}
+	return backoff(attempt)
+}
+
+// post posts a message, as a reply in threadTS when set. After a failure
+// that may have posted it (a 5xx, a timeout, a dropped connection), it
+// first looks for the message's key in the channel's history or the
+// thread's replies, so a retry never posts a second copy.
+func (s *Slack) post(ctx context.Context, channel, threadTS string, m message) (string, error) {
+	opts := []slackgo.MsgOption{slackgo.MsgOptionText(m.Text, false), slackgo.MsgOptionBlocks(m.Blocks...),
+		slackgo.MsgOptionDisableLinkUnfurl(), slackgo.MsgOptionDisableMediaUnfurl()}
+	key := ""
+	if m.Metadata != nil {
+		opts = append(opts, slackgo.MsgOptionMetadata(*m.Metadata))
+		key, _ = m.Metadata.EventPayload["key"].(string)
+	}
+	if threadTS != "" {
+		opts = append(opts, slackgo.MsgOptionTS(threadTS))
+	}
+	for attempt := 0; ; attempt++ {
+		_, ts, err := s.api.PostMessageContext(ctx, channel, opts...)
+		if err == nil {
+			return ts, nil
+		}
+		if ctx.Err() != nil {
+			return "", fmt.Errorf("slack: post: %w", ctx.Err())
+		}
+		kind := classify(err)
+		switch {
+		case kind == stop:
+			return "", &bot.StopError{Reason: stopErrors[slackError(err)], Err: fmt.Errorf("slack: post to %s: %w", channel, err)}
+		case kind == permanent:
+			return "", fmt.Errorf("slack: post to %s: %w", channel, err)
+		case attempt >= s.opts.Retries:
+			return "", fmt.Errorf("slack: post to %s (after %d attempts): %w", channel, attempt+1, err)
+		}
+		s.log.Warn("slack post failed; retrying", "channel", channel, "attempt", attempt+1, "error", err.Error())
+		if serr := s.opts.Sleep(ctx, s.wait(err, attempt)); serr != nil {
+			return "", fmt.Errorf("slack: post: %w", serr)
+		}
+		if kind == ambiguous && key != "" {
+			if ts, found, ferr := s.find(ctx, channel, threadTS, key); ferr == nil && found {
+				s.log.Info("the failed post had gone through; not posting again", "channel", channel, "key", key)
+				return ts, nil
+			}
+		}
+	}
+}
+
+// find looks for the message carrying key: in the thread's replies when
+// threadTS is set, else in the channel's recent history.
+func (s *Slack) find(ctx context.Context, channel, threadTS, key string) (string, bool, error) {
+	var msgs []slackgo.Message
+	err := s.call(ctx, "read history", func() error {
+		if threadTS != "" {
+			var err error
+			msgs, _, _, err = s.api.GetConversationRepliesContext(ctx, &slackgo.GetConversationRepliesParameters{
+				ChannelID: channel, Timestamp: threadTS, Limit: 200, IncludeAllMetadata: true})
+			return err
+		}
+		resp, err := s.api.GetConversationHistoryContext(ctx, &slackgo.GetConversationHistoryParameters{
+			ChannelID: channel, Limit: 100, IncludeAllMetadata: true})
+		if err == nil {
+			msgs = resp.Messages
+		}
+		return err
+	})
+	if err != nil {
+		return "", false, err
+	}
+	for _, m := range msgs {
+		if keyOf(m) == key {
+			return m.Timestamp, true, nil
+		}
+	}
+	return "", false, nil
+}
+
+// Send posts a digest's header or one of its items (a reply in the
+// header's thread).
+func (s *Slack) Send(ctx context.Context, m *bot.Message) (bot.Sent, error) {
+	if m.IsHeader() {
+		ts, err := s.post(ctx, m.Channel.ID, "", renderHeader(m.Digest, m.Key))
+		if err != nil {
+			return bot.Sent{}, err
+		}
+		return bot.Sent{MessageID: ts, ThreadID: ts}, nil
+	}
+	ts, err := s.post(ctx, m.Channel.ID, m.Thread.ThreadID, renderItem(*m.Item, m.Key))
+	if err != nil {
+		return bot.Sent{}, err
+	}
+	return bot.Sent{MessageID: ts, ThreadID: m.Thread.ThreadID}, nil
+}
+
+// Find looks for a message an earlier, unconfirmed attempt posted, by the
+// delivery-log key in its metadata.
+func (s *Slack) Find(ctx context.Context, m *bot.Message) (bot.Sent, bool, error) {
+	thread := ""
+	if !m.IsHeader() {
+		thread = m.Thread.ThreadID
+	}
+	ts, found, err := s.find(ctx, m.Channel.ID, thread, m.Key)
+	if err != nil || !found {
+		return bot.Sent{}, false, err
+	}
+	if m.IsHeader() {
+		return bot.Sent{MessageID: ts, ThreadID: ts}, true, nil
+	}
+	return bot.Sent{MessageID: ts, ThreadID: thread}, true, nil
+}
+
+// dmClosed are errors that mean the user cannot get direct messages from
+// the app.
+var dmClosed = map[string]bool{"messages_tab_disabled": true, "cannot_dm_bot": true, "user_disabled": true,
+	"user_not_found": true, "cannot_dm_user": true}
+
+// SendDM opens (or reuses the cached) direct-message channel and posts; the
+// returned Sent's ThreadID is the DM channel, for the cache.
+func (s *Slack) SendDM(ctx context.Context, u bot.UserRef, cached string, m *bot.DirectMessage) (bot.Sent, error) {
+	channel := cached
+	if channel == "" {
+		var ch *slackgo.Channel
+		err := s.call(ctx, "open DM", func() error {
+			var err error
+			ch, _, _, err = s.api.OpenConversationContext(ctx, &slackgo.OpenConversationParameters{Users: []string{u.ID}})
+			return err
+		})
+		if dmClosed[slackError(errors.Unwrap(err))] || dmClosed[slackError(err)] {
+			return bot.Sent{}, fmt.Errorf("%w (%s)", bot.ErrDMsClosed, slackError(err))
+		}
+		if err != nil {
+			return bot.Sent{}, err
+		}
+		channel = ch.ID
+	}
+	msg := renderReply(m.Reply)
+	msg.Metadata = metadataFor(m.Key)
+	ts, err := s.post(ctx, channel, "", msg)
+	if e := slackError(err); dmClosed[e] {
+		return bot.Sent{}, fmt.Errorf("%w (%s)", bot.ErrDMsClosed, e)
+	}
+	if _, ok := bot.IsStop(err); ok && cached != "" {
+		return s.SendDM(ctx, u, "", m) // the cached DM channel is gone
+	}
+	if err != nil {
+		return bot.Sent{}, err
+	}
+	return bot.Sent{MessageID: ts, ThreadID: channel}, nil
+}
