@@ -1,0 +1,221 @@
+package slack
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	slackgo "github.com/slack-go/slack"
+)
+
+// validate checks m against Slack's limits and paperboy's escaping rules,
+// so that a message Slack would refuse, or one whose text could ping or
+// link, is caught before it is sent and by tests. Lengths are in runes.
+func (m message) validate() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	text := func(what string, t *slackgo.TextBlockObject, max int, plainOnly bool) {
+		if t == nil {
+			bad("%s: no text object", what)
+			return
+		}
+		switch t.Type {
+		case slackgo.PlainTextType:
+		case slackgo.MarkdownType:
+			if plainOnly {
+				bad("%s must be plain_text", what)
+			}
+			if !t.Verbatim {
+				bad("%s: mrkdwn without verbatim: true", what)
+			}
+			if t.Emoji != nil {
+				bad("%s: emoji set on mrkdwn", what)
+			}
+			if err := checkMrkdwn(t.Text); err != nil {
+				bad("%s: %v", what, err)
+			}
+		default:
+			bad("%s: text type %q", what, t.Type)
+		}
+		checkString(bad, what, t.Text, max, true)
+	}
+
+	if len(m.Blocks) == 0 && m.Text == "" {
+		bad("message is empty")
+	}
+	if len(m.Blocks) > maxBlocks {
+		bad("%d blocks (max %d)", len(m.Blocks), maxBlocks)
+	}
+	blockIDs, actionIDs := map[string]bool{}, map[string]bool{}
+	for i, blk := range m.Blocks {
+		at := fmt.Sprintf("block %d", i)
+		if blk == nil {
+			bad("%s is nil", at)
+			continue
+		}
+		if id := blk.ID(); id != "" {
+			checkString(bad, at+" block_id", id, maxBlockID, true)
+			if blockIDs[id] {
+				bad("%s: block_id %q repeats", at, id)
+			}
+			blockIDs[id] = true
+		}
+		switch b := blk.(type) {
+		case *slackgo.HeaderBlock:
+			text(at+" header", b.Text, maxHeaderText, true)
+		case *slackgo.SectionBlock:
+			if b.Text == nil && len(b.Fields) == 0 {
+				bad("%s: section without text or fields", at)
+			}
+			if b.Text != nil {
+				text(at+" text", b.Text, maxSectionText, false)
+			}
+			if len(b.Fields) > maxFields {
+				bad("%s: %d fields (max %d)", at, len(b.Fields), maxFields)
+			}
+			for j, f := range b.Fields {
+				text(fmt.Sprintf("%s field %d", at, j), f, maxFieldText, false)
+			}
+			if a := b.Accessory; a != nil {
+				switch {
+				case a.ImageElement != nil:
+					checkImage(bad, at+" image", a.ImageElement)
+				case a.ButtonElement != nil:
+					checkButton(bad, text, actionIDs, at+" button", a.ButtonElement)
+				default:
+					bad("%s: accessory is neither an image nor a button", at)
+				}
+			}
+		case *slackgo.ContextBlock:
+			els := b.ContextElements.Elements
+			if len(els) == 0 || len(els) > maxContextItems {
+				bad("%s: %d context elements (1 to %d)", at, len(els), maxContextItems)
+			}
+			for j, el := range els {
+				switch e := el.(type) {
+				case *slackgo.TextBlockObject:
+					text(fmt.Sprintf("%s element %d", at, j), e, maxContextText, false)
+				case *slackgo.ImageBlockElement:
+					checkImage(bad, fmt.Sprintf("%s image %d", at, j), e)
+				default:
+					bad("%s element %d is a %T", at, j, el)
+				}
+			}
+		case *slackgo.ActionBlock:
+			var els []slackgo.BlockElement
+			if b.Elements != nil {
+				els = b.Elements.ElementSet
+			}
+			if len(els) == 0 || len(els) > maxActionItems {
+				bad("%s: %d elements (1 to %d)", at, len(els), maxActionItems)
+			}
+			for j, el := range els {
+				if btn, ok := el.(*slackgo.ButtonBlockElement); ok && btn != nil {
+					checkButton(bad, text, actionIDs, fmt.Sprintf("%s button %d", at, j), btn)
+				} else {
+					bad("%s element %d is a %T, not a button", at, j, el)
+				}
+			}
+		default:
+			bad("%s is a %T, which paperboy does not send", at, blk)
+		}
+	}
+	if n := blocksSize(m.Blocks); n > maxBlocksJSON {
+		bad("blocks have %d characters of JSON (max %d)", n, maxBlocksJSON)
+	}
+
+	checkString(bad, "text", m.Text, maxText, len(m.Blocks) == 0)
+	if err := checkMrkdwn(m.Text); err != nil {
+		bad("text: %v", err)
+	}
+	if md := m.Metadata; md != nil {
+		if md.EventType != metadataEvent {
+			bad("metadata event_type %q, want %q", md.EventType, metadataEvent)
+		}
+		if key, ok := md.EventPayload["key"].(string); !ok || key == "" || !utf8.ValidString(key) {
+			bad("metadata without a key")
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("slack: invalid message: %w", errors.Join(errs...))
+}
+
+// checkString checks that s is valid UTF-8 of at most max runes (and not
+// blank when required).
+func checkString(bad func(string, ...any), what, s string, max int, required bool) {
+	switch n := utf8.RuneCountInString(s); {
+	case !utf8.ValidString(s):
+		bad("%s is not valid UTF-8", what)
+	case n > max:
+		bad("%s has %d characters (max %d)", what, n, max)
+	case required && strings.TrimSpace(s) == "":
+		bad("%s is empty", what)
+	}
+}
+
+func checkImage(bad func(string, ...any), what string, img *slackgo.ImageBlockElement) {
+	if img.ImageURL == nil || !validLink(*img.ImageURL, maxImageURL, true) {
+		bad("%s: image_url is not an https URL of at most %d characters", what, maxImageURL)
+	}
+	checkString(bad, what+" alt_text", img.AltText, maxAltText, true)
+}
+
+func checkButton(bad func(string, ...any), text func(string, *slackgo.TextBlockObject, int, bool),
+	actionIDs map[string]bool, what string, b *slackgo.ButtonBlockElement) {
+	text(what+" text", b.Text, maxButtonText, true)
+	if b.URL != "" && !validLink(b.URL, maxButtonURL, false) {
+		bad("%s: url %q is not an http(s) URL of at most %d characters", what, b.URL, maxButtonURL)
+	}
+	checkString(bad, what+" action_id", b.ActionID, maxActionID, true)
+	if actionIDs[b.ActionID] {
+		bad("%s: action_id %q repeats", what, b.ActionID)
+	}
+	actionIDs[b.ActionID] = true
+	checkString(bad, what+" value", b.Value, maxButtonValue, false)
+	if b.Style != "" && b.Style != slackgo.StylePrimary && b.Style != slackgo.StyleDanger {
+		bad("%s: style %q", what, b.Style)
+	}
+}
+
+// botLinkRe is a link as paperboy writes it: <http(s) URL|label>.
+var botLinkRe = regexp.MustCompile(`<(https?://[^<>|\s]+)\|([^<>]*)>`)
+
+// entities are the only ones paperboy writes.
+var entities = strings.NewReplacer("&amp;", "", "&lt;", "", "&gt;", "")
+
+// checkMrkdwn reports text that could make Slack do more than show it:
+// after the bot's own links (a valid http(s) URL with its & written as
+// &amp;) are replaced by their labels and &amp; &lt; &gt; are removed, no
+// < > & may remain (so no <!channel>, <@U…>, <#C…> or foreign link can),
+// nor a control character other than a new line, nor a bidi override.
+func checkMrkdwn(s string) error {
+	var bad []string
+	rest := botLinkRe.ReplaceAllStringFunc(s, func(link string) string {
+		sub := botLinkRe.FindStringSubmatch(link)
+		u := sub[1]
+		if strings.Count(u, "&") != strings.Count(u, "&amp;") || !validLink(strings.ReplaceAll(u, "&amp;", "&"), maxButtonURL, false) {
+			bad = append(bad, fmt.Sprintf("link to %q", u))
+			return link
+		}
+		return sub[2]
+	})
+	rest = entities.Replace(rest)
+	if i := strings.IndexAny(rest, "<>&"); i >= 0 {
+		bad = append(bad, fmt.Sprintf("unescaped %q", rest[i]))
+	}
+	for _, r := range s {
+		if (unicode.IsControl(r) && r != '\n') || r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 {
+			bad = append(bad, fmt.Sprintf("character %U", r))
+			break
+		}
+	}
+	if len(bad) > 0 {
+		return errors.New(strings.Join(bad, ", "))
+	}
+	return nil
+}
