@@ -1,10 +1,19 @@
 package main
 
 import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"net"
+	"net/http"
+	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	slackfake "github.com/paperboy-bot/paperboy/adapters/fakes/slack"
 )
@@ -56,4 +65,71 @@ channels:
 			t.Errorf("%q: exit %d %q, want %q", yaml, r.code, r.stderr, want)
 		}
 	}
+}
+
+// The daemon answers a signed slash command in HTTP mode.
+func TestRunSlackHTTPMode(t *testing.T) {
+	srv := slackfake.New()
+	defer srv.Close()
+	srv.SetToken(fakeSlackBot)
+	srv.SetBotUser("U0BOT", "T100")
+	srv.AddChannel(slackfake.Channel{ID: "C100", Name: "papers", Members: []string{"U0BOT", "U2"}})
+	srv.AddUser(slackfake.User{ID: "U2", Name: "bob"})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cfg := writeConfig(t, fmt.Sprintf(`
+slack:
+  bot_token: ${SLACK_BOT_TOKEN}
+  signing_secret: ${SLACK_SIGNING_SECRET}
+  mode: http
+  listen: %s
+  api_url: %s
+`, addr, srv.APIURL()))
+	secret := "fake-signing-secret"
+	env := testEnv("SLACK_BOT_TOKEN", fakeSlackBot, "SLACK_SIGNING_SECRET", secret)
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errb syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Main(ctx, []string{"run", "--source", "sample", "--config", cfg, "--db", filepath.Join(t.TempDir(), "p.db")}, env, &out, &errb)
+	}()
+	defer func() {
+		cancel()
+		if code := <-done; code != 0 {
+			t.Errorf("exit %d\n%s", code, errb.String())
+		}
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(errb.String(), "daemon started") {
+		if time.Now().After(deadline) {
+			t.Fatalf("daemon did not start:\n%s", errb.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	body := url.Values{"team_id": {"T100"}, "channel_id": {"C100"}, "user_id": {"U2"}, "command": {"/papers"},
+		"text": {"help"}, "response_url": {srv.ResponseURL("r1")}}.Encode()
+	stamp := strconv.FormatInt(time.Now().Unix(), 10)
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte("v0:" + stamp + ":" + body))
+	req, _ := http.NewRequest("POST", "http://"+addr+"/slack/commands", strings.NewReader(body))
+	req.Header.Set("X-Slack-Request-Timestamp", stamp)
+	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("command: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	for time.Now().Before(deadline) {
+		for _, r := range srv.Responses() {
+			if r.Name == "r1" && r.ResponseType == "ephemeral" && strings.Contains(string(r.Body), "papers search") {
+				return
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("no answer on the response URL:\n%s", errb.String())
 }
