@@ -76,7 +76,7 @@ var help = map[string][3]string{
 
 // notYet names the issue that brings a command still missing.
 var notYet = map[string]string{
-	"search": "search", "subscribe": "topic alerts", "subscriptions": "topic alerts",
+	"subscribe": "topic alerts", "subscriptions": "topic alerts",
 	"unsubscribe": "topic alerts", "pause": "topic alerts", "alerts": "topic alerts", "forget-me": "topic alerts",
 }
 
@@ -130,6 +130,8 @@ func (c *Commands) handle(ctx context.Context, cmd Command) (Reply, error) {
 	switch cmd.Sub {
 	case "", "help":
 		return Help(), nil
+	case "search":
+		return c.search(ctx, cmd)
 	case "today":
 		return c.today(ctx, cmd)
 	case "paper":

@@ -94,7 +94,7 @@ func TestTodayAndStatus(t *testing.T) {
 
 func TestNotYetAvailable(t *testing.T) {
 	f := newFixture(t)
-	for _, sub := range []string{"search", "subscribe", "subscriptions", "unsubscribe", "pause", "alerts", "forget-me"} {
+	for _, sub := range []string{"subscribe", "subscriptions", "unsubscribe", "pause", "alerts", "forget-me"} {
 		r := commands(f).Handle(context.Background(), papersCmd(sub, map[string]string{"query": "x"}))
 		if !strings.Contains(r.Plain(), "is not available yet") {
 			t.Errorf("%s: %s", sub, r.Plain())

@@ -9,8 +9,17 @@ type Reply struct {
 	Title  string
 	Lines  []Line
 	Papers []Paper // shown as paper cards
+	// Buttons act on the reply (search paging). Their Action is opaque
+	// state that comes back through Commands.HandleAction.
+	Buttons []Button
 	// Error marks a refusal or a message about bad input.
 	Error bool
+}
+
+// Button is an action button under a reply.
+type Button struct {
+	Label  string
+	Action string // at most 100 characters (Discord's custom_id limit)
 }
 
 // Line is one line of text made of spans.

@@ -104,4 +104,6 @@ type Store interface {
 	DeliveryLog
 	RunLog
 	UserStore
+	Searcher
+	PageStore
 }

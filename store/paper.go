@@ -51,12 +51,13 @@ func scanPaper(sc interface{ Scan(...any) error }) (bot.Paper, error) {
 // earliest seen. %s is the rule for live counters.
 const upsertSQL = `INSERT INTO papers (id, title, abstract, authors, published_at, list_date, upvotes, comments,
 	github_repo, github_stars, project_page, thumbnail, ai_summary, ai_keywords, org_name, org_fullname,
-	first_seen_at, fetched_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	first_seen_at, fetched_at, authors_fold)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET
 	title        = CASE WHEN excluded.title <> '' THEN excluded.title ELSE title END,
 	abstract     = CASE WHEN excluded.abstract <> '' THEN excluded.abstract ELSE abstract END,
 	authors      = CASE WHEN excluded.authors <> '' THEN excluded.authors ELSE authors END,
+	authors_fold = CASE WHEN excluded.authors <> '' THEN excluded.authors_fold ELSE authors_fold END,
 	published_at = CASE WHEN excluded.published_at <> '' THEN excluded.published_at ELSE published_at END,
 	list_date    = CASE WHEN list_date = '' OR (excluded.list_date <> '' AND excluded.list_date < list_date)
 	                    THEN excluded.list_date ELSE list_date END,
@@ -157,7 +158,8 @@ func (db *DB) save(ctx context.Context, papers []bot.Paper, day bot.Date, live b
 		}
 		if _, err := up.ExecContext(ctx, p.ID, p.Title, p.Abstract, joinLines(p.Authors), fmtTime(p.PublishedAt),
 			listDate.String(), p.Upvotes, p.Comments, p.GitHubRepo, p.GitHubStars, p.ProjectPage, p.Thumbnail,
-			p.AISummary, joinLines(p.AIKeywords), p.OrgName, p.OrgFullName, nowS, fmtTime(fetched)); err != nil {
+			p.AISummary, joinLines(p.AIKeywords), p.OrgName, p.OrgFullName, nowS, fmtTime(fetched),
+			bot.FoldText(joinLines(p.Authors))); err != nil {
 			return res, fmt.Errorf("store: save paper %s: %w", p.ID, mapErr(err))
 		}
 		if pk < 0 {

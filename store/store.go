@@ -107,7 +107,46 @@ func (db *DB) init(ctx context.Context) error {
 	if err := db.walMode(ctx); err != nil {
 		return err
 	}
-	return db.migrate(ctx)
+	if err := db.migrate(ctx); err != nil {
+		return err
+	}
+	return db.fillAuthorsFold(ctx)
+}
+
+// fillAuthorsFold fills authors_fold for rows saved before migration 0003.
+func (db *DB) fillAuthorsFold(ctx context.Context) error {
+	rows, err := db.w.QueryContext(ctx, `SELECT pk, authors FROM papers WHERE authors_fold = '' AND authors <> ''`)
+	if err != nil {
+		return fmt.Errorf("store: fold authors: %w", mapErr(err))
+	}
+	type row struct {
+		pk      int64
+		authors string
+	}
+	var todo []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.pk, &r.authors); err != nil {
+			rows.Close()
+			return err
+		}
+		todo = append(todo, r)
+	}
+	rows.Close()
+	if len(todo) == 0 {
+		return nil
+	}
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return mapErr(err)
+	}
+	defer tx.Rollback()
+	for _, r := range todo {
+		if _, err := tx.ExecContext(ctx, `UPDATE papers SET authors_fold = ? WHERE pk = ?`, bot.FoldText(r.authors), r.pk); err != nil {
+			return fmt.Errorf("store: fold authors: %w", mapErr(err))
+		}
+	}
+	return mapErr(tx.Commit())
 }
 
 // busyTimeout is how long a statement waits for a lock another connection

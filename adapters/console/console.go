@@ -167,6 +167,30 @@ func count(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
+// Highlight renders a search snippet for a terminal: the matched words in
+// bold colour when colour is on, in capitals otherwise.
+func (c *Console) Highlight(l bot.Line) string {
+	var b strings.Builder
+	for _, sp := range l {
+		t := Clean(sp.Text)
+		if strings.HasPrefix(sp.Text, " ") && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		switch {
+		case !sp.Bold:
+			b.WriteString(t)
+		case c.color:
+			b.WriteString(boldYellow + t + reset)
+		default:
+			b.WriteString(strings.ToUpper(t))
+		}
+		if strings.HasSuffix(sp.Text, " ") && t != "" {
+			b.WriteByte(' ')
+		}
+	}
+	return strings.TrimSpace(b.String())
+}
+
 // Clean makes untrusted text safe for a terminal: escape sequences and
 // other control characters and bidirectional overrides are dropped, white
 // space is collapsed.
@@ -246,10 +270,11 @@ func wrap(text string, width int) []string {
 }
 
 const (
-	bold     = "\x1b[1m"
-	boldCyan = "\x1b[1;36m"
-	dim      = "\x1b[2m"
-	reset    = "\x1b[0m"
+	bold       = "\x1b[1m"
+	boldCyan   = "\x1b[1;36m"
+	dim        = "\x1b[2m"
+	boldYellow = "\x1b[1;33m"
+	reset      = "\x1b[0m"
 )
 
 func (c *Console) style(code, s string) string {

@@ -298,6 +298,9 @@ func renderReply(r bot.Reply) createMessage {
 			lines = append(lines, fmt.Sprintf("%d. [%s](<%s>) · %d upvotes", n+1, truncateEscaped(p.Title, 150), p.HuggingFaceURL(), p.Upvotes))
 		}
 	}
+	if row := actionButtons(r.Buttons); row != nil {
+		msg.Components = append(msg.Components, row)
+	}
 	msg.Content = fitLines(lines, 2000)
 	if msg.Content == "" && len(msg.Embeds) == 0 {
 		msg.Content = "…"
@@ -305,10 +308,29 @@ func renderReply(r bot.Reply) createMessage {
 	return msg
 }
 
+// actionButtons renders a reply's buttons (search paging) as one row;
+// their custom_id is the bot's opaque action.
+func actionButtons(bs []bot.Button) discordgo.MessageComponent {
+	if len(bs) == 0 {
+		return nil
+	}
+	row := discordgo.ActionsRow{}
+	for _, b := range bs[:min(len(bs), 5)] {
+		row.Components = append(row.Components, discordgo.Button{Label: bot.Truncate(b.Label, 80),
+			Style: discordgo.SecondaryButton, CustomID: b.Action})
+	}
+	return row
+}
+
 func renderLine(l bot.Line) string {
 	var b strings.Builder
 	for _, s := range l {
+		// Escaping collapses white space; keep the spaces between spans.
+		if strings.HasPrefix(s.Text, " ") && b.Len() > 0 && !strings.HasSuffix(b.String(), " ") {
+			b.WriteByte(' ')
+		}
 		switch {
+		case strings.TrimSpace(s.Text) == "":
 		case s.URL != "":
 			fmt.Fprintf(&b, "[%s](<%s>)", escapeMarkdown(s.Text), s.URL)
 		case s.Code:
@@ -318,8 +340,11 @@ func renderLine(l bot.Line) string {
 		default:
 			b.WriteString(escapeMarkdown(s.Text))
 		}
+		if strings.HasSuffix(s.Text, " ") && strings.TrimSpace(s.Text) != "" {
+			b.WriteByte(' ')
+		}
 	}
-	return b.String()
+	return strings.TrimSpace(b.String())
 }
 
 // fitLines joins lines within max runes, dropping whole lines from the end

@@ -89,6 +89,7 @@ func init() {
 		{"digest", "[--date D] [--channel C] [--dry-run]", "post one digest now", digestFlags},
 		{"backfill", "--from D --to D", "fill the store from the source, day by day (resumable)", backfillFlags},
 		{"ingest", "--source SRC", "import every paper a source holds (file:PATH or sample)", noFlags(cmdIngest)},
+		{"search", "\"<query>\" [--limit N] [--json]", "search every stored paper, best first", searchFlags},
 		{"status", "", "per channel: settings and where they came from, next run, last post, last problem", noFlags(cmdStatus)},
 		{"version", "", "print the version", noFlags(cmdVersion)},
 	}
@@ -143,7 +144,8 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 		fmt.Fprintf(stderr, "Usage: paperboy %s %s\n\n%s\n\nFlags:\n", name, cmd.args, cmd.help)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args[1:]); err != nil {
+	positional, err := parseInterspersed(fs, args[1:])
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}
@@ -155,7 +157,7 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 			return exitConfig
 		}
 	}
-	err := run(e, fs.Args())
+	err = run(e, positional)
 	switch {
 	case err == nil:
 		return exitOK
@@ -168,6 +170,27 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 	default:
 		fmt.Fprintf(stderr, "paperboy %s: %v\n", name, err)
 		return exitFail
+	}
+}
+
+// parseInterspersed parses flags that may come before or after the
+// positional arguments (`paperboy search "moe routing" --limit 5`); "--"
+// ends the flags.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		if len(args) > 0 && len(rest) < len(args) && args[len(args)-len(rest)-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
 	}
 }
 

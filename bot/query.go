@@ -1,0 +1,985 @@
+package bot
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// The search query language (search, channel filters, subscriptions).
+//
+// Grammar, loosest binding first:
+//
+//	query  = link | { filter | "AND" | or }   implicit AND between items
+//	group  = "(" { "AND" | or } ")"           no filters inside
+//	or     = unary { "OR" unary }             OR binds tighter than the implicit AND
+//	unary  = [ "-" | "NOT" ] atom
+//	atom   = word | '"' phrase '"' | group
+//	filter = name ":" ( value | '"' value '"' )
+//	link   = arXiv id | Hugging Face or arXiv paper URL | "id:" id-or-URL
+//
+// so "a b OR c" is a AND (b OR c), as in Google and GitHub search. OR, AND
+// and NOT are operators only in upper case and only as whole words; every
+// other character is text or a separator, never FTS5 or SQL syntax. A word
+// is split into tokens at every character that is not a letter or a number
+// (as FTS5's unicode61 tokenizer does); several tokens make a phrase
+// ("gpt-4" is the phrase "gpt 4"), none drop the word. A filter's name is
+// ASCII letters before the word's first colon; names that are not filters
+// are an error unless the word is a link. Exclusions (and OR) need a
+// positive term beside them; filters apply to the whole query and so stand
+// outside OR, parentheses and exclusions.
+
+// MaxQueryLen is the longest query accepted, in characters.
+const MaxQueryLen = 500
+
+// maxQueryDepth is how deeply parentheses may nest.
+const maxQueryDepth = 20
+
+// SortOrder orders search results.
+type SortOrder int
+
+const (
+	SortRelevance SortOrder = iota // default
+	SortDate                       // newest first (daily-list date, else arXiv date)
+	SortUpvotes                    // most upvoted first
+)
+
+// Query is a parsed search query.
+type Query struct {
+	Raw     string    // what was typed (invalid UTF-8 replaced)
+	Expr    Expr      // the full-text part; nil when the query has only filters (or an ID)
+	Authors []string  // author: values (each must match some author, substring, accent- and case-insensitive), as typed (whitespace-collapsed)
+	Orgs    []string  // org: values (match the organization handle or name, case-insensitive substring)
+	Upvotes []Compare // upvotes: conditions, all must hold
+	// HasCode and HasProject require a GitHub repository or a project page.
+	HasCode, HasProject bool
+	Since               Date      // on or after (zero: none); relative forms are resolved against now's UTC date
+	Before              Date      // strictly before (zero: none)
+	Sort                SortOrder // sort: (default relevance)
+	ID                  string    // id:… or a pasted paper URL: a bare arXiv id; when set, Expr and the filters are empty
+}
+
+// Compare is one upvotes: condition: the paper's upvotes Op N.
+type Compare struct {
+	Op string // ">=", ">", "<", "<=", "="
+	N  int
+}
+
+// Expr is the full-text part: a tree of terms combined with AND, OR and NOT.
+type Expr interface{ isExpr() }
+
+// Term is one word or phrase to look for.
+type Term struct {
+	// Words are the term's tokens, lower-cased as typed (no stemming here;
+	// the store and the matcher stem): one word, or several for a "phrase"
+	// or a hyphenated/dotted word like gpt-4 or u.s.
+	Words []string
+	// Phrase: match the words adjacent and in order. It is true exactly
+	// when there are several words; a quoted single word is a qplain word.
+	Phrase bool
+}
+
+// And matches when all of its items match. It has at least two items, at
+// least one of them not a Not.
+type And struct{ Items []Expr }
+
+// Or matches when any of its items matches. It has at least two items, none
+// of them a Not.
+type Or struct{ Items []Expr }
+
+// Not must not match; it appears only inside an And with at least one
+// positive item.
+type Not struct{ Item Expr }
+
+func (Term) isExpr() {}
+func (And) isExpr()  {}
+func (Or) isExpr()   {}
+func (Not) isExpr()  {}
+
+// queryFields are the filter names, in the order String writes them.
+var queryFields = []string{"author", "org", "upvotes", "has", "since", "before", "sort", "id"}
+
+const knownFields = "use author:, org:, upvotes:, has:, since:, before:, sort:, id:"
+
+func queryError(format string, args ...any) error { return Errorf(EInvalid, format, args...) }
+
+// ParseQuery parses a search query. Relative dates (since:7d) are resolved
+// against now's UTC date. Errors are *Error with Code EInvalid and a
+// one-line message that says what is wrong and how to write it.
+func ParseQuery(s string, now time.Time) (*Query, error) {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	text := strings.TrimSpace(s)
+	if text == "" {
+		return nil, queryError(`type something to search for, e.g. diffusion video or author:"Yann LeCun"`)
+	}
+	if n := utf8.RuneCountInString(text); n > MaxQueryLen {
+		return nil, queryError("the query is %d characters long; the limit is %d", n, MaxQueryLen)
+	}
+	q := &Query{Raw: s}
+	if id, ok := NormalizeID(text); ok {
+		q.ID = id
+		return q, nil
+	}
+	toks, err := lexQuery(text)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range toks {
+		if t.kind == tokLink || t.kind == tokField && t.name == "id" {
+			id, ok := paperLinkID(t.value)
+			if !ok {
+				return nil, queryError("id: takes an arXiv id or a paper link, e.g. id:2405.15738 (not %s)", qshow(t.text))
+			}
+			if len(toks) > 1 {
+				return nil, queryError("a paper link goes alone; search words go without it")
+			}
+			q.ID = id
+			return q, nil
+		}
+	}
+	p := &queryParser{toks: toks, q: q, today: DateOf(now.UTC())}
+	if q.Expr, err = p.parseQuery(); err != nil {
+		return nil, err
+	}
+	if q.Expr == nil && !q.hasFilter() {
+		if p.sortSet {
+			return nil, queryError("nothing to search for: sort: orders results; add words or a filter, e.g. diffusion sort:date")
+		}
+		return nil, queryError("nothing to search for: %s has no letters or digits; type words, e.g. diffusion video", qshow(text))
+	}
+	if !q.Since.IsZero() && !q.Before.IsZero() && !q.Since.Before(q.Before) {
+		return nil, queryError("since:%s is not before before:%s, so nothing can match", q.Since, q.Before)
+	}
+	// since:7d is written out as a date; the canonical form must still be
+	// a valid query.
+	if n := utf8.RuneCountInString(q.String()); n > MaxQueryLen {
+		return nil, queryError("the query is %d characters long once its dates are written out; the limit is %d", n, MaxQueryLen)
+	}
+	return q, nil
+}
+
+func (q *Query) hasFilter() bool {
+	return len(q.Authors) > 0 || len(q.Orgs) > 0 || len(q.Upvotes) > 0 || q.HasCode || q.HasProject ||
+		!q.Since.IsZero() || !q.Before.IsZero()
+}
+
+// PositiveTerms returns every term not under a Not, in order (for snippets
+// and highlighting).
+func (q *Query) PositiveTerms() []Term {
+	var terms []Term
+	var walk func(Expr)
+	walk = func(e Expr) {
+		switch x := e.(type) {
+		case Term:
+			terms = append(terms, x)
+		case *Term:
+			terms = append(terms, *x)
+		case And:
+			for _, it := range x.Items {
+				walk(it)
+			}
+		case *And:
+			for _, it := range x.Items {
+				walk(it)
+			}
+		case Or:
+			for _, it := range x.Items {
+				walk(it)
+			}
+		case *Or:
+			for _, it := range x.Items {
+				walk(it)
+			}
+		}
+	}
+	if q != nil {
+		walk(q.Expr)
+	}
+	return terms
+}
+
+// String returns the query in a canonical form: re-parsing it gives an
+// equal Query (except Raw). Phrases are written with hyphens (gpt-4,
+// exact-phrase), which parse the same as quotes and are never longer than
+// what was typed; relative dates are written as dates.
+func (q *Query) String() string {
+	if q.ID != "" {
+		return "id:" + q.ID
+	}
+	var parts []string
+	if q.Expr != nil {
+		parts = append(parts, exprString(q.Expr))
+	}
+	for _, a := range q.Authors {
+		parts = append(parts, "author:"+fieldValueString(a))
+	}
+	for _, o := range q.Orgs {
+		parts = append(parts, "org:"+fieldValueString(o))
+	}
+	for _, c := range q.Upvotes {
+		op := c.Op
+		if op == ">=" {
+			op = ""
+		}
+		parts = append(parts, "upvotes:"+op+strconv.Itoa(c.N))
+	}
+	if q.HasCode {
+		parts = append(parts, "has:code")
+	}
+	if q.HasProject {
+		parts = append(parts, "has:project")
+	}
+	if !q.Since.IsZero() {
+		parts = append(parts, "since:"+q.Since.String())
+	}
+	if !q.Before.IsZero() {
+		parts = append(parts, "before:"+q.Before.String())
+	}
+	switch q.Sort {
+	case SortDate:
+		parts = append(parts, "sort:date")
+	case SortUpvotes:
+		parts = append(parts, "sort:upvotes")
+	}
+	return strings.Join(parts, " ")
+}
+
+func exprString(e Expr) string {
+	switch x := e.(type) {
+	case Term:
+		return strings.Join(x.Words, "-")
+	case *Term:
+		return exprString(*x)
+	case And:
+		parts := make([]string, len(x.Items))
+		for i, it := range x.Items {
+			parts[i] = exprString(it)
+			if isAndExpr(it) {
+				parts[i] = "(" + parts[i] + ")"
+			}
+		}
+		return strings.Join(parts, " ")
+	case *And:
+		return exprString(*x)
+	case Or:
+		parts := make([]string, len(x.Items))
+		for i, it := range x.Items {
+			parts[i] = exprString(it)
+			if isAndExpr(it) || isOrExpr(it) {
+				parts[i] = "(" + parts[i] + ")"
+			}
+		}
+		return strings.Join(parts, " OR ")
+	case *Or:
+		return exprString(*x)
+	case Not:
+		s := exprString(x.Item)
+		if isAndExpr(x.Item) || isOrExpr(x.Item) {
+			s = "(" + s + ")"
+		}
+		return "-" + s
+	case *Not:
+		return exprString(*x)
+	}
+	return ""
+}
+
+func isAndExpr(e Expr) bool {
+	switch e.(type) {
+	case And, *And:
+		return true
+	}
+	return false
+}
+
+func isOrExpr(e Expr) bool {
+	switch e.(type) {
+	case Or, *Or:
+		return true
+	}
+	return false
+}
+
+// fieldValueString writes a filter value so that the lexer reads it back:
+// quoted when it holds a space or a parenthesis. Values never hold a
+// quote.
+func fieldValueString(v string) string {
+	if strings.ContainsFunc(v, func(r rune) bool { return unicode.IsSpace(r) || r == '(' || r == ')' }) {
+		return `"` + v + `"`
+	}
+	return v
+}
+
+// Tokenising.
+
+// queryTokens splits s into lower-cased tokens: runs of letters and
+// numbers. As in FTS5's unicode61 tokenizer, combining marks do not start a
+// token but do not end one either, so "re\u0301sume\u0301" (an "é"
+// typed as e + accent) stays one token. Every other character separates
+// tokens.
+func queryTokens(s string) []string {
+	var out []string
+	start := -1
+	for i, r := range s {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsNumber(r):
+			if start < 0 {
+				start = i
+			}
+		case unicode.IsMark(r) && start >= 0:
+		default:
+			if start >= 0 {
+				out = append(out, strings.ToLower(s[start:i]))
+				start = -1
+			}
+		}
+	}
+	if start >= 0 {
+		out = append(out, strings.ToLower(s[start:]))
+	}
+	return out
+}
+
+// termOf makes a term of s, or returns nil when s has no tokens.
+func termOf(s string) Expr {
+	words := queryTokens(s)
+	if len(words) == 0 {
+		return nil
+	}
+	return Term{Words: words, Phrase: len(words) > 1}
+}
+
+// Lexing.
+
+type qtokKind int
+
+const (
+	tokWord   qtokKind = iota // a bare word
+	tokPhrase                 // "…"
+	tokLParen
+	tokRParen
+	tokMinus // a "-" right before a word, phrase or group
+	tokOr
+	tokAnd
+	tokNot
+	tokField // name:value, name known
+	tokLink  // a paper URL or arXiv:id
+)
+
+type qtoken struct {
+	kind  qtokKind
+	text  string // word or phrase text; a filter as typed
+	name  string // tokField: lower-case name
+	value string // tokField: value; tokLink: the link
+}
+
+// isQuote reports whether r quotes a phrase: '"', or the curly quotes that
+// phones and word processors type for it (“…”, „…“), any closing any.
+func isQuote(r rune) bool { return r == '"' || r == '\u201c' || r == '\u201d' || r == '\u201e' }
+
+// isWordEnd reports whether r ends a bare word.
+func isWordEnd(r rune) bool { return unicode.IsSpace(r) || r == '(' || r == ')' || isQuote(r) }
+
+func lexQuery(s string) ([]qtoken, error) {
+	var toks []qtoken
+	i := 0
+	// readWord returns the bare word starting at j and the index after it.
+	readWord := func(j int) (string, int) {
+		k := j
+		for k < len(s) {
+			r, n := utf8.DecodeRuneInString(s[k:])
+			if isWordEnd(r) {
+				break
+			}
+			k += n
+		}
+		return s[j:k], k
+	}
+	// readQuoted reads "…" starting at the quote at j.
+	readQuoted := func(j int) (string, int, error) {
+		_, n := utf8.DecodeRuneInString(s[j:])
+		j += n - 1 // the last byte of the opening quote
+		end := strings.IndexFunc(s[j+1:], isQuote)
+		if end < 0 {
+			rest := strings.TrimSpace(s[j+1:])
+			if rest == "" {
+				return "", 0, queryError(`unbalanced quote: the " at the end is never closed; write phrases as "exact phrase"`)
+			}
+			return "", 0, queryError(`unbalanced quote: the " before %s is never closed; write phrases as "exact phrase"`, qshow(rest))
+		}
+		_, m := utf8.DecodeRuneInString(s[j+1+end:])
+		return s[j+1 : j+1+end], j + 1 + end + m, nil
+	}
+	afterMinus := false
+	for i < len(s) {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		neg := afterMinus
+		afterMinus = false
+		switch {
+		case unicode.IsSpace(r):
+			i += n
+			continue
+		case r == '(':
+			toks = append(toks, qtoken{kind: tokLParen, text: "("})
+			i++
+			continue
+		case r == ')':
+			toks = append(toks, qtoken{kind: tokRParen, text: ")"})
+			i++
+			continue
+		case isQuote(r):
+			text, next, err := readQuoted(i)
+			if err != nil {
+				return nil, err
+			}
+			toks = append(toks, qtoken{kind: tokPhrase, text: text})
+			i = next
+			continue
+		case r == '-' && !neg:
+			next, _ := utf8.DecodeRuneInString(s[i+1:])
+			if i+1 >= len(s) || unicode.IsSpace(next) || next == ')' {
+				return nil, queryError("a lone - excludes nothing: put it right before a word, e.g. diffusion -survey")
+			}
+			toks = append(toks, qtoken{kind: tokMinus, text: "-"})
+			i++
+			if next == '-' {
+				// "--x" excludes the word "-x"; "--" alone is a word with
+				// no letters, dropped.
+				w, k := readWord(i)
+				toks = append(toks, qtoken{kind: tokWord, text: w})
+				i = k
+			} else {
+				afterMinus = true
+			}
+			continue
+		}
+		// A word, an operator, a filter or a link.
+		j := i
+		for j < len(s) && ('a' <= s[j] && s[j] <= 'z' || 'A' <= s[j] && s[j] <= 'Z') {
+			j++
+		}
+		if j > i && j < len(s) && s[j] == ':' {
+			name := strings.ToLower(s[i:j])
+			if isQueryField(name) {
+				var value string
+				k := j + 1
+				if r, _ := utf8.DecodeRuneInString(s[k:]); isQuote(r) {
+					v, next, err := readQuoted(k)
+					if err != nil {
+						return nil, err
+					}
+					value, k = v, next
+				} else {
+					value, k = readWord(k)
+				}
+				toks = append(toks, qtoken{kind: tokField, text: s[i:k], name: name, value: strings.Join(strings.Fields(value), " ")})
+				i = k
+				continue
+			}
+			w, k := readWord(i)
+			if looksLikeURL(w) || strings.EqualFold(name, "arxiv") && isArxivRef(w) {
+				toks = append(toks, qtoken{kind: tokLink, text: w, value: w})
+				i = k
+				continue
+			}
+			return nil, queryError(`unknown field "%s": %s (to search for the text, put it in quotes: %s)`, qplain(s[i:j+1]), knownFields, qshow(w))
+		}
+		w, k := readWord(i)
+		i = k
+		switch {
+		case !neg && w == "OR":
+			toks = append(toks, qtoken{kind: tokOr, text: w})
+		case !neg && w == "AND":
+			toks = append(toks, qtoken{kind: tokAnd, text: w})
+		case !neg && w == "NOT":
+			toks = append(toks, qtoken{kind: tokNot, text: w})
+		case looksLikeURL(w):
+			toks = append(toks, qtoken{kind: tokLink, text: w, value: w})
+		default:
+			toks = append(toks, qtoken{kind: tokWord, text: w})
+		}
+	}
+	// Links are checked here so that a link that is not a paper's gets its
+	// own message.
+	for _, t := range toks {
+		if t.kind == tokLink {
+			if _, ok := paperLinkID(t.value); !ok {
+				return nil, queryError("%s is not a paper link: paste a Hugging Face or arXiv paper link like https://huggingface.co/papers/2405.15738, or put the text in quotes to search for it", qshow(t.value))
+			}
+		}
+	}
+	return toks, nil
+}
+
+func isQueryField(name string) bool {
+	for _, f := range queryFields {
+		if f == name {
+			return true
+		}
+	}
+	return false
+}
+
+// paperHosts are the hosts whose links may be pasted without a scheme.
+var paperHosts = []string{"huggingface.co/", "hf.co/", "arxiv.org/", "export.arxiv.org/"}
+
+// looksLikeURL reports whether the word w is a link: it has a scheme or
+// starts with a paper host.
+func looksLikeURL(w string) bool {
+	if strings.Contains(w, "://") {
+		return true
+	}
+	l := strings.TrimPrefix(strings.ToLower(strings.TrimPrefix(w, "<")), "www.")
+	for _, h := range paperHosts {
+		if strings.HasPrefix(l, h) {
+			return true
+		}
+	}
+	return false
+}
+
+func isArxivRef(w string) bool {
+	_, ok := NormalizeID(w)
+	return ok
+}
+
+// paperLinkID returns the bare arXiv id of an id, a paper link or a link
+// pasted from Slack (<https://…>).
+func paperLinkID(s string) (string, bool) {
+	s = strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(s), "<"), ">")
+	if s == "" {
+		return "", false
+	}
+	return PaperIDFrom(s)
+}
+
+// qshow quotes user text for a message: one line, at most 40 characters.
+func qshow(s string) string { return `"` + qplain(s) + `"` }
+
+// qfilterText is a filter for a message, as String writes it.
+func qfilterText(t qtoken) string { return qplain(t.name + ":" + fieldValueString(t.value)) }
+
+// qplain makes user text fit a one-line message of at most 40 characters.
+func qplain(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case unicode.IsSpace(r):
+			return ' '
+		case !unicode.IsPrint(r):
+			return '\uFFFD'
+		}
+		return r
+	}, s)
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) > 40 {
+		s = string([]rune(s)[:39]) + "…"
+	}
+	return s
+}
+
+// Parsing.
+
+type queryParser struct {
+	toks  []qtoken
+	pos   int
+	depth int
+	q     *Query
+	today Date
+
+	sortSet, sinceSet, beforeSet bool
+}
+
+func (p *queryParser) peek() (qtoken, bool) {
+	if p.pos >= len(p.toks) {
+		return qtoken{}, false
+	}
+	return p.toks[p.pos], true
+}
+
+// startsOperand reports whether the next token can start an or-expression.
+func (p *queryParser) startsOperand() bool {
+	t, ok := p.peek()
+	if !ok {
+		return false
+	}
+	switch t.kind {
+	case tokWord, tokPhrase, tokLParen, tokMinus, tokNot:
+		return true
+	}
+	return false
+}
+
+func (p *queryParser) parseQuery() (Expr, error) {
+	items, err := p.parseSeq(true)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := p.peek(); ok { // only a ")" stops the top-level sequence
+		return nil, queryError("unbalanced parentheses: a ) has no ( before it; write groups as (diffusion OR flow) video")
+	}
+	return andOf(items, "")
+}
+
+// parseSeq parses items joined by the implicit AND, up to a ")" or the end.
+// Filters are allowed only at the top.
+func (p *queryParser) parseSeq(top bool) ([]Expr, error) {
+	var items []Expr
+	for {
+		t, ok := p.peek()
+		if !ok || t.kind == tokRParen {
+			return items, nil
+		}
+		switch t.kind {
+		case tokAnd:
+			p.pos++
+			if !p.prevIsOperand() || !p.startsOperand() && !p.nextIs(tokField) {
+				return nil, queryError("AND needs a search term on each side, e.g. diffusion AND video")
+			}
+			continue
+		case tokOr:
+			return nil, queryError("OR needs a search term on each side, e.g. diffusion OR flow")
+		case tokField:
+			if !top {
+				return nil, queryError("filters apply to the whole query: move %s out of the parentheses, e.g. (diffusion OR flow) has:code", qfilterText(t))
+			}
+			p.pos++
+			if p.nextIs(tokOr) {
+				return nil, queryError("filters apply to the whole query and can't be combined with OR: put %s outside, e.g. (diffusion OR flow) has:code", qfilterText(t))
+			}
+			if err := p.applyField(t); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		e, err := p.parseOr()
+		if err != nil {
+			return nil, err
+		}
+		if e != nil {
+			items = append(items, e)
+		}
+	}
+}
+
+// prevIsOperand reports whether the token before the current one (an AND
+// just consumed) ends an operand or a filter.
+func (p *queryParser) prevIsOperand() bool {
+	if p.pos < 2 {
+		return false
+	}
+	switch p.toks[p.pos-2].kind {
+	case tokWord, tokPhrase, tokRParen, tokField:
+		return true
+	}
+	return false
+}
+
+func (p *queryParser) nextIs(k qtokKind) bool {
+	t, ok := p.peek()
+	return ok && t.kind == k
+}
+
+// parseOr parses unary { OR unary }. It returns nil when every operand was
+// dropped (words without letters or digits).
+func (p *queryParser) parseOr() (Expr, error) {
+	first, neg, err := p.parseUnary()
+	if err != nil {
+		return nil, err
+	}
+	operands := []Expr{first}
+	anyNeg := neg
+	for p.nextIs(tokOr) {
+		p.pos++
+		if p.nextIs(tokField) {
+			t, _ := p.peek()
+			return nil, queryError("filters apply to the whole query and can't be combined with OR: put %s outside, e.g. (diffusion OR flow) has:code", qfilterText(t))
+		}
+		if !p.startsOperand() || p.nextIs(tokOr) {
+			return nil, queryError("OR needs a search term on each side, e.g. diffusion OR flow")
+		}
+		e, neg, err := p.parseUnary()
+		if err != nil {
+			return nil, err
+		}
+		anyNeg = anyNeg || neg
+		operands = append(operands, e)
+	}
+	if len(operands) > 1 && anyNeg {
+		return nil, queryError("an excluded term can't be one side of OR: exclude it outside, e.g. (diffusion OR flow) -survey")
+	}
+	var items []Expr
+	for _, e := range operands {
+		switch x := e.(type) {
+		case nil:
+		case Or:
+			items = append(items, x.Items...)
+		default:
+			items = append(items, e)
+		}
+	}
+	switch len(items) {
+	case 0:
+		return nil, nil
+	case 1:
+		return items[0], nil
+	}
+	return Or{Items: items}, nil
+}
+
+// parseUnary parses [-|NOT] atom; neg reports a negation (even of a
+// dropped word).
+func (p *queryParser) parseUnary() (e Expr, neg bool, err error) {
+	t, _ := p.peek()
+	if t.kind == tokMinus || t.kind == tokNot {
+		p.pos++
+		neg = true
+		next, ok := p.peek()
+		switch {
+		case ok && next.kind == tokField:
+			return nil, false, queryError("filters can't be excluded: remove the %s before %s", t.text, qfilterText(next))
+		case ok && t.kind == tokNot && (next.kind == tokMinus || next.kind == tokNot):
+			return nil, false, queryError("use NOT or -, not both, e.g. diffusion -survey")
+		case !ok || next.kind != tokWord && next.kind != tokPhrase && next.kind != tokLParen:
+			return nil, false, queryError("NOT needs a word after it, e.g. diffusion NOT survey")
+		}
+	}
+	e, err = p.parseAtom()
+	if err != nil || e == nil {
+		return nil, neg, err
+	}
+	if neg {
+		return Not{Item: e}, true, nil
+	}
+	return e, false, nil
+}
+
+func (p *queryParser) parseAtom() (Expr, error) {
+	t, ok := p.peek()
+	if !ok {
+		return nil, queryError("NOT needs a word after it, e.g. diffusion NOT survey")
+	}
+	switch t.kind {
+	case tokWord, tokPhrase:
+		p.pos++
+		return termOf(t.text), nil
+	case tokLParen:
+		p.pos++
+		p.depth++
+		if p.depth > maxQueryDepth {
+			return nil, queryError("too many nested parentheses (at most %d)", maxQueryDepth)
+		}
+		if p.nextIs(tokRParen) {
+			return nil, queryError("empty parentheses: put words inside, e.g. (diffusion OR flow) video")
+		}
+		items, err := p.parseSeq(false)
+		if err != nil {
+			return nil, err
+		}
+		if !p.nextIs(tokRParen) {
+			return nil, queryError("unbalanced parentheses: a ( is never closed; write groups as (diffusion OR flow) video")
+		}
+		p.pos++
+		p.depth--
+		return andOf(items, "the group in parentheses only excludes: ")
+	case tokRParen:
+		return nil, queryError("unbalanced parentheses: a ) has no ( before it; write groups as (diffusion OR flow) video")
+	case tokOr:
+		return nil, queryError("OR needs a search term on each side, e.g. diffusion OR flow")
+	case tokAnd:
+		return nil, queryError("AND needs a search term on each side, e.g. diffusion AND video")
+	}
+	return nil, queryError("NOT needs a word after it, e.g. diffusion NOT survey")
+}
+
+// andOf combines items with AND, flattening nested Ands. A non-empty list
+// of only exclusions is an error.
+func andOf(items []Expr, what string) (Expr, error) {
+	var flat []Expr
+	positive := false
+	for _, e := range items {
+		switch x := e.(type) {
+		case And:
+			flat = append(flat, x.Items...)
+			positive = true
+		case Not:
+			flat = append(flat, e)
+		default:
+			flat = append(flat, e)
+			positive = true
+		}
+	}
+	switch {
+	case len(flat) == 0:
+		return nil, nil
+	case !positive:
+		return nil, queryError("%sadd at least one word to look for, e.g. diffusion -survey", what)
+	case len(flat) == 1:
+		return flat[0], nil
+	}
+	return And{Items: flat}, nil
+}
+
+// Filters.
+
+func (p *queryParser) applyField(t qtoken) error {
+	v := t.value
+	q := p.q
+	if v == "" {
+		return queryError("%s: needs a value right after the colon, e.g. %s", t.name, fieldExample(t.name))
+	}
+	switch t.name {
+	case "author":
+		q.Authors = append(q.Authors, v)
+	case "org":
+		q.Orgs = append(q.Orgs, v)
+	case "upvotes":
+		c, ok := parseCompare(v)
+		if !ok {
+			return queryError("%s is not a number of upvotes: write upvotes:>=20 (also >, <, <=, =)", qshow(t.text))
+		}
+		q.Upvotes = append(q.Upvotes, c)
+	case "has":
+		switch strings.ToLower(v) {
+		case "code":
+			q.HasCode = true
+		case "project":
+			q.HasProject = true
+		default:
+			return queryError("has: takes code or project, e.g. has:code (not %s)", qshow(t.text))
+		}
+	case "since":
+		if p.sinceSet {
+			return queryError("use since: only once, e.g. since:7d")
+		}
+		p.sinceSet = true
+		d, ok := parseSince(v, p.today)
+		if !ok {
+			return queryError("%s is not a start date: write days, weeks or months back (since:7d, since:4w, since:6m) or a date (since:2025-01-01)", qshow(t.text))
+		}
+		q.Since = d
+	case "before":
+		if p.beforeSet {
+			return queryError("use before: only once, e.g. before:2025-01-01")
+		}
+		p.beforeSet = true
+		d, ok := parseQueryDate(v)
+		if !ok {
+			return queryError("%s is not a date: write before:YYYY-MM-DD, e.g. before:2025-01-01", qshow(t.text))
+		}
+		q.Before = d
+	case "sort":
+		if p.sortSet {
+			return queryError("use sort: only once, e.g. sort:date")
+		}
+		p.sortSet = true
+		switch strings.ToLower(v) {
+		case "relevance":
+			q.Sort = SortRelevance
+		case "date":
+			q.Sort = SortDate
+		case "upvotes":
+			q.Sort = SortUpvotes
+		default:
+			return queryError("sort: takes relevance, date or upvotes, e.g. sort:date (not %s)", qshow(t.text))
+		}
+	}
+	return nil
+}
+
+func fieldExample(name string) string {
+	switch name {
+	case "author":
+		return `author:"Yann LeCun"`
+	case "org":
+		return "org:meta"
+	case "upvotes":
+		return "upvotes:>=20"
+	case "has":
+		return "has:code"
+	case "since":
+		return "since:7d"
+	case "before":
+		return "before:2025-01-01"
+	case "sort":
+		return "sort:date"
+	}
+	return "id:2405.15738"
+}
+
+// parseCompare parses [op]N for upvotes:.
+func parseCompare(v string) (Compare, bool) {
+	op := ">="
+	for _, o := range []string{">=", "<=", ">", "<", "="} {
+		if rest, ok := strings.CutPrefix(v, o); ok {
+			op, v = o, rest
+			break
+		}
+	}
+	if v == "" || len(v) > 9 || strings.Trim(v, "0123456789") != "" {
+		return Compare{}, false
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return Compare{}, false
+	}
+	return Compare{Op: op, N: n}, true
+}
+
+// maxSinceCount bounds since:Nd|Nw|Nm.
+const maxSinceCount = 10000
+
+// parseSince parses Nd, Nw, Nm (back from today) or YYYY-MM-DD.
+func parseSince(v string, today Date) (Date, bool) {
+	v = strings.ToLower(v)
+	if d, ok := parseQueryDate(v); ok {
+		return d, true
+	}
+	if len(v) < 2 || len(v) > 6 || strings.Trim(v[:len(v)-1], "0123456789") != "" {
+		return Date{}, false
+	}
+	n, err := strconv.Atoi(v[:len(v)-1])
+	if err != nil || n < 1 || n > maxSinceCount {
+		return Date{}, false
+	}
+	var d Date
+	switch v[len(v)-1] {
+	case 'd':
+		d = today.AddDays(-n)
+	case 'w':
+		d = today.AddDays(-7 * n)
+	case 'm':
+		d = monthsBack(today, n)
+	default:
+		return Date{}, false
+	}
+	if d.Year < 1 || d.Year > 9999 {
+		return Date{}, false
+	}
+	return d, true
+}
+
+// monthsBack returns the date n calendar months before d, the day clamped
+// to the month's length (31 March minus one month is 28 or 29 February).
+func monthsBack(d Date, n int) Date {
+	m := d.Year*12 + int(d.Month) - 1 - n
+	y, mon := m/12, time.Month(m%12+1)
+	if m < 0 {
+		y, mon = (m-11)/12, time.Month((m%12+12)%12+1)
+	}
+	last := time.Date(y, mon+1, 0, 12, 0, 0, 0, time.UTC).Day()
+	return Date{y, mon, min(d.Day, last)}
+}
+
+// parseQueryDate parses YYYY-MM-DD exactly.
+func parseQueryDate(v string) (Date, bool) {
+	if len(v) != 10 {
+		return Date{}, false
+	}
+	t, err := time.Parse("2006-01-02", v)
+	if err != nil {
+		return Date{}, false
+	}
+	return DateOf(t), true
+}

@@ -1,0 +1,58 @@
+package bot
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// FuzzParseQuery: no input panics; every input either parses, and its
+// canonical form parses back to an equal query, or gets a one-line
+// *Error with code EInvalid.
+func FuzzParseQuery(f *testing.F) {
+	for _, tc := range validQueries {
+		f.Add(tc.in)
+	}
+	for _, tc := range invalidQueries {
+		f.Add(tc.in)
+	}
+	for _, s := range []string{
+		`a "b c" -d (e OR f) author:"x y" org:z upvotes:>3 has:code since:2w before:2030-01-01 sort:date`,
+		"NEAR(a b) * ^ : + \"x\" -y", "\xff\xfe", "a\u2028b", `author:"a` + "\n" + `b" x`, "İı ǅ ß ﬁ",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		q, err := ParseQuery(s, queryNow)
+		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("ParseQuery(%q): error %v (%T) is not a *bot.Error", s, err, err)
+			}
+			if e.Code != EInvalid {
+				t.Fatalf("ParseQuery(%q): code %q", s, e.Code)
+			}
+			if e.Message == "" || strings.ContainsAny(e.Message, "\n\r\u2028\u2029\u0085") || !utf8.ValidString(e.Message) {
+				t.Fatalf("ParseQuery(%q): message %q is not one line", s, e.Message)
+			}
+			return
+		}
+		if err := checkQuery(q); err != nil {
+			t.Fatalf("ParseQuery(%q): %v", s, err)
+		}
+		c := q.String()
+		q2, err := ParseQuery(c, queryNow)
+		if err != nil {
+			t.Fatalf("ParseQuery(%q) (the String of %q): %v", c, s, err)
+		}
+		if diff := cmp.Diff(q, q2, ignoreRaw); diff != "" {
+			t.Fatalf("ParseQuery(%q) (the String of %q) differs (-want +got):\n%s", c, s, diff)
+		}
+		if c2 := q2.String(); c2 != c {
+			t.Fatalf("String is not stable for %q: %q, then %q", s, c, c2)
+		}
+	})
+}

@@ -1,0 +1,56 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// SearchPageSize is how many results a chat search shows at a time.
+const SearchPageSize = 5
+
+// SearchRequest asks the store for one page of results.
+type SearchRequest struct {
+	Query  *Query
+	Limit  int // results per page
+	Offset int // results to skip
+	// Now is the reference time of the recency boost.
+	Now time.Time
+}
+
+// SearchHit is one result.
+type SearchHit struct {
+	Paper Paper
+	Score float64
+	// Snippet is a piece of the abstract with the matched words in bold
+	// spans (untrusted text: adapters escape it).
+	Snippet Line
+	// Partial is true for a paper that matches only some of the words
+	// (the any-word results that follow the all-words ones).
+	Partial bool
+}
+
+// SearchResults is one page of results and the totals.
+type SearchResults struct {
+	Hits []SearchHit
+	// Total counts the papers matching the whole query; PartialTotal the
+	// further papers matching at least one of its words.
+	Total, PartialTotal int
+}
+
+// Searcher runs search queries.
+type Searcher interface {
+	// Search returns one page of results: the papers matching every word,
+	// best first, then (when they are fewer than a page) the best papers
+	// matching some of the words, marked Partial. A query with an ID
+	// returns that paper alone (or nothing).
+	Search(ctx context.Context, req SearchRequest) (SearchResults, error)
+}
+
+// PageStore keeps the paging state of chat searches, so Prev/Next buttons
+// keep working after a restart.
+type PageStore interface {
+	// SavePage stores a query under a short key (idempotent).
+	SavePage(ctx context.Context, key, query string, now time.Time) error
+	// LoadPage returns the query stored under key, or ErrNotFound.
+	LoadPage(ctx context.Context, key string) (string, error)
+}

@@ -1,0 +1,153 @@
+package bot
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// searchAction is the prefix of the paging buttons' actions:
+// "s:<key>:<page>", the key naming the query in the PageStore.
+const searchAction = "s:"
+
+// searchHelp is the short guide shown with a query that does not parse.
+const searchHelp = `Write words (all must match), "an exact phrase", -exclude, a OR b, (groups), ` +
+	`author:"Name", org:name, upvotes:>=10, has:code, has:project, since:30d, before:2025-01-01, sort:date|upvotes|relevance, ` +
+	`or paste a paper link.`
+
+func (c *Commands) search(ctx context.Context, cmd Command) (Reply, error) {
+	text := strings.TrimSpace(cmd.Args["query"])
+	if text == "" {
+		return usageReply("search", "What should paperboy look for?"), nil
+	}
+	return c.searchPage(ctx, text, 0, "")
+}
+
+// HandleAction answers a button of an earlier reply (search paging). The
+// reply replaces the message the button was on.
+func (c *Commands) HandleAction(ctx context.Context, user UserRef, action string) Reply {
+	rest, ok := strings.CutPrefix(action, searchAction)
+	key, pageS, ok2 := strings.Cut(rest, ":")
+	page, err := strconv.Atoi(pageS)
+	if !ok || !ok2 || err != nil || page < 0 || page > 1000 {
+		return errorReply("This button is not paperboy's, or it is broken.")
+	}
+	text, err := c.Bot.Store.LoadPage(ctx, key)
+	if errors.Is(err, ErrNotFound) {
+		return errorReply("This search is too old to page through; run /papers search again.")
+	}
+	if err != nil {
+		c.Bot.log().Error("load search page", "error", err)
+		return errorReply("Something went wrong on paperboy's side; please try again in a minute.")
+	}
+	r, err := c.searchPage(ctx, text, page, key)
+	if err != nil {
+		c.Bot.log().Error("search", "error", err)
+		return errorReply("Something went wrong on paperboy's side; please try again in a minute.")
+	}
+	return r
+}
+
+func (c *Commands) searchPage(ctx context.Context, text string, page int, key string) (Reply, error) {
+	now := c.Bot.now()
+	q, err := ParseQuery(text, now)
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			return Reply{Error: true, Lines: []Line{{Text("%s", e.Message)}, {Text("%s", searchHelp)}}}, nil
+		}
+		return Reply{}, err
+	}
+	res, err := c.Bot.Store.Search(ctx, SearchRequest{Query: q, Limit: SearchPageSize, Offset: page * SearchPageSize, Now: now})
+	if err != nil {
+		return Reply{}, err
+	}
+	if q.ID != "" {
+		if len(res.Hits) == 0 {
+			return Reply{Lines: []Line{{Text("Paper %s is not in paperboy's store. ", q.ID), Link("Look it up on Hugging Face", "https://huggingface.co/papers/"+q.ID)}}}, nil
+		}
+		return Reply{Papers: []Paper{res.Hits[0].Paper}}, nil
+	}
+	all := res.Total + res.PartialTotal
+	if all == 0 {
+		return Reply{Title: "No papers found", Lines: []Line{{Text("Nothing matches %s. %s", q.String(), loosen(q))}}}, nil
+	}
+	r := Reply{}
+	switch {
+	case res.Total == 0:
+		r.Title = fmt.Sprintf("No paper has all the words; %s match some of them", plural(res.PartialTotal, "paper"))
+	case res.PartialTotal > 0 && len(res.Hits) > 0 && res.Hits[len(res.Hits)-1].Partial:
+		r.Title = fmt.Sprintf("%s match, then %d with some of the words", plural(res.Total, "paper"), res.PartialTotal)
+	default:
+		r.Title = fmt.Sprintf("%s match", plural(res.Total, "paper"))
+	}
+	first := page*SearchPageSize + 1
+	for i, h := range res.Hits {
+		p := h.Paper
+		head := Line{Text("%d. ", first+i), Link(Truncate(CollapseSpace(p.Title), 200), p.HuggingFaceURL()),
+			Text(" · %s · %s", plural(p.Upvotes, "upvote"), paperDate(p))}
+		if h.Partial {
+			head = append(head, Text(" · some words"))
+		}
+		r.Lines = append(r.Lines, head)
+		if len(h.Snippet) > 0 {
+			r.Lines = append(r.Lines, h.Snippet)
+		}
+	}
+	last := first + len(res.Hits) - 1
+	r.Lines = append(r.Lines, Line{Text("Results %d–%d of %d.", first, last, all)})
+	if page > 0 || last < all {
+		if key == "" {
+			if key, err = newKey(); err != nil {
+				return Reply{}, err
+			}
+			if err := c.Bot.Store.SavePage(ctx, key, text, now); err != nil {
+				return Reply{}, err
+			}
+		}
+		if page > 0 {
+			r.Buttons = append(r.Buttons, Button{Label: "◀ Prev", Action: fmt.Sprintf("%s%s:%d", searchAction, key, page-1)})
+		}
+		if last < all {
+			r.Buttons = append(r.Buttons, Button{Label: "Next ▶", Action: fmt.Sprintf("%s%s:%d", searchAction, key, page+1)})
+		}
+	}
+	return r, nil
+}
+
+// loosen suggests how to find something when nothing matched.
+func loosen(q *Query) string {
+	switch {
+	case !q.Since.IsZero() || !q.Before.IsZero():
+		return "Try a longer time range, or drop since:/before:."
+	case len(q.Upvotes) > 0:
+		return "Try a lower upvotes: threshold, or drop it."
+	case len(q.Authors) > 0 || len(q.Orgs) > 0:
+		return "Check the author: or org: spelling (part of a name is enough), or drop it."
+	case q.HasCode || q.HasProject:
+		return "Try without has:."
+	}
+	return "Try fewer or more general words, or a word's other spelling."
+}
+
+func paperDate(p Paper) string {
+	if !p.ListDate.IsZero() {
+		return p.ListDate.String()
+	}
+	if !p.PublishedAt.IsZero() {
+		return DateOf(p.PublishedAt.UTC()).String()
+	}
+	return "undated"
+}
+
+func newKey() (string, error) {
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b), nil
+}

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/paperboy-bot/paperboy/adapters/console"
+	"github.com/paperboy-bot/paperboy/bot"
+)
+
+func searchFlags(fs *flag.FlagSet) func(*env, []string) error {
+	limit := fs.Int("limit", 10, "how many `results`")
+	asJSON := fs.Bool("json", false, "print a JSON array (id, title, url, score, …), best first")
+	return func(e *env, args []string) error {
+		text := strings.TrimSpace(strings.Join(args, " "))
+		if text == "" {
+			return usagef(`give a query, e.g. paperboy search "mixture of experts" since:30d`)
+		}
+		if *limit < 1 || *limit > 1000 {
+			return usagef("--limit: %d is out of range (1 to 1000)", *limit)
+		}
+		return runSearch(e, text, *limit, *asJSON)
+	}
+}
+
+// searchResult is one result of `paperboy search --json`.
+type searchResult struct {
+	ID       string   `json:"id"`
+	Title    string   `json:"title"`
+	URL      string   `json:"url"`
+	Score    float64  `json:"score"`
+	Upvotes  int      `json:"upvotes"`
+	Date     string   `json:"date"`
+	Authors  []string `json:"authors"`
+	Partial  bool     `json:"partial"`
+	Snippet  string   `json:"snippet"`
+	ArxivURL string   `json:"arxiv_url"`
+}
+
+func runSearch(e *env, text string, limit int, asJSON bool) error {
+	now := time.Now()
+	q, err := bot.ParseQuery(text, now)
+	if err != nil {
+		var be *bot.Error
+		if errors.As(err, &be) {
+			return usagef("%s", be.Message)
+		}
+		return err
+	}
+	db, err := e.openStore()
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	res, err := db.Search(e.ctx, bot.SearchRequest{Query: q, Limit: limit, Now: now})
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		out := make([]searchResult, 0, len(res.Hits))
+		for _, h := range res.Hits {
+			p := h.Paper
+			date := p.ListDate.String()
+			if date == "" && !p.PublishedAt.IsZero() {
+				date = bot.DateOf(p.PublishedAt.UTC()).String()
+			}
+			out = append(out, searchResult{ID: p.ID, Title: p.Title, URL: p.HuggingFaceURL(), Score: h.Score,
+				Upvotes: p.Upvotes, Date: date, Authors: p.Authors, Partial: h.Partial, Snippet: plain(h.Snippet), ArxivURL: p.ArxivURL()})
+		}
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	w := e.stdout
+	color := e.newConsole()
+	switch {
+	case len(res.Hits) == 0:
+		fmt.Fprintf(w, "no papers match %s\n", q.String())
+		return nil
+	case res.Total == 0:
+		fmt.Fprintf(w, "no paper has all the words; %d match some of them\n\n", res.PartialTotal)
+	default:
+		fmt.Fprintf(w, "%d papers match", res.Total)
+		if res.PartialTotal > 0 {
+			fmt.Fprintf(w, " (and %d more match some of the words)", res.PartialTotal)
+		}
+		fmt.Fprint(w, "\n\n")
+	}
+	for i, h := range res.Hits {
+		p := h.Paper
+		tag := ""
+		if h.Partial {
+			tag = " · some words"
+		}
+		fmt.Fprintf(w, "%2d. %s\n    %s · %d upvotes · %s · score %.2f%s\n    %s\n", i+1, console.Clean(p.Title),
+			p.ID, p.Upvotes, p.ListDate, h.Score, tag, p.HuggingFaceURL())
+		if s := color.Highlight(h.Snippet); s != "" {
+			fmt.Fprintf(w, "    %s\n", s)
+		}
+	}
+	return nil
+}
+
+func plain(l bot.Line) string {
+	var b strings.Builder
+	for _, s := range l {
+		b.WriteString(s.Text)
+	}
+	return b.String()
+}
