@@ -161,7 +161,7 @@ func (d *Discord) HandleInteraction(ic *discordgo.InteractionCreate) {
 	case discordgo.InteractionApplicationCommand:
 		d.handleCommand(i)
 	case discordgo.InteractionMessageComponent:
-		d.respond(i, false, renderReply(bot.Reply{Lines: []bot.Line{{bot.Text("This button does nothing yet.")}}}))
+		d.handleComponent(i)
 	}
 }
 
@@ -182,6 +182,28 @@ func (d *Discord) handleCommand(i *discordgo.Interaction) {
 		cmd.BotMissing = d.botMissing(ctx, i)
 	}
 	d.respond(i, deferred, renderReply(d.cmds.Handle(ctx, cmd)))
+}
+
+// handleComponent answers a click on one of paperboy's buttons (search
+// paging): the reply replaces the message the button was on.
+func (d *Discord) handleComponent(i *discordgo.Interaction) {
+	ctx, cancel := context.WithTimeout(context.Background(), 14*time.Minute)
+	defer cancel()
+	rctx, rcancel := context.WithTimeout(ctx, 2500*time.Millisecond)
+	err := d.s.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate},
+		discordgo.WithContext(rctx), discordgo.WithRetryOnRatelimit(false))
+	rcancel()
+	if err != nil {
+		d.log.Warn("could not acknowledge a button", "error", describe(err))
+		return
+	}
+	user := bot.UserRef{Platform: Name}
+	if i.Member != nil && i.Member.User != nil {
+		user.ID = i.Member.User.ID
+	} else if i.User != nil {
+		user.ID = i.User.ID
+	}
+	d.respond(i, true, renderReply(d.cmds.HandleAction(ctx, user, i.MessageComponentData().CustomID)))
 }
 
 func (d *Discord) deferReply(i *discordgo.Interaction) error {

@@ -3,8 +3,11 @@ package discord
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -203,5 +206,78 @@ func TestRegisterCommands(t *testing.T) {
 				t.Errorf("/papers lacks %s", s)
 			}
 		}
+	}
+}
+
+// click feeds a button click (a message component interaction) and returns
+// the edited message's content.
+func (e *env) click(customID string) (discordgo.InteractionResponseType, string, string) {
+	e.t.Helper()
+	interactionSeq++
+	token := "ctoken-" + itoa(interactionSeq)
+	before := len(e.srv.InteractionResponses())
+	i := &discordgo.Interaction{ID: "88" + itoa(interactionSeq), AppID: appID, Type: discordgo.InteractionMessageComponent, GuildID: guildID,
+		ChannelID: textID, Token: token, Member: &discordgo.Member{User: &discordgo.User{ID: memberID}},
+		Data: discordgo.MessageComponentInteractionData{CustomID: customID, ComponentType: discordgo.ButtonComponent}}
+	e.d.HandleInteraction(&discordgo.InteractionCreate{Interaction: i})
+	var typ discordgo.InteractionResponseType
+	var content, raw string
+	for _, r := range e.srv.InteractionResponses()[before:] {
+		raw += string(r.Data)
+		if r.Kind == "callback" {
+			typ = discordgo.InteractionResponseType(r.Type)
+		}
+		if r.Kind == "edit" {
+			var data struct {
+				Content string `json:"content"`
+			}
+			json.Unmarshal(r.Data, &data)
+			content = data.Content
+		}
+	}
+	return typ, content, raw
+}
+
+var customIDRe = regexp.MustCompile(`"custom_id":"(s:[0-9a-f]+:\d+)"`)
+
+func TestSearchPagingSurvivesRestart(t *testing.T) {
+	e := newEnv(t, allPerms)
+	var list []bot.Paper
+	for _, p := range papers(listDay, 12) {
+		list = append(list, p)
+	}
+	if _, err := e.db.SaveList(context.Background(), listDay, list, e.now); err != nil {
+		t.Fatal(err)
+	}
+	a := e.command(memberID, discordgo.PermissionViewChannel, "papers", sub("search", opt("query", "diffusion")))
+	if !strings.Contains(a.Content, "12 papers match") || !strings.Contains(a.Content, "Results 1–5 of 12.") {
+		t.Fatalf("page 1: %s", a.Content)
+	}
+	ids := customIDRe.FindAllStringSubmatch(a.Raw, -1)
+	if len(ids) != 1 || !strings.HasSuffix(ids[0][1], ":1") {
+		t.Fatalf("want one Next button: %v\n%s", ids, a.Raw)
+	}
+	next := ids[0][1]
+	if len(next) > 100 {
+		t.Fatalf("custom_id %q over 100 characters", next)
+	}
+	// paperboy restarts: a new adapter and command handler on the same database.
+	d2, err := New(Options{Token: testToken, APIURL: e.srv.URL(), ApplicationID: appID, Sleep: func(ctx context.Context, _ time.Duration) error { return nil },
+		Logger: slog.New(slog.NewTextHandler(e.logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d2.SetCommands(&bot.Commands{Bot: e.b, DefaultZone: "UTC"})
+	e.d = d2
+	typ, content, raw := e.click(next)
+	if typ != discordgo.InteractionResponseDeferredMessageUpdate || !strings.Contains(content, "Results 6–10 of 12.") {
+		t.Fatalf("page 2: type %d\n%s\n%s\n%s", typ, content, raw, e.logs.String())
+	}
+	ids = customIDRe.FindAllStringSubmatch(raw, -1)
+	if len(ids) != 2 || !strings.HasSuffix(ids[0][1], ":0") || !strings.HasSuffix(ids[1][1], ":2") {
+		t.Fatalf("want Prev and Next: %v", ids)
+	}
+	if _, content, _ := e.click("s:0000000000000000:3"); !strings.Contains(content, "too old to page through") {
+		t.Fatalf("unknown key: %s", content)
 	}
 }

@@ -39,6 +39,27 @@ func (s *Slack) handleSlash(sc slackgo.SlashCommand) {
 	s.reply(ctx, sc.ResponseURL, sc.ChannelID, sc.UserID, renderReply(s.cmds.Handle(ctx, cmd)))
 }
 
+// handleAction answers a click on one of paperboy's buttons (search
+// paging) by replacing the message it was on.
+func (s *Slack) handleAction(cb slackgo.InteractionCallback) {
+	if s.cmds == nil || cb.Type != slackgo.InteractionTypeBlockActions || len(cb.ActionCallback.BlockActions) == 0 {
+		return
+	}
+	a := cb.ActionCallback.BlockActions[0]
+	if !strings.HasPrefix(a.ActionID, actionPrefix) || cb.ResponseURL == "" {
+		return // a link button: Slack opened the link
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	user := bot.UserRef{Platform: Name, TeamID: cb.Team.ID, ID: cb.User.ID}
+	m := renderReply(s.cmds.HandleAction(ctx, user, a.Value))
+	err := slackgo.PostWebhookCustomHTTPContext(ctx, cb.ResponseURL, s.http, &slackgo.WebhookMessage{
+		ResponseType: slackgo.ResponseTypeEphemeral, ReplaceOriginal: true, Text: m.Text, Blocks: &slackgo.Blocks{BlockSet: m.Blocks}})
+	if err != nil {
+		s.log.Warn("could not answer a button", "user", cb.User.ID, "error", err.Error())
+	}
+}
+
 // isAdmin reports whether the user may use /papers-admin: listed in the
 // config, or a workspace admin or owner (checked with users.info on every
 // call).
@@ -114,7 +135,10 @@ func (s *Slack) SocketHandler() *socketmode.SocketmodeHandler {
 		s.handleSlash(sc)
 	})
 	h.Handle(socketmode.EventTypeInteractive, func(evt *socketmode.Event, c *socketmode.Client) {
-		ack(evt, c) // link buttons send a block action too; nothing else to do
+		ack(evt, c) // link buttons send a block action too
+		if cb, ok := evt.Data.(slackgo.InteractionCallback); ok {
+			s.handleAction(cb)
+		}
 	})
 	h.HandleDefault(func(evt *socketmode.Event, c *socketmode.Client) {
 		if evt.Request != nil {
@@ -188,6 +212,7 @@ func (s *Slack) HTTPHandler() http.Handler {
 			return
 		}
 		w.WriteHeader(http.StatusOK)
+		go s.handleAction(cb)
 	})
 	return mux
 }

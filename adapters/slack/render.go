@@ -317,6 +317,23 @@ func count(n int, word string) string {
 // header, the lines as mrkdwn sections, one paper as its card, several as a
 // numbered list of links. What does not fit in 50 blocks or the size budget
 // is left out, and a line after the text says how much.
+// actionPrefix starts the action_id of a reply's buttons; the button's
+// value is the bot's opaque action (search paging).
+const actionPrefix = "paperboy_action_"
+
+// actionButtons renders a reply's buttons as one actions block.
+func actionButtons(bs []bot.Button) slackgo.Block {
+	if len(bs) == 0 {
+		return nil
+	}
+	var els []slackgo.BlockElement
+	for i, b := range bs[:min(len(bs), 5)] {
+		btn := slackgo.NewButtonBlockElement(fmt.Sprintf("%s%d", actionPrefix, i), b.Action, plainText(truncateText(b.Label, 75)))
+		els = append(els, btn)
+	}
+	return slackgo.NewActionBlock("paperboy_actions", els...)
+}
+
 func renderReply(r bot.Reply) message {
 	m := message{Text: orEllipsis(truncateText(r.Plain(), maxText))}
 	var fixed []slackgo.Block
@@ -339,6 +356,9 @@ func renderReply(r bot.Reply) message {
 		}
 	}
 
+	if b := actionButtons(r.Buttons); b != nil {
+		card = append(card, b) // counted with the card, so the size budget holds
+	}
 	sections, rest := packSections(entries, fixed, card)
 	m.Blocks = append(fixed, sections...)
 	if len(rest) > 0 {

@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -631,5 +632,35 @@ func TestSlashCommandsOverHTTP(t *testing.T) {
 		if r.Name != "h1" {
 			t.Errorf("a rejected request was answered: %+v", r)
 		}
+	}
+}
+
+func TestSearchPagingOverSocketMode(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.db.SaveList(context.Background(), listDay, papers(listDay, 12), e.now); err != nil {
+		t.Fatal(err)
+	}
+	r := e.socketCommand(memberUser, channelID, "/papers", "search diffusion")
+	if !strings.Contains(texts(r.Blocks), "Results 1–5 of 12.") {
+		t.Fatalf("page 1: %s", texts(r.Blocks))
+	}
+	value := regexp.MustCompile(`s:[0-9a-f]+:1`).FindString(texts(r.Blocks))
+	if value == "" {
+		t.Fatalf("no Next button: %s", r.Blocks)
+	}
+	// A new adapter (paperboy restarted) on the same database.
+	s2, err := New(Options{BotToken: botToken, APIURL: e.srv.APIURL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2.SetCommands(&bot.Commands{Bot: e.b, DefaultZone: "UTC"})
+	name := "page-click"
+	s2.SocketHandler().DispatchEvent(socketmode.Event{Type: socketmode.EventTypeInteractive, Data: slackgo.InteractionCallback{
+		Type: slackgo.InteractionTypeBlockActions, ResponseURL: e.srv.ResponseURL(name),
+		User: slackgo.User{ID: memberUser}, Team: slackgo.Team{ID: teamID},
+		ActionCallback: slackgo.ActionCallbacks{BlockActions: []*slackgo.BlockAction{{ActionID: actionPrefix + "0", Value: value}}}}})
+	page2 := e.waitResponse(name)
+	if !page2.ReplaceOriginal || !strings.Contains(texts(page2.Blocks), "Results 6–10 of 12.") {
+		t.Fatalf("page 2 (replace %v): %s", page2.ReplaceOriginal, texts(page2.Blocks))
 	}
 }

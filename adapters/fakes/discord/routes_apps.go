@@ -174,7 +174,12 @@ func (s *Server) hInteractionCallback(c *call) reply {
 	}
 	var original *msgState
 	switch body.Type {
-	case 1, 6, 8, 10, 12:
+	case 1, 8, 10, 12:
+	case 6:
+		// A deferred update acknowledges a component on an existing message;
+		// that message (which came with the interaction, not seen here)
+		// becomes @original, to be edited.
+		original = &msgState{Message: Message{ID: s.nextIDLocked(), Author: s.bot, Timestamp: c.now}}
 	case 4, 5, 7:
 		in := msgInput{}
 		if !isNull(body.Data) {
