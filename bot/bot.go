@@ -28,9 +28,6 @@ type Bot struct {
 	// CatchUp makes the daemon post one digest for the most recent run it
 	// missed while it was not running; otherwise that run is skipped.
 	CatchUp bool
-	// CompileFilter turns a channel's filter query into a FilterFunc. Nil
-	// until the search language lands; filters are then not applied.
-	CompileFilter func(query string) (FilterFunc, error)
 }
 
 func (b *Bot) now() time.Time {
@@ -163,10 +160,18 @@ func (b *Bot) Digest(ctx context.Context, req DigestRequest) (DigestResult, erro
 		ids[i] = p.ID
 	}
 	var filter FilterFunc
-	if ch.Settings.Filter != "" && b.CompileFilter != nil {
-		if filter, err = b.CompileFilter(ch.Settings.Filter); err != nil {
+	if ch.Settings.Filter != "" {
+		// The filter is a search query: a paper passes when the search
+		// would find it.
+		q, err := ParseQuery(ch.Settings.Filter, req.At)
+		if err != nil {
 			return finish(OutcomeEmpty, "the channel's filter is invalid: "+err.Error(), nil)
 		}
+		matched, err := b.Store.MatchIDs(ctx, q, ids)
+		if err != nil {
+			return finish(OutcomeWaiting, "", fmt.Errorf("digest %s: filter: %w", ch.ChannelRef, err))
+		}
+		filter = func(p Paper) bool { return matched[p.ID] }
 	}
 	for attempt := 0; ; attempt++ {
 		posted, err := b.Store.PlannedPapers(ctx, ch.ChannelRef, ids)

@@ -449,6 +449,11 @@ func (c *Commands) channelSet(ctx context.Context, cmd Command) (Reply, error) {
 		if strings.EqualFold(v, "none") {
 			v = ""
 		}
+		if v != "" {
+			if _, err := ParseQuery(v, c.Bot.now()); err != nil {
+				return Reply{}, Errorf(EInvalid, "filter: %s", err.Error())
+			}
+		}
 		s.Filter = v
 		set(SetFilter)
 	}
@@ -480,9 +485,6 @@ func (c *Commands) channelSet(ctx context.Context, cmd Command) (Reply, error) {
 	r, err := c.showReply(ctx, ch, title)
 	if err != nil {
 		return Reply{}, err
-	}
-	if s.Filter != "" && c.Bot.CompileFilter == nil {
-		r.Lines = append(r.Lines, Line{Text("The filter is saved; it is applied once search lands in paperboy.")})
 	}
 	return r, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -546,5 +547,36 @@ func TestCancelledSendLeavesNoHalfWrittenRow(t *testing.T) {
 	f.chat.assertNoDuplicates(t)
 	if got := len(f.chat.items(f.chat.headers()[0].thread)); got != 3 {
 		t.Fatalf("items = %d, want 3", got)
+	}
+}
+
+func TestChannelFilterApplied(t *testing.T) {
+	f := newFixture(t)
+	day := date(t, "2026-11-26")
+	list := makeList(day, 6)
+	list[1].Title, list[4].Title = "Video diffusion at scale", "A survey of video models"
+	list[3].GitHubRepo = "https://github.com/x/y"
+	f.src.set(day, list)
+	ch := f.channel(t)
+	ch.Settings.Filter = "video -survey"
+	res, err := f.bot().Digest(context.Background(), bot.DigestRequest{Channel: ch, ListDate: day})
+	if err != nil || res.Run.Papers != 1 || res.Digest.Items[0].Paper.ID != list[1].ID {
+		t.Fatalf("video -survey: %+v %v", res.Run, err)
+	}
+	// A filter nothing matches: nothing posted, and the reason says so.
+	d2 := date(t, "2026-11-27")
+	f.src.set(d2, makeList(d2, 3))
+	ch.Settings.Filter = "has:code"
+	res, err = f.bot().Digest(context.Background(), bot.DigestRequest{Channel: ch, ListDate: d2})
+	if err != nil || res.Run.Outcome != bot.OutcomeEmpty || !strings.Contains(res.Run.Reason, `3 not matching the filter "has:code"`) {
+		t.Fatalf("has:code: %+v %v", res.Run, err)
+	}
+	// An invalid stored filter is reported, not applied blindly.
+	ch.Settings.Filter = "autor:x"
+	d3 := date(t, "2026-11-25")
+	f.src.set(d3, makeList(d3, 2))
+	res, _ = f.bot().Digest(context.Background(), bot.DigestRequest{Channel: ch, ListDate: d3})
+	if !strings.Contains(res.Run.Reason, "the channel's filter is invalid") {
+		t.Fatalf("invalid filter: %+v", res.Run)
 	}
 }

@@ -44,6 +44,9 @@ type Searcher interface {
 	// matching some of the words, marked Partial. A query with an ID
 	// returns that paper alone (or nothing).
 	Search(ctx context.Context, req SearchRequest) (SearchResults, error)
+	// MatchIDs returns which of ids match the query's words and filters,
+	// as Search would find them (channel filters use it).
+	MatchIDs(ctx context.Context, q *Query, ids []string) (map[string]bool, error)
 }
 
 // PageStore keeps the paging state of chat searches, so Prev/Next buttons

@@ -382,3 +382,56 @@ func (db *DB) LoadPage(ctx context.Context, key string) (string, error) {
 	err := db.r.QueryRowContext(ctx, `SELECT query FROM search_pages WHERE key = ?`, key).Scan(&q)
 	return q, mapErr(err)
 }
+
+// MatchIDs returns which of ids match the query (its words and filters;
+// its sort is ignored), exactly as Search would find them.
+func (db *DB) MatchIDs(ctx context.Context, q *bot.Query, ids []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if q == nil || len(ids) == 0 {
+		return out, nil
+	}
+	if q.ID != "" {
+		for _, id := range ids {
+			if id == q.ID {
+				out[id] = true
+			}
+		}
+		return out, nil
+	}
+	where, args := filters(q)
+	for len(ids) > 0 {
+		batch := ids[:min(len(ids), 500)]
+		ids = ids[len(batch):]
+		in := "?" + strings.Repeat(",?", len(batch)-1)
+		var query string
+		var a []any
+		if q.Expr == nil {
+			query = `SELECT p.id FROM papers p WHERE ` + where + ` AND p.id IN (` + in + `)`
+			a = args
+		} else {
+			query = `SELECT p.id FROM papers_fts JOIN papers p ON p.pk = papers_fts.rowid
+				WHERE papers_fts MATCH ? AND ` + where + ` AND p.id IN (` + in + `)`
+			a = append([]any{matchExpr(q.Expr)}, args...)
+		}
+		for _, id := range batch {
+			a = append(a, id)
+		}
+		rows, err := db.r.QueryContext(ctx, query, a...)
+		if err != nil {
+			return nil, fmt.Errorf("store: match: %w", mapErr(err))
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, mapErr(err)
+		}
+	}
+	return out, nil
+}

@@ -661,6 +661,11 @@ func (cc ChannelConfig) channel(key, localZone string) (bot.Channel, error) {
 	}
 	if cc.Filter != nil {
 		ch.Settings.Filter = strings.TrimSpace(*cc.Filter)
+		if ch.Settings.Filter != "" {
+			if _, err := bot.ParseQuery(ch.Settings.Filter, time.Now()); err != nil {
+				return ch, cfgErr(key+".filter", "%v", err)
+			}
+		}
 		set(bot.SetFilter)
 	}
 	if err := ch.Settings.Validate(); err != nil {

@@ -35,6 +35,7 @@ func TestBadConfigRejected(t *testing.T) {
 		{"bad log level", "log:\n  level: loud\n", []string{"log.level", `"loud" is not debug, info, warn or error`}},
 		{"bad colour", "console:\n  color: rainbow\n", []string{"console.color", `"rainbow"`}},
 		{"not a mapping", "channels: yes\n", []string{"channels", "expected a list"}},
+		{"bad filter", "channels:\n  - platform: console\n    id: a\n    filter: \"(diffusion\"\n", []string{"channels[0].filter", "unbalanced"}},
 		{"yaml syntax", "channels:\n  - platform: [\n", []string{"config: yaml:"}},
 	}
 	for _, c := range cases {
