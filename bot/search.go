@@ -33,7 +33,8 @@ type SearchHit struct {
 type SearchResults struct {
 	Hits []SearchHit
 	// Total counts the papers matching the whole query; PartialTotal the
-	// further papers matching at least one of its words.
+	// further papers matching at least one of its words, counted only when
+	// the page reaches past the Total (else 0).
 	Total, PartialTotal int
 }
 

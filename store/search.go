@@ -39,9 +39,6 @@ var scoreSQL = fmt.Sprintf(`(-bm25(papers_fts, %g, %g, %g, %g, %g)) * (1.0 + 0.5
 	* (1.0 + 0.3 * 30.0 / (30.0 + max(0.0, ? - julianday(%s))))`,
 	weightTitle, weightSummary, weightKeywords, weightAbstract, weightAuthors, effDate)
 
-// snippetSQL marks matched words of the abstract with \x01…\x02.
-const snippetSQL = `snippet(papers_fts, 3, char(1), char(2), '…', 24)`
-
 // matchExpr compiles the full-text part of a query into an FTS5 MATCH
 // expression. Every word is a quoted FTS5 string (quotes doubled), so
 // nothing a user types is ever FTS5 syntax.
@@ -251,7 +248,11 @@ func (db *DB) Search(ctx context.Context, req bot.SearchRequest) (bot.SearchResu
 		return res, nil
 	}
 	// The any-word fill: papers matching some words, after all the
-	// all-words ones.
+	// all-words ones. Counted only once the page reaches past the
+	// all-words results (counting them is the costly part of a search).
+	if req.Offset+req.Limit <= res.Total {
+		return res, nil
+	}
 	if res.PartialTotal, err = countMatches(ctx, tx, anyExpr, all, where, args); err != nil {
 		return res, err
 	}
@@ -282,7 +283,7 @@ func countMatches(ctx context.Context, tx *sql.Tx, match, exclude, where string,
 
 func (db *DB) rank(ctx context.Context, tx *sql.Tx, q *bot.Query, match, exclude, where string, args []any,
 	limit, offset int, now time.Time, partial bool) ([]bot.SearchHit, error) {
-	query := `SELECT ` + paperColumns + `, ` + scoreSQL + ` AS score, ` + snippetSQL + `
+	query := `SELECT ` + paperColumns + `, ` + scoreSQL + ` AS score
 		FROM papers_fts JOIN papers p ON p.pk = papers_fts.rowid
 		WHERE papers_fts MATCH ? AND ` + where
 	a := append([]any{julian(now), match}, args...)
@@ -301,11 +302,13 @@ func (db *DB) rank(ctx context.Context, tx *sql.Tx, q *bot.Query, match, exclude
 	for rows.Next() {
 		var pr paperRow
 		var h bot.SearchHit
-		var snip string
-		if err := rows.Scan(append(pr.dest(), &h.Score, &snip)...); err != nil {
+		if err := rows.Scan(append(pr.dest(), &h.Score)...); err != nil {
 			return nil, fmt.Errorf("store: search: %w", mapErr(err))
 		}
-		h.Paper, h.Partial, h.Snippet = pr.paper(), partial, snippetLine(snip)
+		// Snippets are made in Go for the page only: FTS5's snippet() would
+		// run for every match before the sort.
+		h.Paper, h.Partial = pr.paper(), partial
+		h.Snippet = bot.Snippet(h.Paper.Abstract, q, bot.SnippetWords)
 		hits = append(hits, h)
 	}
 	return hits, mapErr(rows.Err())
@@ -336,26 +339,6 @@ func (db *DB) filterOnly(ctx context.Context, tx *sql.Tx, q *bot.Query, where st
 		res.Hits = append(res.Hits, bot.SearchHit{Paper: p, Snippet: bot.Line{bot.Text("%s", bot.FirstSentences(p.Abstract, 200))}})
 	}
 	return res, mapErr(rows.Err())
-}
-
-// snippetLine turns FTS5's marked snippet into spans, the matched words
-// bold.
-func snippetLine(s string) bot.Line {
-	var line bot.Line
-	bold := false
-	for s != "" {
-		i := strings.IndexAny(s, "\x01\x02")
-		if i < 0 {
-			line = append(line, bot.Span{Text: s, Bold: bold})
-			break
-		}
-		if i > 0 {
-			line = append(line, bot.Span{Text: s[:i], Bold: bold})
-		}
-		bold = s[i] == '\x01'
-		s = s[i+1:]
-	}
-	return line
 }
 
 // SavePage stores a search's paging state under a short key and deletes

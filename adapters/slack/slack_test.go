@@ -524,7 +524,7 @@ func TestSlashCommandsOverSocketMode(t *testing.T) {
 		{memberUser, "help", "/papers", []string{"/papers search", "/papers-admin channel set"}},
 		{memberUser, "paper https://arxiv.org/abs/2611.00101v2", "/papers", []string{"<https://huggingface.co/papers/2611.00101|"}},
 		{memberUser, "today", "/papers", []string{"Daily Papers · Thu 26 Nov 2026 · 5 papers"}},
-		{memberUser, "search diffusion number", "/papers", []string{"3 papers match", "<https://huggingface.co/papers/2611.00100|Paper number 1 on diffusion>", "*diffusion*", "Results 1–3 of 3."}},
+		{memberUser, "search diffusion number", "/papers", []string{"3 papers match", "<https://huggingface.co/papers/2611.00100|Paper number 1 on diffusion>", "*diffusion.*", "Results 1–3 of 3."}},
 		{memberUser, "frobnicate", "/papers", []string{"Unknown command /papers frobnicate", "/papers search"}},
 		{memberUser, "status", "/papers", []string{"gets no daily digest"}},
 		{adminUser, "channel set time 07:45 zone America/New_York count 5", "/papers-admin", []string{"Daily digest set up", "07:45 (set in chat)"}},
