@@ -37,8 +37,8 @@ import (
 // real SQLite store.
 
 const (
-	botToken      = "xoxb-test-bot-token-0123456789"
-	appToken      = "xapp-test-app-token-0123456789"
+	botToken      = "xoxb-test1"
+	appToken      = "xapp-test1"
 	signingSecret = "test-signing-secret-0123456789"
 	teamID        = "T100"
 	botUser       = "U0BOT"

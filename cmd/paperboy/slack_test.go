@@ -19,8 +19,8 @@ import (
 )
 
 const (
-	fakeSlackBot = "xoxb-fake-bot-token-for-tests"
-	fakeSlackApp = "xapp-fake-app-token-for-tests"
+	fakeSlackBot = "xoxb-fake1"
+	fakeSlackApp = "xapp-fake1"
 )
 
 // The real binary's Main posts a digest to (fake) Slack.
@@ -54,14 +54,14 @@ channels:
 	}
 	// Config problems, one line each, exit 2.
 	for yaml, want := range map[string]string{
-		"slack:\n  bot_token: xoxb-written-in-the-file\n":                                              "slack.bot_token: write ${SLACK_BOT_TOKEN}",
+		"slack:\n  bot_token: xoxb-inline\n":                                                           "slack.bot_token: write ${SLACK_BOT_TOKEN}",
 		"slack:\n  bot_token: ${SLACK_BOT_TOKEN}\n":                                                    "slack.app_token: Socket Mode needs an app-level token",
 		"slack:\n  bot_token: ${SLACK_BOT_TOKEN}\n  mode: http\n":                                      "slack.signing_secret: HTTP mode needs the signing secret",
 		"slack:\n  bot_token: ${SLACK_BOT_TOKEN}\n  app_token: ${SLACK_APP_TOKEN}\n  mode: webhooks\n": `slack.mode: "webhooks" is not socket or http`,
 		"channels:\n  - {platform: slack, id: general}\n":                                              `channels[0].id: "general" is not a Slack channel id`,
 	} {
 		r := runMain(t, env, "status", "--config", writeConfig(t, yaml), "--db", db)
-		if r.code != 2 || !strings.Contains(r.stderr, want) || strings.Contains(r.stderr, "xoxb-written") {
+		if r.code != 2 || !strings.Contains(r.stderr, want) || strings.Contains(r.stderr, "xoxb-inline") {
 			t.Errorf("%q: exit %d %q, want %q", yaml, r.code, r.stderr, want)
 		}
 	}
