@@ -198,3 +198,44 @@ func ShortAuthors(authors []string, n int) string {
 	}
 	return strings.Join(authors[:n], ", ") + " et al."
 }
+
+// CleanText drops what must never reach a chat message and collapses white
+// space: invalid UTF-8, control characters (C0, DEL, C1; white-space
+// controls such as tab and newline become a space), the bidirectional
+// embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), which
+// can make text display in a different order than it is written, and
+// U+FEFF (a byte-order mark, invisible). Every run of Unicode white space
+// becomes one ' ' and both ends are trimmed, so the result is one line.
+// Adapters escape the result for their platform.
+func CleanText(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space, started := false, false
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch {
+		case r == utf8.RuneError && size == 1:
+			continue
+		case unicode.IsSpace(r):
+			space = true
+			continue
+		case Unprintable(r):
+			continue
+		}
+		if space && started {
+			b.WriteByte(' ')
+		}
+		space, started = false, true
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Unprintable reports whether CleanText drops r.
+func Unprintable(r rune) bool {
+	return unicode.IsControl(r) ||
+		r >= 0x202A && r <= 0x202E ||
+		r >= 0x2066 && r <= 0x2069 ||
+		r == 0xFEFF
+}

@@ -363,3 +363,17 @@ func TestShortAuthors(t *testing.T) {
 		}
 	}
 }
+
+func TestCleanText(t *testing.T) {
+	for in, want := range map[string]string{
+		"  a\tb\n\nc  ":          "a b c",
+		"x\x00y\x7fz\u0085w":     "xyz w", // NEL is white space
+		"a\u202eb\u2066c\ufeffd": "abcd",
+		"bad\xffutf8":            "badutf8",
+		"keep\u200bzwsp \u200d":  "keep\u200bzwsp \u200d",
+	} {
+		if got := CleanText(in); got != want {
+			t.Errorf("CleanText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -10,7 +10,6 @@ package discord
 import (
 	"regexp"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/paperboy-bot/paperboy/bot"
@@ -180,45 +179,12 @@ func hasPrefixFold(s, prefix string) bool {
 	return true
 }
 
-// cleanText drops what must never reach a chat message and collapses white
-// space: invalid UTF-8, control characters (C0, DEL, C1; white-space
-// controls such as tab and newline become a space), the bidirectional
-// embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), which
-// can make text display in a different order than it is written, and
-// U+FEFF (a byte-order mark, invisible). Every run of Unicode white space
-// becomes one ' ' and both ends are trimmed, so the result is one line.
-func cleanText(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	space, started := false, false
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		switch {
-		case r == utf8.RuneError && size == 1:
-			continue
-		case unicode.IsSpace(r):
-			space = true
-			continue
-		case dropped(r):
-			continue
-		}
-		if space && started {
-			b.WriteByte(' ')
-		}
-		space, started = false, true
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+// cleanText is bot.CleanText: what must never reach a chat message is
+// dropped and white space collapsed to one line.
+func cleanText(s string) string { return bot.CleanText(s) }
 
 // dropped reports whether cleanText removes r.
-func dropped(r rune) bool {
-	return unicode.IsControl(r) ||
-		r >= 0x202A && r <= 0x202E ||
-		r >= 0x2066 && r <= 0x2069 ||
-		r == 0xFEFF
-}
+func dropped(r rune) bool { return bot.Unprintable(r) }
 
 // truncateEscaped returns raw escaped (as escapeMarkdown does) and fitted in
 // limit runes. It cuts the cleaned raw text, never the escaped one (on a word

@@ -206,46 +206,12 @@ func emojiCodeAt(rest []rune) bool {
 	return false
 }
 
-// cleanText drops what must never reach a chat message and collapses white
-// space: invalid UTF-8, control characters (C0, DEL, C1; white-space
-// controls such as tab and newline become a space), the bidirectional
-// embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), which
-// can make text display in another order than it is written, U+FEFF (a
-// byte-order mark) and U+200B (so that every zero-width space in escaped
-// text is one escapeMrkdwn put there). Every run of Unicode white space
-// becomes one ' ' and both ends are trimmed: the result is one line.
-func cleanText(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	space, started := false, false
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		switch {
-		case r == utf8.RuneError && size == 1:
-			continue
-		case unicode.IsSpace(r):
-			space = true
-			continue
-		case droppedRune(r):
-			continue
-		}
-		if space && started {
-			b.WriteByte(' ')
-		}
-		space, started = false, true
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+// cleanText is bot.CleanText that also drops U+200B, so that every
+// zero-width space in escaped text is one escapeMrkdwn put there.
+func cleanText(s string) string { return bot.CleanText(strings.ReplaceAll(s, "\u200b", "")) }
 
 // droppedRune reports whether cleanText removes r.
-func droppedRune(r rune) bool {
-	return unicode.IsControl(r) ||
-		r >= 0x202A && r <= 0x202E ||
-		r >= 0x2066 && r <= 0x2069 ||
-		r == 0xFEFF || r == 0x200B
-}
+func droppedRune(r rune) bool { return bot.Unprintable(r) || r == 0x200B }
 
 // truncateEscaped returns raw escaped (as escapeMrkdwn does) and fitted in
 // max runes. It cuts the cleaned raw text, never the escaped one (on a word
