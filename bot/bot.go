@@ -167,11 +167,13 @@ func (b *Bot) Digest(ctx context.Context, req DigestRequest) (DigestResult, erro
 		if err != nil {
 			return finish(OutcomeEmpty, "the channel's filter is invalid: "+err.Error(), nil)
 		}
-		matched, err := b.Store.MatchIDs(ctx, q, ids)
-		if err != nil {
-			return finish(OutcomeWaiting, "", fmt.Errorf("digest %s: filter: %w", ch.ChannelRef, err))
+		// Matched in Go, as the index would (a dry run's fresh papers are
+		// not in the index).
+		match := q.Matcher()
+		filter = func(p Paper) bool {
+			toks := TokenizePaper(p)
+			return match(p, &toks)
 		}
-		filter = func(p Paper) bool { return matched[p.ID] }
 	}
 	for attempt := 0; ; attempt++ {
 		posted, err := b.Store.PlannedPapers(ctx, ch.ChannelRef, ids)

@@ -45,8 +45,8 @@ type Searcher interface {
 	// matching some of the words, marked Partial. A query with an ID
 	// returns that paper alone (or nothing).
 	Search(ctx context.Context, req SearchRequest) (SearchResults, error)
-	// MatchIDs returns which of ids match the query's words and filters,
-	// as Search would find them (channel filters use it).
+	// MatchIDs returns which of ids (nil: all papers) match the query's
+	// words and filters, as Search would find them.
 	MatchIDs(ctx context.Context, q *Query, ids []string) (map[string]bool, error)
 }
 

@@ -341,6 +341,35 @@ func (db *DB) filterOnly(ctx context.Context, tx *sql.Tx, q *bot.Query, where st
 	return res, mapErr(rows.Err())
 }
 
+func (db *DB) matchAll(ctx context.Context, q *bot.Query) (map[string]bool, error) {
+	out := map[string]bool{}
+	if q.ID != "" {
+		if _, err := db.GetPaper(ctx, q.ID); err == nil {
+			out[q.ID] = true
+		}
+		return out, nil
+	}
+	where, args := filters(q)
+	query := `SELECT p.id FROM papers p WHERE ` + where
+	if q.Expr != nil {
+		query = `SELECT p.id FROM papers_fts JOIN papers p ON p.pk = papers_fts.rowid WHERE papers_fts MATCH ? AND ` + where
+		args = append([]any{matchExpr(q.Expr)}, args...)
+	}
+	rows, err := db.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: match: %w", mapErr(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, mapErr(rows.Err())
+}
+
 // SavePage stores a search's paging state under a short key and deletes
 // states older than a day.
 func (db *DB) SavePage(ctx context.Context, key, query string, now time.Time) error {
@@ -367,11 +396,15 @@ func (db *DB) LoadPage(ctx context.Context, key string) (string, error) {
 }
 
 // MatchIDs returns which of ids match the query (its words and filters;
-// its sort is ignored), exactly as Search would find them.
+// its sort is ignored), exactly as Search would find them. A nil ids
+// checks every paper.
 func (db *DB) MatchIDs(ctx context.Context, q *bot.Query, ids []string) (map[string]bool, error) {
 	out := map[string]bool{}
-	if q == nil || len(ids) == 0 {
+	if q == nil || ids != nil && len(ids) == 0 {
 		return out, nil
+	}
+	if ids == nil {
+		return db.matchAll(ctx, q)
 	}
 	if q.ID != "" {
 		for _, id := range ids {
