@@ -2,68 +2,44 @@ package bot
 
 import (
 	"strings"
-	"unicode"
+	"unicode/utf8"
 )
 
-// foldGroups maps accented Latin letters to their base letter.
-var foldGroups = map[rune]string{
-	'a': "àáâãäåāăąǎǟǡǻȁȃȧạảấầẩẫậắằẳẵặ",
-	'c': "çćĉċč",
-	'd': "ďđ",
-	'e': "èéêëēĕėęěȅȇȩẹẻẽếềểễệ",
-	'g': "ĝğġģǧǵ",
-	'h': "ĥħȟ",
-	'i': "ìíîïĩīĭįıǐȉȋỉị",
-	'j': "ĵǰ",
-	'k': "ķǩ",
-	'l': "ĺļľŀł",
-	'n': "ñńņňŉǹ",
-	'o': "òóôõöøōŏőơǒǫǭǿȍȏȫȭȯȱọỏốồổỗộớờởỡợ",
-	'r': "ŕŗřȑȓ",
-	's': "śŝşšș",
-	't': "ţťŧț",
-	'u': "ùúûüũūŭůűųưǔǖǘǚǜȕȗụủứừửữự",
-	'w': "ŵẁẃẅ",
-	'y': "ýÿŷỳỵỷỹ",
-	'z': "źżž",
+// extraFold maps letters that the index's own fold (remove_diacritics 2)
+// keeps as they are but that people type without: "Sørensen" is searched
+// as "sorensen", "Łukasz" as "lukasz", "Straße" as "strasse".
+var extraFold = map[rune]string{
+	'ø': "o", 'ß': "ss", 'æ': "ae", 'œ': "oe", 'ł': "l", 'đ': "d", 'ð': "d", 'ı': "i", 'ħ': "h", 'ŧ': "t", 'þ': "th",
 }
 
-var foldTable = func() map[rune]rune {
-	m := map[rune]rune{}
-	for base, s := range foldGroups {
-		for _, r := range s {
-			m[r] = base
-		}
-	}
-	return m
-}()
-
-// FoldText lower-cases s and strips the diacritics of Latin letters
-// ("Müller" → "muller", "Łukasz" → "lukasz"), for accent- and
-// case-insensitive substring matching (author: filters). Combining marks
-// are dropped; "ß" becomes "ss".
+// FoldText lower-cases s and strips its diacritics as the full-text index
+// does (foldRune: SQLite's unicode61 fold with remove_diacritics 2), and
+// also folds the few Latin letters listed in extraFold, for accent- and
+// case-insensitive substring matching (author: filters). Invalid UTF-8 is
+// dropped.
 func FoldText(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
-		r = unicode.ToLower(r)
 		switch {
-		case unicode.Is(unicode.Mn, r):
+		case r == utf8.RuneError:
 			continue
-		case r == 'ß':
-			b.WriteString("ss")
-			continue
-		case r == 'æ':
-			b.WriteString("ae")
-			continue
-		case r == 'œ':
-			b.WriteString("oe")
+		case r < 0x80:
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			b.WriteRune(r)
 			continue
 		}
-		if f, ok := foldTable[r]; ok {
-			r = f
+		f := rune(foldRune(uint32(r)))
+		if f == 0 {
+			continue // a combining mark
 		}
-		b.WriteRune(r)
+		if x, ok := extraFold[f]; ok {
+			b.WriteString(x)
+			continue
+		}
+		b.WriteRune(f)
 	}
 	return b.String()
 }

@@ -1,0 +1,17 @@
+package bot
+
+import "testing"
+
+func TestFoldText(t *testing.T) {
+	for in, want := range map[string]string{
+		"Jürgen Müller":             "jurgen muller",
+		"Łukasz Sørensen Straße":    "lukasz sorensen strasse",
+		"Ångström e\u0301lan ÉCOLE": "angstrom elan ecole",
+		"Ænima Œuvre":               "aenima oeuvre",
+		"bad\xffbyte 中文":            "badbyte 中文",
+	} {
+		if got := FoldText(in); got != want {
+			t.Errorf("FoldText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
