@@ -149,3 +149,13 @@ func FuzzClean(f *testing.F) {
 		}
 	})
 }
+
+func TestHighlight(t *testing.T) {
+	l := bot.Line{{Text: "We route "}, {Text: "tokens", Bold: true}, {Text: " to \x1b[31mexperts"}}
+	if got := New(nil, false).Highlight(l); got != "We route TOKENS to experts" {
+		t.Errorf("plain: %q", got)
+	}
+	if got := New(nil, true).Highlight(l); got != "We route "+boldYellow+"tokens"+reset+" to experts" {
+		t.Errorf("colour: %q", got)
+	}
+}

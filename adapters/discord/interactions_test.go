@@ -118,7 +118,7 @@ func TestSlashCommands(t *testing.T) {
 		wantType discordgo.InteractionResponseType
 		want     []string
 	}{
-		{"help answers at once", "papers", sub("help"), discordgo.InteractionResponseChannelMessageWithSource, []string{"/papers search", "/papers-admin channel set", "Example:"}},
+		{"help answers at once", "papers", sub("help"), discordgo.InteractionResponseChannelMessageWithSource, []string{"/papers search", "/papers-admin channel set", "what each command does. Example: `/papers help`"}},
 		{"paper by link", "papers", sub("paper", opt("id", "https://huggingface.co/papers/2611.00101")), discordgo.InteractionResponseDeferredChannelMessageWithSource, nil},
 		{"paper unknown", "papers", sub("paper", opt("id", "2401.00001")), discordgo.InteractionResponseDeferredChannelMessageWithSource, []string{"2401.00001 is not in paperboy", "Look it up on Hugging Face"}},
 		{"status, not set up", "papers", sub("status"), discordgo.InteractionResponseDeferredChannelMessageWithSource, []string{"gets no daily digest", "/papers-admin channel set"}},
