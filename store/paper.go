@@ -126,13 +126,8 @@ func (db *DB) save(ctx context.Context, papers []bot.Paper, day bot.Date, live b
 			return res, fmt.Errorf("store: save list %s: %w", day, mapErr(err))
 		}
 	}
-	// New papers are added to the full-text index in one statement per
-	// transaction (see indexNew); indexed is the highest pk in the index.
-	var indexed int64
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(pk), 0) FROM papers`).Scan(&indexed); err != nil {
-		return res, fmt.Errorf("store: save papers: %w", mapErr(err))
-	}
 	nowS := fmtTime(now)
+	ids := &rids{next: map[int64]int64{}}
 	for _, p := range papers {
 		if p.ID == "" || p.Title == "" {
 			return res, fmt.Errorf("store: save papers: paper %q has no id or title", p.ID)
@@ -144,13 +139,6 @@ func (db *DB) save(ctx context.Context, papers []bot.Paper, day bot.Date, live b
 		var pk int64
 		if err := exists.QueryRowContext(ctx, p.ID).Scan(&pk); err != nil {
 			return res, fmt.Errorf("store: save paper %s: %w", p.ID, mapErr(err))
-		}
-		if pk > indexed {
-			// Seen earlier in this transaction and not indexed yet: index it
-			// before the update trigger replaces its index entry.
-			if indexed, err = indexNew(ctx, tx, indexed); err != nil {
-				return res, err
-			}
 		}
 		fetched := p.FetchedAt
 		if fetched.IsZero() {
@@ -167,6 +155,10 @@ func (db *DB) save(ctx context.Context, papers []bot.Paper, day bot.Date, live b
 			res.NewIDs = append(res.NewIDs, p.ID)
 		} else {
 			res.Updated++
+			// A known paper whose date changed moves to that day's rids.
+			if err := ids.redate(ctx, tx, pk); err != nil {
+				return res, err
+			}
 		}
 		// A live list is the list asked for; an archive element is on its own list.
 		on := listDate
@@ -179,7 +171,7 @@ func (db *DB) save(ctx context.Context, papers []bot.Paper, day bot.Date, live b
 			}
 		}
 	}
-	if _, err := indexNew(ctx, tx, indexed); err != nil {
+	if err := ids.indexNew(ctx, tx); err != nil {
 		return res, err
 	}
 	if live {
@@ -193,24 +185,6 @@ func (db *DB) save(ctx context.Context, papers []bot.Paper, day bot.Date, live b
 		return bot.SaveResult{}, fmt.Errorf("store: save papers: %w", mapErr(err))
 	}
 	return res, nil
-}
-
-// indexNew adds the papers with a pk above indexed to the full-text index
-// and returns the new highest pk. Papers are never deleted, so new rows
-// always get higher pks. Doing this once per transaction instead of in a
-// per-row trigger halves ingest time: FTS5 flushes its pending terms at the
-// end of every statement that writes to it, so per-row inserts build and
-// merge thousands of tiny segments.
-func indexNew(ctx context.Context, tx *sql.Tx, indexed int64) (int64, error) {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO papers_fts (rowid, title, ai_summary, ai_keywords, abstract, authors)
-		SELECT pk, title, ai_summary, ai_keywords, abstract, authors FROM papers WHERE pk > ? ORDER BY pk`, indexed); err != nil {
-		return indexed, fmt.Errorf("store: index papers: %w", mapErr(err))
-	}
-	var top int64
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(pk), 0) FROM papers`).Scan(&top); err != nil {
-		return indexed, fmt.Errorf("store: index papers: %w", mapErr(err))
-	}
-	return top, nil
 }
 
 // ListPapers returns the papers on day's list, most upvoted first.
@@ -297,7 +271,7 @@ func (db *DB) SearchIDs(ctx context.Context, words []string, limit int) ([]strin
 	if len(terms) == 0 {
 		return nil, nil
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT p.id FROM papers_fts f JOIN papers p ON p.pk = f.rowid
+	rows, err := db.r.QueryContext(ctx, `SELECT p.id FROM papers_fts f JOIN papers p ON p.rid = f.rowid
 		WHERE papers_fts MATCH ? ORDER BY p.upvotes DESC, p.id LIMIT ?`, strings.Join(terms, " "), limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: search: %w", mapErr(err))

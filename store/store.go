@@ -110,7 +110,24 @@ func (db *DB) init(ctx context.Context) error {
 	if err := db.migrate(ctx); err != nil {
 		return err
 	}
-	return db.fillAuthorsFold(ctx)
+	if err := db.fillAuthorsFold(ctx); err != nil {
+		return err
+	}
+	return db.indexUnindexed(ctx)
+}
+
+// indexUnindexed indexes the rows of a store upgraded by migration 0005
+// (or left unindexed any other way).
+func (db *DB) indexUnindexed(ctx context.Context) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return mapErr(err)
+	}
+	defer tx.Rollback()
+	if err := (&rids{next: map[int64]int64{}}).indexNew(ctx, tx); err != nil {
+		return err
+	}
+	return mapErr(tx.Commit())
 }
 
 // fillAuthorsFold fills authors_fold for rows saved before migration 0003.

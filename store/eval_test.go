@@ -1,0 +1,341 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+
+	"github.com/paperboy-bot/paperboy/adapters/huggingface"
+	"github.com/paperboy-bot/paperboy/bot"
+	"github.com/paperboy-bot/paperboy/store"
+)
+
+// The search quality evaluation: 300 known-item queries generated with a
+// fixed seed from the shared corpus, 100 of each kind, each on a different
+// paper (with at least 3 ai_keywords and an ai_summary), each with the one
+// paper it must find:
+//
+//	keywords: 3 of its keywords that share no word with its title
+//	title:    4 of its title's content words, shuffled
+//	summary:  5 content words of its ai_summary that are not in its title
+//
+// Run: go test -tags sqlite_fts5 -run TestSearchQuality -v ./store
+// It reports MRR@10 and recall@1/5/10 per kind for paperboy's ranking, for
+// plain BM25 without field weights and for a LIKE scan, all in the same
+// run, and fails when paperboy's recall@10 is below 0.90 overall or 0.80
+// for a kind.
+
+const evalSeed = 5
+
+type evalQuery struct {
+	kind, query, want string
+}
+
+func repoRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("go.mod not found above the test's directory")
+		}
+		dir = parent
+	}
+}
+
+func loadEvalCorpus(t testing.TB) []bot.Paper {
+	t.Helper()
+	path := filepath.Join(repoRoot(t), "..", "shared", "data", "hf_daily_corpus.jsonl.gz")
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("shared corpus not found at %s (it lives in ../shared/data next to the repository): %v", path, err)
+	}
+	a, err := huggingface.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var papers []bot.Paper
+	if err := a.All(context.Background(), func(p bot.Paper) error {
+		papers = append(papers, p)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return papers
+}
+
+var stopwords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`a an and are as at be by can for from has have in into is it its of on or our
+		that the their this to via we with without which while using use based towards toward through than then
+		these those not no new both such also more most over under between each other only its it's they them`) {
+		stopwords[w] = true
+	}
+}
+
+// words splits text into lower-case words of letters and digits.
+func words(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+func contentWords(s string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, w := range words(s) {
+		if len(w) >= 3 && !stopwords[w] && !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// stems returns the index's terms for text.
+func stems(s string) map[string]bool {
+	out := map[string]bool{}
+	for _, t := range bot.Tokenize(s) {
+		out[t] = true
+	}
+	return out
+}
+
+func shareStem(a string, b map[string]bool) bool {
+	for t := range stems(a) {
+		if b[t] {
+			return true
+		}
+	}
+	return false
+}
+
+// evalQueries generates the 300 queries.
+func evalQueries(papers []bot.Paper) []evalQuery {
+	r := rand.New(rand.NewPCG(evalSeed, evalSeed))
+	seen := map[string]bool{}
+	var pool []bot.Paper
+	for _, p := range papers {
+		if len(p.AIKeywords) >= 3 && p.AISummary != "" && !seen[p.ID] {
+			seen[p.ID] = true
+			pool = append(pool, p)
+		}
+	}
+	r.Shuffle(len(pool), func(i, j int) { pool[i], pool[j] = pool[j], pool[i] })
+	var out []evalQuery
+	count := map[string]int{}
+	for _, p := range pool {
+		title := stems(p.Title)
+		var kind, q string
+		switch {
+		case count["keywords"] < 100:
+			var kws []string
+			for _, k := range p.AIKeywords {
+				if !shareStem(k, title) && len(words(k)) > 0 {
+					kws = append(kws, strings.Join(words(k), " "))
+				}
+			}
+			if len(kws) < 3 {
+				continue
+			}
+			r.Shuffle(len(kws), func(i, j int) { kws[i], kws[j] = kws[j], kws[i] })
+			kind, q = "keywords", strings.Join(kws[:3], " ")
+		case count["title"] < 100:
+			ws := contentWords(p.Title)
+			if len(ws) < 4 {
+				continue
+			}
+			r.Shuffle(len(ws), func(i, j int) { ws[i], ws[j] = ws[j], ws[i] })
+			kind, q = "title", strings.Join(ws[:4], " ")
+		case count["summary"] < 100:
+			var ws []string
+			for _, w := range contentWords(p.AISummary) {
+				if !shareStem(w, title) {
+					ws = append(ws, w)
+				}
+			}
+			if len(ws) < 5 {
+				continue
+			}
+			r.Shuffle(len(ws), func(i, j int) { ws[i], ws[j] = ws[j], ws[i] })
+			kind, q = "summary", strings.Join(ws[:5], " ")
+		default:
+			return out
+		}
+		count[kind]++
+		out = append(out, evalQuery{kind, q, p.ID})
+	}
+	return out
+}
+
+// ranker returns the ids of the top 10 for a query.
+type ranker func(q evalQuery) ([]string, error)
+
+type scores struct {
+	n               int
+	rr, r1, r5, r10 float64
+	byKind          map[string]*scores
+}
+
+func (s *scores) add(rank int) {
+	s.n++
+	if rank > 0 && rank <= 10 {
+		s.rr += 1 / float64(rank)
+		s.r10++
+		if rank <= 5 {
+			s.r5++
+		}
+		if rank == 1 {
+			s.r1++
+		}
+	}
+}
+
+func (s *scores) row() string {
+	n := float64(s.n)
+	return fmt.Sprintf("%.3f | %.3f | %.3f | %.3f", s.rr/n, s.r1/n, s.r5/n, s.r10/n)
+}
+
+func TestSearchQuality(t *testing.T) {
+	papers := loadEvalCorpus(t)
+	queries := evalQueries(papers)
+	if len(queries) != 300 {
+		t.Fatalf("generated %d queries, want 300", len(queries))
+	}
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "eval.db")
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for i := 0; i < len(papers); i += 2000 {
+		if _, err := db.SavePapers(ctx, papers[i:min(i+2000, len(papers))], time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	now := time.Date(2026, 8, 22, 12, 0, 0, 0, time.UTC)
+
+	paperboy := func(e evalQuery) ([]string, error) {
+		q, err := bot.ParseQuery(e.query, now)
+		if err != nil {
+			return nil, err
+		}
+		res, err := db.Search(ctx, bot.SearchRequest{Query: q, Limit: 10, Now: now})
+		if err != nil {
+			return nil, err
+		}
+		var ids []string
+		for _, h := range res.Hits {
+			ids = append(ids, h.Paper.ID)
+		}
+		return ids, nil
+	}
+	ids := func(query string, args ...any) ([]string, error) {
+		rows, err := raw.Query(query, args...)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return nil, err
+			}
+			out = append(out, id)
+		}
+		return out, rows.Err()
+	}
+	// Plain BM25: no column weights, no boosts; all words first, then any
+	// word, as paperboy does.
+	plain := func(e evalQuery) ([]string, error) {
+		ws := words(e.query)
+		quoted := make([]string, len(ws))
+		for i, w := range ws {
+			quoted[i] = `"` + w + `"`
+		}
+		top, err := ids(`SELECT p.id FROM papers_fts JOIN papers p ON p.rid = papers_fts.rowid
+			WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts) LIMIT 10`, strings.Join(quoted, " AND "))
+		if err != nil || len(top) >= 10 {
+			return top, err
+		}
+		more, err := ids(`SELECT p.id FROM papers_fts JOIN papers p ON p.rid = papers_fts.rowid
+			WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts) LIMIT 20`, strings.Join(quoted, " OR "))
+		for _, id := range more {
+			if len(top) < 10 && !slices.Contains(top, id) {
+				top = append(top, id)
+			}
+		}
+		return top, err
+	}
+	// The LIKE scan: every word in lower(title || ' ' || abstract), most
+	// upvoted first.
+	like := func(e evalQuery) ([]string, error) {
+		ws := words(e.query)
+		cond := strings.Repeat(" AND lower(title || ' ' || abstract) LIKE ?", len(ws))
+		args := make([]any, len(ws))
+		for i, w := range ws {
+			args[i] = "%" + w + "%"
+		}
+		return ids(`SELECT id FROM papers WHERE 1`+cond+` ORDER BY upvotes DESC LIMIT 10`, args...)
+	}
+
+	kinds := []string{"keywords", "title", "summary"}
+	var report strings.Builder
+	report.WriteString("| ranking | kind | MRR@10 | recall@1 | recall@5 | recall@10 |\n|---|---|---|---|---|---|\n")
+	results := map[string]*scores{}
+	for _, rk := range []struct {
+		name string
+		fn   ranker
+	}{{"paperboy", paperboy}, {"plain BM25", plain}, {"LIKE scan", like}} {
+		all := &scores{byKind: map[string]*scores{}}
+		for _, k := range kinds {
+			all.byKind[k] = &scores{}
+		}
+		for _, e := range queries {
+			top, err := rk.fn(e)
+			if err != nil {
+				t.Fatalf("%s: %q: %v", rk.name, e.query, err)
+			}
+			rank := slices.Index(top, e.want) + 1
+			all.add(rank)
+			all.byKind[e.kind].add(rank)
+		}
+		for _, k := range kinds {
+			fmt.Fprintf(&report, "| %s | %s | %s |\n", rk.name, k, all.byKind[k].row())
+		}
+		fmt.Fprintf(&report, "| %s | all | %s |\n", rk.name, all.row())
+		results[rk.name] = all
+	}
+	t.Logf("search quality, %d known-item queries (seed %d):\n%s", len(queries), evalSeed, report.String())
+	pb := results["paperboy"]
+	if r := pb.r10 / float64(pb.n); r < 0.90 {
+		t.Errorf("recall@10 overall = %.3f, want >= 0.90", r)
+	}
+	for _, k := range kinds {
+		if s := pb.byKind[k]; s.r10/float64(s.n) < 0.80 {
+			t.Errorf("recall@10 for %s queries = %.3f, want >= 0.80", k, s.r10/float64(s.n))
+		}
+	}
+	for _, e := range queries[:3] {
+		t.Logf("example %s query: %q -> %s", e.kind, e.query, e.want)
+	}
+}

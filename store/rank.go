@@ -1,0 +1,605 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/paperboy-bot/paperboy/bot"
+)
+
+// Ranking. Relevance is FTS5's BM25 over the five indexed columns with
+// these weights (title highest, then keywords and ai_summary, then the
+// abstract, then the authors), times two small boosts, each saturating:
+//
+//	upvotes: 1 + 0.5·u/(u+20)      (at most ×1.5; 20 upvotes give ×1.25)
+//	recency: 1 + 0.3·30/(30+age)   (at most ×1.3; a month old gives ×1.15)
+//
+// where age is in days from the paper's daily-list date (else its arXiv
+// date) to the time of the search. So a better text match wins unless the
+// two are close. Ties go to the newer paper.
+//
+// How the top results are found without scoring every match (exact, not
+// approximate): the indexes' rowids sort by date (migration 0005), so the
+// matches are read newest first. FTS5's BM25 gives each phrase of the
+// query at most idf·(k1+1), so no paper can score more than
+// Σ idf·(k1+1) × 1.5 (the largest upvotes boost) × its recency boost, and
+// that bound only shrinks as the papers get older. Once the page is full
+// and the bound for the next paper's day is below the page's lowest score,
+// no older paper can enter it and the scan stops. The idf of each phrase
+// comes from counting its matches (as BM25 itself does); the number of
+// papers is bounded by the highest pk.
+const (
+	weightTitle    = 10.0
+	weightSummary  = 4.0
+	weightKeywords = 4.0
+	weightAbstract = 2.0
+	weightAuthors  = 1.0
+
+	bm25K1     = 1.2 // FTS5's bm25() constants
+	maxUpBoost = 1.5
+)
+
+var bm25SQL = fmt.Sprintf(`-bm25(papers_fts, %g, %g, %g, %g, %g)`,
+	weightTitle, weightSummary, weightKeywords, weightAbstract, weightAuthors)
+
+// effDate is a paper's date for since:, before:, sort:date and recency:
+// its daily-list date, else its arXiv date.
+const effDate = `coalesce(nullif(p.list_date, ''), substr(p.published_at, 1, 10))`
+
+// julian converts t to a Julian day number, as SQLite's julianday().
+func julian(t time.Time) float64 {
+	return float64(t.UTC().UnixNano())/float64(24*time.Hour) + 2440587.5
+}
+
+// boost is the product of the upvotes and recency boosts of a paper with
+// u upvotes on day (days since 1970-01-01), searched at the Julian day now.
+func boost(u int64, day int64, now float64) float64 {
+	return upBoost(u) * recencyBoost(day, now)
+}
+
+func upBoost(u int64) float64 {
+	f := float64(max(u, 0))
+	return 1 + 0.5*f/(f+20)
+}
+
+func recencyBoost(day int64, now float64) float64 {
+	age := max(0, now-(float64(day)+2440587.5))
+	return 1 + 0.3*30/(30+age)
+}
+
+// candidate is one match during ranking.
+type candidate struct {
+	rid     int64
+	day     int64
+	upvotes int64
+	score   float64
+}
+
+// order is how results are sorted.
+type order int
+
+const (
+	byScore   order = iota // score, then newer
+	byDate                 // day, then score (upvotes for filter-only), then newer
+	byUpvotes              // upvotes, then score, then newer
+)
+
+func orderOf(q *bot.Query) order {
+	switch q.Sort {
+	case bot.SortDate:
+		return byDate
+	case bot.SortUpvotes:
+		return byUpvotes
+	}
+	if q.Expr == nil {
+		return byDate // no words, no relevance: newest first
+	}
+	return byScore
+}
+
+// before reports whether a ranks above b.
+func (o order) before(a, b candidate) bool {
+	switch o {
+	case byDate:
+		if a.day != b.day {
+			return a.day > b.day
+		}
+	case byUpvotes:
+		if a.upvotes != b.upvotes {
+			return a.upvotes > b.upvotes
+		}
+	}
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	if o == byDate && a.upvotes != b.upvotes {
+		return a.upvotes > b.upvotes
+	}
+	return a.rid > b.rid
+}
+
+// topK keeps the best k candidates in order.
+type topK struct {
+	k    int
+	o    order
+	best []candidate
+}
+
+func (t *topK) full() bool { return len(t.best) >= t.k }
+
+func (t *topK) last() candidate { return t.best[len(t.best)-1] }
+
+func (t *topK) add(c candidate) {
+	if t.full() && !t.o.before(c, t.last()) {
+		return
+	}
+	i := len(t.best)
+	for i > 0 && t.o.before(c, t.best[i-1]) {
+		i--
+	}
+	if len(t.best) < t.k {
+		t.best = append(t.best, candidate{})
+	}
+	copy(t.best[i+1:], t.best[i:len(t.best)-1])
+	t.best[i] = c
+}
+
+// plan is a query compiled for the indexes.
+type plan struct {
+	lo, hi int64    // rid range (since:, before:)
+	conds  []string // further conditions, with {rowid} for the rowid
+	args   []any
+	rank   bool // conditions use the search_rank row r
+}
+
+// planFilters compiles the query's filters. The rowid of the scanned
+// index is written {rowid} in conds.
+func planFilters(q *bot.Query) plan {
+	pl := plan{lo: 0, hi: math.MaxInt64}
+	if !q.Since.IsZero() {
+		pl.lo = dayNumber(q.Since) << ridDayShift
+	}
+	if !q.Before.IsZero() {
+		pl.hi = dayNumber(q.Before)<<ridDayShift - 1
+	}
+	for _, a := range q.Authors {
+		f := bot.FoldText(a)
+		if utf8.RuneCountInString(f) >= 3 {
+			// The trigram index finds substrings of 3 characters or more.
+			pl.conds = append(pl.conds, `{rowid} IN (SELECT rowid FROM authors_fts WHERE authors_fts MATCH ?)`)
+			pl.args = append(pl.args, quote(f))
+		} else {
+			pl.conds = append(pl.conds, `EXISTS (SELECT 1 FROM papers p WHERE p.rid = {rowid} AND p.authors_fold LIKE ? ESCAPE '\')`)
+			pl.args = append(pl.args, "%"+likeEscape(f)+"%")
+		}
+	}
+	for _, o := range q.Orgs {
+		pl.conds = append(pl.conds, `EXISTS (SELECT 1 FROM papers p WHERE p.rid = {rowid} AND
+			(lower(p.org_name) LIKE ? ESCAPE '\' OR lower(p.org_fullname) LIKE ? ESCAPE '\'))`)
+		pat := "%" + likeEscape(strings.ToLower(o)) + "%"
+		pl.args = append(pl.args, pat, pat)
+	}
+	for _, c := range q.Upvotes {
+		op := map[string]string{">=": ">=", ">": ">", "<": "<", "<=": "<=", "=": "="}[c.Op]
+		if op == "" {
+			op = ">="
+		}
+		pl.conds = append(pl.conds, "r.upvotes "+op+" ?")
+		pl.args = append(pl.args, c.N)
+		pl.rank = true
+	}
+	if q.HasCode {
+		pl.conds = append(pl.conds, "r.flags & 1 <> 0")
+		pl.rank = true
+	}
+	if q.HasProject {
+		pl.conds = append(pl.conds, "r.flags & 2 <> 0")
+		pl.rank = true
+	}
+	return pl
+}
+
+func dayNumber(d bot.Date) int64 {
+	return d.In(time.UTC, 0, 0).Unix() / 86400
+}
+
+// where writes the plan's conditions for an index whose rowid is x.
+func (pl plan) where(x string) (string, []any) {
+	s := x + " BETWEEN ? AND ?"
+	for _, c := range pl.conds {
+		s += " AND " + strings.ReplaceAll(c, "{rowid}", x)
+	}
+	return s, append([]any{pl.lo, pl.hi}, pl.args...)
+}
+
+// Search runs a query; see bot.Searcher.
+func (db *DB) Search(ctx context.Context, req bot.SearchRequest) (bot.SearchResults, error) {
+	q := req.Query
+	var res bot.SearchResults
+	if q == nil {
+		return res, errors.New("store: search: no query")
+	}
+	if req.Limit <= 0 {
+		req.Limit = bot.SearchPageSize
+	}
+	if req.Now.IsZero() {
+		req.Now = time.Now()
+	}
+	if q.ID != "" {
+		p, err := db.GetPaper(ctx, q.ID)
+		if errors.Is(err, bot.ErrNotFound) {
+			return res, nil
+		}
+		if err != nil {
+			return res, err
+		}
+		if req.Offset == 0 {
+			res.Hits = []bot.SearchHit{{Paper: p, Score: 1}}
+		}
+		res.Total = 1
+		return res, nil
+	}
+	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return res, fmt.Errorf("store: search: %w", mapErr(err))
+	}
+	defer tx.Rollback()
+	r := &ranker{ctx: ctx, tx: tx, q: q, pl: planFilters(q), now: julian(req.Now), o: orderOf(q)}
+	k := req.Offset + req.Limit
+	if q.Expr == nil {
+		if res.Total, err = r.countFiltered(); err != nil {
+			return res, err
+		}
+		best, err := r.filtered(k)
+		if err != nil {
+			return res, err
+		}
+		res.Hits, err = r.hits(best, req.Offset, false)
+		return res, err
+	}
+	all := matchExpr(q.Expr)
+	if res.Total, err = r.count(all); err != nil {
+		return res, err
+	}
+	if req.Offset < res.Total {
+		best, err := r.matches(all, k, nil, false)
+		if err != nil {
+			return res, err
+		}
+		if res.Hits, err = r.hits(best, req.Offset, false); err != nil {
+			return res, err
+		}
+	}
+	anyExpr := anyWordExpr(q)
+	// The any-word fill: papers matching some words, after all the
+	// all-words ones, when the page reaches past those. Counted only then
+	// (counting is a large part of a search).
+	if anyExpr == "" || anyExpr == all || k <= res.Total {
+		return res, nil
+	}
+	// The all-words matches are fewer than k: leave them out of the fill.
+	skip, err := r.ids(all)
+	if err != nil {
+		return res, err
+	}
+	n, err := r.count(anyExpr)
+	if err != nil {
+		return res, err
+	}
+	res.PartialTotal = n - len(skip)
+	if res.PartialTotal <= 0 || len(res.Hits) >= req.Limit {
+		return res, nil
+	}
+	offset := max(0, req.Offset-res.Total)
+	best, err := r.matches(anyExpr, offset+req.Limit-len(res.Hits), skip, !hasOr(q.Expr))
+	if err != nil {
+		return res, err
+	}
+	more, err := r.hits(best, offset, true)
+	res.Hits = append(res.Hits, more...)
+	return res, err
+}
+
+// ranker runs the statements of one search in one read transaction.
+type ranker struct {
+	ctx context.Context
+	tx  *sql.Tx
+	q   *bot.Query
+	pl  plan
+	now float64
+	o   order
+	n   int64 // upper bound of the number of papers, 0 until needed
+}
+
+func (r *ranker) err(err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("store: search: %w", mapErr(err))
+}
+
+// count counts the papers matching an FTS5 expression and the filters.
+func (r *ranker) count(match string) (int, error) {
+	where, args := r.pl.where("papers_fts.rowid")
+	join := ""
+	if r.pl.rank {
+		join = " JOIN search_rank r ON r.rid = papers_fts.rowid"
+	}
+	var n int
+	err := r.tx.QueryRowContext(r.ctx, `SELECT count(*) FROM papers_fts`+join+` WHERE papers_fts MATCH ? AND `+where,
+		append([]any{match}, args...)...).Scan(&n)
+	if err != nil {
+		return 0, r.err(err)
+	}
+	return n, nil
+}
+
+// ids returns the rowids of the papers matching an expression and the
+// filters (used for small sets only).
+func (r *ranker) ids(match string) (map[int64]bool, error) {
+	where, args := r.pl.where("papers_fts.rowid")
+	join := ""
+	if r.pl.rank {
+		join = " JOIN search_rank r ON r.rid = papers_fts.rowid"
+	}
+	rows, err := r.tx.QueryContext(r.ctx, `SELECT papers_fts.rowid FROM papers_fts`+join+` WHERE papers_fts MATCH ? AND `+where,
+		append([]any{match}, args...)...)
+	if err != nil {
+		return nil, r.err(err)
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, r.err(err)
+		}
+		out[id] = true
+	}
+	return out, r.err(rows.Err())
+}
+
+// papers bounds the number of indexed papers (BM25's N) from above.
+func (r *ranker) papers() (int64, error) {
+	if r.n == 0 {
+		if err := r.tx.QueryRowContext(r.ctx, `SELECT coalesce(max(pk), 0) FROM papers`).Scan(&r.n); err != nil {
+			return 0, r.err(err)
+		}
+	}
+	return r.n, nil
+}
+
+// idfBound returns an upper bound of the idf FTS5's bm25() gives phrase.
+func (r *ranker) idfBound(phrase string) (float64, error) {
+	n, err := r.papers()
+	if err != nil {
+		return 0, err
+	}
+	var hits int64
+	if err := r.tx.QueryRowContext(r.ctx, `SELECT count(*) FROM papers_fts WHERE papers_fts MATCH ?`, phrase).Scan(&hits); err != nil {
+		return 0, r.err(err)
+	}
+	idf := math.Log((float64(n) - float64(hits) + 0.5) / (float64(hits) + 0.5))
+	return max(idf, 1e-6), nil
+}
+
+// textBound bounds the BM25 part of any score for an expression: each
+// phrase gives at most idf·(k1+1). Papers of the any-word fill lack at
+// least one of the words of a query without OR, so the smallest of those
+// can be left out (missing).
+func (r *ranker) textBound(match string, missing bool) (float64, error) {
+	var sum, least float64
+	least = math.Inf(1)
+	for _, ph := range phrasesOf(match) {
+		idf, err := r.idfBound(ph)
+		if err != nil {
+			return 0, err
+		}
+		sum += idf * (bm25K1 + 1)
+		least = min(least, idf*(bm25K1+1))
+	}
+	if missing && !math.IsInf(least, 1) {
+		sum -= least
+	}
+	// Room for rounding: the bound must never be below a real score.
+	return sum*(1+1e-9) + 1e-12, nil
+}
+
+// matches ranks the papers matching an FTS5 expression and the filters
+// and returns the best k in order, leaving out skip. Sorted by score or
+// date, it reads the matches newest first and stops as soon as no older
+// paper can enter the best k; sorted by upvotes, it reads them all.
+func (r *ranker) matches(match string, k int, skip map[int64]bool, missing bool) ([]candidate, error) {
+	top := &topK{k: k, o: r.o}
+	var bound float64
+	if r.o == byScore {
+		var err error
+		if bound, err = r.textBound(match, missing && len(r.q.PositiveTerms()) > 1); err != nil {
+			return nil, err
+		}
+	}
+	where, args := r.pl.where("papers_fts.rowid")
+	rows, err := r.tx.QueryContext(r.ctx, `SELECT papers_fts.rowid, `+bm25SQL+`, r.upvotes
+		FROM papers_fts JOIN search_rank r ON r.rid = papers_fts.rowid
+		WHERE papers_fts MATCH ? AND `+where+` ORDER BY papers_fts.rowid DESC`, append([]any{match}, args...)...)
+	if err != nil {
+		return nil, r.err(err)
+	}
+	defer rows.Close()
+	lastDay, dayBound := int64(math.MinInt64), 0.0
+	for rows.Next() {
+		var c candidate
+		var text float64
+		if err := rows.Scan(&c.rid, &text, &c.upvotes); err != nil {
+			return nil, r.err(err)
+		}
+		c.day = ridDay(c.rid)
+		if top.full() {
+			switch r.o {
+			case byScore:
+				if c.day != lastDay {
+					lastDay, dayBound = c.day, bound*maxUpBoost*recencyBoost(c.day, r.now)
+				}
+				if dayBound < top.last().score {
+					return top.best, nil
+				}
+			case byDate:
+				if c.day < top.last().day {
+					return top.best, nil
+				}
+			}
+		}
+		if skip[c.rid] {
+			continue
+		}
+		c.score = text * boost(c.upvotes, c.day, r.now)
+		top.add(c)
+	}
+	return top.best, r.err(rows.Err())
+}
+
+// filtered ranks the papers matching the filters of a query without words:
+// newest first (then most upvoted), or most upvoted first.
+func (r *ranker) filtered(k int) ([]candidate, error) {
+	top := &topK{k: k, o: r.o}
+	var query string
+	var args []any
+	if len(r.q.Authors) > 0 && strings.HasPrefix(r.pl.conds[0], "{rowid} IN (SELECT rowid FROM authors_fts") {
+		// Read the first author's trigram matches rather than every paper.
+		pl := r.pl
+		pl.conds = pl.conds[1:]
+		first := pl.args[0]
+		pl.args = pl.args[1:]
+		where, a := pl.where("authors_fts.rowid")
+		query = `SELECT authors_fts.rowid, r.upvotes FROM authors_fts JOIN search_rank r ON r.rid = authors_fts.rowid
+			WHERE authors_fts MATCH ? AND ` + where + ` ORDER BY authors_fts.rowid DESC`
+		args = append([]any{first}, a...)
+	} else {
+		where, a := r.pl.where("r.rid")
+		query = `SELECT r.rid, r.upvotes FROM search_rank r WHERE ` + where + ` ORDER BY r.rid DESC`
+		args = a
+	}
+	rows, err := r.tx.QueryContext(r.ctx, query, args...)
+	if err != nil {
+		return nil, r.err(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c candidate
+		if err := rows.Scan(&c.rid, &c.upvotes); err != nil {
+			return nil, r.err(err)
+		}
+		c.day = ridDay(c.rid)
+		if r.o == byDate && top.full() && c.day < top.last().day {
+			return top.best, nil
+		}
+		top.add(c)
+	}
+	return top.best, r.err(rows.Err())
+}
+
+// countFiltered counts the papers matching the filters of a query without
+// words.
+func (r *ranker) countFiltered() (int, error) {
+	var n int
+	var err error
+	if len(r.q.Authors) > 0 && strings.HasPrefix(r.pl.conds[0], "{rowid} IN (SELECT rowid FROM authors_fts") {
+		pl := r.pl
+		pl.conds = pl.conds[1:]
+		first := pl.args[0]
+		pl.args = pl.args[1:]
+		where, a := pl.where("authors_fts.rowid")
+		join := ""
+		if pl.rank {
+			join = " JOIN search_rank r ON r.rid = authors_fts.rowid"
+		}
+		err = r.tx.QueryRowContext(r.ctx, `SELECT count(*) FROM authors_fts`+join+` WHERE authors_fts MATCH ? AND `+where,
+			append([]any{first}, a...)...).Scan(&n)
+	} else {
+		where, a := r.pl.where("r.rid")
+		err = r.tx.QueryRowContext(r.ctx, `SELECT count(*) FROM search_rank r WHERE `+where, a...).Scan(&n)
+	}
+	if err != nil {
+		return 0, r.err(err)
+	}
+	return n, nil
+}
+
+// hits loads the papers of best[offset:] with their snippets.
+func (r *ranker) hits(best []candidate, offset int, partial bool) ([]bot.SearchHit, error) {
+	if offset >= len(best) {
+		return nil, nil
+	}
+	var out []bot.SearchHit
+	for _, c := range best[offset:] {
+		p, err := scanPaper(r.tx.QueryRowContext(r.ctx, `SELECT `+paperColumns+` FROM papers p WHERE p.rid = ?`, c.rid))
+		if err != nil {
+			return nil, r.err(err)
+		}
+		h := bot.SearchHit{Paper: p, Score: c.score, Partial: partial}
+		if r.q.Expr != nil {
+			// Snippets are made in Go for the page only.
+			h.Snippet = bot.Snippet(p.Abstract, r.q, bot.SnippetWords)
+		} else {
+			h.Snippet = bot.Line{bot.Text("%s", bot.FirstSentences(p.Abstract, 200))}
+		}
+		out = append(out, h)
+	}
+	return out, nil
+}
+
+// phrasesOf returns the quoted strings of an FTS5 expression made by
+// matchExpr: the phrases bm25() scores.
+func phrasesOf(match string) []string {
+	var out []string
+	for i := 0; i < len(match); i++ {
+		if match[i] != '"' {
+			continue
+		}
+		j := i + 1
+		for j < len(match) {
+			if match[j] == '"' {
+				if j+1 < len(match) && match[j+1] == '"' {
+					j += 2
+					continue
+				}
+				break
+			}
+			j++
+		}
+		out = append(out, match[i:min(j+1, len(match))])
+		i = j
+	}
+	return out
+}
+
+// hasOr reports whether an expression has an OR anywhere.
+func hasOr(e bot.Expr) bool {
+	switch x := e.(type) {
+	case bot.Or, *bot.Or:
+		return true
+	case bot.And:
+		for _, it := range x.Items {
+			if hasOr(it) {
+				return true
+			}
+		}
+	case *bot.And:
+		for _, it := range x.Items {
+			if hasOr(it) {
+				return true
+			}
+		}
+	case bot.Not:
+		return hasOr(x.Item)
+	case *bot.Not:
+		return hasOr(x.Item)
+	}
+	return false
+}
