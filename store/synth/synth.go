@@ -21,8 +21,8 @@ const Seed = 20261127
 // Generator makes synthetic papers from a real corpus.
 type Generator struct {
 	base      []bot.Paper // real papers with a title and an abstract
-	titles    [][]string // real titles split into words
-	sentences []string   // real abstract sentences
+	titles    [][]string  // real titles split into words
+	sentences []string    // real abstract sentences
 	summaries []string
 	keywords  []string
 	authors   []string
