@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode"
@@ -208,24 +209,57 @@ func (s *scores) row() string {
 	return fmt.Sprintf("%.3f | %.3f | %.3f | %.3f", s.rr/n, s.r1/n, s.r5/n, s.r10/n)
 }
 
-func TestSearchQuality(t *testing.T) {
+// corpusStore is the shared corpus ingested once for the tests of this
+// file, in a directory removed when the tests end.
+var corpusStore struct {
+	once   sync.Once
+	papers []bot.Paper
+	db     *store.DB
+	path   string
+	err    error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if corpusStore.db != nil {
+		corpusStore.db.Close()
+		os.RemoveAll(filepath.Dir(corpusStore.path))
+	}
+	os.Exit(code)
+}
+
+func openCorpusStore(t *testing.T) ([]bot.Paper, *store.DB, string) {
+	t.Helper()
 	papers := loadEvalCorpus(t)
+	c := &corpusStore
+	c.once.Do(func() {
+		dir, err := os.MkdirTemp("", "paperboy-eval-")
+		if err != nil {
+			c.err = err
+			return
+		}
+		c.path = filepath.Join(dir, "corpus.db")
+		ctx := context.Background()
+		if c.db, c.err = store.Open(ctx, c.path); c.err != nil {
+			return
+		}
+		for i := 0; i < len(papers) && c.err == nil; i += 2000 {
+			_, c.err = c.db.SavePapers(ctx, papers[i:min(i+2000, len(papers))], time.Now())
+		}
+	})
+	if c.err != nil {
+		t.Fatal(c.err)
+	}
+	return papers, c.db, c.path
+}
+
+func TestSearchQuality(t *testing.T) {
+	papers, db, path := openCorpusStore(t)
 	queries := evalQueries(papers)
 	if len(queries) != 300 {
 		t.Fatalf("generated %d queries, want 300", len(queries))
 	}
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "eval.db")
-	db, err := store.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	for i := 0; i < len(papers); i += 2000 {
-		if _, err := db.SavePapers(ctx, papers[i:min(i+2000, len(papers))], time.Now()); err != nil {
-			t.Fatal(err)
-		}
-	}
 	raw, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
 	if err != nil {
 		t.Fatal(err)
@@ -338,4 +372,84 @@ func TestSearchQuality(t *testing.T) {
 	for _, e := range queries[:3] {
 		t.Logf("example %s query: %q -> %s", e.kind, e.query, e.want)
 	}
+}
+
+// sameTop reports how a ranking differs from the exhaustive one, allowing
+// two papers whose scores are equal to within rounding to swap places.
+func sameTop(got, want []bot.SearchHit) error {
+	if len(got) != len(want) {
+		return fmt.Errorf("%d results, exhaustive ranking has %d", len(got), len(want))
+	}
+	for i := range got {
+		if got[i].Paper.ID == want[i].Paper.ID {
+			continue
+		}
+		a, b := got[i].Score, want[i].Score
+		if d := a - b; d > 1e-9*b || d < -1e-9*b {
+			return fmt.Errorf("result %d is %s (score %.12g), exhaustive ranking has %s (score %.12g)",
+				i+1, got[i].Paper.ID, a, want[i].Paper.ID, b)
+		}
+	}
+	return nil
+}
+
+// exactQueries are the evaluation queries, plus each with filters, as
+// the store must rank them exactly.
+func exactQueries(queries []evalQuery, r *rand.Rand, authors []string) []string {
+	var out []string
+	filters := []string{"", "since:2026-01-01", "upvotes:>=20", "has:code", "since:2025-06-01 upvotes:>=5"}
+	for i, e := range queries {
+		q := e.query
+		if f := filters[i%len(filters)]; f != "" {
+			q += " " + f
+		}
+		out = append(out, q)
+		// A shorter one: the first word or two, which match far more papers.
+		ws := strings.Fields(e.query)
+		out = append(out, strings.Join(ws[:1+i%2], " "))
+	}
+	for range 20 {
+		a := authors[r.IntN(len(authors))]
+		if f := strings.Fields(a); len(f) > 0 {
+			out = append(out, fmt.Sprintf(`model author:"%s"`, f[len(f)-1]))
+		}
+	}
+	return out
+}
+
+// TestSearchExact checks that the store's early-stopping ranking returns
+// the same top 10 as the exhaustive one, for every evaluation query and
+// variants with filters, short (very common) words and author: filters.
+func TestSearchExact(t *testing.T) {
+	papers, db, _ := openCorpusStore(t)
+	queries := evalQueries(papers)
+	ctx := context.Background()
+	var authors []string
+	for _, p := range papers {
+		authors = append(authors, p.Authors...)
+	}
+	now := time.Date(2026, 8, 22, 12, 0, 0, 0, time.UTC)
+	list := exactQueries(queries, rand.New(rand.NewPCG(evalSeed, 1)), authors)
+	for _, s := range list {
+		q, err := bot.ParseQuery(s, now)
+		if err != nil {
+			t.Fatalf("%q: %v", s, err)
+		}
+		req := bot.SearchRequest{Query: q, Limit: 10, Now: now}
+		got, err := db.Search(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := db.ExhaustiveSearch(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sameTop(got.Hits, want.Hits); err != nil {
+			t.Errorf("%q: %v", s, err)
+		}
+		if got.Total != want.Total {
+			t.Errorf("%q: total %d, exhaustive count %d", s, got.Total, want.Total)
+		}
+	}
+	t.Logf("%d queries ranked exactly as the exhaustive scorer", len(list))
 }

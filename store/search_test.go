@@ -16,6 +16,17 @@ func checkFTS(t *testing.T, path string) {
 	if _, err := raw.Exec(`INSERT INTO papers_fts (papers_fts, rank) VALUES ('integrity-check', 1)`); err != nil {
 		t.Errorf("full-text index out of sync with papers: %v", err)
 	}
+	if _, err := raw.Exec(`INSERT INTO authors_fts (authors_fts, rank) VALUES ('integrity-check', 1)`); err != nil {
+		t.Errorf("author index out of sync with papers: %v", err)
+	}
+	var bad int
+	if err := raw.QueryRow(`SELECT (SELECT count(*) FROM papers WHERE rid IS NULL)
+		+ (SELECT count(*) FROM papers p LEFT JOIN search_rank r ON r.rid = p.rid
+		   WHERE r.rid IS NULL OR r.pk <> p.pk OR r.upvotes <> p.upvotes
+		   OR r.flags <> (p.github_repo <> '') | ((p.project_page <> '') << 1))
+		+ (SELECT count(*) FROM search_rank r LEFT JOIN papers p ON p.rid = r.rid WHERE p.pk IS NULL)`).Scan(&bad); err != nil || bad != 0 {
+		t.Errorf("search_rank out of sync with papers: %d rows differ (%v)", bad, err)
+	}
 }
 
 func searchPapers() (diffusion, rl bot.Paper) {

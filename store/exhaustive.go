@@ -1,0 +1,113 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/paperboy-bot/paperboy/bot"
+)
+
+// ExhaustiveSearch is the reference ranking that Search must agree with:
+// it scores every matching paper in one SQL statement (BM25 times the
+// boosts, written in SQL over the papers table, the filters as plain SQL
+// conditions, author: as a LIKE over every paper) and sorts them all, with
+// no index layout, bound or early exit involved. Only relevance order and
+// the filters benchmarks use (author:, org:, upvotes:, has:, since:,
+// before:) are supported. Tests and benchmarks compare Search with it; it
+// is far too slow for the product at scale.
+func (db *DB) ExhaustiveSearch(ctx context.Context, req bot.SearchRequest) (bot.SearchResults, error) {
+	var res bot.SearchResults
+	q := req.Query
+	if q == nil || q.Expr == nil || q.ID != "" || q.Sort != bot.SortRelevance {
+		return res, errors.New("store: exhaustive search: only word queries in relevance order")
+	}
+	where, args := plainFilters(q)
+	score := fmt.Sprintf(`%s * (1.0 + 0.5 * max(p.upvotes, 0) / (max(p.upvotes, 0) + 20.0))
+		* (1.0 + 0.3 * 30.0 / (30.0 + max(0.0, ? - julianday(%s))))`, bm25SQL, effDate)
+	run := func(match, exclude string, limit int, partial bool) ([]bot.SearchHit, int, error) {
+		query := `SELECT ` + paperColumns + `, ` + score + ` AS score FROM papers_fts
+			JOIN papers p ON p.rid = papers_fts.rowid WHERE papers_fts MATCH ? AND ` + where
+		a := append([]any{julian(req.Now), match}, args...)
+		if exclude != "" {
+			query += ` AND p.rid NOT IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)`
+			a = append(a, exclude)
+		}
+		query += ` ORDER BY score DESC, p.rid DESC LIMIT ?`
+		a = append(a, limit)
+		rows, err := db.r.QueryContext(ctx, query, a...)
+		if err != nil {
+			return nil, 0, fmt.Errorf("store: exhaustive search: %w", mapErr(err))
+		}
+		defer rows.Close()
+		var hits []bot.SearchHit
+		for rows.Next() {
+			var pr paperRow
+			var h bot.SearchHit
+			if err := rows.Scan(append(pr.dest(), &h.Score)...); err != nil {
+				return nil, 0, fmt.Errorf("store: exhaustive search: %w", mapErr(err))
+			}
+			h.Paper, h.Partial = pr.paper(), partial
+			hits = append(hits, h)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, 0, mapErr(err)
+		}
+		var total int
+		err = db.r.QueryRowContext(ctx, `SELECT count(*) FROM papers_fts JOIN papers p ON p.rid = papers_fts.rowid
+			WHERE papers_fts MATCH ? AND `+where, append([]any{match}, args...)...).Scan(&total)
+		return hits, total, mapErr(err)
+	}
+	all := matchExpr(q.Expr)
+	hits, total, err := run(all, "", req.Limit, false)
+	if err != nil {
+		return res, err
+	}
+	res.Hits, res.Total = hits, total
+	anyExpr := anyWordExpr(q)
+	if anyExpr == "" || anyExpr == all || len(res.Hits) >= req.Limit {
+		return res, nil
+	}
+	more, _, err := run(anyExpr, all, req.Limit-len(res.Hits), true)
+	res.Hits = append(res.Hits, more...)
+	return res, err
+}
+
+// plainFilters writes a query's filters as SQL conditions on p.
+func plainFilters(q *bot.Query) (string, []any) {
+	conds := []string{"1"}
+	var args []any
+	for _, a := range q.Authors {
+		conds = append(conds, `p.authors_fold LIKE ? ESCAPE '\'`)
+		args = append(args, "%"+likeEscape(bot.FoldText(a))+"%")
+	}
+	for _, o := range q.Orgs {
+		conds = append(conds, `(lower(p.org_name) LIKE ? ESCAPE '\' OR lower(p.org_fullname) LIKE ? ESCAPE '\')`)
+		pat := "%" + likeEscape(strings.ToLower(o)) + "%"
+		args = append(args, pat, pat)
+	}
+	for _, c := range q.Upvotes {
+		op := map[string]string{">=": ">=", ">": ">", "<": "<", "<=": "<=", "=": "="}[c.Op]
+		if op == "" {
+			op = ">="
+		}
+		conds = append(conds, "p.upvotes "+op+" ?")
+		args = append(args, c.N)
+	}
+	if q.HasCode {
+		conds = append(conds, "p.github_repo <> ''")
+	}
+	if q.HasProject {
+		conds = append(conds, "p.project_page <> ''")
+	}
+	if !q.Since.IsZero() {
+		conds = append(conds, effDate+" >= ?")
+		args = append(args, q.Since.String())
+	}
+	if !q.Before.IsZero() {
+		conds = append(conds, effDate+" < ?")
+		args = append(args, q.Before.String())
+	}
+	return strings.Join(conds, " AND "), args
+}
