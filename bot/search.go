@@ -2,11 +2,26 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
 // SearchPageSize is how many results a chat search shows at a time.
 const SearchPageSize = 5
+
+// CountCap bounds the result counts of a search: matches are counted up
+// to this many (counting every match of a common word in a large store
+// would cost more than ranking them), and more are shown as "10000+".
+const CountCap = 10000
+
+// countNoun writes a result count with its noun: "1 paper", "12 papers",
+// "10000+ papers".
+func countNoun(n int, word string) string {
+	if n >= CountCap {
+		return fmt.Sprintf("%d+ %ss", CountCap, word)
+	}
+	return plural(n, word)
+}
 
 // SearchRequest asks the store for one page of results.
 type SearchRequest struct {
@@ -34,7 +49,7 @@ type SearchResults struct {
 	Hits []SearchHit
 	// Total counts the papers matching the whole query; PartialTotal the
 	// further papers matching at least one of its words, counted only when
-	// the page reaches past the Total (else 0).
+	// the page reaches past the Total (else 0). Both stop at CountCap.
 	Total, PartialTotal int
 }
 

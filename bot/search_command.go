@@ -79,11 +79,11 @@ func (c *Commands) searchPage(ctx context.Context, text string, page int, key st
 	r := Reply{}
 	switch {
 	case res.Total == 0:
-		r.Title = fmt.Sprintf("No paper has all the words; %s match some of them", plural(res.PartialTotal, "paper"))
+		r.Title = fmt.Sprintf("No paper has all the words; %s match some of them", countNoun(res.PartialTotal, "paper"))
 	case res.PartialTotal > 0 && len(res.Hits) > 0 && res.Hits[len(res.Hits)-1].Partial:
-		r.Title = fmt.Sprintf("%s match, then %d with some of the words", plural(res.Total, "paper"), res.PartialTotal)
+		r.Title = fmt.Sprintf("%s match, then %s with some of the words", countNoun(res.Total, "paper"), countNoun(res.PartialTotal, "paper"))
 	default:
-		r.Title = fmt.Sprintf("%s match", plural(res.Total, "paper"))
+		r.Title = fmt.Sprintf("%s match", countNoun(res.Total, "paper"))
 	}
 	first := page*SearchPageSize + 1
 	for i, h := range res.Hits {

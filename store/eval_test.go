@@ -298,28 +298,31 @@ func TestSearchQuality(t *testing.T) {
 		}
 		return out, rows.Err()
 	}
-	// Plain BM25: no column weights, no boosts; all words first, then any
-	// word, as paperboy does.
-	plain := func(e evalQuery) ([]string, error) {
-		ws := words(e.query)
-		quoted := make([]string, len(ws))
-		for i, w := range ws {
-			quoted[i] = `"` + w + `"`
-		}
-		top, err := ids(`SELECT p.id FROM papers_fts JOIN papers p ON p.rid = papers_fts.rowid
-			WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts) LIMIT 10`, strings.Join(quoted, " AND "))
-		if err != nil || len(top) >= 10 {
+	// BM25 alone (no boosts), with paperboy's column weights or none; all
+	// words first, then any word, as paperboy does.
+	bm25Only := func(weights string) ranker {
+		return func(e evalQuery) ([]string, error) {
+			ws := words(e.query)
+			quoted := make([]string, len(ws))
+			for i, w := range ws {
+				quoted[i] = `"` + w + `"`
+			}
+			top, err := ids(`SELECT p.id FROM papers_fts JOIN papers p ON p.rid = papers_fts.rowid
+				WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts`+weights+`) LIMIT 10`, strings.Join(quoted, " AND "))
+			if err != nil || len(top) >= 10 {
+				return top, err
+			}
+			more, err := ids(`SELECT p.id FROM papers_fts JOIN papers p ON p.rid = papers_fts.rowid
+				WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts`+weights+`) LIMIT 20`, strings.Join(quoted, " OR "))
+			for _, id := range more {
+				if len(top) < 10 && !slices.Contains(top, id) {
+					top = append(top, id)
+				}
+			}
 			return top, err
 		}
-		more, err := ids(`SELECT p.id FROM papers_fts JOIN papers p ON p.rid = papers_fts.rowid
-			WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts) LIMIT 20`, strings.Join(quoted, " OR "))
-		for _, id := range more {
-			if len(top) < 10 && !slices.Contains(top, id) {
-				top = append(top, id)
-			}
-		}
-		return top, err
 	}
+	plain := bm25Only("")
 	// The LIKE scan: every word in lower(title || ' ' || abstract), most
 	// upvoted first.
 	like := func(e evalQuery) ([]string, error) {
@@ -339,7 +342,8 @@ func TestSearchQuality(t *testing.T) {
 	for _, rk := range []struct {
 		name string
 		fn   ranker
-	}{{"paperboy", paperboy}, {"plain BM25", plain}, {"LIKE scan", like}} {
+	}{{"paperboy", paperboy}, {"weighted BM25, no boosts", bm25Only(", 10, 4, 4, 2, 1")},
+		{"plain BM25", plain}, {"LIKE scan", like}} {
 		all := &scores{byKind: map[string]*scores{}}
 		for _, k := range kinds {
 			all.byKind[k] = &scores{}

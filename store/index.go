@@ -4,14 +4,39 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"time"
 )
 
-// ridDayShift: a search rowid is day<<ridDayShift | n (see migration 0005).
-const ridDayShift = 20
+// A search rowid is band<<36 | day<<20 | n (see migration 0005): the
+// paper's upvotes band, its day (days since 1970-01-01, 16 bits: until
+// 2149) and a count within the day and band.
+const (
+	ridDayShift  = 20
+	ridBandShift = 36
+	ridDayMask   = 1<<16 - 1
+)
 
-// ridDay returns the day (since 1970-01-01) a search rowid belongs to.
-func ridDay(rid int64) int64 { return rid >> ridDayShift }
+// upvoteBands are the upvotes bands of search rowids, lowest first: a
+// paper moves to another band (and rowid) when its upvotes cross a limit.
+var upvoteBands = []struct{ lo, hi int64 }{
+	{math.MinInt64, 4}, {5, 14}, {15, 39}, {40, 99}, {100, math.MaxInt64},
+}
+
+func bandOf(upvotes int64) int64 {
+	for i, b := range upvoteBands {
+		if upvotes <= b.hi {
+			return int64(i)
+		}
+	}
+	return int64(len(upvoteBands) - 1)
+}
+
+// ridDay returns the day a search rowid belongs to.
+func ridDay(rid int64) int64 { return rid >> ridDayShift & ridDayMask }
+
+// ridBase is the first rowid of a band and day.
+func ridBase(band, day int64) int64 { return band<<ridBandShift | day<<ridDayShift }
 
 // effDay is the day number of a paper's daily-list date, else its arXiv
 // date (the effDate of a row), 0 when it has neither.
@@ -24,50 +49,52 @@ func effDay(listDate, publishedAt string) int64 {
 	if err != nil || t.Unix() < 0 {
 		return 0
 	}
-	return t.Unix() / 86400
+	return min(t.Unix()/86400, ridDayMask)
 }
 
 // rids hands out search rowids within one write transaction.
 type rids struct {
-	next map[int64]int64 // day -> next free rid
+	next map[int64]int64 // base (band and day) -> next free rid
 }
 
-func (r *rids) alloc(ctx context.Context, tx *sql.Tx, day int64) (int64, error) {
-	if n, ok := r.next[day]; ok {
-		r.next[day] = n + 1
+func (r *rids) alloc(ctx context.Context, tx *sql.Tx, band, day int64) (int64, error) {
+	base := ridBase(band, day)
+	if n, ok := r.next[base]; ok {
+		r.next[base] = n + 1
 		return n, nil
 	}
-	lo := day << ridDayShift
 	var top sql.NullInt64
 	if err := tx.QueryRowContext(ctx, `SELECT max(rid) FROM papers WHERE rid BETWEEN ? AND ?`,
-		lo, lo|(1<<ridDayShift-1)).Scan(&top); err != nil {
+		base, base|(1<<ridDayShift-1)).Scan(&top); err != nil {
 		return 0, fmt.Errorf("store: index papers: %w", mapErr(err))
 	}
-	n := lo
+	n := base
 	if top.Valid {
 		n = top.Int64 + 1
 	}
-	if ridDay(n) != day {
+	if n-base >= 1<<ridDayShift {
 		return 0, fmt.Errorf("store: index papers: more than %d papers on day %d", 1<<ridDayShift, day)
 	}
-	r.next[day] = n + 1
+	r.next[base] = n + 1
 	return n, nil
 }
 
-// redate gives an indexed paper whose date changed a rowid of its new day;
-// the triggers of migration 0005 move its index entries.
-func (r *rids) redate(ctx context.Context, tx *sql.Tx, pk int64) error {
+// rekey gives an indexed paper whose date or upvotes band changed a rowid
+// of its new day and band; the triggers of migration 0005 move its index
+// entries.
+func (r *rids) rekey(ctx context.Context, tx *sql.Tx, pk int64) error {
 	var rid sql.NullInt64
 	var listDate, published string
-	if err := tx.QueryRowContext(ctx, `SELECT rid, list_date, published_at FROM papers WHERE pk = ?`, pk).
-		Scan(&rid, &listDate, &published); err != nil {
+	var upvotes int64
+	if err := tx.QueryRowContext(ctx, `SELECT rid, list_date, published_at, upvotes FROM papers WHERE pk = ?`, pk).
+		Scan(&rid, &listDate, &published, &upvotes); err != nil {
 		return fmt.Errorf("store: index papers: %w", mapErr(err))
 	}
-	day := effDay(listDate, published)
-	if !rid.Valid || ridDay(rid.Int64) == day {
+	day, band := effDay(listDate, published), bandOf(upvotes)
+	if !rid.Valid || ridDay(rid.Int64) == day && rid.Int64>>ridBandShift == band {
 		return nil
 	}
-	n, err := r.alloc(ctx, tx, day)
+	n, err := r.alloc(ctx, tx, band, day)
 	if err != nil {
 		return err
 	}
@@ -85,20 +112,21 @@ func (r *rids) redate(ctx context.Context, tx *sql.Tx, pk int64) error {
 // statement that writes to it, so per-row inserts build and merge
 // thousands of tiny segments.
 func (r *rids) indexNew(ctx context.Context, tx *sql.Tx) error {
-	rows, err := tx.QueryContext(ctx, `SELECT pk, list_date, published_at FROM papers WHERE rid IS NULL ORDER BY pk`)
+	rows, err := tx.QueryContext(ctx, `SELECT pk, list_date, published_at, upvotes FROM papers WHERE rid IS NULL ORDER BY pk`)
 	if err != nil {
 		return fmt.Errorf("store: index papers: %w", mapErr(err))
 	}
-	type row struct{ pk, day int64 }
+	type row struct{ pk, day, band int64 }
 	var todo []row
 	for rows.Next() {
 		var x row
 		var listDate, published string
-		if err := rows.Scan(&x.pk, &listDate, &published); err != nil {
+		var upvotes int64
+		if err := rows.Scan(&x.pk, &listDate, &published, &upvotes); err != nil {
 			rows.Close()
 			return fmt.Errorf("store: index papers: %w", mapErr(err))
 		}
-		x.day = effDay(listDate, published)
+		x.day, x.band = effDay(listDate, published), bandOf(upvotes)
 		todo = append(todo, x)
 	}
 	rows.Close()
@@ -114,7 +142,7 @@ func (r *rids) indexNew(ctx context.Context, tx *sql.Tx) error {
 	}
 	defer set.Close()
 	for _, x := range todo {
-		n, err := r.alloc(ctx, tx, x.day)
+		n, err := r.alloc(ctx, tx, x.band, x.day)
 		if err != nil {
 			return err
 		}

@@ -97,5 +97,16 @@ func TestRedateMovesIndexEntries(t *testing.T) {
 	if n := count("routing before:2026-01-01"); n != 0 {
 		t.Fatalf("old index entry left behind: %d matches before 2026-01-01", n)
 	}
+	// Upvotes crossing a band limit move it to that band's rowids.
+	p.Upvotes = 150
+	if _, err := db.SaveList(t.Context(), p.ListDate, []bot.Paper{p}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if n := count("routing upvotes:>=100"); n != 1 {
+		t.Fatalf("after 150 upvotes: %d matches with upvotes:>=100, want 1", n)
+	}
+	if n := count("routing"); n != 1 {
+		t.Fatalf("after 150 upvotes: %d matches, want 1 (no copy left in the old band)", n)
+	}
 	checkFTS(t, path)
 }

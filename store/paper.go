@@ -155,8 +155,8 @@ func (db *DB) save(ctx context.Context, papers []bot.Paper, day bot.Date, live b
 			res.NewIDs = append(res.NewIDs, p.ID)
 		} else {
 			res.Updated++
-			// A known paper whose date changed moves to that day's rids.
-			if err := ids.redate(ctx, tx, pk); err != nil {
+			// A known paper whose date or upvotes band changed moves.
+			if err := ids.rekey(ctx, tx, pk); err != nil {
 				return res, err
 			}
 		}

@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log"
 	"math"
+	"os"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -41,8 +43,7 @@ const (
 	weightAbstract = 2.0
 	weightAuthors  = 1.0
 
-	bm25K1     = 1.2 // FTS5's bm25() constants
-	maxUpBoost = 1.5
+	bm25K1 = 1.2 // FTS5's bm25() k1
 )
 
 var bm25SQL = fmt.Sprintf(`-bm25(papers_fts, %g, %g, %g, %g, %g)`,
@@ -152,7 +153,7 @@ func (t *topK) add(c candidate) {
 
 // plan is a query compiled for the indexes.
 type plan struct {
-	lo, hi int64    // rid range (since:, before:)
+	lo, hi int64    // days (since:, before:), inclusive
 	conds  []string // further conditions, with {rowid} for the rowid
 	args   []any
 	rank   bool // conditions use the search_rank row r
@@ -161,12 +162,12 @@ type plan struct {
 // planFilters compiles the query's filters. The rowid of the scanned
 // index is written {rowid} in conds.
 func planFilters(q *bot.Query) plan {
-	pl := plan{lo: 0, hi: math.MaxInt64}
+	pl := plan{lo: 0, hi: ridDayMask}
 	if !q.Since.IsZero() {
-		pl.lo = dayNumber(q.Since) << ridDayShift
+		pl.lo = max(0, min(dayNumber(q.Since), ridDayMask+1))
 	}
 	if !q.Before.IsZero() {
-		pl.hi = dayNumber(q.Before)<<ridDayShift - 1
+		pl.hi = min(ridDayMask, dayNumber(q.Before)-1)
 	}
 	for _, a := range q.Authors {
 		f := bot.FoldText(a)
@@ -209,13 +210,32 @@ func dayNumber(d bot.Date) int64 {
 	return d.In(time.UTC, 0, 0).Unix() / 86400
 }
 
-// where writes the plan's conditions for an index whose rowid is x.
-func (pl plan) where(x string) (string, []any) {
-	s := x + " BETWEEN ? AND ?"
+// where writes the plan's conditions for an index whose rowid is x, in
+// one upvotes band (a rowid range the index seeks to), or in all bands
+// (band -1: the days are then checked row by row).
+func (pl plan) where(x string, band int64) (string, []any) {
+	var s string
+	var args []any
+	if band >= 0 {
+		s = x + " BETWEEN ? AND ?"
+		args = []any{ridBase(band, pl.lo), ridBase(band, pl.hi) | (1<<ridDayShift - 1)}
+	} else {
+		s = fmt.Sprintf("(%s >> %d & %d) BETWEEN ? AND ?", x, ridDayShift, ridDayMask)
+		args = []any{pl.lo, pl.hi}
+	}
 	for _, c := range pl.conds {
 		s += " AND " + strings.ReplaceAll(c, "{rowid}", x)
 	}
-	return s, append([]any{pl.lo, pl.hi}, pl.args...)
+	return s, append(args, pl.args...)
+}
+
+// bands returns the upvotes bands to read, most upvoted first.
+func bands() []int64 {
+	out := make([]int64, len(upvoteBands))
+	for i := range out {
+		out[i] = int64(len(upvoteBands) - 1 - i)
+	}
+	return out
 }
 
 // Search runs a query; see bot.Searcher.
@@ -264,7 +284,7 @@ func (db *DB) Search(ctx context.Context, req bot.SearchRequest) (bot.SearchResu
 		return res, err
 	}
 	all := matchExpr(q.Expr)
-	if res.Total, err = r.count(all); err != nil {
+	if res.Total, err = r.count(all, bot.CountCap); err != nil {
 		return res, err
 	}
 	if req.Offset < res.Total {
@@ -288,7 +308,7 @@ func (db *DB) Search(ctx context.Context, req bot.SearchRequest) (bot.SearchResu
 	if err != nil {
 		return res, err
 	}
-	n, err := r.count(anyExpr)
+	n, err := r.count(anyExpr, bot.CountCap+len(skip))
 	if err != nil {
 		return res, err
 	}
@@ -324,45 +344,63 @@ func (r *ranker) err(err error) error {
 	return fmt.Errorf("store: search: %w", mapErr(err))
 }
 
-// count counts the papers matching an FTS5 expression and the filters.
-func (r *ranker) count(match string) (int, error) {
-	where, args := r.pl.where("papers_fts.rowid")
+// count counts the papers matching an FTS5 expression and the filters, up
+// to limit, band by band (each a range the index seeks to).
+func (r *ranker) count(match string, limit int) (int, error) {
+	defer func(t time.Time) { trace("count %q: %v", match, time.Since(t)) }(time.Now())
 	join := ""
 	if r.pl.rank {
 		join = " JOIN search_rank r ON r.rid = papers_fts.rowid"
 	}
-	var n int
-	err := r.tx.QueryRowContext(r.ctx, `SELECT count(*) FROM papers_fts`+join+` WHERE papers_fts MATCH ? AND `+where,
-		append([]any{match}, args...)...).Scan(&n)
-	if err != nil {
-		return 0, r.err(err)
+	total := 0
+	for _, band := range bands() {
+		if r.pl.lo > r.pl.hi || total >= limit {
+			break
+		}
+		where, args := r.pl.where("papers_fts.rowid", band)
+		var n int
+		err := r.tx.QueryRowContext(r.ctx, `SELECT count(*) FROM (SELECT 1 FROM papers_fts`+join+` WHERE papers_fts MATCH ? AND `+where+` LIMIT ?)`,
+			append(append([]any{match}, args...), limit-total)...).Scan(&n)
+		if err != nil {
+			return 0, r.err(err)
+		}
+		total += n
 	}
-	return n, nil
+	return total, nil
 }
 
 // ids returns the rowids of the papers matching an expression and the
 // filters (used for small sets only).
 func (r *ranker) ids(match string) (map[int64]bool, error) {
-	where, args := r.pl.where("papers_fts.rowid")
 	join := ""
 	if r.pl.rank {
 		join = " JOIN search_rank r ON r.rid = papers_fts.rowid"
 	}
-	rows, err := r.tx.QueryContext(r.ctx, `SELECT papers_fts.rowid FROM papers_fts`+join+` WHERE papers_fts MATCH ? AND `+where,
-		append([]any{match}, args...)...)
-	if err != nil {
-		return nil, r.err(err)
-	}
-	defer rows.Close()
 	out := map[int64]bool{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
+	for _, band := range bands() {
+		if r.pl.lo > r.pl.hi {
+			break
+		}
+		where, args := r.pl.where("papers_fts.rowid", band)
+		rows, err := r.tx.QueryContext(r.ctx, `SELECT papers_fts.rowid FROM papers_fts`+join+` WHERE papers_fts MATCH ? AND `+where,
+			append([]any{match}, args...)...)
+		if err != nil {
 			return nil, r.err(err)
 		}
-		out[id] = true
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, r.err(err)
+			}
+			out[id] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, r.err(err)
+		}
 	}
-	return out, r.err(rows.Err())
+	return out, nil
 }
 
 // papers bounds the number of indexed papers (BM25's N) from above.
@@ -375,8 +413,10 @@ func (r *ranker) papers() (int64, error) {
 	return r.n, nil
 }
 
-// idfBound returns an upper bound of the idf FTS5's bm25() gives phrase.
+// idfBound returns an upper bound of the idf FTS5's bm25() gives phrase,
+// 0 when no paper has the phrase (it then adds nothing to any score).
 func (r *ranker) idfBound(phrase string) (float64, error) {
+	defer func(t time.Time) { trace("idf %q: %v", phrase, time.Since(t)) }(time.Now())
 	n, err := r.papers()
 	if err != nil {
 		return 0, err
@@ -384,6 +424,9 @@ func (r *ranker) idfBound(phrase string) (float64, error) {
 	var hits int64
 	if err := r.tx.QueryRowContext(r.ctx, `SELECT count(*) FROM papers_fts WHERE papers_fts MATCH ?`, phrase).Scan(&hits); err != nil {
 		return 0, r.err(err)
+	}
+	if hits == 0 {
+		return 0, nil
 	}
 	idf := math.Log((float64(n) - float64(hits) + 0.5) / (float64(hits) + 0.5))
 	return max(idf, 1e-6), nil
@@ -401,6 +444,12 @@ func (r *ranker) textBound(match string, missing bool) (float64, error) {
 		if err != nil {
 			return 0, err
 		}
+		if idf == 0 {
+			// No paper has it: it adds nothing, and it is the word every
+			// paper of the fill may miss, so none can be left out.
+			missing = false
+			continue
+		}
 		sum += idf * (bm25K1 + 1)
 		least = min(least, idf*(bm25K1+1))
 	}
@@ -412,9 +461,12 @@ func (r *ranker) textBound(match string, missing bool) (float64, error) {
 }
 
 // matches ranks the papers matching an FTS5 expression and the filters
-// and returns the best k in order, leaving out skip. Sorted by score or
-// date, it reads the matches newest first and stops as soon as no older
-// paper can enter the best k; sorted by upvotes, it reads them all.
+// and returns the best k in order, leaving out skip. It reads each upvotes
+// band newest first, most upvoted band first. Sorted by score, a band is
+// read only from the days whose papers could still enter the best k (the
+// bound: see the top of this file) and stops as soon as none can; sorted
+// by date, it stops once the page's days are complete; sorted by upvotes,
+// bands below the page's lowest upvotes are not read.
 func (r *ranker) matches(match string, k int, skip map[int64]bool, missing bool) ([]candidate, error) {
 	top := &topK{k: k, o: r.o}
 	var bound float64
@@ -424,12 +476,62 @@ func (r *ranker) matches(match string, k int, skip map[int64]bool, missing bool)
 			return nil, err
 		}
 	}
-	where, args := r.pl.where("papers_fts.rowid")
+	for _, band := range bands() {
+		if err := r.scan(match, top, skip, band, bound*upBoost(upvoteBands[band].hi)); err != nil {
+			return nil, err
+		}
+	}
+	return top.best, nil
+}
+
+// oldestUseful returns the oldest day on which a paper whose text score
+// times upvotes boost is at most bound can still reach the score theta,
+// given that the recency boost 1 + 9/(30+age) falls with age; a day after
+// the plan's range when no day can.
+func (r *ranker) oldestUseful(bound, theta float64) int64 {
+	x := theta/bound - 1 // needed: 9/(30+age) >= x
+	if x <= 0 {
+		return r.pl.lo
+	}
+	maxAge := 9/x - 30
+	if maxAge < 0 {
+		return r.pl.hi + 1
+	}
+	// A day early, for rounding: the scan itself stops exactly.
+	return max(r.pl.lo, int64(math.Ceil(r.now-2440587.5-maxAge))-1)
+}
+
+// scan reads the matches of one upvotes band newest first into top. With
+// a bound (sorted by score: the largest text score times upvotes boost a
+// paper of the band can have), it reads only days whose papers can still
+// reach the page and stops when the bound times a paper's recency boost
+// falls below the page's lowest score.
+func (r *ranker) scan(match string, top *topK, skip map[int64]bool, band int64, bound float64) error {
+	pl := r.pl
+	if top.full() {
+		switch r.o {
+		case byScore:
+			pl.lo = max(pl.lo, r.oldestUseful(bound, top.last().score))
+		case byDate:
+			pl.lo = max(pl.lo, top.last().day)
+		case byUpvotes:
+			if upvoteBands[band].hi < top.last().upvotes {
+				return nil
+			}
+		}
+	}
+	if pl.lo > pl.hi {
+		return nil
+	}
+	tb := time.Now()
+	scanned := 0
+	defer func() { trace("scan %q band %d: %d rows, bound %.3f, %v", match, band, scanned, bound, time.Since(tb)) }()
+	where, args := pl.where("papers_fts.rowid", band)
 	rows, err := r.tx.QueryContext(r.ctx, `SELECT papers_fts.rowid, `+bm25SQL+`, r.upvotes
 		FROM papers_fts JOIN search_rank r ON r.rid = papers_fts.rowid
 		WHERE papers_fts MATCH ? AND `+where+` ORDER BY papers_fts.rowid DESC`, append([]any{match}, args...)...)
 	if err != nil {
-		return nil, r.err(err)
+		return r.err(err)
 	}
 	defer rows.Close()
 	lastDay, dayBound := int64(math.MinInt64), 0.0
@@ -437,21 +539,22 @@ func (r *ranker) matches(match string, k int, skip map[int64]bool, missing bool)
 		var c candidate
 		var text float64
 		if err := rows.Scan(&c.rid, &text, &c.upvotes); err != nil {
-			return nil, r.err(err)
+			return r.err(err)
 		}
+		scanned++
 		c.day = ridDay(c.rid)
 		if top.full() {
 			switch r.o {
 			case byScore:
 				if c.day != lastDay {
-					lastDay, dayBound = c.day, bound*maxUpBoost*recencyBoost(c.day, r.now)
+					lastDay, dayBound = c.day, bound*recencyBoost(c.day, r.now)
 				}
 				if dayBound < top.last().score {
-					return top.best, nil
+					return nil
 				}
 			case byDate:
 				if c.day < top.last().day {
-					return top.best, nil
+					return nil
 				}
 			}
 		}
@@ -461,74 +564,87 @@ func (r *ranker) matches(match string, k int, skip map[int64]bool, missing bool)
 		c.score = text * boost(c.upvotes, c.day, r.now)
 		top.add(c)
 	}
-	return top.best, r.err(rows.Err())
+	return r.err(rows.Err())
+}
+
+// filterSource is where the papers of a query without words are read
+// from: the first author's trigram matches when there is one (rather than
+// every paper), else the ranking table; with the remaining conditions.
+func (r *ranker) filterSource(band int64) (from, rowid string, where string, args []any) {
+	if len(r.q.Authors) > 0 && strings.HasPrefix(r.pl.conds[0], "{rowid} IN (SELECT rowid FROM authors_fts") {
+		pl := r.pl
+		pl.conds, pl.args = pl.conds[1:], pl.args[1:]
+		w, a := pl.where("authors_fts.rowid", band)
+		return `authors_fts JOIN search_rank r ON r.rid = authors_fts.rowid`, "authors_fts.rowid",
+			"authors_fts MATCH ? AND " + w, append([]any{r.pl.args[0]}, a...)
+	}
+	w, a := r.pl.where("r.rid", band)
+	return "search_rank r", "r.rid", w, a
 }
 
 // filtered ranks the papers matching the filters of a query without words:
-// newest first (then most upvoted), or most upvoted first.
+// newest first (then most upvoted), or most upvoted first; band by band,
+// each read newest first and only as far as it can still reach the page.
 func (r *ranker) filtered(k int) ([]candidate, error) {
 	top := &topK{k: k, o: r.o}
-	var query string
-	var args []any
-	if len(r.q.Authors) > 0 && strings.HasPrefix(r.pl.conds[0], "{rowid} IN (SELECT rowid FROM authors_fts") {
-		// Read the first author's trigram matches rather than every paper.
+	for _, band := range bands() {
 		pl := r.pl
-		pl.conds = pl.conds[1:]
-		first := pl.args[0]
-		pl.args = pl.args[1:]
-		where, a := pl.where("authors_fts.rowid")
-		query = `SELECT authors_fts.rowid, r.upvotes FROM authors_fts JOIN search_rank r ON r.rid = authors_fts.rowid
-			WHERE authors_fts MATCH ? AND ` + where + ` ORDER BY authors_fts.rowid DESC`
-		args = append([]any{first}, a...)
-	} else {
-		where, a := r.pl.where("r.rid")
-		query = `SELECT r.rid, r.upvotes FROM search_rank r WHERE ` + where + ` ORDER BY r.rid DESC`
-		args = a
-	}
-	rows, err := r.tx.QueryContext(r.ctx, query, args...)
-	if err != nil {
-		return nil, r.err(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var c candidate
-		if err := rows.Scan(&c.rid, &c.upvotes); err != nil {
+		if top.full() {
+			if r.o == byUpvotes && upvoteBands[band].hi < top.last().upvotes {
+				break
+			}
+			if r.o == byDate {
+				pl.lo = max(pl.lo, top.last().day)
+			}
+		}
+		if pl.lo > pl.hi {
+			continue
+		}
+		saved := r.pl
+		r.pl = pl
+		from, rowid, where, args := r.filterSource(band)
+		r.pl = saved
+		rows, err := r.tx.QueryContext(r.ctx, `SELECT `+rowid+`, r.upvotes FROM `+from+` WHERE `+where+` ORDER BY `+rowid+` DESC`, args...)
+		if err != nil {
 			return nil, r.err(err)
 		}
-		c.day = ridDay(c.rid)
-		if r.o == byDate && top.full() && c.day < top.last().day {
-			return top.best, nil
+		for rows.Next() {
+			var c candidate
+			if err := rows.Scan(&c.rid, &c.upvotes); err != nil {
+				rows.Close()
+				return nil, r.err(err)
+			}
+			c.day = ridDay(c.rid)
+			if r.o == byDate && top.full() && c.day < top.last().day {
+				break
+			}
+			top.add(c)
 		}
-		top.add(c)
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, r.err(err)
+		}
 	}
-	return top.best, r.err(rows.Err())
+	return top.best, nil
 }
 
 // countFiltered counts the papers matching the filters of a query without
-// words.
+// words, up to bot.CountCap.
 func (r *ranker) countFiltered() (int, error) {
-	var n int
-	var err error
-	if len(r.q.Authors) > 0 && strings.HasPrefix(r.pl.conds[0], "{rowid} IN (SELECT rowid FROM authors_fts") {
-		pl := r.pl
-		pl.conds = pl.conds[1:]
-		first := pl.args[0]
-		pl.args = pl.args[1:]
-		where, a := pl.where("authors_fts.rowid")
-		join := ""
-		if pl.rank {
-			join = " JOIN search_rank r ON r.rid = authors_fts.rowid"
+	total := 0
+	for _, band := range bands() {
+		if r.pl.lo > r.pl.hi || total >= bot.CountCap {
+			break
 		}
-		err = r.tx.QueryRowContext(r.ctx, `SELECT count(*) FROM authors_fts`+join+` WHERE authors_fts MATCH ? AND `+where,
-			append([]any{first}, a...)...).Scan(&n)
-	} else {
-		where, a := r.pl.where("r.rid")
-		err = r.tx.QueryRowContext(r.ctx, `SELECT count(*) FROM search_rank r WHERE `+where, a...).Scan(&n)
+		from, _, where, args := r.filterSource(band)
+		var n int
+		if err := r.tx.QueryRowContext(r.ctx, `SELECT count(*) FROM (SELECT 1 FROM `+from+` WHERE `+where+` LIMIT ?)`,
+			append(args, bot.CountCap-total)...).Scan(&n); err != nil {
+			return 0, r.err(err)
+		}
+		total += n
 	}
-	if err != nil {
-		return 0, r.err(err)
-	}
-	return n, nil
+	return total, nil
 }
 
 // hits loads the papers of best[offset:] with their snippets.
@@ -602,4 +718,12 @@ func hasOr(e bot.Expr) bool {
 		return hasOr(x.Item)
 	}
 	return false
+}
+
+var traceOn = os.Getenv("PAPERBOY_SEARCH_TRACE") != ""
+
+func trace(format string, args ...any) {
+	if traceOn {
+		log.Printf(format, args...)
+	}
 }

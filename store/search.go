@@ -137,10 +137,10 @@ func (db *DB) matchAll(ctx context.Context, q *bot.Query) (map[string]bool, erro
 func matchQuery(q *bot.Query) (string, []any) {
 	pl := planFilters(q)
 	if q.Expr == nil {
-		where, args := pl.where("r.rid")
+		where, args := pl.where("r.rid", -1)
 		return `SELECT p.id FROM search_rank r JOIN papers p ON p.pk = r.pk WHERE ` + where, args
 	}
-	where, args := pl.where("papers_fts.rowid")
+	where, args := pl.where("papers_fts.rowid", -1)
 	return `SELECT p.id FROM papers_fts JOIN search_rank r ON r.rid = papers_fts.rowid JOIN papers p ON p.pk = r.pk
 		WHERE papers_fts MATCH ? AND ` + where, append([]any{matchExpr(q.Expr)}, args...)
 }

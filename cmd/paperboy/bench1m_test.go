@@ -28,10 +28,7 @@ const papers1M = 1_000_000
 // system's temporary directory, since building it takes minutes.
 func open1M(tb testing.TB, real []bot.Paper) (*store.DB, string) {
 	tb.Helper()
-	path := os.Getenv("PAPERBOY_BENCH_1M_DB")
-	if path == "" {
-		path = filepath.Join(os.TempDir(), fmt.Sprintf("paperboy-bench-1m-%d.db", synth.Seed))
-	}
+	path := bench1MPath()
 	ctx := context.Background()
 	if _, err := os.Stat(path); err == nil {
 		db, err := store.Open(ctx, path)
@@ -84,12 +81,29 @@ func open1M(tb testing.TB, real []bot.Paper) (*store.DB, string) {
 	return db, path
 }
 
+// TestBuild1M builds the 1M-paper store (index build time and size are
+// logged), from scratch with PAPERBOY_1M_REBUILD=1:
+//
+//	PAPERBOY_1M=1 PAPERBOY_1M_REBUILD=1 go test -tags sqlite_fts5 -run TestBuild1M -v -timeout 60m ./cmd/paperboy
 func TestBuild1M(t *testing.T) {
 	if os.Getenv("PAPERBOY_1M") == "" {
 		t.Skip("set PAPERBOY_1M=1 to build the 1M-paper benchmark store")
 	}
+	if os.Getenv("PAPERBOY_1M_REBUILD") != "" {
+		path := bench1MPath()
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			os.Remove(path + suffix)
+		}
+	}
 	db, _ := open1M(t, loadCorpus(t))
 	db.Close()
+}
+
+func bench1MPath() string {
+	if path := os.Getenv("PAPERBOY_BENCH_1M_DB"); path != "" {
+		return path
+	}
+	return filepath.Join(os.TempDir(), fmt.Sprintf("paperboy-bench-1m-%d.db", synth.Seed))
 }
 
 // benchShapes are the query shapes of the search benchmarks.

@@ -82,11 +82,11 @@ func runSearch(e *env, text string, limit int, asJSON bool) error {
 		fmt.Fprintf(w, "no papers match %s\n", q.String())
 		return nil
 	case res.Total == 0:
-		fmt.Fprintf(w, "no paper has all the words; %d match some of them\n\n", res.PartialTotal)
+		fmt.Fprintf(w, "no paper has all the words; %s match some of them\n\n", countText(res.PartialTotal))
 	default:
-		fmt.Fprintf(w, "%d papers match", res.Total)
+		fmt.Fprintf(w, "%s papers match", countText(res.Total))
 		if res.PartialTotal > 0 {
-			fmt.Fprintf(w, " (and %d more match some of the words)", res.PartialTotal)
+			fmt.Fprintf(w, " (and %s more match some of the words)", countText(res.PartialTotal))
 		}
 		fmt.Fprint(w, "\n\n")
 	}
@@ -111,4 +111,12 @@ func plain(l bot.Line) string {
 		b.WriteString(s.Text)
 	}
 	return b.String()
+}
+
+// countText writes a result count, "10000+" at bot.CountCap.
+func countText(n int) string {
+	if n >= bot.CountCap {
+		return fmt.Sprintf("%d+", bot.CountCap)
+	}
+	return fmt.Sprint(n)
 }

@@ -1,12 +1,14 @@
--- Search index layout for fast exact top-k (store/search.go explains the
--- algorithm). Every indexed paper gets a search rowid, rid, that sorts by
--- its date: rid = day << 20 | n, where day is the paper's daily-list date
--- (else its arXiv date) in days since 1970-01-01 and n counts the papers
--- of that day. The full-text indexes use rid as their rowid, so scanning
--- them newest first is scanning by recency, since:/before: are rowid
--- ranges, and the ranking can stop as soon as no older paper can reach the
+-- Search index layout for fast exact top-k (store/rank.go explains the
+-- algorithm). Every indexed paper gets a search rowid, rid = band << 36 |
+-- day << 20 | n: band is its upvotes band (0: under 5, 1: 5-14, 2: 15-39,
+-- 3: 40-99, 4: 100 or more), day its daily-list date (else its arXiv date)
+-- in days since 1970-01-01, and n counts the papers of that band and day.
+-- The full-text indexes use rid as their rowid, so each band is a rowid
+-- range read newest first, since:/before: narrow the range, and the
+-- ranking can stop as soon as no older or less upvoted paper can reach the
 -- top results. rid is NULL until the store indexes the row (at the end of
--- the transaction that saved it; see indexNew in store/paper.go).
+-- the transaction that saved it; see indexNew in store/index.go), and
+-- changes when the paper's date or band does.
 ALTER TABLE papers ADD COLUMN rid INTEGER;
 CREATE UNIQUE INDEX papers_rid ON papers (rid);
 
