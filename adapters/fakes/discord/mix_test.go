@@ -1,0 +1,118 @@
+package discordfake
+
+import (
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/paperboy-bot/paperboy/adapters/fakes/faults"
+)
+
+// TestMixedFaultsCounted: a 20% mix on message posts fails about a fifth of
+// them, in every way of MixedFaults, the same way for the same seed, and
+// Stats and Stored agree with what the requests and channels show.
+func TestMixedFaultsCounted(t *testing.T) {
+	run := func(seed int64) (faults.Stats, faults.Stored, []string) {
+		srv, dg := newFake(t)
+		srv.Seed(seed)
+		srv.SetRateLimit(10000, time.Second) // only the mix limits
+		srv.AddMix(Rule{Method: "POST", PathPrefix: "/channels/"}, 0.2, MixedFaults(5*time.Millisecond, 300*time.Millisecond)...)
+		dg.Client.Timeout = 100 * time.Millisecond
+		dg.MaxRestRetries = 0
+		dg.ShouldRetryOnRateLimit = false
+		for i := 0; i < 200; i++ {
+			_, _ = postNonce(dg, channelID, "p", "n"+string(rune('a'+i%26))+string(rune('a'+i/26)), true)
+		}
+		var kinds []string
+		for _, r := range srv.Requests() {
+			kinds = append(kinds, r.Fault)
+		}
+		return srv.Stats(), srv.Stored(), kinds
+	}
+	st, stored, kinds := run(11)
+	if st.Requests != 200 {
+		t.Fatalf("%d requests, want 200", st.Requests)
+	}
+	for _, k := range []string{faults.KindRateLimit, faults.KindStatus, faults.KindCanceled, faults.KindDropAfter, faults.KindForgetNonce} {
+		if st.Faults[k] == 0 {
+			t.Errorf("no %s fault in %v", k, st.Faults)
+		}
+	}
+	if st.Violations != 0 || st.Faults[faults.KindEnforced] != 0 {
+		t.Errorf("discordgo waited out every 429, yet %d violations: %v", st.Violations, st.Faults)
+	}
+	if n := st.Injected(); n < 25 || n > 55 {
+		t.Errorf("%d faults injected in 200 requests, want about 40: %v", n, st.Faults)
+	}
+	applied := 0
+	for _, k := range kinds {
+		if k == "" || k == faults.KindDropAfter {
+			applied++
+		}
+	}
+	if stored.Messages != applied || stored.Threads != 0 || stored.DMs != 0 {
+		t.Errorf("stored %+v, %d requests applied", stored, applied)
+	}
+	st2, _, kinds2 := run(11)
+	if len(kinds2) != len(kinds) || st2.Injected() != st.Injected() {
+		t.Fatalf("seed 11 twice: %v, then %v", st.Faults, st2.Faults)
+	}
+	for i := range kinds {
+		if kinds[i] != kinds2[i] {
+			t.Fatalf("request %d: %q, then %q", i, kinds[i], kinds2[i])
+		}
+	}
+}
+
+// TestForgetNonceRule: a rule that forgets nonces makes a retried message
+// with the same nonce a duplicate, as Discord does once minutes have
+// passed.
+func TestForgetNonceRule(t *testing.T) {
+	srv, dg := newFake(t)
+	a, err := postNonce(dg, channelID, "x", "k1", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.AddRule(Rule{ForgetNonce: true, Times: 1})
+	b, err := postNonce(dg, channelID, "x", "k1", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.ID == b.ID || len(srv.Messages(channelID)) != 2 {
+		t.Fatalf("forgotten nonce: ids %s %s, %d messages", a.ID, b.ID, len(srv.Messages(channelID)))
+	}
+	if st := srv.Stats(); st.Faults[faults.KindForgetNonce] != 1 {
+		t.Errorf("stats %+v", st)
+	}
+}
+
+// TestStoredCounts counts channel messages, threads, thread messages and
+// DMs.
+func TestStoredCounts(t *testing.T) {
+	srv, dg := newFake(t)
+	m, err := dg.ChannelMessageSend(channelID, "header")
+	if err != nil {
+		t.Fatal(err)
+	}
+	th, err := dg.MessageThreadStartComplex(channelID, m.ID, &discordgo.ThreadStart{Name: "Daily"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if _, err := dg.ChannelMessageSend(th.ID, "item"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv.AddUser("u1", "ann")
+	dm, err := dg.UserChannelCreate("u1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dg.ChannelMessageSend(dm.ID, "alert"); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := srv.Stored(), (faults.Stored{Messages: 1, Threads: 1, Replies: 3, DMs: 1}); got != want {
+		t.Errorf("Stored() = %+v, want %+v", got, want)
+	}
+}
