@@ -86,9 +86,9 @@ type Commands struct {
 
 // Handle runs one command and returns the reply to show the user (only to
 // them). It never returns an error: problems are explained in the reply,
-// and unexpected ones are logged.
+// and unexpected ones (a recovered panic included) are logged.
 func (c *Commands) Handle(ctx context.Context, cmd Command) Reply {
-	r, err := c.handle(ctx, cmd)
+	r, err := c.handleRecovered(ctx, cmd)
 	if err != nil {
 		var e *Error
 		if errors.As(err, &e) {
