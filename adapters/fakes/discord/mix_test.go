@@ -116,3 +116,29 @@ func TestStoredCounts(t *testing.T) {
 		t.Errorf("Stored() = %+v, want %+v", got, want)
 	}
 }
+
+// TestGuildAndMemberRoutes: discordgo computes, from GET /guilds/{id},
+// GET /guilds/{id}/members/{user} and the channel's overwrites, the same
+// permissions the fake enforces.
+func TestGuildAndMemberRoutes(t *testing.T) {
+	srv, dg := newFake(t)
+	bot := srv.BotUser().ID
+	srv.AddGuild(Guild{ID: guildID, OwnerID: "999",
+		Roles:   []Role{{ID: guildID, Permissions: discordgo.PermissionViewChannel}, {ID: "500", Permissions: discordgo.PermissionSendMessages | discordgo.PermissionEmbedLinks}},
+		Members: []Member{{UserID: bot, Roles: []string{"500"}}}})
+	srv.AddChannel(Channel{ID: channelID, GuildID: guildID, Type: discordgo.ChannelTypeGuildText, Name: "papers",
+		PermissionOverwrites: []discordgo.PermissionOverwrite{{ID: "500", Type: discordgo.PermissionOverwriteTypeRole, Deny: discordgo.PermissionEmbedLinks}}})
+	perms, err := dg.UserChannelPermissions(bot, channelID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := int64(discordgo.PermissionViewChannel | discordgo.PermissionSendMessages); perms != want {
+		t.Errorf("permissions %b, want %b", perms, want)
+	}
+	if _, err := dg.GuildMember(guildID, "nobody"); err == nil {
+		t.Error("an unknown member was found")
+	}
+	if _, err := dg.Guild("404"); err == nil {
+		t.Error("an unknown guild was found")
+	}
+}
