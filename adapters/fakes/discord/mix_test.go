@@ -17,7 +17,7 @@ func TestMixedFaultsCounted(t *testing.T) {
 		srv, dg := newFake(t)
 		srv.Seed(seed)
 		srv.SetRateLimit(10000, time.Second) // only the mix limits
-		srv.AddMix(Rule{Method: "POST", PathPrefix: "/channels/"}, 0.2, MixedFaults(5*time.Millisecond, 300*time.Millisecond)...)
+		srv.AddMix(Rule{Method: "POST", PathPrefix: "/channels/"}, 0.2, MixedFaults(5*time.Millisecond, 5*time.Second)...)
 		dg.Client.Timeout = 100 * time.Millisecond
 		dg.MaxRestRetries = 0
 		dg.ShouldRetryOnRateLimit = false
@@ -25,8 +25,21 @@ func TestMixedFaultsCounted(t *testing.T) {
 			_, _ = postNonce(dg, channelID, "p", "n"+string(rune('a'+i%26))+string(rune('a'+i/26)), true)
 		}
 		var kinds []string
+		applied := 0
 		for _, r := range srv.Requests() {
-			kinds = append(kinds, r.Fault)
+			// A timeout ends as "canceled" (the client gave up first) or,
+			// on a loaded machine, "delay" (the answer came first).
+			k := r.Fault
+			if k == faults.KindDelay {
+				k = faults.KindCanceled
+			}
+			kinds = append(kinds, k)
+			if r.Applied {
+				applied++
+			}
+		}
+		if got := srv.Stored().Messages; got != applied {
+			t.Errorf("stored %d messages, %d requests applied", got, applied)
 		}
 		return srv.Stats(), srv.Stored(), kinds
 	}
@@ -34,7 +47,7 @@ func TestMixedFaultsCounted(t *testing.T) {
 	if st.Requests != 200 {
 		t.Fatalf("%d requests, want 200", st.Requests)
 	}
-	for _, k := range []string{faults.KindRateLimit, faults.KindStatus, faults.KindCanceled, faults.KindDropAfter, faults.KindForgetNonce} {
+	for _, k := range []string{faults.KindRateLimit, faults.KindStatus, faults.KindDropAfter, faults.KindForgetNonce} {
 		if st.Faults[k] == 0 {
 			t.Errorf("no %s fault in %v", k, st.Faults)
 		}
@@ -42,20 +55,14 @@ func TestMixedFaultsCounted(t *testing.T) {
 	if st.Violations != 0 || st.Faults[faults.KindEnforced] != 0 {
 		t.Errorf("discordgo waited out every 429, yet %d violations: %v", st.Violations, st.Faults)
 	}
-	if n := st.Injected(); n < 25 || n > 55 {
+	if n := st.Injected() + st.Faults[faults.KindDelay]; n < 25 || n > 55 {
 		t.Errorf("%d faults injected in 200 requests, want about 40: %v", n, st.Faults)
 	}
-	applied := 0
-	for _, k := range kinds {
-		if k == "" || k == faults.KindDropAfter {
-			applied++
-		}
-	}
-	if stored.Messages != applied || stored.Threads != 0 || stored.DMs != 0 {
-		t.Errorf("stored %+v, %d requests applied", stored, applied)
+	if stored.Threads != 0 || stored.DMs != 0 || stored.Replies != 0 {
+		t.Errorf("stored %+v", stored)
 	}
 	st2, _, kinds2 := run(11)
-	if len(kinds2) != len(kinds) || st2.Injected() != st.Injected() {
+	if len(kinds2) != len(kinds) {
 		t.Fatalf("seed 11 twice: %v, then %v", st.Faults, st2.Faults)
 	}
 	for i := range kinds {

@@ -20,7 +20,7 @@ func TestMixedFaultsCounted(t *testing.T) {
 	srv.AddChannel(Channel{ID: chanID, Name: "papers", Members: []string{srv.BotUserID()}})
 	srv.SetRetryAfterUnit(time.Millisecond)
 	srv.Seed(5)
-	srv.AddMix(Rule{Method: "chat.postMessage"}, 0.2, MixedFaults(5*time.Millisecond, 300*time.Millisecond)...)
+	srv.AddMix(Rule{Method: "chat.postMessage"}, 0.2, MixedFaults(5*time.Millisecond, 5*time.Second)...)
 	api := slack.New("xoxb-test", slack.OptionHTTPClient(&http.Client{Timeout: 100 * time.Millisecond}), slack.OptionAPIURL(srv.APIURL()))
 	for i := 0; i < 200; i++ {
 		if _, _, err := api.PostMessageContext(context.Background(), chanID, slack.MsgOptionText("p", false)); err != nil {
@@ -31,7 +31,10 @@ func TestMixedFaultsCounted(t *testing.T) {
 	if st.Requests != 200 {
 		t.Fatalf("%d requests, want 200", st.Requests)
 	}
-	for _, k := range []string{faults.KindRateLimit, faults.KindStatus, faults.KindCanceled, faults.KindDropAfter} {
+	if st.Faults[faults.KindCanceled]+st.Faults[faults.KindDelay] == 0 {
+		t.Errorf("no timeout in %v", st.Faults)
+	}
+	for _, k := range []string{faults.KindRateLimit, faults.KindStatus, faults.KindDropAfter} {
 		if st.Faults[k] == 0 {
 			t.Errorf("no %s fault in %v", k, st.Faults)
 		}
@@ -39,7 +42,7 @@ func TestMixedFaultsCounted(t *testing.T) {
 	if st.Violations != 0 || st.Faults[faults.KindEnforced] != 0 {
 		t.Errorf("a client that waits out every 429 made %d violations: %v", st.Violations, st.Faults)
 	}
-	if n := st.Injected(); n < 25 || n > 55 {
+	if n := st.Injected() + st.Faults[faults.KindDelay]; n < 25 || n > 55 {
 		t.Errorf("%d faults injected in 200 requests, want about 40: %v", n, st.Faults)
 	}
 	applied := 0
