@@ -16,16 +16,11 @@ import (
 // link when it is not escaped: users, roles, channels, and @everyone/@here.
 var hostileMention = regexp.MustCompile(`(?i)(^|[^\\])<(@[!&]?|#)\d+>|@(everyone|here)`)
 
-// hostileDigest is a one-paper digest.
-func hostileDigest(p bot.Paper) *bot.Digest {
-	return &bot.Digest{ListDate: renderSampleDate, Items: []bot.Item{{Rank: 1, Paper: p}}}
-}
-
 // hostileMessages renders p and a query every way a message can carry
 // them: the digest header and thread name, the paper's item, and every
 // reply shape (search results, one card, a list, echoes of the query).
 func hostileMessages(p bot.Paper, query string) map[string]createMessage {
-	d := hostileDigest(p)
+	d := hostile.Digest(p)
 	out := map[string]createMessage{
 		"header": renderHeader(d, bot.HeaderKey(renderChannel, d.ListDate)),
 		"item":   renderItem(d.Items[0], bot.ItemKey(renderChannel, p.ID)),
@@ -110,7 +105,7 @@ func TestRenderHostileCorpus(t *testing.T) {
 			checkHostile(t, c.Name+": "+what, m)
 			n++
 		}
-		if name := threadName(hostileDigest(c.Paper)); utf8.RuneCountInString(name) > maxThreadName || name == "" {
+		if name := threadName(hostile.Digest(c.Paper)); utf8.RuneCountInString(name) > maxThreadName || name == "" {
 			t.Errorf("%s: thread name %q", c.Name, name)
 		}
 	}

@@ -11,16 +11,11 @@ import (
 	"github.com/paperboy-bot/paperboy/bot"
 )
 
-// hostileDigest is a one-paper digest.
-func hostileDigest(p bot.Paper) *bot.Digest {
-	return &bot.Digest{ListDate: renderSampleDate, Items: []bot.Item{{Rank: 1, Paper: p}}}
-}
-
 // hostileMessages renders p and a query every way a message can carry
 // them: the digest header, the paper's item, and every reply shape (search
 // results, one card, a list, echoes of the query).
 func hostileMessages(p bot.Paper, query string) map[string]message {
-	d := hostileDigest(p)
+	d := hostile.Digest(p)
 	out := map[string]message{
 		"header": renderHeader(d, bot.HeaderKey(renderChannel, d.ListDate)),
 		"item":   renderItem(d.Items[0], bot.ItemKey(renderChannel, p.ID)),

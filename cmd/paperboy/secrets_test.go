@@ -3,19 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -208,68 +203,13 @@ func TestSlackHTTPRejectsAndLeaksNothing(t *testing.T) {
 	c := &leakCheck{t: t}
 	env := testEnv(leakSecrets...)
 	secret := env("SLACK_SIGNING_SECRET")
-	srv := slackfake.New()
-	defer srv.Close()
-	srv.SetToken(env("SLACK_BOT_TOKEN"))
-	srv.SetBotUser("U0BOT", "T100")
-	srv.AddChannel(slackfake.Channel{ID: "C100", Name: "papers", Members: []string{"U0BOT", "U2"}})
-	srv.AddUser(slackfake.User{ID: "U2", Name: "bob"})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	cfg := writeConfig(t, fmt.Sprintf(`
-slack:
-  bot_token: ${SLACK_BOT_TOKEN}
-  signing_secret: ${SLACK_SIGNING_SECRET}
-  mode: http
-  listen: %s
-  api_url: %s
-  admins: [U2]
-`, addr, srv.APIURL()))
-	db := filepath.Join(t.TempDir(), "p.db")
-	ctx, cancel := context.WithCancel(context.Background())
-	var out, errb syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- Main(ctx, []string{"run", "--source", "sample", "--config", cfg, "--db", db, "--log-level", "debug"}, env, &out, &errb)
-	}()
-	stopped := false
-	stop := func() {
-		if !stopped {
-			stopped = true
-			cancel()
-			if code := <-done; code != 0 {
-				t.Errorf("exit %d\n%s", code, errb.String())
-			}
-		}
-	}
-	defer stop()
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(errb.String(), "daemon started") {
-		if time.Now().After(deadline) {
-			t.Fatalf("daemon did not start:\n%s", errb.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	d := startSlackHTTPDaemon(t, env, "  admins: [U2]\n", "--log-level", "debug")
 	form := func(name string) string {
 		return url.Values{"team_id": {"T100"}, "channel_id": {"C100"}, "user_id": {"U2"}, "command": {"/papers-admin"},
-			"text": {"channel set time 09:00"}, "response_url": {srv.ResponseURL(name)}}.Encode()
+			"text": {"channel set time 09:00"}, "response_url": {d.srv.ResponseURL(name)}}.Encode()
 	}
-	post := func(body string, h http.Header) int {
-		req, _ := http.NewRequest("POST", "http://"+addr+"/slack/commands", strings.NewReader(body))
-		req.Header = h
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
-	}
-	channels := func() []bot.Channel {
-		s, err := store.Open(context.Background(), db)
+	slackChannels := func() int {
+		s, err := store.Open(context.Background(), d.db)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -278,7 +218,13 @@ slack:
 		if err != nil {
 			t.Fatal(err)
 		}
-		return chans
+		n := 0
+		for _, ch := range chans {
+			if ch.Platform == "slack" {
+				n++
+			}
+		}
+		return n
 	}
 	replayed := form("replayed")
 	replayedSig := signSlack(replayed, time.Now(), secret)
@@ -292,50 +238,42 @@ slack:
 		"future":        {form("future"), signSlack(form("future"), time.Now().Add(6*time.Minute), secret)},
 		"body changed":  {form("changed") + "&x=1", signSlack(form("changed"), time.Now(), secret)},
 	} {
-		if code := post(req.body, req.h); code != http.StatusUnauthorized {
+		if code := d.post(t, req.body, req.h); code != http.StatusUnauthorized {
 			t.Errorf("%s: %d, want 401", name, code)
 		}
-	}
-	slackChannels := func() int {
-		n := 0
-		for _, ch := range channels() {
-			if ch.Platform == "slack" {
-				n++
-			}
-		}
-		return n
 	}
 	if n := slackChannels(); n != 0 {
 		t.Fatalf("a rejected request set up %d channels", n)
 	}
 	// The control: the same command, signed, works once; its replay is
 	// refused.
-	if code := post(replayed, replayedSig); code != http.StatusOK {
+	if code := d.post(t, replayed, replayedSig); code != http.StatusOK {
 		t.Fatalf("signed request: %d", code)
 	}
+	deadline := time.Now().Add(10 * time.Second)
 	for slackChannels() == 0 {
 		if time.Now().After(deadline) {
 			t.Fatal("the signed admin command did not set up the channel")
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	if code := post(replayed, replayedSig); code != http.StatusUnauthorized {
+	if code := d.post(t, replayed, replayedSig); code != http.StatusUnauthorized {
 		t.Errorf("replay: %d, want 401", code)
 	}
 	time.Sleep(100 * time.Millisecond)
-	for _, r := range srv.Responses() {
+	for _, r := range d.srv.Responses() {
 		if r.Name != "replayed" || r.Use != 1 {
 			t.Errorf("a rejected request was answered: %s use %d", r.Name, r.Use)
 		}
 		c.add("response "+r.Name, string(r.Body))
 	}
-	if n := len(srv.AllMessages()); n != 0 {
+	if n := len(d.srv.AllMessages()); n != 0 {
 		t.Errorf("%d messages posted", n)
 	}
-	stop()
-	c.add("daemon", out.String(), errb.String())
-	if n := strings.Count(errb.String(), "rejected an unsigned, wrongly signed, old or replayed Slack request"); n != 6 {
-		t.Errorf("%d rejections logged, want 6:\n%s", n, errb.String())
+	d.stop()
+	c.add("daemon", d.out.String(), d.errb.String())
+	if n := strings.Count(d.errb.String(), "rejected an unsigned, wrongly signed, old or replayed Slack request"); n != 6 {
+		t.Errorf("%d rejections logged, want 6:\n%s", n, d.errb.String())
 	}
 	c.check()
 }
@@ -357,17 +295,5 @@ func TestRedactorHidesSecrets(t *testing.T) {
 	}
 	if !errors.As(error(err), new(*bot.PanicError)) {
 		t.Fatal("not a PanicError")
-	}
-}
-
-// signSlack signs a request body as Slack does.
-func signSlack(body string, ts time.Time, secret string) http.Header {
-	stamp := strconv.FormatInt(ts.Unix(), 10)
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write([]byte("v0:" + stamp + ":" + body))
-	return http.Header{
-		"X-Slack-Request-Timestamp": {stamp},
-		"X-Slack-Signature":         {"v0=" + hex.EncodeToString(mac.Sum(nil))},
-		"Content-Type":              {"application/x-www-form-urlencoded"},
 	}
 }

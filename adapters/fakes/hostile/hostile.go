@@ -169,6 +169,11 @@ func Cases() []Case {
 	return cs
 }
 
+// Digest is a one-paper digest of p's list date.
+func Digest(p bot.Paper) *bot.Digest {
+	return &bot.Digest{ListDate: p.ListDate, Items: []bot.Item{{Rank: 1, Paper: p}}}
+}
+
 // Plain is a harmless paper the cases vary.
 func Plain() bot.Paper {
 	return bot.Paper{
