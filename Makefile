@@ -2,7 +2,7 @@
 TAGS := sqlite_fts5
 GO   ?= go
 
-.PHONY: build test vet fmt bench fuzz ci clean
+.PHONY: build test vet fmt bench fuzz fuzz-all ci clean
 
 build:
 	$(GO) build -tags $(TAGS) -o bin/paperboy ./cmd/paperboy
@@ -21,6 +21,15 @@ bench:
 
 fuzz:
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzParseDaily -fuzztime 60s ./adapters/huggingface
+
+# The fuzz runs of docs/RELIABILITY.md: each target for FUZZTIME, one at a
+# time (fuzzing uses every core).
+FUZZTIME ?= 5m
+fuzz-all:
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzParseDaily$$' -fuzztime $(FUZZTIME) ./adapters/huggingface
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzParseQuery$$' -fuzztime $(FUZZTIME) ./bot
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzRender$$' -fuzztime $(FUZZTIME) ./adapters/discord
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzRender$$' -fuzztime $(FUZZTIME) ./adapters/slack
 
 ci:
 	.ci/run

@@ -144,8 +144,11 @@ func (b *Bot) Digest(ctx context.Context, req DigestRequest) (DigestResult, erro
 		switch {
 		case err == nil:
 			res.Plan, res.Digest, res.Run.Papers = plan, plan.Digest, len(plan.Items)
-			return finish(OutcomeEmpty, fmt.Sprintf("the list for %s was already posted to this channel (%s)",
-				day.Long(), plural(len(plan.Items), "paper")), nil)
+			reason := fmt.Sprintf("the list for %s was already posted to this channel (%s)", day.Long(), plural(len(plan.Items), "paper"))
+			if local := DateIn(req.At, ch.Location()); local.IsWeekend() && day.Before(local) {
+				reason = fmt.Sprintf("weekend: Hugging Face publishes no list on %ss, and %s", local.Weekday(), reason)
+			}
+			return finish(OutcomeEmpty, reason, nil)
 		case !errors.Is(err, ErrNotFound):
 			return finish(OutcomeWaiting, "", fmt.Errorf("digest %s: %w", ch.ChannelRef, err))
 		}

@@ -86,9 +86,9 @@ type Commands struct {
 
 // Handle runs one command and returns the reply to show the user (only to
 // them). It never returns an error: problems are explained in the reply,
-// and unexpected ones are logged.
+// and unexpected ones (a recovered panic included) are logged.
 func (c *Commands) Handle(ctx context.Context, cmd Command) Reply {
-	r, err := c.handle(ctx, cmd)
+	r, err := c.handleRecovered(ctx, cmd)
 	if err != nil {
 		var e *Error
 		if errors.As(err, &e) {
@@ -293,7 +293,14 @@ func (c *Commands) statusReply(ctx context.Context, ch Channel) (Reply, error) {
 		r.Lines = append(r.Lines, Line{Text("Nothing posted here yet.")})
 	}
 	if st.LastRun != nil {
-		r.Lines = append(r.Lines, Line{Text("Last run, %s: %s.", st.LastRun.At.In(loc).Format("Mon 2 Jan 15:04 MST"), st.LastRun.Describe())})
+		line := Line{Text("Last run, %s: %s.", st.LastRun.At.In(loc).Format("Mon 2 Jan 15:04 MST"), st.LastRun.Describe())}
+		if note := st.RetryNote(now); note != "" {
+			line = append(line, Text(" %s", note))
+		}
+		r.Lines = append(r.Lines, line)
+	}
+	if note := st.OffDaysNote(); note != "" {
+		r.Lines = append(r.Lines, Line{Text("%s", note)})
 	}
 	for _, p := range st.Open {
 		r.Lines = append(r.Lines, Line{Text("The thread of %s is half-posted (%d of %d); the next run finishes it.", p.Digest.ListDate.Long(), p.SentCount(), len(p.Items))})

@@ -80,6 +80,11 @@ func parseSettings(args map[string]string, s string) {
 			key, val, inline = strings.Cut(w, "=")
 		}
 		key = strings.ToLower(key)
+		if inline && key == "" {
+			// ":x" or "=": not a setting; say so rather than store "".
+			extra = append(extra, w)
+			continue
+		}
 		if key == "filter" {
 			if inline {
 				val = strings.TrimSpace(val + " " + s)

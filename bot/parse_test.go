@@ -26,6 +26,8 @@ func TestParseCommand(t *testing.T) {
 			map[string]string{"time": "07:30", "count": "5", "weekdays": "mon-fri", "filter": "diffusion models -survey"}},
 		{"papers-admin", "channel set colour red", "channel set", map[string]string{"_extra": "colour red"}},
 		{"papers-admin", "Channel Show", "channel show", map[string]string{}},
+		// Found by FuzzParseCommand: ":" made an empty setting name.
+		{"papers-admin", "channel set : =x time 09:00", "channel set", map[string]string{"_extra": ": =x", "time": "09:00"}},
 	}
 	for _, c := range cases {
 		got := ParseCommand(c.name, c.text)

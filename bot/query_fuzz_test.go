@@ -54,5 +54,22 @@ func FuzzParseQuery(f *testing.F) {
 		if c2 := q2.String(); c2 != c {
 			t.Fatalf("String is not stable for %q: %q, then %q", s, c, c2)
 		}
+		// The Go matcher (channel filters, alerts) takes every query the
+		// parser accepts, and the canonical form matches the same papers.
+		for _, p := range fuzzQueryPapers {
+			toks := TokenizePaper(p)
+			if a, b := q.Matches(p, toks), q2.Matches(p, toks); a != b {
+				t.Fatalf("ParseQuery(%q) matches %s: %v, its String %q: %v", s, p.ID, a, c, b)
+			}
+		}
 	})
+}
+
+// fuzzQueryPapers are papers FuzzParseQuery matches every parsed query
+// against.
+var fuzzQueryPapers = []Paper{
+	{ID: "2608.19880", Title: "Diffusion models for video", Abstract: "We study diffusion. A survey of İstanbul ﬁne-tuning.",
+		Authors: []string{"Yann LeCun", "Ann Lee"}, Upvotes: 25, GitHubRepo: "https://github.com/a/b", OrgName: "meta",
+		OrgFullName: "Meta AI", ListDate: Date{Year: 2026, Month: 8, Day: 21}},
+	{ID: "2401.00001", Title: "", Authors: nil, Upvotes: -1},
 }

@@ -44,7 +44,7 @@ func (c *Commands) HandleAction(ctx context.Context, user UserRef, action string
 		c.Bot.log().Error("load search page", "error", err)
 		return errorReply("Something went wrong on paperboy's side; please try again in a minute.")
 	}
-	r, err := c.searchPage(ctx, text, page, key)
+	r, err := recovered(func() (Reply, error) { return c.searchPage(ctx, text, page, key) })
 	if err != nil {
 		c.Bot.log().Error("search", "error", err)
 		return errorReply("Something went wrong on paperboy's side; please try again in a minute.")

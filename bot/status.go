@@ -3,6 +3,8 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 )
 
@@ -17,6 +19,10 @@ type ChannelStatus struct {
 	// empty, or what went wrong.
 	LastRun *Run
 	Open    []*Plan // threads left half-posted
+	// OffDays are the days of the last week (today included, none before
+	// the last post or the channel's creation) whose weekday is not one of
+	// the channel's: no run, so no post, by design.
+	OffDays []Date
 }
 
 // Status reports a channel's schedule, last post and last problem at now.
@@ -42,7 +48,64 @@ func (b *Bot) Status(ctx context.Context, ch Channel, now time.Time) (ChannelSta
 		return st, err
 	}
 	st.Open = open
+	st.OffDays = offDays(ch, st.LastPost, now)
 	return st, nil
+}
+
+// offDays lists the days of the last week, after the last post and the
+// channel's creation, that are not among the channel's weekdays.
+func offDays(ch Channel, last *Run, now time.Time) []Date {
+	loc := ch.Location()
+	today := DateIn(now, loc)
+	from := today.AddDays(-6)
+	if last != nil {
+		from = latestDate(from, DateIn(last.At, loc).AddDays(1))
+	}
+	if !ch.Created.IsZero() {
+		from = latestDate(from, DateIn(ch.Created, loc))
+	}
+	var out []Date
+	for d := from; !d.After(today); d = d.AddDays(1) {
+		if !ch.Settings.Weekdays.Has(d.Weekday()) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func latestDate(a, b Date) Date {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// OffDaysNote says in one sentence why there was no post on the off days
+// ("" if none): "No post on Sat 28 Nov 2026 and Sun 29 Nov 2026: this
+// channel posts Mon-Fri only."
+func (st ChannelStatus) OffDaysNote() string {
+	if len(st.OffDays) == 0 {
+		return ""
+	}
+	var days []string
+	for _, d := range st.OffDays {
+		days = append(days, d.Long())
+	}
+	list := days[0]
+	if n := len(days); n > 1 {
+		list = strings.Join(days[:n-1], ", ") + " and " + days[n-1]
+	}
+	return fmt.Sprintf("No post on %s: this channel posts %s only.", list, st.Channel.Settings.Weekdays)
+}
+
+// RetryNote says when a waiting run tries again ("" if it does not):
+// "Next try at 15:30 CET."
+func (st ChannelStatus) RetryNote(now time.Time) string {
+	r := st.LastRun
+	if r == nil || r.RetryAt.IsZero() || !r.RetryAt.After(now) {
+		return ""
+	}
+	return "Next try at " + r.RetryAt.In(st.Channel.Location()).Format("15:04 MST") + "."
 }
 
 // Describe says in a few words how a run that did not post ended.

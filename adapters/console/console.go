@@ -43,8 +43,17 @@ func New(w io.Writer, color bool) *Console {
 	return &Console{w: w, color: color, printed: map[string]bool{}}
 }
 
-// IsTerminal reports whether w is a character device (a terminal).
+// IsTerminal reports whether w is a character device (a terminal). A
+// writer that wraps another (an Unwrap() io.Writer method, like the
+// binary's secret-redacting writer) is judged by what it wraps.
 func IsTerminal(w io.Writer) bool {
+	for {
+		u, ok := w.(interface{ Unwrap() io.Writer })
+		if !ok {
+			break
+		}
+		w = u.Unwrap()
+	}
 	f, ok := w.(*os.File)
 	if !ok {
 		return false

@@ -356,7 +356,10 @@ func renderLine(l bot.Line) string {
 		case s.URL != "":
 			fmt.Fprintf(&b, "[%s](<%s>)", escapeMarkdown(s.Text), s.URL)
 		case s.Code:
-			b.WriteString("`" + strings.ReplaceAll(bot.CollapseSpace(s.Text), "`", "ˋ") + "`")
+			// Code spans may echo what a user typed (an unknown
+			// subcommand): clean it like any text, or one invalid byte
+			// makes Discord refuse the whole reply.
+			b.WriteString("`" + breakMentions(strings.ReplaceAll(cleanText(s.Text), "`", "ˋ")) + "`")
 		case s.Bold:
 			b.WriteString("**" + escapeMarkdown(s.Text) + "**")
 		default:

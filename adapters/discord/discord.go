@@ -262,13 +262,20 @@ func restCode(err error) int {
 	return 0
 }
 
+// The stop reasons of Discord's permission errors, which do not say which
+// permission is missing; explainStop names them when it can.
+const (
+	reasonNoAccess     = "paperboy has no access to the channel (Discord error 50001: it needs View Channel and Read Message History)"
+	reasonMissingPerms = "paperboy lacks a permission in the channel (Discord error 50013: it needs Send Messages, Create Public Threads, Send Messages in Threads and Embed Links)"
+)
+
 // stopReason says why a channel cannot be posted to, or "".
 func stopReason(err error) string {
 	switch restCode(err) {
 	case codeMissingAccess:
-		return "paperboy has no access to the channel (Discord error 50001: it needs View Channel and Read Message History)"
+		return reasonNoAccess
 	case codeMissingPerms:
-		return "paperboy lacks a permission in the channel (Discord error 50013: it needs Send Messages, Create Public Threads, Send Messages in Threads and Embed Links)"
+		return reasonMissingPerms
 	case codeUnknownChannel:
 		return "the channel no longer exists (Discord error 10003)"
 	}
@@ -311,10 +318,54 @@ func (d *Discord) post(ctx context.Context, channelID string, payload createMess
 
 // Send posts a digest's header (and starts its thread) or one of its items.
 func (d *Discord) Send(ctx context.Context, m *bot.Message) (bot.Sent, error) {
+	var sent bot.Sent
+	var err error
 	if m.IsHeader() {
-		return d.sendHeader(ctx, m)
+		sent, err = d.sendHeader(ctx, m)
+	} else {
+		sent, err = d.sendItem(ctx, m)
 	}
-	return d.sendItem(ctx, m)
+	return sent, d.explainStop(ctx, m.Channel.ID, err)
+}
+
+// explainStop names, in a permission error that stops a channel, the
+// permissions paperboy lacks there (Discord's 50013 does not say which),
+// computed from the guild's roles and the channel's overwrites as Discord
+// does. When they cannot be read, err is returned as it is.
+func (d *Discord) explainStop(ctx context.Context, channelID string, err error) error {
+	var stop *bot.StopError
+	if !errors.As(err, &stop) || (stop.Reason != reasonMissingPerms && stop.Reason != reasonNoAccess) {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	me, uerr := d.s.User("@me", discordgo.WithContext(ctx))
+	if uerr != nil {
+		return err
+	}
+	forum := false
+	if ch, cerr := d.s.Channel(channelID, discordgo.WithContext(ctx)); cerr == nil {
+		forum = ch.Type == discordgo.ChannelTypeGuildForum || ch.Type == discordgo.ChannelTypeGuildMedia
+	}
+	perms, perr := d.s.UserChannelPermissions(me.ID, channelID, discordgo.WithContext(ctx))
+	if perr != nil {
+		return err
+	}
+	var missing []string
+	for _, n := range needed {
+		if (forum && !n.forum) || perms&n.perm != 0 {
+			continue
+		}
+		missing = append(missing, n.name)
+	}
+	if len(missing) == 0 {
+		return err
+	}
+	code := "50013"
+	if stop.Reason == reasonNoAccess {
+		code = "50001"
+	}
+	return &bot.StopError{Reason: fmt.Sprintf("paperboy lacks %s in the channel (Discord error %s)", strings.Join(missing, ", "), code), Err: stop.Err}
 }
 
 func (d *Discord) sendHeader(ctx context.Context, m *bot.Message) (bot.Sent, error) {

@@ -465,8 +465,8 @@ func TestPermissionErrorStopsChannel(t *testing.T) {
 		t.Fatalf("outcome %s, err %v", res.Run.Outcome, err)
 	}
 	ch := e.channel(textID)
-	if !strings.Contains(ch.Stopped, "50013") {
-		t.Fatalf("stopped = %q", ch.Stopped)
+	if want := "paperboy lacks Send Messages in the channel (Discord error 50013)"; ch.Stopped != want {
+		t.Fatalf("stopped = %q, want %q", ch.Stopped, want)
 	}
 	n := len(e.srv.Requests())
 	res, _ = e.b.Digest(context.Background(), bot.DigestRequest{Channel: ch, ListDate: listDay})
@@ -476,6 +476,24 @@ func TestPermissionErrorStopsChannel(t *testing.T) {
 	st, _ := e.b.Status(context.Background(), ch, e.now)
 	if st.LastRun == nil || !strings.Contains(st.LastRun.Describe(), "50013") {
 		t.Fatalf("status does not say why: %+v", st.LastRun)
+	}
+}
+
+// A permission denied by the channel's overwrites is named too, and
+// status says it in chat.
+func TestPermissionErrorNamesOverwrittenPermission(t *testing.T) {
+	e := newEnv(t, allPerms)
+	e.srv.AddChannel(discordfake.Channel{ID: textID, GuildID: guildID, Type: discordgo.ChannelTypeGuildText, Name: "papers",
+		PermissionOverwrites: []discordgo.PermissionOverwrite{{ID: "9200", Type: discordgo.PermissionOverwriteTypeRole,
+			Deny: discordgo.PermissionEmbedLinks | discordgo.PermissionSendMessagesInThreads}}})
+	res, _ := e.digest(textID)
+	want := "paperboy lacks Send Messages in Threads, Embed Links in the channel (Discord error 50013)"
+	if res.Run.Outcome != bot.OutcomeStopped || e.channel(textID).Stopped != want {
+		t.Fatalf("outcome %s, stopped %q, want %q", res.Run.Outcome, e.channel(textID).Stopped, want)
+	}
+	a := e.command(memberID, discordgo.PermissionViewChannel|discordgo.PermissionSendMessages, "papers", sub("status"))
+	if !strings.Contains(a.Content, "Posting is stopped:") || !strings.Contains(a.Content, "Send Messages in Threads, Embed Links") {
+		t.Fatalf("status: %q", a.Content)
 	}
 }
 

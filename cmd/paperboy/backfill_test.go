@@ -4,54 +4,34 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
+	hffake "github.com/paperboy-bot/paperboy/adapters/fakes/huggingface"
 	"github.com/paperboy-bot/paperboy/store"
 )
 
-// fakeHF serves /api/daily_papers from testdata/hf, an empty list for other
-// days, and 500 for the days in failing.
-type fakeHF struct {
-	mu       sync.Mutex
-	requests []string // dates asked for, in order
-	failing  map[string]bool
-	ua       string
+// newFakeHF serves testdata/hf through the shared Hugging Face fake: an
+// empty list for other days.
+func newFakeHF(t *testing.T) *hffake.Server {
+	t.Helper()
+	hf := hffake.New()
+	t.Cleanup(hf.Close)
+	if _, err := hf.LoadDir(filepath.Join("testdata", "hf")); err != nil {
+		t.Fatal(err)
+	}
+	return hf
 }
 
-func (f *fakeHF) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	f.mu.Lock()
-	day := r.URL.Query().Get("date")
-	f.requests = append(f.requests, day)
-	f.ua = r.UserAgent()
-	fail := f.failing[day]
-	f.mu.Unlock()
-	if r.URL.Path != "/api/daily_papers" {
-		http.NotFound(w, r)
-		return
+// askedDates returns the dates the fake was asked for, in order.
+func askedDates(hf *hffake.Server) []string {
+	var out []string
+	for _, r := range hf.Requests() {
+		out = append(out, r.Date)
 	}
-	if fail {
-		http.Error(w, `{"error":"internal error"}`, http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	body, err := os.ReadFile(filepath.Join("testdata", "hf", "daily_papers_"+day+".json"))
-	if err != nil || r.URL.Query().Get("p") != "0" {
-		fmt.Fprint(w, "[]")
-		return
-	}
-	w.Write(body)
-}
-
-func (f *fakeHF) asked() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]string(nil), f.requests...)
+	return out
 }
 
 func hfConfig(t *testing.T, url string) string {
@@ -64,10 +44,9 @@ huggingface:
 }
 
 func TestBackfillFillsStoreAndResumes(t *testing.T) {
-	hf := &fakeHF{failing: map[string]bool{"2024-10-28": true}}
-	srv := httptest.NewServer(hf)
-	defer srv.Close()
-	cfg := hfConfig(t, srv.URL)
+	hf := newFakeHF(t)
+	hf.AddRule(hffake.Rule{Date: "2024-10-28", Status: http.StatusInternalServerError})
+	cfg := hfConfig(t, hf.URL())
 	db := filepath.Join(t.TempDir(), "p.db")
 	args := []string{"backfill", "--from", "2024-10-24", "--to", "2024-10-28", "--config", cfg, "--db", db}
 
@@ -76,11 +55,11 @@ func TestBackfillFillsStoreAndResumes(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stderr, "list 2024-10-28") || !strings.Contains(r.stderr, "run the same command again to resume") {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
-	if got := strings.Join(hf.asked(), " "); got != "2024-10-24 2024-10-25 2024-10-28" {
+	if got := strings.Join(askedDates(hf), " "); got != "2024-10-24 2024-10-25 2024-10-28" {
 		t.Fatalf("asked for %q: weekends must be skipped", got)
 	}
-	if !strings.HasPrefix(hf.ua, "paperboy/"+version) {
-		t.Errorf("User-Agent %q does not name paperboy and its version", hf.ua)
+	if ua := hf.Requests()[0].UserAgent; !strings.HasPrefix(ua, "paperboy/"+version) {
+		t.Errorf("User-Agent %q does not name paperboy and its version", ua)
 	}
 	// One log line per day when not on a terminal.
 	if n := len(regexp.MustCompile(`msg=backfilled`).FindAllString(r.stderr, -1)); n != 2 {
@@ -88,15 +67,13 @@ func TestBackfillFillsStoreAndResumes(t *testing.T) {
 	}
 
 	// Fixed: the same command fetches only what is missing.
-	hf.mu.Lock()
-	hf.failing = nil
-	hf.requests = nil
-	hf.mu.Unlock()
+	hf.ClearRules()
+	hf.ClearRequests()
 	r = runMain(t, testEnv(), args...)
 	if r.code != 0 {
 		t.Fatalf("resume: exit %d\n%s", r.code, r.stderr)
 	}
-	if got := strings.Join(hf.asked(), " "); got != "2024-10-28" {
+	if got := strings.Join(askedDates(hf), " "); got != "2024-10-28" {
 		t.Fatalf("resume asked for %q, want only the missing day", got)
 	}
 	want := "backfill 2024-10-24 to 2024-10-28: 3 days, 0 papers fetched (0 new), 2 days already complete\n"
@@ -115,10 +92,8 @@ func TestBackfillFillsStoreAndResumes(t *testing.T) {
 }
 
 func TestDigestFromHuggingFace(t *testing.T) {
-	hf := &fakeHF{}
-	srv := httptest.NewServer(hf)
-	defer srv.Close()
-	cfg := hfConfig(t, srv.URL)
+	hf := newFakeHF(t)
+	cfg := hfConfig(t, hf.URL())
 	db := filepath.Join(t.TempDir(), "p.db")
 	r := runMain(t, testEnv(), "digest", "--date", "2025-05-22", "--config", cfg, "--db", db)
 	if r.code != 0 || !strings.HasPrefix(r.stdout, "Daily Papers · Thu 22 May 2025 · 10 papers\n") {

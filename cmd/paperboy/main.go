@@ -57,6 +57,7 @@ type env struct {
 	flags  *globalFlags
 	set    *settings
 	log    *slog.Logger
+	redact *redactor // hides the secrets in stdout and stderr
 }
 
 type globalFlags struct {
@@ -106,6 +107,9 @@ func usage(w io.Writer) {
 // Main runs paperboy with args (without the program name) and returns the
 // exit code.
 func Main(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	red := &redactor{}
+	red.add(secretEnvValues(getenv)...)
+	stdout, stderr = red.writer(stdout), red.writer(stderr)
 	g := &globalFlags{}
 	// Global flags may come before the command too.
 	pre := flag.NewFlagSet("paperboy", flag.ContinueOnError)
@@ -135,7 +139,7 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 		fmt.Fprintf(stderr, "paperboy: unknown command %q (commands: %s)\n", name, commandNames())
 		return exitConfig
 	}
-	e := &env{ctx: ctx, getenv: getenv, stdout: stdout, stderr: stderr, flags: g}
+	e := &env{ctx: ctx, getenv: getenv, stdout: stdout, stderr: stderr, flags: g, redact: red}
 	fs := flag.NewFlagSet("paperboy "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	g.register(fs)
@@ -248,6 +252,9 @@ func (e *env) setup() error {
 		return err
 	}
 	e.set = set
+	if e.redact != nil {
+		e.redact.add(set.secrets()...)
+	}
 	e.log = newLogger(e.stderr, set.LogLevel, set.LogFormat)
 	return nil
 }

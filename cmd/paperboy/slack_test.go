@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -67,19 +68,31 @@ channels:
 	}
 }
 
-// The daemon answers a signed slash command in HTTP mode.
-func TestRunSlackHTTPMode(t *testing.T) {
-	srv := slackfake.New()
-	defer srv.Close()
-	srv.SetToken(fakeSlackBot)
-	srv.SetBotUser("U0BOT", "T100")
-	srv.AddChannel(slackfake.Channel{ID: "C100", Name: "papers", Members: []string{"U0BOT", "U2"}})
-	srv.AddUser(slackfake.User{ID: "U2", Name: "bob"})
+// slackHTTPDaemon is `paperboy run` in Slack HTTP mode against a fake
+// Slack where the bot (U0BOT) and a user (U2, bob) are in C100.
+type slackHTTPDaemon struct {
+	srv       *slackfake.Server
+	addr, db  string
+	out, errb *syncBuffer
+	stop      func() // cancels Main and checks its exit code (once)
+}
+
+// startSlackHTTPDaemon starts the daemon with env (which must hold
+// SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET) and extra lines of the slack:
+// section, and waits until it runs. It stops with the test.
+func startSlackHTTPDaemon(t *testing.T, env func(string) string, extraSlack string, args ...string) *slackHTTPDaemon {
+	t.Helper()
+	d := &slackHTTPDaemon{srv: slackfake.New(), db: filepath.Join(t.TempDir(), "p.db"), out: &syncBuffer{}, errb: &syncBuffer{}}
+	t.Cleanup(d.srv.Close)
+	d.srv.SetToken(env("SLACK_BOT_TOKEN"))
+	d.srv.SetBotUser("U0BOT", "T100")
+	d.srv.AddChannel(slackfake.Channel{ID: "C100", Name: "papers", Members: []string{"U0BOT", "U2"}})
+	d.srv.AddUser(slackfake.User{ID: "U2", Name: "bob"})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := ln.Addr().String()
+	d.addr = ln.Addr().String()
 	ln.Close()
 	cfg := writeConfig(t, fmt.Sprintf(`
 slack:
@@ -88,48 +101,74 @@ slack:
   mode: http
   listen: %s
   api_url: %s
-`, addr, srv.APIURL()))
-	secret := "fake-signing-secret"
-	env := testEnv("SLACK_BOT_TOKEN", fakeSlackBot, "SLACK_SIGNING_SECRET", secret)
+%s`, d.addr, d.srv.APIURL(), extraSlack))
 	ctx, cancel := context.WithCancel(context.Background())
-	var out, errb syncBuffer
 	done := make(chan int, 1)
 	go func() {
-		done <- Main(ctx, []string{"run", "--source", "sample", "--config", cfg, "--db", filepath.Join(t.TempDir(), "p.db")}, env, &out, &errb)
+		done <- Main(ctx, append([]string{"run", "--source", "sample", "--config", cfg, "--db", d.db}, args...), env, d.out, d.errb)
 	}()
-	defer func() {
-		cancel()
-		if code := <-done; code != 0 {
-			t.Errorf("exit %d\n%s", code, errb.String())
-		}
-	}()
+	var once sync.Once
+	d.stop = func() {
+		once.Do(func() {
+			cancel()
+			if code := <-done; code != 0 {
+				t.Errorf("exit %d\n%s", code, d.errb.String())
+			}
+		})
+	}
+	t.Cleanup(d.stop)
 	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(errb.String(), "daemon started") {
+	for !strings.Contains(d.errb.String(), "daemon started") {
 		if time.Now().After(deadline) {
-			t.Fatalf("daemon did not start:\n%s", errb.String())
+			t.Fatalf("daemon did not start:\n%s", d.errb.String())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	body := url.Values{"team_id": {"T100"}, "channel_id": {"C100"}, "user_id": {"U2"}, "command": {"/papers"},
-		"text": {"help"}, "response_url": {srv.ResponseURL("r1")}}.Encode()
-	stamp := strconv.FormatInt(time.Now().Unix(), 10)
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write([]byte("v0:" + stamp + ":" + body))
-	req, _ := http.NewRequest("POST", "http://"+addr+"/slack/commands", strings.NewReader(body))
-	req.Header.Set("X-Slack-Request-Timestamp", stamp)
-	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	return d
+}
+
+// post sends a body to the slash-command endpoint and returns the status.
+func (d *slackHTTPDaemon) post(t *testing.T, body string, h http.Header) int {
+	t.Helper()
+	req, _ := http.NewRequest("POST", "http://"+d.addr+"/slack/commands", strings.NewReader(body))
+	req.Header = h
 	resp, err := http.DefaultClient.Do(req)
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("command: %v %v", err, resp)
+	if err != nil {
+		t.Fatal(err)
 	}
 	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// signSlack signs a request body as Slack does.
+func signSlack(body string, ts time.Time, secret string) http.Header {
+	stamp := strconv.FormatInt(ts.Unix(), 10)
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte("v0:" + stamp + ":" + body))
+	return http.Header{
+		"X-Slack-Request-Timestamp": {stamp},
+		"X-Slack-Signature":         {"v0=" + hex.EncodeToString(mac.Sum(nil))},
+		"Content-Type":              {"application/x-www-form-urlencoded"},
+	}
+}
+
+// The daemon answers a signed slash command in HTTP mode.
+func TestRunSlackHTTPMode(t *testing.T) {
+	secret := "fake-signing-secret"
+	d := startSlackHTTPDaemon(t, testEnv("SLACK_BOT_TOKEN", fakeSlackBot, "SLACK_SIGNING_SECRET", secret), "")
+	body := url.Values{"team_id": {"T100"}, "channel_id": {"C100"}, "user_id": {"U2"}, "command": {"/papers"},
+		"text": {"help"}, "response_url": {d.srv.ResponseURL("r1")}}.Encode()
+	if code := d.post(t, body, signSlack(body, time.Now(), secret)); code != 200 {
+		t.Fatalf("command: %d", code)
+	}
+	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
-		for _, r := range srv.Responses() {
+		for _, r := range d.srv.Responses() {
 			if r.Name == "r1" && r.ResponseType == "ephemeral" && strings.Contains(string(r.Body), "papers search") {
 				return
 			}
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	t.Fatalf("no answer on the response URL:\n%s", errb.String())
+	t.Fatalf("no answer on the response URL:\n%s", d.errb.String())
 }

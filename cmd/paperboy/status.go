@@ -70,6 +70,9 @@ func cmdStatus(e *env, args []string) error {
 			}
 			fmt.Fprintf(w, "  %-12s %s\n", "last run", line)
 		}
+		if note := cs.OffDaysNote(); note != "" {
+			fmt.Fprintf(w, "  %-12s %s\n", "off days", note)
+		}
 		for _, p := range cs.Open {
 			note := fmt.Sprintf("thread for the list of %s: %d of %d papers sent; the next run finishes it", p.Digest.ListDate.Long(), p.SentCount(), len(p.Items))
 			for _, it := range append([]bot.Delivery{p.Header}, p.Items...) {

@@ -4,7 +4,8 @@
 // New starts an httptest server that answers the REST routes paperboy uses:
 // the bot user, gateway URL lookups, channels and messages (with nonce
 // idempotency and Discord's size limits), threads started from messages,
-// forum posts, thread archiving, DMs, application command bulk overwrites,
+// forum posts, thread archiving, DMs, the guild and its members (for
+// permission computations), application command bulk overwrites,
 // interaction callbacks and their webhook edits and follow-ups. Responses use
 // Discord's JSON shapes, error bodies ({"message":...,"code":...} with the
 // JSON error codes Discord uses) and rate-limit headers, so the real
@@ -19,13 +20,18 @@
 // (Messages, Threads, Channel, DMs, Commands, InteractionResponses). Faults
 // are injected by rule (AddRule): error statuses with realistic bodies, 429s
 // with Retry-After, slow responses, and connections dropped before or after
-// the request took effect. Violations reports requests that ignored an
-// earlier 429's retry_after.
+// the request took effect, and forgotten nonces (Rule.ForgetNonce). AddMix
+// fails a share of requests with a seeded mix of faults (MixedFaults:
+// 429, 500, timeout, drop after apply, forgotten nonce). The rule engine
+// is shared with the other fakes (package faults). Violations reports
+// requests that ignored an earlier 429's retry_after; Stats counts requests
+// and injected faults by kind; Stored counts messages, threads, thread
+// messages and DMs.
 //
 // What it does not fake: the gateway (no websocket; /gateway only returns a
 // URL nobody listens on), attachments' contents and CDN, reactions, pins,
 // webhooks other than interaction tokens, audit logs, guild management,
-// member lists, slowmode, automatic thread archiving by inactivity (use
+// member lists (only single members), slowmode, automatic thread archiving by inactivity (use
 // ArchiveThread), mentions parsing, and global (cross-route) rate limits.
 // Permissions are computed only for channels whose guild was added with
 // AddGuild; channels of unknown guilds let the bot do everything.

@@ -10,6 +10,7 @@ const (
 	CodeGeneral               = 0
 	CodeUnknownChannel        = 10003
 	CodeUnknownGuild          = 10004
+	CodeUnknownMember         = 10007
 	CodeUnknownMessage        = 10008
 	CodeUnknownUser           = 10013
 	CodeUnknownWebhook        = 10015
@@ -34,6 +35,7 @@ const (
 var codeMessages = map[int]string{
 	CodeUnknownChannel:        "Unknown Channel",
 	CodeUnknownGuild:          "Unknown Guild",
+	CodeUnknownMember:         "Unknown Member",
 	CodeUnknownMessage:        "Unknown Message",
 	CodeUnknownUser:           "Unknown User",
 	CodeUnknownWebhook:        "Unknown Webhook",

@@ -1,12 +1,13 @@
 package discordfake
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/paperboy-bot/paperboy/adapters/fakes/faults"
 )
 
 // maxBody bounds how much of a request body the fake reads.
@@ -44,31 +45,34 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		rec.Route = rt.method + " " + rt.pattern
 	}
 
+	s.tally.Request()
 	s.mu.Lock()
 	s.reqSeqLocked(rec)
 	early := s.checkViolationLocked(rec, key, now)
-	rule := s.pickRuleLocked(r.Method, r.URL.Path)
+	rule := s.pickRule(r.Method, r.URL.Path)
 	s.mu.Unlock()
 
 	if rule != nil && rule.Delay > 0 {
-		if !s.sleep(r.Context(), rule.Delay) {
-			s.finish(rec, 0, "canceled", false, false)
+		if !s.http.Sleep(r.Context(), rule.Delay) {
+			s.finish(rec, 0, faults.KindCanceled, false, false)
 			if ctxErr := r.Context().Err(); ctxErr == nil {
 				// The server is closing: cut the connection.
-				s.drop(w)
+				faults.Drop(w)
 			}
 			return
 		}
 	}
 	if rule != nil && rule.DropBeforeApply {
-		s.finish(rec, 0, "drop-before", false, true)
-		s.drop(w)
+		s.finish(rec, 0, faults.KindDropBefore, false, true)
+		faults.Drop(w)
 		return
 	}
+	if rule != nil && rule.ForgetNonce {
+		s.ForgetNonces()
+		s.tally.Fault(faults.KindForgetNonce)
+	}
 
-	s.mu.Lock()
-	rl := s.takeLocked(key, time.Now())
-	s.mu.Unlock()
+	rl := s.limiter.Take(key, time.Now())
 	setRateHeaders(w.Header(), rl, hash)
 
 	if rule != nil && (rule.Status != 0 || rule.Code != 0 || rule.RetryAfter > 0) {
@@ -80,7 +84,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			status = http.StatusTooManyRequests
 		}
 		if status == http.StatusTooManyRequests {
-			s.write429(w, rec, key, hash, rule.RetryAfter, rl.limit, "rate-limit")
+			s.write429(w, rec, key, hash, rule.RetryAfter, rl.Limit, faults.KindRateLimit)
 			return
 		}
 		e := statusErr(status)
@@ -88,7 +92,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			e = codeErr(rule.Code)
 			e.Status = status
 		}
-		s.finish(rec, status, "status", false, false)
+		s.finish(rec, status, faults.KindStatus, false, false)
 		writeJSON(w, status, e)
 		return
 	}
@@ -106,11 +110,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 
 	if early > 0 {
 		// Discord keeps answering 429 until the retry time has passed.
-		s.write429(w, rec, key, hash, early, rl.limit, "enforced-rate-limit")
+		s.write429(w, rec, key, hash, early, rl.Limit, faults.KindEnforced)
 		return
 	}
-	if rl.exceeded {
-		s.write429(w, rec, key, hash, rl.resetAfter, rl.limit, "enforced-rate-limit")
+	if rl.Exceeded {
+		s.write429(w, rec, key, hash, rl.ResetAfter, rl.Limit, faults.KindEnforced)
 		return
 	}
 
@@ -135,11 +139,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	fault := ""
 	if rule != nil && rule.Delay > 0 {
-		fault = "delay"
+		fault = faults.KindDelay
 	}
 	if rule != nil && rule.DropAfterApply {
-		s.finish(rec, 0, "drop-after", rep.err == nil, true)
-		s.drop(w)
+		s.finish(rec, 0, faults.KindDropAfter, rep.err == nil, true)
+		faults.Drop(w)
 		return
 	}
 	s.finish(rec, status, fault, rep.err == nil, false)
@@ -156,6 +160,7 @@ func (s *Server) reqSeqLocked(rec *Request) {
 // finish records the outcome of a request. It runs before the response is
 // written so that a client that has its answer sees the record complete.
 func (s *Server) finish(rec *Request, status int, fault string, applied, dropped bool) {
+	s.tally.Fault(fault)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rec.Status = status
@@ -170,33 +175,6 @@ func (s *Server) authOKLocked(h string) bool {
 		return false
 	}
 	return s.token == "" || tok == s.token
-}
-
-// sleep waits d; false if the request context ended or the server closed.
-func (s *Server) sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	case <-s.done:
-		return false
-	}
-}
-
-// drop closes the connection without a response.
-func (s *Server) drop(w http.ResponseWriter) {
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		panic(http.ErrAbortHandler)
-	}
-	conn, _, err := hj.Hijack()
-	if err != nil {
-		panic(http.ErrAbortHandler)
-	}
-	_ = conn.Close()
 }
 
 func writeJSON(w http.ResponseWriter, status int, body any) {

@@ -64,6 +64,8 @@ func init() {
 	add("POST", "/channels/{channel}/threads", (*Server).hStartThread, false)
 	add("GET", "/channels/{channel}/threads/archived/public", (*Server).hArchivedThreads, false)
 	add("GET", "/guilds/{guild}/threads/active", (*Server).hActiveThreads, false)
+	add("GET", "/guilds/{guild}", (*Server).hGetGuild, false)
+	add("GET", "/guilds/{guild}/members/{user}", (*Server).hGetMember, false)
 	add("GET", "/applications/{app}/commands", (*Server).hGetCommands, false)
 	add("PUT", "/applications/{app}/commands", (*Server).hPutCommands, false)
 	add("GET", "/applications/{app}/guilds/{guild}/commands", (*Server).hGetCommands, false)

@@ -2,9 +2,7 @@ package discordfake
 
 import (
 	"encoding/json"
-	"math/rand"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"sort"
 	"strings"
@@ -12,6 +10,8 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/paperboy-bot/paperboy/adapters/fakes/faults"
 )
 
 // DefaultNonceTTL is how long the fake remembers a message nonce.
@@ -26,12 +26,11 @@ const (
 // Server is a fake Discord REST API. Create it with New. It is safe for
 // concurrent use.
 type Server struct {
-	ts        *httptest.Server
-	base      *url.URL
-	transport *http.Transport
-	client    *http.Client
-	done      chan struct{}
-	closeOnce sync.Once
+	http     *faults.Server
+	rules    *faults.Rules[Rule]
+	limiter  *faults.Window
+	backoffs *faults.Backoffs
+	tally    faults.Tally
 
 	mu sync.Mutex
 
@@ -58,13 +57,6 @@ type Server struct {
 
 	requests   []*Request
 	reqSeq     int
-	rules      []*ruleState
-	ruleSeq    int
-	rng        *rand.Rand
-	rlLimit    int
-	rlWindow   time.Duration
-	buckets    map[string]*bucketState
-	retryAt    map[string]time.Time
 	violations []Violation
 
 	lastID uint64
@@ -101,7 +93,9 @@ type tokenState struct {
 // New starts a fake Discord API on a loopback httptest server.
 func New() *Server {
 	s := &Server{
-		done:           make(chan struct{}),
+		rules:          faults.NewRules(ruleGate),
+		limiter:        faults.NewWindow(DefaultRateLimit, DefaultRateLimitWindow),
+		backoffs:       faults.NewBackoffs(),
 		bot:            User{ID: "100000000000000001", Username: "paperboy", Bot: true},
 		users:          map[string]User{},
 		guilds:         map[string]*Guild{},
@@ -116,57 +110,23 @@ func New() *Server {
 		tokens:         map[string]*tokenState{},
 		registered:     map[string]time.Time{},
 		followupLookup: map[string]*msgState{},
-		rng:            rand.New(rand.NewSource(1)),
-		rlLimit:        DefaultRateLimit,
-		rlWindow:       DefaultRateLimitWindow,
-		buckets:        map[string]*bucketState{},
-		retryAt:        map[string]time.Time{},
 	}
-	s.ts = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
-	s.base, _ = url.Parse(s.ts.URL)
-	s.transport = http.DefaultTransport.(*http.Transport).Clone()
-	s.transport.Proxy = nil
-	s.client = &http.Client{
-		Transport: &rewriteTransport{base: s.transport, target: s.base},
-		Timeout:   30 * time.Second,
-	}
+	s.http = faults.NewServer(http.HandlerFunc(s.serveHTTP))
 	return s
 }
 
 // URL returns the base URL of the fake, like http://127.0.0.1:PORT. Requests
 // go to URL()+"/api/v9/...".
-func (s *Server) URL() string { return s.ts.URL }
+func (s *Server) URL() string { return s.http.URL() }
 
 // Close stops the server. Requests sleeping in a Delay rule end at once.
-func (s *Server) Close() {
-	s.closeOnce.Do(func() {
-		close(s.done)
-		s.transport.CloseIdleConnections()
-		s.ts.CloseClientConnections()
-		s.ts.Close()
-	})
-}
+func (s *Server) Close() { s.http.Close() }
 
 // Client returns an http.Client whose transport sends every request,
 // whatever its scheme and host (https://discord.com), to this server,
 // keeping the path and query. Use it as discordgo's Session.Client. Its
 // timeout is 30 s.
-func (s *Server) Client() *http.Client { return s.client }
-
-// rewriteTransport redirects requests to the fake.
-type rewriteTransport struct {
-	base   http.RoundTripper
-	target *url.URL
-}
-
-// RoundTrip implements http.RoundTripper.
-func (t *rewriteTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	r2 := req.Clone(req.Context())
-	r2.URL.Scheme = t.target.Scheme
-	r2.URL.Host = t.target.Host
-	r2.Host = t.target.Host
-	return t.base.RoundTrip(r2)
-}
+func (s *Server) Client() *http.Client { return s.http.Client() }
 
 // ---- setup ----
 
@@ -457,6 +417,31 @@ func (s *Server) Violations() []Violation {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]Violation(nil), s.violations...)
+}
+
+// Stats counts the requests received and the faults injected since New,
+// by kind (see package faults), and the violations.
+func (s *Server) Stats() faults.Stats { return s.tally.StatsWith(s.backoffs) }
+
+// Stored counts what the fake holds: messages in guild channels (thread
+// starters included), threads, messages inside threads, and messages in
+// DM channels.
+func (s *Server) Stored() faults.Stored {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var st faults.Stored
+	for _, c := range s.channels {
+		switch {
+		case isThread(c.Type):
+			st.Threads++
+			st.Replies += len(c.msgs)
+		case c.Type == discordgo.ChannelTypeDM:
+			st.DMs += len(c.msgs)
+		default:
+			st.Messages += len(c.msgs)
+		}
+	}
+	return st
 }
 
 // ---- ids ----

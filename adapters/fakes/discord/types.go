@@ -276,4 +276,9 @@ type Rule struct {
 	// DropAfterApply applies the request (stores the message etc.) and then
 	// closes the connection without a response: an ambiguous failure.
 	DropAfterApply bool
+	// ForgetNonce drops the fake's nonce memory before the request is
+	// handled, as Discord does after a few minutes: a retried message with
+	// the same nonce is then stored again. Combined with DropAfterApply it
+	// is the worst case of an ambiguous failure.
+	ForgetNonce bool
 }

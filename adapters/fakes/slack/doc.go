@@ -28,9 +28,13 @@
 // injected by rule (AddRule), with the same rule shape as the Discord fake
 // (adapters/fakes/discord): HTTP error statuses with Slack's HTML edge
 // bodies, {"ok":false} errors, 429s with Retry-After, slow responses, and
-// connections dropped before or after the request took effect. SetRateLimit
+// connections dropped before or after the request took effect; AddMix
+// fails a share of requests with a seeded mix of them (MixedFaults). The
+// rule engine is shared with the other fakes (package faults). SetRateLimit
 // adds a per method+channel limiter; Violations reports requests sent
-// before an earlier 429's Retry-After had passed.
+// before an earlier 429's Retry-After had passed; Stats counts requests and
+// injected faults by kind; Stored counts messages, threads, replies and
+// DMs.
 //
 // What it does not fake: Socket Mode (apps.connections.open returns a
 // websocket URL nobody listens on) and the Events API (no events are ever

@@ -1,89 +1,68 @@
 package slackfake
 
 import (
-	"math/rand"
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/paperboy-bot/paperboy/adapters/fakes/faults"
 )
 
-// clockSlack absorbs clients' timer rounding: a request this close to the
-// allowed time is neither limited nor counted as a violation.
-const clockSlack = 2 * time.Millisecond
+// ruleGate is the part of a Rule the shared engine reads.
+func ruleGate(r Rule) faults.Gate { return faults.Gate{Skip: r.Skip, Times: r.Times, Prob: r.Prob} }
 
-type ruleState struct {
-	Rule
-	id      int
-	seen    int
-	applied int
-}
-
-func (rs *ruleState) matches(method, channel string) bool {
-	if rs.Method != "" && rs.Method != method {
+// matches reports whether a rule's Method and Channel match a request.
+func (r Rule) matches(method, channel string) bool {
+	if r.Method != "" && r.Method != method {
 		return false
 	}
-	if rs.Channel != "" && rs.Channel != channel {
+	if r.Channel != "" && r.Channel != channel {
 		return false
 	}
 	return true
 }
 
 // AddRule installs a fault rule and returns a function that removes it.
-func (s *Server) AddRule(r Rule) (remove func()) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.ruleSeq++
-	rs := &ruleState{Rule: r, id: s.ruleSeq}
-	s.rules = append(s.rules, rs)
-	return func() {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		for i, x := range s.rules {
-			if x == rs {
-				s.rules = append(s.rules[:i:i], s.rules[i+1:]...)
-				return
-			}
-		}
+func (s *Server) AddRule(r Rule) (remove func()) { return s.rules.Add(r) }
+
+// AddMix installs a mixed-fault mode: of the requests scope matches (its
+// Method, Channel, Skip and Times), a share rate fails, each with one of
+// faults chosen with equal chance by the seeded generator (see Seed);
+// MixedFaults returns the usual set. It returns a function that removes
+// it.
+func (s *Server) AddMix(scope Rule, rate float64, faults ...Rule) (remove func()) {
+	return s.rules.AddMix(scope, rate, faults...)
+}
+
+// MixedFaults is the mix of issue 7's fault test: a 429 with Retry-After
+// retry, a 500, a response slower than the client waits (timeout; the
+// request is not applied if the client gives up first), and a connection
+// dropped after the message was stored.
+func MixedFaults(retry, timeout time.Duration) []Rule {
+	return []Rule{
+		{RetryAfter: retry},
+		{Status: http.StatusInternalServerError},
+		{Delay: timeout},
+		{DropAfterApply: true},
 	}
 }
 
 // ClearRules removes every rule.
-func (s *Server) ClearRules() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.rules = nil
-}
+func (s *Server) ClearRules() { s.rules.Clear() }
 
-// Seed reseeds the generator used by rules with Prob (the default seed is
-// 1). With requests arriving in the same order, the same requests fail.
-func (s *Server) Seed(n int64) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.rng = rand.New(rand.NewSource(n))
-}
+// Seed reseeds the generator used by rules with Prob and by mixes (the
+// default seed is 1). With requests arriving in the same order, the same
+// requests fail.
+func (s *Server) Seed(n int64) { s.rules.Seed(n) }
 
-// pickRuleLocked returns the rule that applies to a request, if any, and
-// counts it.
-func (s *Server) pickRuleLocked(method, channel string) *Rule {
-	for _, rs := range s.rules {
-		if !rs.matches(method, channel) {
-			continue
-		}
-		rs.seen++
-		if rs.seen <= rs.Skip {
-			continue
-		}
-		if rs.Times > 0 && rs.applied >= rs.Times {
-			continue
-		}
-		if rs.Prob > 0 && s.rng.Float64() >= rs.Prob {
-			continue
-		}
-		rs.applied++
-		r := rs.Rule
-		return &r
+// pickRule returns the rule that applies to a request, if any, and counts
+// it.
+func (s *Server) pickRule(method, channel string) *Rule {
+	r, ok := s.rules.Pick(func(r Rule) bool { return r.matches(method, channel) })
+	if !ok {
+		return nil
 	}
-	return nil
+	return &r
 }
 
 // SetRateLimit makes the fake enforce perWindow requests per window for
@@ -94,13 +73,10 @@ func (s *Server) pickRuleLocked(method, channel string) *Rule {
 // window, rounded up to whole Retry-After units, at least 1). By default
 // there is no limit; perWindow <= 0 or window <= 0 removes it.
 func (s *Server) SetRateLimit(perWindow int, window time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	if perWindow <= 0 || window <= 0 {
 		perWindow, window = 0, 0
 	}
-	s.rlLimit, s.rlWindow = perWindow, window
-	s.buckets = map[string]*bucketState{}
+	s.limiter.Set(perWindow, window)
 }
 
 // SetRetryAfterUnit sets what one unit of the Retry-After header stands
@@ -117,55 +93,19 @@ func (s *Server) SetRetryAfterUnit(unit time.Duration) {
 	s.retryUnit = unit
 }
 
-type bucketState struct {
-	resetAt time.Time
-	count   int
-}
-
-// takeLocked counts a request against its key's fixed window. It reports
-// whether the limit is exceeded and how long until the window resets.
-func (s *Server) takeLocked(key string, now time.Time) (exceeded bool, resetAfter time.Duration) {
-	if s.rlLimit <= 0 {
-		return false, 0
-	}
-	b := s.buckets[key]
-	if b == nil || !now.Before(b.resetAt.Add(-clockSlack)) {
-		b = &bucketState{resetAt: now.Add(s.rlWindow)}
-		s.buckets[key] = b
-	}
-	if b.count >= s.rlLimit {
-		return true, b.resetAt.Sub(now)
-	}
-	b.count++
-	return false, 0
-}
-
 // checkViolationLocked records a violation if the request arrives before an
 // earlier 429's retry time on its key, and returns how early it is.
 func (s *Server) checkViolationLocked(rec *Request, now time.Time) time.Duration {
-	until, ok := s.retryAt[rec.Key]
-	if !ok {
+	early, until := s.backoffs.Check(rec.Key, now)
+	if early == 0 {
 		return 0
 	}
-	if !now.Before(until.Add(-clockSlack)) {
-		delete(s.retryAt, rec.Key)
-		return 0
-	}
-	early := until.Sub(now)
 	rec.Violation = true
 	s.violations = append(s.violations, Violation{
 		Seq: rec.Seq, Method: rec.Method, Channel: rec.Channel, Key: rec.Key,
 		Time: now, RetryAt: until, Early: early,
 	})
 	return early
-}
-
-// ceilMS rounds a duration up to whole milliseconds.
-func ceilMS(d time.Duration) int64 {
-	if d <= 0 {
-		return 0
-	}
-	return int64((d + time.Millisecond - 1) / time.Millisecond)
 }
 
 // write429 answers {"ok":false,"error":"ratelimited"} with Retry-After in
@@ -176,7 +116,7 @@ func (s *Server) write429(w http.ResponseWriter, rec *Request, retry time.Durati
 	s.mu.Lock()
 	unit := s.retryUnit
 	if retry >= 0 {
-		ms := ceilMS(retry)
+		ms := faults.CeilMS(retry)
 		units := (time.Duration(ms)*time.Millisecond + unit - 1) / unit
 		if units < 1 {
 			units = 1
@@ -185,13 +125,12 @@ func (s *Server) write429(w http.ResponseWriter, rec *Request, retry time.Durati
 		h := w.Header()
 		h.Set("Retry-After", strconv.FormatInt(int64(units), 10))
 		h.Set("X-Fake-Retry-After-Ms", strconv.FormatInt(ms, 10))
-		if cur, ok := s.retryAt[rec.Key]; !ok || until.After(cur) {
-			s.retryAt[rec.Key] = until
-		}
+		s.backoffs.Wait(rec.Key, until)
 	}
 	rec.Status = http.StatusTooManyRequests
 	rec.Fault = fault
 	rec.Error = "ratelimited"
 	s.mu.Unlock()
+	s.tally.Fault(fault)
 	writeJSON(w, http.StatusTooManyRequests, map[string]any{"ok": false, "error": "ratelimited"})
 }

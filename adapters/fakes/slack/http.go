@@ -2,7 +2,6 @@ package slackfake
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -12,6 +11,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/paperboy-bot/paperboy/adapters/fakes/faults"
 )
 
 // maxBody bounds how much of a request body the fake reads.
@@ -77,34 +78,34 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		rec.Key = r.URL.Path
 	}
 
+	s.tally.Request()
 	s.mu.Lock()
 	s.reqSeq++
 	rec.Seq = s.reqSeq
 	s.requests = append(s.requests, rec)
 	early := s.checkViolationLocked(rec, now)
-	rule := s.pickRuleLocked(rec.Method, rec.Channel)
+	rule := s.pickRule(rec.Method, rec.Channel)
 	unit := s.retryUnit
 	s.mu.Unlock()
 
 	if rule != nil && rule.Delay > 0 {
-		if !s.sleep(r.Context(), rule.Delay) {
-			s.finish(rec, reply{}, 0, "canceled", false, false)
+		if !s.http.Sleep(r.Context(), rule.Delay) {
+			s.finish(rec, reply{}, 0, faults.KindCanceled, false, false)
 			if r.Context().Err() == nil {
 				// The server is closing: cut the connection.
-				s.drop(w)
+				faults.Drop(w)
 			}
 			return
 		}
 	}
 	if rule != nil && rule.DropBeforeApply {
-		s.finish(rec, reply{}, 0, "drop-before", false, true)
-		s.drop(w)
+		s.finish(rec, reply{}, 0, faults.KindDropBefore, false, true)
+		faults.Drop(w)
 		return
 	}
 
-	s.mu.Lock()
-	exceeded, resetAfter := s.takeLocked(rec.Key, time.Now())
-	s.mu.Unlock()
+	taken := s.limiter.Take(rec.Key, time.Now())
+	exceeded, resetAfter := taken.Exceeded, taken.ResetAfter
 
 	if rule != nil && (rule.Status != 0 || rule.Error != "" || rule.RetryAfter > 0) {
 		status := rule.Status
@@ -117,14 +118,14 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			if retry == 0 {
 				retry = unit
 			}
-			s.write429(w, rec, retry, "rate-limit")
+			s.write429(w, rec, retry, faults.KindRateLimit)
 		case rule.Error != "":
 			rep := errReply(rule.Error)
 			rep.status = status
-			s.finish(rec, rep, statusOr200(status), "error", false, false)
+			s.finish(rec, rep, statusOr200(status), faults.KindError, false, false)
 			s.writeReply(w, rep, false)
 		default:
-			s.finish(rec, reply{}, status, "status", false, false)
+			s.finish(rec, reply{}, status, faults.KindStatus, false, false)
 			writeHTML(w, status)
 		}
 		return
@@ -138,11 +139,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	case kindResponse:
 		if early > 0 {
-			s.write429(w, rec, early, "enforced-rate-limit")
+			s.write429(w, rec, early, faults.KindEnforced)
 			return
 		}
 		if exceeded {
-			s.write429(w, rec, resetAfter, "enforced-rate-limit")
+			s.write429(w, rec, resetAfter, faults.KindEnforced)
 			return
 		}
 		s.mu.Lock()
@@ -162,11 +163,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 		if early > 0 {
-			s.write429(w, rec, early, "enforced-rate-limit")
+			s.write429(w, rec, early, faults.KindEnforced)
 			return
 		}
 		if exceeded {
-			s.write429(w, rec, resetAfter, "enforced-rate-limit")
+			s.write429(w, rec, resetAfter, faults.KindEnforced)
 			return
 		}
 		if parseErr != "" {
@@ -182,11 +183,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	applied := rep.err == "" && statusOr200(rep.status) == http.StatusOK
 	fault := ""
 	if rule != nil && rule.Delay > 0 {
-		fault = "delay"
+		fault = faults.KindDelay
 	}
 	if rule != nil && rule.DropAfterApply {
-		s.finish(rec, rep, 0, "drop-after", applied, true)
-		s.drop(w)
+		s.finish(rec, rep, 0, faults.KindDropAfter, applied, true)
+		faults.Drop(w)
 		return
 	}
 	s.finish(rec, rep, statusOr200(rep.status), fault, applied, false)
@@ -209,6 +210,7 @@ func statusOr200(st int) int {
 // finish records the outcome of a request. It runs before the response is
 // written so that a client that has its answer sees the record complete.
 func (s *Server) finish(rec *Request, rep reply, status int, fault string, applied, dropped bool) {
+	s.tally.Fault(fault)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rec.Status = status
@@ -314,33 +316,6 @@ func parseParams(r *http.Request, body []byte) (url.Values, string, bool) {
 		return v, "", true
 	}
 	return v, "", false
-}
-
-// sleep waits d; false if the request context ended or the server closed.
-func (s *Server) sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	case <-s.done:
-		return false
-	}
-}
-
-// drop closes the connection without a response.
-func (s *Server) drop(w http.ResponseWriter) {
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		panic(http.ErrAbortHandler)
-	}
-	conn, _, err := hj.Hijack()
-	if err != nil {
-		panic(http.ErrAbortHandler)
-	}
-	_ = conn.Close()
 }
 
 // writeReply writes a handler's answer as Slack's JSON envelope. With

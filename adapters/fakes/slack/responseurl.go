@@ -32,7 +32,7 @@ func (s *Server) ResponseURL(name string) string {
 	if _, ok := s.respURLs[name]; !ok {
 		s.respURLs[name] = &respURL{name: name, created: time.Now()}
 	}
-	return s.ts.URL + ResponseURLPrefix + url.PathEscape(name)
+	return s.http.URL() + ResponseURLPrefix + url.PathEscape(name)
 }
 
 // ExpireResponseURL makes a response URL answer expired_url from now on, as

@@ -4,13 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/paperboy-bot/paperboy/adapters/fakes/faults"
 )
 
 // Defaults for the bot identity (see SetBotUser) and the workspace.
@@ -30,12 +30,11 @@ const DefaultDMBlockError = "messages_tab_disabled"
 // Server is a fake Slack Web API. Create it with New. It is safe for
 // concurrent use.
 type Server struct {
-	ts        *httptest.Server
-	base      *url.URL
-	transport *http.Transport
-	client    *http.Client
-	done      chan struct{}
-	closeOnce sync.Once
+	http     *faults.Server
+	rules    *faults.Rules[Rule]
+	limiter  *faults.Window
+	backoffs *faults.Backoffs
+	tally    faults.Tally
 
 	mu sync.Mutex
 
@@ -63,14 +62,7 @@ type Server struct {
 
 	requests   []*Request
 	reqSeq     int
-	rules      []*ruleState
-	ruleSeq    int
-	rng        *rand.Rand
-	rlLimit    int
-	rlWindow   time.Duration
 	retryUnit  time.Duration
-	buckets    map[string]*bucketState
-	retryAt    map[string]time.Time
 	violations []Violation
 
 	lastTS int64 // microseconds of the last ts handed out
@@ -100,7 +92,9 @@ type respURL struct {
 // New starts a fake Slack API on a loopback httptest server.
 func New() *Server {
 	s := &Server{
-		done:       make(chan struct{}),
+		rules:      faults.NewRules(ruleGate),
+		limiter:    faults.NewWindow(0, 0),
+		backoffs:   faults.NewBackoffs(),
 		botUserID:  DefaultBotUserID,
 		botID:      DefaultBotID,
 		appID:      DefaultAppID,
@@ -112,60 +106,28 @@ func New() *Server {
 		dmByUser:   map[string]string{},
 		blockedDMs: map[string]string{},
 		respURLs:   map[string]*respURL{},
-		rng:        rand.New(rand.NewSource(1)),
 		retryUnit:  time.Second,
-		buckets:    map[string]*bucketState{},
-		retryAt:    map[string]time.Time{},
 	}
-	s.ts = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
-	s.base, _ = url.Parse(s.ts.URL)
-	s.transport = http.DefaultTransport.(*http.Transport).Clone()
-	s.transport.Proxy = nil
-	s.client = &http.Client{
-		Transport: &rewriteTransport{base: s.transport, target: s.base},
-		Timeout:   30 * time.Second,
-	}
+	s.http = faults.NewServer(http.HandlerFunc(s.serveHTTP))
 	return s
 }
 
 // URL returns the base URL of the fake, like http://127.0.0.1:PORT.
-func (s *Server) URL() string { return s.ts.URL }
+func (s *Server) URL() string { return s.http.URL() }
 
 // APIURL returns URL()+"/api/", the value for slack.OptionAPIURL (slack-go
 // appends the method name directly, so the trailing slash is needed).
-func (s *Server) APIURL() string { return s.ts.URL + APIPrefix }
+func (s *Server) APIURL() string { return s.http.URL() + APIPrefix }
 
 // Close stops the server. Requests sleeping in a Delay rule end at once.
-func (s *Server) Close() {
-	s.closeOnce.Do(func() {
-		close(s.done)
-		s.transport.CloseIdleConnections()
-		s.ts.CloseClientConnections()
-		s.ts.Close()
-	})
-}
+func (s *Server) Close() { s.http.Close() }
 
 // Client returns an http.Client whose transport sends every request,
 // whatever its scheme and host (https://slack.com, hooks.slack.com), to
 // this server, keeping the path and query. With it slack-go works without
 // OptionAPIURL: slack.New(token, slack.OptionHTTPClient(srv.Client())).
 // Its timeout is 30 s.
-func (s *Server) Client() *http.Client { return s.client }
-
-// rewriteTransport redirects requests to the fake.
-type rewriteTransport struct {
-	base   http.RoundTripper
-	target *url.URL
-}
-
-// RoundTrip implements http.RoundTripper.
-func (t *rewriteTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	r2 := req.Clone(req.Context())
-	r2.URL.Scheme = t.target.Scheme
-	r2.URL.Host = t.target.Host
-	r2.Host = t.target.Host
-	return t.base.RoundTrip(r2)
-}
+func (s *Server) Client() *http.Client { return s.http.Client() }
 
 // ---- setup ----
 
@@ -524,6 +486,34 @@ func (s *Server) Violations() []Violation {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]Violation(nil), s.violations...)
+}
+
+// Stats counts the requests received and the faults injected since New,
+// by kind (see package faults), and the violations.
+func (s *Server) Stats() faults.Stats { return s.tally.StatsWith(s.backoffs) }
+
+// Stored counts what the fake holds: top-level messages in channels
+// (thread parents included), threads (parents with replies), thread
+// replies, and messages in IM channels (replies included).
+func (s *Server) Stored() faults.Stored {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var st faults.Stored
+	for _, m := range s.all {
+		c := s.channels[m.Channel]
+		switch {
+		case c != nil && c.IsIM:
+			st.DMs++
+		case m.parent != nil:
+			st.Replies++
+		default:
+			st.Messages++
+			if len(m.replies) > 0 {
+				st.Threads++
+			}
+		}
+	}
+	return st
 }
 
 // ---- message storage ----
