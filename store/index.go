@@ -104,14 +104,40 @@ func (r *rids) rekey(ctx context.Context, tx *sql.Tx, pk int64) error {
 	return nil
 }
 
-// indexNew gives every paper not indexed yet (rid NULL: saved in this
-// transaction, or before migration 0005) its search rowid and adds it to
-// the full-text, author and ranking indexes, in one INSERT ... SELECT per
-// index. Doing this once per transaction instead of in a per-row trigger
+// indexNew adds the papers with a pk above indexed (inserted in this
+// transaction, with their rowids) to the full-text, author and ranking
+// indexes, in one INSERT ... SELECT per index, and returns the new highest
+// pk. Doing this once per transaction instead of in a per-row trigger
 // halves ingest time: FTS5 flushes its pending terms at the end of every
 // statement that writes to it, so per-row inserts build and merge
 // thousands of tiny segments.
-func (r *rids) indexNew(ctx context.Context, tx *sql.Tx) error {
+func (r *rids) indexNew(ctx context.Context, tx *sql.Tx, indexed int64) (int64, error) {
+	for _, q := range []string{
+		`INSERT INTO papers_fts (rowid, title, ai_summary, ai_keywords, abstract, authors)
+		SELECT rid, title, ai_summary, ai_keywords, abstract, authors FROM papers WHERE pk > ? ORDER BY rid`,
+		`INSERT INTO authors_fts (rowid, authors_fold) SELECT rid, authors_fold FROM papers WHERE pk > ? ORDER BY rid`,
+		`INSERT INTO search_rank (rid, pk, upvotes, flags)
+		SELECT rid, pk, upvotes, (github_repo <> '') | ((project_page <> '') << 1) FROM papers WHERE pk > ?`,
+	} {
+		if _, err := tx.ExecContext(ctx, q, indexed); err != nil {
+			return indexed, fmt.Errorf("store: index papers: %w", mapErr(err))
+		}
+	}
+	var top int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(pk), 0) FROM papers`).Scan(&top); err != nil {
+		return indexed, fmt.Errorf("store: index papers: %w", mapErr(err))
+	}
+	return top, nil
+}
+
+// indexUnindexed gives the papers of a store upgraded by migration 0005
+// (rid NULL) their search rowids and indexes them.
+func (db *DB) indexUnindexed(ctx context.Context) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return mapErr(err)
+	}
+	defer tx.Rollback()
 	rows, err := tx.QueryContext(ctx, `SELECT pk, list_date, published_at, upvotes FROM papers WHERE rid IS NULL ORDER BY pk`)
 	if err != nil {
 		return fmt.Errorf("store: index papers: %w", mapErr(err))
@@ -136,34 +162,26 @@ func (r *rids) indexNew(ctx context.Context, tx *sql.Tx) error {
 	if len(todo) == 0 {
 		return nil
 	}
-	set, err := tx.PrepareContext(ctx, `UPDATE papers SET rid = ? WHERE pk = ?`)
-	if err != nil {
+	// Only a whole store is ever upgraded; indexNew below indexes all.
+	var done int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM papers WHERE rid IS NOT NULL`).Scan(&done); err != nil {
 		return fmt.Errorf("store: index papers: %w", mapErr(err))
 	}
-	defer set.Close()
+	if done > 0 {
+		return fmt.Errorf("store: index papers: %d papers have no search rowid but %d do", len(todo), done)
+	}
+	r := &rids{next: map[int64]int64{}}
 	for _, x := range todo {
 		n, err := r.alloc(ctx, tx, x.band, x.day)
 		if err != nil {
 			return err
 		}
-		if _, err := set.ExecContext(ctx, n, x.pk); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE papers SET rid = ? WHERE pk = ?`, n, x.pk); err != nil {
 			return fmt.Errorf("store: index papers: %w", mapErr(err))
 		}
 	}
-	// The rows without a rid were the ones with the highest pks (new rows
-	// get higher pks, and every transaction indexes its rows before it
-	// commits), or every row for a store upgraded by migration 0005.
-	first := todo[0].pk
-	for _, q := range []string{
-		`INSERT INTO papers_fts (rowid, title, ai_summary, ai_keywords, abstract, authors)
-		SELECT rid, title, ai_summary, ai_keywords, abstract, authors FROM papers WHERE pk >= ? ORDER BY rid`,
-		`INSERT INTO authors_fts (rowid, authors_fold) SELECT rid, authors_fold FROM papers WHERE pk >= ? ORDER BY rid`,
-		`INSERT INTO search_rank (rid, pk, upvotes, flags)
-		SELECT rid, pk, upvotes, (github_repo <> '') | ((project_page <> '') << 1) FROM papers WHERE pk >= ?`,
-	} {
-		if _, err := tx.ExecContext(ctx, q, first); err != nil {
-			return fmt.Errorf("store: index papers: %w", mapErr(err))
-		}
+	if _, err := r.indexNew(ctx, tx, 0); err != nil {
+		return err
 	}
-	return nil
+	return mapErr(tx.Commit())
 }

@@ -51,8 +51,8 @@ func scanPaper(sc interface{ Scan(...any) error }) (bot.Paper, error) {
 // earliest seen. %s is the rule for live counters.
 const upsertSQL = `INSERT INTO papers (id, title, abstract, authors, published_at, list_date, upvotes, comments,
 	github_repo, github_stars, project_page, thumbnail, ai_summary, ai_keywords, org_name, org_fullname,
-	first_seen_at, fetched_at, authors_fold)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	first_seen_at, fetched_at, authors_fold, rid)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET
 	title        = CASE WHEN excluded.title <> '' THEN excluded.title ELSE title END,
 	abstract     = CASE WHEN excluded.abstract <> '' THEN excluded.abstract ELSE abstract END,
@@ -128,6 +128,13 @@ func (db *DB) save(ctx context.Context, papers []bot.Paper, day bot.Date, live b
 	}
 	nowS := fmtTime(now)
 	ids := &rids{next: map[int64]int64{}}
+	// Rows with a pk above indexed are new in this transaction: they get
+	// their search rowid when inserted and their index entries at the end
+	// (indexNew), in one statement per index.
+	var indexed int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(pk), 0) FROM papers`).Scan(&indexed); err != nil {
+		return res, fmt.Errorf("store: save papers: %w", mapErr(err))
+	}
 	for _, p := range papers {
 		if p.ID == "" || p.Title == "" {
 			return res, fmt.Errorf("store: save papers: paper %q has no id or title", p.ID)
@@ -140,14 +147,29 @@ func (db *DB) save(ctx context.Context, papers []bot.Paper, day bot.Date, live b
 		if err := exists.QueryRowContext(ctx, p.ID).Scan(&pk); err != nil {
 			return res, fmt.Errorf("store: save paper %s: %w", p.ID, mapErr(err))
 		}
+		if pk > indexed {
+			// Inserted earlier in this transaction and not indexed yet:
+			// index it before the update triggers replace its entries.
+			if indexed, err = ids.indexNew(ctx, tx, indexed); err != nil {
+				return res, err
+			}
+		}
 		fetched := p.FetchedAt
 		if fetched.IsZero() {
 			fetched = now
 		}
+		var rid any // kept by an update
+		if pk < 0 {
+			n, err := ids.alloc(ctx, tx, bandOf(int64(p.Upvotes)), effDay(listDate.String(), fmtTime(p.PublishedAt)))
+			if err != nil {
+				return res, err
+			}
+			rid = n
+		}
 		if _, err := up.ExecContext(ctx, p.ID, p.Title, p.Abstract, joinLines(p.Authors), fmtTime(p.PublishedAt),
 			listDate.String(), p.Upvotes, p.Comments, p.GitHubRepo, p.GitHubStars, p.ProjectPage, p.Thumbnail,
 			p.AISummary, joinLines(p.AIKeywords), p.OrgName, p.OrgFullName, nowS, fmtTime(fetched),
-			bot.FoldText(joinLines(p.Authors))); err != nil {
+			bot.FoldText(joinLines(p.Authors)), rid); err != nil {
 			return res, fmt.Errorf("store: save paper %s: %w", p.ID, mapErr(err))
 		}
 		if pk < 0 {
@@ -171,7 +193,7 @@ func (db *DB) save(ctx context.Context, papers []bot.Paper, day bot.Date, live b
 			}
 		}
 	}
-	if err := ids.indexNew(ctx, tx); err != nil {
+	if _, err := ids.indexNew(ctx, tx, indexed); err != nil {
 		return res, err
 	}
 	if live {

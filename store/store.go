@@ -116,20 +116,6 @@ func (db *DB) init(ctx context.Context) error {
 	return db.indexUnindexed(ctx)
 }
 
-// indexUnindexed indexes the rows of a store upgraded by migration 0005
-// (or left unindexed any other way).
-func (db *DB) indexUnindexed(ctx context.Context) error {
-	tx, err := db.w.BeginTx(ctx, nil)
-	if err != nil {
-		return mapErr(err)
-	}
-	defer tx.Rollback()
-	if err := (&rids{next: map[int64]int64{}}).indexNew(ctx, tx); err != nil {
-		return err
-	}
-	return mapErr(tx.Commit())
-}
-
 // fillAuthorsFold fills authors_fold for rows saved before migration 0003.
 func (db *DB) fillAuthorsFold(ctx context.Context) error {
 	rows, err := db.w.QueryContext(ctx, `SELECT pk, authors FROM papers WHERE authors_fold = '' AND authors <> ''`)
