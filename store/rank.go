@@ -5,9 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"log"
 	"math"
-	"os"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -347,7 +345,6 @@ func (r *ranker) err(err error) error {
 // count counts the papers matching an FTS5 expression and the filters, up
 // to limit, band by band (each a range the index seeks to).
 func (r *ranker) count(match string, limit int) (int, error) {
-	defer func(t time.Time) { trace("count %q: %v", match, time.Since(t)) }(time.Now())
 	join := ""
 	if r.pl.rank {
 		join = " JOIN search_rank r ON r.rid = papers_fts.rowid"
@@ -416,7 +413,6 @@ func (r *ranker) papers() (int64, error) {
 // idfBound returns an upper bound of the idf FTS5's bm25() gives phrase,
 // 0 when no paper has the phrase (it then adds nothing to any score).
 func (r *ranker) idfBound(phrase string) (float64, error) {
-	defer func(t time.Time) { trace("idf %q: %v", phrase, time.Since(t)) }(time.Now())
 	n, err := r.papers()
 	if err != nil {
 		return 0, err
@@ -523,9 +519,6 @@ func (r *ranker) scan(match string, top *topK, skip map[int64]bool, band int64, 
 	if pl.lo > pl.hi {
 		return nil
 	}
-	tb := time.Now()
-	scanned := 0
-	defer func() { trace("scan %q band %d: %d rows, bound %.3f, %v", match, band, scanned, bound, time.Since(tb)) }()
 	where, args := pl.where("papers_fts.rowid", band)
 	rows, err := r.tx.QueryContext(r.ctx, `SELECT papers_fts.rowid, `+bm25SQL+`, r.upvotes
 		FROM papers_fts JOIN search_rank r ON r.rid = papers_fts.rowid
@@ -541,7 +534,6 @@ func (r *ranker) scan(match string, top *topK, skip map[int64]bool, band int64, 
 		if err := rows.Scan(&c.rid, &text, &c.upvotes); err != nil {
 			return r.err(err)
 		}
-		scanned++
 		c.day = ridDay(c.rid)
 		if top.full() {
 			switch r.o {
@@ -718,12 +710,4 @@ func hasOr(e bot.Expr) bool {
 		return hasOr(x.Item)
 	}
 	return false
-}
-
-var traceOn = os.Getenv("PAPERBOY_SEARCH_TRACE") != ""
-
-func trace(format string, args ...any) {
-	if traceOn {
-		log.Printf(format, args...)
-	}
 }
