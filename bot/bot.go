@@ -222,7 +222,8 @@ func (b *Bot) deliveryFailed(ctx context.Context, ch Channel, finish func(Outcom
 func (b *Bot) refresh(ctx context.Context, day Date, dryRun bool) ([]Paper, string, error) {
 	fresh, ferr := b.Source.Day(ctx, day)
 	if ferr == nil && !dryRun {
-		if _, err := b.Store.SaveList(ctx, day, fresh, b.now()); err != nil {
+		// A live fetch: papers new to the store are queued for alerts.
+		if _, err := b.Store.SaveLiveList(ctx, day, fresh, b.now()); err != nil {
 			return nil, "", fmt.Errorf("save list %s: %w", day, err)
 		}
 	}

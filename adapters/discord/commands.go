@@ -303,13 +303,7 @@ func (d *Discord) botMissing(ctx context.Context, i *discordgo.Interaction) []st
 // content (escaped), one paper as a card with its link buttons, several as
 // a numbered list of links.
 func renderReply(r bot.Reply) createMessage {
-	var lines []string
-	if r.Title != "" {
-		lines = append(lines, "**"+escapeMarkdown(r.Title)+"**")
-	}
-	for _, l := range r.Lines {
-		lines = append(lines, renderLine(l))
-	}
+	lines := replyTextLines(r)
 	msg := createMessage{AllowedMentions: noMentions()}
 	switch {
 	case len(r.Papers) == 1:
@@ -323,11 +317,29 @@ func renderReply(r bot.Reply) createMessage {
 	if row := actionButtons(r.Buttons); row != nil {
 		msg.Components = append(msg.Components, row)
 	}
-	msg.Content = fitLines(lines, 2000)
+	msg.Content = fitLines(lines, maxContent)
 	if msg.Content == "" && len(msg.Embeds) == 0 {
 		msg.Content = "…"
 	}
 	return msg
+}
+
+func replyTextLines(r bot.Reply) []string {
+	var lines []string
+	if r.Title != "" {
+		lines = append(lines, "**"+escapeMarkdown(r.Title)+"**")
+	}
+	for _, l := range r.Lines {
+		lines = append(lines, renderLine(l))
+	}
+	return lines
+}
+
+// FitsDM reports whether a direct message's text fits in one Discord
+// message without dropping a line (alert batches are split where it does
+// not).
+func (d *Discord) FitsDM(r bot.Reply) bool {
+	return utf8.RuneCountInString(strings.Join(replyTextLines(r), "\n")) <= maxContent-2
 }
 
 // actionButtons renders a reply's buttons (search paging) as one row;

@@ -16,7 +16,7 @@ import (
 )
 
 // loadCorpus parses the shared corpus once.
-func loadCorpus(b *testing.B) []bot.Paper {
+func loadCorpus(b testing.TB) []bot.Paper {
 	b.Helper()
 	a, err := huggingface.OpenFile(corpusPath(b))
 	if err != nil {
