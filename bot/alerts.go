@@ -2,8 +2,10 @@ package bot
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"time"
 )
 
@@ -40,6 +42,36 @@ type DMFinder interface {
 	FindDM(ctx context.Context, channel, key string) (Sent, bool, error)
 }
 
+// topicsCache is the last compiled set of subscriptions: compiling 100,000
+// topics takes longer than matching a batch against them, and they seldom
+// change between polls.
+type topicsCache struct {
+	key    uint64
+	day    Date
+	topics *Topics
+}
+
+// compiledTopics returns subs compiled, from the cache when the same
+// subscriptions (by id; a query never changes) were compiled the same UTC
+// day (relative dates resolve per day).
+func (b *Bot) compiledTopics(subs []Subscription, now time.Time) *Topics {
+	h := fnv.New64a()
+	var buf [8]byte
+	for _, s := range subs {
+		binary.LittleEndian.PutUint64(buf[:], uint64(s.ID))
+		h.Write(buf[:])
+	}
+	key, day := h.Sum64(), DateOf(now.UTC())
+	b.topicsMu.Lock()
+	defer b.topicsMu.Unlock()
+	if b.topics.topics != nil && b.topics.key == key && b.topics.day == day {
+		return b.topics.topics
+	}
+	t := CompileTopics(subs, now)
+	b.topics = topicsCache{key: key, day: day, topics: t}
+	return t
+}
+
 // AlertsResult says what one round of matching found.
 type AlertsResult struct {
 	Papers int // recent queued papers matched
@@ -74,7 +106,7 @@ func (b *Bot) MatchAlerts(ctx context.Context) (AlertsResult, error) {
 		if err != nil {
 			return res, fmt.Errorf("alerts: %w", err)
 		}
-		alerts = MatchTopics(subs, fresh, now)
+		alerts = b.compiledTopics(subs, now).Match(fresh)
 	}
 	n, err := b.Store.SaveAlerts(ctx, alerts, done, now)
 	if err != nil {

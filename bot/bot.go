@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 )
 
@@ -28,6 +29,10 @@ type Bot struct {
 	// CatchUp makes the daemon post one digest for the most recent run it
 	// missed while it was not running; otherwise that run is skipped.
 	CatchUp bool
+
+	// topics caches the compiled subscriptions between polls.
+	topicsMu sync.Mutex
+	topics   topicsCache
 }
 
 func (b *Bot) now() time.Time {

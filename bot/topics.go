@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"math/bits"
 	"runtime"
 	"slices"
 	"strings"
@@ -10,128 +11,307 @@ import (
 
 // Matching a batch of new papers against every active subscription, fast.
 //
-// The batch's papers are tokenized once (Tokenize: the index's own
-// tokenizer) into, per paper, where each token occurs, and into a posting
-// list per token (which papers hold it). Each subscription is then
-// evaluated only on candidate papers: those holding its key tokens. The
-// keys are chosen so that every paper the query can match holds one: the
-// rarest token (in this batch) of one required term, or, for an OR, one
-// such token of every alternative. A query with no such term (only filters,
-// or an OR with an alternative that has none) is evaluated on every paper.
-// On a candidate the whole query is evaluated, with the same semantics as
-// Query.Matcher (which the tests hold it to), so the result is exactly
-// what the full-text index would find among the new papers.
+// The subscriptions are compiled once (CompileTopics): parsed, and their
+// distinct terms (a word or a phrase, as index tokens) and filters
+// numbered; thousands of topics share "large language models" or has:code.
+// A batch is indexed once: its papers' index terms (TokenizePaper: the
+// full-text index's own tokenizer) are interned, with a positional posting
+// list per token. Each distinct term is then answered for the whole batch
+// at once, as a bit set over the batch's papers: a word is its posting
+// list, a phrase is checked only where its rarest word occurs (a term with
+// a word no paper has costs one map lookup); each distinct filter likewise.
+// A subscription then costs a few bit-set operations (AND, OR, AND NOT over
+// len(batch)/64 words, an AND stopping as soon as it is empty) and a walk
+// over the bits that remain: the papers it matches. This is the inverted
+// index the other way round: instead of finding candidate subscriptions
+// per token, every term is solved once for all papers, which with many
+// subscriptions sharing terms does strictly less work. The semantics are
+// those of Query.Matcher (and so of the full-text index), which the tests
+// check over the shared corpus.
 
-// batchDoc is one paper of the batch, tokenized.
-type batchDoc struct {
-	p    *Paper
-	toks PaperTokens
-	// pos holds each token's occurrences: field<<24 | index.
-	pos         map[string][]uint32
-	authorsFold string
-	org, orgFul string
-	date        Date
+// bitset is a set of papers of the batch.
+type bitset []uint64
+
+// occ is one occurrence of a token: paper, field and position.
+type occ struct {
+	doc   int32
+	field uint8
+	pos   uint32
 }
 
-// topicSub is a compiled subscription.
-type topicSub struct {
-	sub     *Subscription
-	q       *Query
-	expr    *node
-	authors []string // folded
-	orgs    []string // lower-cased
+// batchIndex is the batch, indexed.
+type batchIndex struct {
+	papers []Paper
+	fields [][5][]int32 // per paper, per field, token ids
+	ids    map[string]int32
+	post   [][]occ // per token id, in paper order
+	words  int     // uint64 words per bitset
+	// Filter inputs.
+	authorsFold []string
+	org, orgFul []string
+	dates       []Date
+}
+
+func newBatchIndex(papers []Paper) *batchIndex {
+	ix := &batchIndex{papers: papers, fields: make([][5][]int32, len(papers)), ids: map[string]int32{},
+		words: (len(papers) + 63) / 64, authorsFold: make([]string, len(papers)), org: make([]string, len(papers)),
+		orgFul: make([]string, len(papers)), dates: make([]Date, len(papers))}
+	for i := range papers {
+		p := &papers[i]
+		toks := TokenizePaper(*p)
+		for f, field := range toks {
+			ids := make([]int32, len(field))
+			for k, t := range field {
+				id, ok := ix.ids[t]
+				if !ok {
+					id = int32(len(ix.post))
+					ix.ids[t] = id
+					ix.post = append(ix.post, nil)
+				}
+				ids[k] = id
+				ix.post[id] = append(ix.post[id], occ{doc: int32(i), field: uint8(f), pos: uint32(k)})
+			}
+			ix.fields[i][f] = ids
+		}
+		if len(p.Authors) > 0 {
+			ix.authorsFold[i] = FoldText(strings.Join(p.Authors, "\n"))
+		}
+		ix.org[i], ix.orgFul[i] = strings.ToLower(p.OrgName), strings.ToLower(p.OrgFullName)
+		d := p.ListDate
+		if d.IsZero() && !p.PublishedAt.IsZero() {
+			d = DateOf(p.PublishedAt.UTC())
+		}
+		ix.dates[i] = d
+	}
+	return ix
+}
+
+// Topics are subscriptions compiled for matching: parsed once, their
+// distinct terms and filters numbered, so that a batch computes each term
+// and filter once. Compile them again when the subscriptions change or the
+// UTC date changes (relative dates like since:7d are resolved then).
+type Topics struct {
+	subs    []Subscription
+	topics  []ctopic // ordered by user
+	terms   [][]string
+	filters []cfilter
+	now     time.Time
+}
+
+// ctopic is one compiled subscription.
+type ctopic struct {
+	sub     int32  // index in subs
+	id      string // an id: query (the paper's id), else ""
+	expr    *cnode
+	filters []int32
+}
+
+// cnode is a compiled expression: a term (by number), or an operator.
+type cnode struct {
+	op   byte // 't' term, '&' and, '|' or, '!' not
+	term int32
+	kids []*cnode
+}
+
+// cfilter is one distinct filter of the compiled subscriptions.
+type cfilter struct {
+	kind byte // 'a' author, 'o' org, 'u' upvotes, 'c' code, 'p' project, 's' since, 'b' before
+	text string
+	cmp  Compare
+	date Date
+}
+
+// CompileTopics compiles subscriptions for MatchTopics. Queries that no
+// longer parse (they were valid when stored) are left out. Relative dates
+// are resolved against now.
+func CompileTopics(subs []Subscription, now time.Time) *Topics {
+	t := &Topics{subs: subs, now: now}
+	termIDs := map[string]int32{}
+	filterIDs := map[cfilter]int32{}
+	var key []byte
+	var compileNode func(n *node) *cnode
+	compileNode = func(n *node) *cnode {
+		c := &cnode{op: n.op}
+		if n.op == 't' {
+			key = key[:0]
+			for _, tok := range n.toks {
+				key = append(append(key, tok...), 0)
+			}
+			id, ok := termIDs[string(key)]
+			if !ok {
+				id = int32(len(t.terms))
+				termIDs[string(key)] = id
+				t.terms = append(t.terms, n.toks)
+			}
+			c.term = id
+			return c
+		}
+		for _, k := range n.kids {
+			c.kids = append(c.kids, compileNode(k))
+		}
+		return c
+	}
+	addFilter := func(ct *ctopic, f cfilter) {
+		id, ok := filterIDs[f]
+		if !ok {
+			id = int32(len(t.filters))
+			filterIDs[f] = id
+			t.filters = append(t.filters, f)
+		}
+		ct.filters = append(ct.filters, id)
+	}
+	order := make([]int32, len(subs))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(a, b int32) int { return compareUsers(subs[a].User, subs[b].User) })
+	// Parsing and tokenizing, the costly part, in parallel; numbering the
+	// terms and filters after, in order.
+	parsed := make([]*Query, len(subs))
+	exprs := make([]*node, len(subs))
+	workers := min(runtime.GOMAXPROCS(0), 4)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < len(subs); i += workers {
+				q, err := ParseQuery(subs[i].Query, now)
+				if err != nil {
+					continue
+				}
+				parsed[i] = q
+				if q.Expr != nil {
+					exprs[i] = compile(q.Expr)
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	t.topics = make([]ctopic, 0, len(subs))
+	for _, i := range order {
+		q := parsed[i]
+		if q == nil {
+			continue
+		}
+		ct := ctopic{sub: i, id: q.ID}
+		if exprs[i] != nil {
+			ct.expr = compileNode(exprs[i])
+		}
+		for _, a := range q.Authors {
+			addFilter(&ct, cfilter{kind: 'a', text: FoldText(a)})
+		}
+		for _, o := range q.Orgs {
+			addFilter(&ct, cfilter{kind: 'o', text: strings.ToLower(o)})
+		}
+		for _, c := range q.Upvotes {
+			addFilter(&ct, cfilter{kind: 'u', cmp: c})
+		}
+		if q.HasCode {
+			addFilter(&ct, cfilter{kind: 'c'})
+		}
+		if q.HasProject {
+			addFilter(&ct, cfilter{kind: 'p'})
+		}
+		if !q.Since.IsZero() {
+			addFilter(&ct, cfilter{kind: 's', date: q.Since})
+		}
+		if !q.Before.IsZero() {
+			addFilter(&ct, cfilter{kind: 'b', date: q.Before})
+		}
+		t.topics = append(t.topics, ct)
+	}
+	return t
 }
 
 // MatchTopics returns, for every user with a topic that matches one of the
-// papers, one Alert per matched paper listing the user's matching topics.
-// Queries that no longer parse (they were valid when stored) are skipped.
-// Relative dates (since:7d) are resolved against now.
+// papers, one Alert per matched paper listing the user's matching topics
+// in ascending order. Queries that no longer parse are skipped; relative
+// dates are resolved against now. It is CompileTopics then Topics.Match.
 func MatchTopics(subs []Subscription, papers []Paper, now time.Time) []Alert {
-	if len(subs) == 0 || len(papers) == 0 {
+	return CompileTopics(subs, now).Match(papers)
+}
+
+// Match returns the alerts of a batch of papers (see MatchTopics).
+func (t *Topics) Match(papers []Paper) []Alert {
+	if len(t.topics) == 0 || len(papers) == 0 {
 		return nil
 	}
-	docs := make([]batchDoc, len(papers))
-	postings := map[string][]int32{}
-	for i := range papers {
-		d := &docs[i]
-		p := &papers[i]
-		d.p = p
-		d.toks = TokenizePaper(*p)
-		d.pos = make(map[string][]uint32, 128)
-		for f, field := range d.toks {
-			for k, t := range field {
-				occ, seen := d.pos[t]
-				if !seen {
-					postings[t] = append(postings[t], int32(i))
-				}
-				d.pos[t] = append(occ, uint32(f)<<24|uint32(k))
-			}
-		}
-		if len(p.Authors) > 0 {
-			d.authorsFold = FoldText(strings.Join(p.Authors, "\n"))
-		}
-		d.org, d.orgFul = strings.ToLower(p.OrgName), strings.ToLower(p.OrgFullName)
-		d.date = p.ListDate
-		if d.date.IsZero() && !p.PublishedAt.IsZero() {
-			d.date = DateOf(p.PublishedAt.UTC())
-		}
-	}
-
-	// Users' subscriptions side by side, so each worker handles whole users.
-	order := make([]int, len(subs))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int {
-		ua, ub := subs[a].User, subs[b].User
-		if c := strings.Compare(ua.Platform, ub.Platform); c != 0 {
-			return c
-		}
-		if c := strings.Compare(ua.TeamID, ub.TeamID); c != 0 {
-			return c
-		}
-		return strings.Compare(ua.ID, ub.ID)
-	})
+	ix := newBatchIndex(papers)
 	workers := min(runtime.GOMAXPROCS(0), 4)
-	chunk := (len(order) + workers - 1) / workers
-	results := make([][]Alert, workers)
+
+	// Every distinct term and filter, once, in parallel.
+	termSets := make([]bitset, len(t.terms))
+	filterSets := make([]bitset, len(t.filters))
 	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			var ids []int32
+			for i := w; i < len(t.terms); i += workers {
+				termSets[i], ids = ix.term(t.terms[i], ids)
+			}
+			for i := w; i < len(t.filters); i += workers {
+				filterSets[i] = ix.filter(t.filters[i])
+			}
+		}(w)
+	}
+	wg.Wait()
+
+	// The subscriptions, whole users per worker.
+	chunk := (len(t.topics) + workers - 1) / workers
+	results := make([][][]Alert, workers)
 	start := 0
-	for w := 0; w < workers && start < len(order); w++ {
-		end := min(start+chunk, len(order))
-		// Do not split a user between workers.
-		for end < len(order) && subs[order[end]].User == subs[order[end-1]].User {
+	for w := 0; w < workers && start < len(t.topics); w++ {
+		end := min(start+chunk, len(t.topics))
+		for end < len(t.topics) && t.userOf(end) == t.userOf(end-1) {
 			end++
 		}
-		part := order[start:end]
+		part := t.topics[start:end]
 		start = end
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			m := &topicMatcher{docs: docs, postings: postings, now: now, stamp: make([]uint32, len(docs))}
-			results[w] = m.run(subs, part)
+			m := &topicMatcher{ix: ix, t: t, terms: termSets, filters: filterSets}
+			results[w] = m.run(part)
 		}(w)
 	}
 	wg.Wait()
-	var n int
+	n := 0
 	for _, r := range results {
-		n += len(r)
+		for _, c := range r {
+			n += len(c)
+		}
 	}
 	out := make([]Alert, 0, n)
 	for _, r := range results {
-		out = append(out, r...)
+		for _, c := range r {
+			out = append(out, c...)
+		}
 	}
 	return out
 }
 
-// topicMatcher is one worker's state.
+func (t *Topics) userOf(i int) UserRef { return t.subs[t.topics[i].sub].User }
+
+func compareUsers(a, b UserRef) int {
+	if c := strings.Compare(a.Platform, b.Platform); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.TeamID, b.TeamID); c != 0 {
+		return c
+	}
+	return strings.Compare(a.ID, b.ID)
+}
+
+// topicMatcher is one worker: the shared sets and its scratch space.
 type topicMatcher struct {
-	docs     []batchDoc
-	postings map[string][]int32
-	now      time.Time
-	stamp    []uint32 // candidate dedupe, per doc
-	gen      uint32
-	cand     []int32
+	ix      *batchIndex
+	t       *Topics
+	terms   []bitset
+	filters []bitset
+	scratch []uint64 // bit sets of the subscription being evaluated
 }
 
 type hit struct {
@@ -139,10 +319,16 @@ type hit struct {
 	sub int64
 }
 
-func (m *topicMatcher) run(subs []Subscription, order []int) []Alert {
-	var out []Alert
-	var hits []hit
-	var topics []int64 // backing array for the alerts' Topics
+// outChunk is how many alerts one output chunk holds (chunks instead of
+// one growing slice: no copying of hundreds of thousands of alerts).
+const outChunk = 16384
+
+// run matches the topics and returns the alerts in chunks.
+func (m *topicMatcher) run(topics []ctopic) [][]Alert {
+	var chunks [][]Alert
+	out := make([]Alert, 0, outChunk)
+	hits := make([]hit, 0, 1024)
+	topicIDs := make([]int64, 0, outChunk) // backing array of the alerts' Topics
 	flush := func(u UserRef) {
 		if len(hits) == 0 {
 			return
@@ -155,36 +341,43 @@ func (m *topicMatcher) run(subs []Subscription, order []int) []Alert {
 		})
 		for i := 0; i < len(hits); {
 			j := i
-			start := len(topics)
+			if cap(topicIDs)-len(topicIDs) < 64 {
+				topicIDs = make([]int64, 0, outChunk)
+			}
+			if len(out) == cap(out) {
+				chunks = append(chunks, out)
+				out = make([]Alert, 0, outChunk)
+			}
+			start := len(topicIDs)
 			for ; j < len(hits) && hits[j].doc == hits[i].doc; j++ {
 				if j == i || hits[j].sub != hits[j-1].sub {
-					topics = append(topics, hits[j].sub)
+					topicIDs = append(topicIDs, hits[j].sub)
 				}
 			}
-			out = append(out, Alert{User: u, PaperID: m.docs[hits[i].doc].p.ID, Topics: topics[start:len(topics):len(topics)]})
+			out = append(out, Alert{User: u, PaperID: m.ix.papers[hits[i].doc].ID, Topics: topicIDs[start:len(topicIDs):len(topicIDs)]})
 			i = j
 		}
 		hits = hits[:0]
 	}
-	for k, idx := range order {
-		s := &subs[idx]
-		if k > 0 && subs[order[k-1]].User != s.User {
-			flush(subs[order[k-1]].User)
+	for k := range topics {
+		ct := &topics[k]
+		s := &m.t.subs[ct.sub]
+		if k > 0 && m.t.subs[topics[k-1].sub].User != s.User {
+			flush(m.t.subs[topics[k-1].sub].User)
 		}
-		ts, ok := compileTopic(s, m.now)
-		if !ok {
-			continue
-		}
-		for _, d := range m.candidates(ts) {
-			if ts.matches(&m.docs[d]) {
-				hits = append(hits, hit{doc: d, sub: s.ID})
+		set := m.match(ct)
+		for w, word := range set {
+			for word != 0 {
+				b := bits.TrailingZeros64(word)
+				word &= word - 1
+				hits = append(hits, hit{doc: int32(w*64 + b), sub: s.ID})
 			}
 		}
 	}
-	if len(order) > 0 {
-		flush(subs[order[len(order)-1]].User)
+	if len(topics) > 0 {
+		flush(m.t.subs[topics[len(topics)-1].sub].User)
 	}
-	return out
+	return append(chunks, out)
 }
 
 func cmpInt64(a, b int64) int {
@@ -197,194 +390,194 @@ func cmpInt64(a, b int64) int {
 	return 0
 }
 
-func compileTopic(s *Subscription, now time.Time) (*topicSub, bool) {
-	q, err := ParseQuery(s.Query, now)
-	if err != nil {
-		return nil, false
+// alloc returns a zeroed bit set from the scratch space (valid until the
+// next subscription).
+func (m *topicMatcher) alloc() bitset {
+	n := len(m.scratch)
+	if n+m.ix.words > cap(m.scratch) {
+		m.scratch = make([]uint64, 0, max(4096, 2*cap(m.scratch)))
+		n = 0
 	}
-	ts := &topicSub{sub: s, q: q}
-	if q.Expr != nil {
-		ts.expr = compile(q.Expr)
-	}
-	for _, a := range q.Authors {
-		ts.authors = append(ts.authors, FoldText(a))
-	}
-	for _, o := range q.Orgs {
-		ts.orgs = append(ts.orgs, strings.ToLower(o))
-	}
-	return ts, true
+	m.scratch = m.scratch[:n+m.ix.words]
+	s := bitset(m.scratch[n : n+m.ix.words])
+	clear(s)
+	return s
 }
 
-// candidates returns the papers the subscription may match.
-func (m *topicMatcher) candidates(ts *topicSub) []int32 {
-	if ts.q.ID != "" {
-		m.cand = m.cand[:0]
-		for i := range m.docs {
-			if m.docs[i].p.ID == ts.q.ID {
-				m.cand = append(m.cand, int32(i))
+// match returns the papers of the batch the subscription matches (nil for
+// none), in scratch space.
+func (m *topicMatcher) match(ct *ctopic) bitset {
+	m.scratch = m.scratch[:0]
+	out := m.alloc()
+	if ct.id != "" {
+		for i := range m.ix.papers {
+			if m.ix.papers[i].ID == ct.id {
+				out[i/64] |= 1 << (i % 64)
 			}
 		}
-		return m.cand
+		return out
 	}
-	var keys []string
-	ok := false
-	if ts.expr != nil {
-		keys, ok = m.keys(ts.expr)
+	if ct.expr != nil {
+		copy(out, m.eval(ct.expr))
+	} else {
+		m.fill(out)
 	}
-	if !ok {
-		m.cand = m.cand[:0]
-		for i := range m.docs {
-			m.cand = append(m.cand, int32(i))
-		}
-		return m.cand
+	for _, f := range ct.filters {
+		andInto(out, m.filters[f])
 	}
-	switch len(keys) {
-	case 0:
-		return nil
-	case 1:
-		return m.postings[keys[0]]
-	}
-	m.gen++
-	m.cand = m.cand[:0]
-	for _, k := range keys {
-		for _, d := range m.postings[k] {
-			if m.stamp[d] != m.gen {
-				m.stamp[d] = m.gen
-				m.cand = append(m.cand, d)
-			}
-		}
-	}
-	return m.cand
+	return out
 }
 
-// keys returns tokens such that every paper n matches holds at least one
-// of them (an empty set: n matches nothing in this batch), or ok=false
-// when there is no such set short of every paper.
-func (m *topicMatcher) keys(n *node) (keys []string, ok bool) {
+func andInto(dst, src bitset) {
+	for i := range dst {
+		dst[i] &= src[i]
+	}
+}
+
+func empty(s bitset) bool {
+	for _, w := range s {
+		if w != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// fill sets every paper of the batch.
+func (m *topicMatcher) fill(s bitset) {
+	for i := range s {
+		s[i] = ^uint64(0)
+	}
+	if r := len(m.ix.papers) % 64; r != 0 {
+		s[len(s)-1] = 1<<r - 1
+	}
+}
+
+// filter returns the papers passing a filter.
+func (ix *batchIndex) filter(f cfilter) bitset {
+	s := make(bitset, ix.words)
+	for i := range ix.papers {
+		p := &ix.papers[i]
+		var pass bool
+		switch f.kind {
+		case 'a':
+			pass = strings.Contains(ix.authorsFold[i], f.text)
+		case 'o':
+			pass = strings.Contains(ix.org[i], f.text) || strings.Contains(ix.orgFul[i], f.text)
+		case 'u':
+			pass = f.cmp.holds(p.Upvotes)
+		case 'c':
+			pass = p.GitHubRepo != ""
+		case 'p':
+			pass = p.ProjectPage != ""
+		case 's':
+			pass = !ix.dates[i].Before(f.date)
+		case 'b':
+			pass = ix.dates[i].Before(f.date)
+		}
+		if pass {
+			s[i/64] |= 1 << (i % 64)
+		}
+	}
+	return s
+}
+
+// eval returns the papers an expression matches. The result may be a
+// shared set: callers must not change it.
+func (m *topicMatcher) eval(n *cnode) bitset {
 	switch n.op {
 	case 't':
-		if len(n.toks) == 0 {
-			return nil, true // an empty term never matches
-		}
-		best := n.toks[0]
-		for _, t := range n.toks[1:] {
-			if len(m.postings[t]) < len(m.postings[best]) {
-				best = t
-			}
-		}
-		if len(m.postings[best]) == 0 {
-			return nil, true
-		}
-		return []string{best}, true
+		return m.terms[n.term]
 	case '&':
-		bestN := -1
+		out := m.alloc()
+		first := true
 		for _, k := range n.kids {
 			if k.op == '!' {
 				continue
 			}
-			ks, ok := m.keys(k)
-			if !ok {
-				continue
+			s := m.eval(k)
+			if first {
+				copy(out, s)
+				first = false
+			} else {
+				andInto(out, s)
 			}
-			c := 0
-			for _, t := range ks {
-				c += len(m.postings[t])
-			}
-			if bestN < 0 || c < bestN {
-				keys, bestN = ks, c
+			if empty(out) {
+				return out
 			}
 		}
-		return keys, bestN >= 0
+		if first {
+			m.fill(out)
+		}
+		for _, k := range n.kids {
+			if k.op == '!' {
+				s := m.eval(k.kids[0])
+				for i := range out {
+					out[i] &^= s[i]
+				}
+			}
+		}
+		return out
 	case '|':
+		out := m.alloc()
 		for _, k := range n.kids {
-			ks, ok := m.keys(k)
-			if !ok {
-				return nil, false
-			}
-			keys = append(keys, ks...)
-		}
-		return keys, true
-	}
-	return nil, false
-}
-
-// matches evaluates the whole query on one paper, as Query.Matcher does.
-func (ts *topicSub) matches(d *batchDoc) bool {
-	q, p := ts.q, d.p
-	if q.ID != "" {
-		return p.ID == q.ID
-	}
-	for _, a := range ts.authors {
-		if !strings.Contains(d.authorsFold, a) {
-			return false
-		}
-	}
-	for _, o := range ts.orgs {
-		if !strings.Contains(d.org, o) && !strings.Contains(d.orgFul, o) {
-			return false
-		}
-	}
-	for _, c := range q.Upvotes {
-		if !c.holds(p.Upvotes) {
-			return false
-		}
-	}
-	if q.HasCode && p.GitHubRepo == "" || q.HasProject && p.ProjectPage == "" {
-		return false
-	}
-	if !q.Since.IsZero() && d.date.Before(q.Since) || !q.Before.IsZero() && !d.date.Before(q.Before) {
-		return false
-	}
-	return ts.expr == nil || d.match(ts.expr)
-}
-
-func (d *batchDoc) match(n *node) bool {
-	switch n.op {
-	case '&':
-		for _, k := range n.kids {
-			if !d.match(k) {
-				return false
+			s := m.eval(k)
+			for i := range out {
+				out[i] |= s[i]
 			}
 		}
-		return true
-	case '|':
-		for _, k := range n.kids {
-			if d.match(k) {
-				return true
-			}
-		}
-		return false
+		return out
 	case '!':
-		return !d.match(n.kids[0])
+		out := m.alloc()
+		m.fill(out)
+		s := m.eval(n.kids[0])
+		for i := range out {
+			out[i] &^= s[i]
+		}
+		return out
 	}
-	return d.has(n.toks)
+	return nil
 }
 
-// has reports whether the tokens occur in order and adjacent in one field.
-func (d *batchDoc) has(want []string) bool {
-	if len(want) == 0 {
-		return false
+// term returns the papers where the tokens occur in order and adjacent in
+// one field, checked where the rarest of them occurs. ids is scratch space,
+// returned for reuse.
+func (ix *batchIndex) term(toks []string, ids []int32) (bitset, []int32) {
+	s := make(bitset, ix.words)
+	if len(toks) == 0 {
+		return s, ids
 	}
-	occ := d.pos[want[0]]
-	if len(want) == 1 || len(occ) == 0 {
-		return len(occ) > 0
+	ids = ids[:0]
+	anchor := 0
+	for i, t := range toks {
+		id, ok := ix.ids[t]
+		if !ok {
+			return s, ids // a word no paper of the batch has
+		}
+		ids = append(ids, id)
+		if len(ix.post[id]) < len(ix.post[ids[anchor]]) {
+			anchor = i
+		}
 	}
-	for _, o := range occ {
-		field := d.toks[o>>24]
-		i := int(o & 0xffffff)
-		if i+len(want) > len(field) {
+	for _, o := range ix.post[ids[anchor]] {
+		if s[o.doc/64]&(1<<(o.doc%64)) != 0 {
+			continue
+		}
+		field := ix.fields[o.doc][o.field]
+		start := int(o.pos) - anchor
+		if start < 0 || start+len(ids) > len(field) {
 			continue
 		}
 		ok := true
-		for k := 1; k < len(want); k++ {
-			if field[i+k] != want[k] {
+		for k, id := range ids {
+			if field[start+k] != id {
 				ok = false
 				break
 			}
 		}
 		if ok {
-			return true
+			s[o.doc/64] |= 1 << (o.doc % 64)
 		}
 	}
-	return false
+	return s, ids
 }

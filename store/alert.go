@@ -31,10 +31,13 @@ func (db *DB) QueuedPapers(ctx context.Context) ([]bot.Paper, error) {
 	return out, mapErr(rows.Err())
 }
 
-// SaveAlerts writes the alerts in one transaction with one prepared
-// statement, in key order (appends to the table's B-tree); a (user, paper)
-// the table has already is left alone. done leaves the matching queue in
-// the same transaction.
+// alertsPerInsert is how many alerts one INSERT statement writes.
+const alertsPerInsert = 200
+
+// SaveAlerts writes the alerts in one transaction with a prepared
+// statement of alertsPerInsert rows, in key order (appends to the table's
+// B-tree); a (user, paper) the table has already is left alone. done
+// leaves the matching queue in the same transaction.
 func (db *DB) SaveAlerts(ctx context.Context, alerts []bot.Alert, done []string, now time.Time) (int, error) {
 	slices.SortFunc(alerts, func(a, b bot.Alert) int {
 		if c := strings.Compare(a.User.Platform, b.User.Platform); c != 0 {
@@ -53,30 +56,47 @@ func (db *DB) SaveAlerts(ctx context.Context, alerts []bot.Alert, done []string,
 		return 0, fmt.Errorf("store: save alerts: %w", mapErr(err))
 	}
 	defer tx.Rollback()
-	ins, err := tx.PrepareContext(ctx, `INSERT INTO alerts (platform, team_id, user_id, paper_id, topics, created_at)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
-	if err != nil {
-		return 0, fmt.Errorf("store: save alerts: %w", mapErr(err))
+	// Many rows per statement: the cost of a row is then SQLite's, not
+	// the driver's round trip.
+	insert := func(rows int) string {
+		return `INSERT INTO alerts (platform, team_id, user_id, paper_id, topics, created_at) VALUES (?, ?, ?, ?, ?, ?)` +
+			strings.Repeat(`, (?, ?, ?, ?, ?, ?)`, rows-1) + ` ON CONFLICT DO NOTHING`
 	}
-	defer ins.Close()
+	var full *sql.Stmt
+	if len(alerts) >= alertsPerInsert {
+		if full, err = tx.PrepareContext(ctx, insert(alertsPerInsert)); err != nil {
+			return 0, fmt.Errorf("store: save alerts: %w", mapErr(err))
+		}
+		defer full.Close()
+	}
 	nowS := fmtTime(now)
 	added := 0
+	args := make([]any, 0, 6*alertsPerInsert)
 	var buf []byte
-	for _, a := range alerts {
-		buf = buf[:0]
-		for i, id := range a.Topics {
-			if i > 0 {
-				buf = append(buf, ',')
+	for start := 0; start < len(alerts); start += alertsPerInsert {
+		chunk := alerts[start:min(start+alertsPerInsert, len(alerts))]
+		args = args[:0]
+		for _, a := range chunk {
+			buf = buf[:0]
+			for i, id := range a.Topics {
+				if i > 0 {
+					buf = append(buf, ',')
+				}
+				buf = strconv.AppendInt(buf, id, 10)
 			}
-			buf = strconv.AppendInt(buf, id, 10)
+			args = append(args, a.User.Platform, a.User.TeamID, a.User.ID, a.PaperID, string(buf), nowS)
 		}
-		res, err := ins.ExecContext(ctx, a.User.Platform, a.User.TeamID, a.User.ID, a.PaperID, string(buf), nowS)
+		var res sql.Result
+		if len(chunk) == alertsPerInsert {
+			res, err = full.ExecContext(ctx, args...)
+		} else {
+			res, err = tx.ExecContext(ctx, insert(len(chunk)), args...)
+		}
 		if err != nil {
-			return 0, fmt.Errorf("store: save alert %s %s: %w", a.User, a.PaperID, mapErr(err))
+			return 0, fmt.Errorf("store: save alerts: %w", mapErr(err))
 		}
-		if n, _ := res.RowsAffected(); n > 0 {
-			added++
-		}
+		n, _ := res.RowsAffected()
+		added += int(n)
 	}
 	if len(done) > 0 {
 		del, err := tx.PrepareContext(ctx, `DELETE FROM alert_queue WHERE paper_id = ?`)
