@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // The topic-alert commands: subscribe, subscriptions, unsubscribe, pause,
@@ -17,6 +18,7 @@ import (
 const (
 	previewDays = 30
 	listDays    = 7
+	maxLabel    = 80
 )
 
 func (c *Commands) maxTopics() int {
@@ -51,7 +53,11 @@ func (c *Commands) subscribe(ctx context.Context, cmd Command) (Reply, error) {
 		}
 		return Reply{}, err
 	}
-	s, err := c.Bot.Store.AddSubscription(ctx, Subscription{User: cmd.User, Query: text}, c.maxTopics(), now)
+	label := CollapseSpace(cmd.Args["label"])
+	if n := utf8.RuneCountInString(label); n > maxLabel {
+		return Reply{}, Errorf(EInvalid, "label: %d characters long; the limit is %d.", n, maxLabel)
+	}
+	s, err := c.Bot.Store.AddSubscription(ctx, Subscription{User: cmd.User, Query: text, Label: label}, c.maxTopics(), now)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -99,6 +105,9 @@ func (c *Commands) subscriptions(ctx context.Context, cmd Command) (Reply, error
 	r := Reply{Title: fmt.Sprintf("Your topics (%d of at most %d)", len(subs), c.maxTopics())}
 	for _, s := range subs {
 		line := Line{Bold(fmt.Sprintf("#%d", s.ID)), Text(" "), Code(s.Query)}
+		if s.Label != "" {
+			line = append(line, Text(" (%s)", s.Label))
+		}
 		if q, err := ParseQuery(s.Query, now); err == nil {
 			ids, err := c.Bot.Store.MatchIDs(ctx, Within(q, listDays, now), nil)
 			if err != nil {

@@ -58,7 +58,7 @@ var help = map[string][3]string{
 	"search":         {"<query>", "search every paper paperboy has seen", `/papers search "mixture of experts" since:30d`},
 	"today":          {"", "this channel's digest for today, only for you", "/papers today"},
 	"paper":          {"<arXiv id or URL>", "one paper's card", "/papers paper 2405.15738"},
-	"subscribe":      {"<query>", "get a direct message when a matching paper appears", `/papers subscribe "state space models" -survey`},
+	"subscribe":      {"<query> [label:name]", "get a direct message when a matching paper appears", `/papers subscribe "state space models" -survey label:SSMs`},
 	"subscriptions":  {"", "your topics", "/papers subscriptions"},
 	"unsubscribe":    {"<id|all>", "remove a topic", "/papers unsubscribe 3"},
 	"pause":          {"", "pause your alerts", "/papers pause"},

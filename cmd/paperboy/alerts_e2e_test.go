@@ -251,7 +251,7 @@ func alertsScenario(t *testing.T, w *chatWorld) {
 	if !strings.Contains(out, "Subscribed (#1). In the last 30 days this would have matched 1 paper, for example:") || !strings.Contains(out, "Old diffusion paper") {
 		t.Fatalf("subscribe answered %q", out)
 	}
-	if out := w.command(t, ann, `subscribe video -survey`); !strings.Contains(out, "Subscribed (#2)") {
+	if out := w.command(t, ann, `subscribe video -survey label:"Video, no surveys"`); !strings.Contains(out, "Subscribed (#2)") {
 		t.Fatalf("second subscribe: %q", out)
 	}
 	if out := w.command(t, ann, `subscribe "state space" autor:x`); !strings.Contains(out, `unknown field "autor:"`) {
@@ -288,7 +288,7 @@ func alertsScenario(t *testing.T, w *chatWorld) {
 		t.Fatalf("%d DMs, want 1: %q", len(dms), dms)
 	}
 	dm := dms[0]
-	for _, want := range []string{"3 new papers for your topics", "matched: #1 diffusion, #2 video -survey", "matched: #1 diffusion", "matched: #2 video -survey", "/papers pause"} {
+	for _, want := range []string{"3 new papers for your topics", "matched: #1 diffusion, #2 Video, no surveys", "matched: #1 diffusion", "matched: #2 Video, no surveys", "/papers pause"} {
 		if !strings.Contains(dm, want) {
 			t.Errorf("the DM lacks %q:\n%s", want, dm)
 		}
