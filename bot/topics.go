@@ -261,36 +261,50 @@ func (t *Topics) Match(papers []Paper) []Alert {
 
 	// The subscriptions, whole users per worker.
 	chunk := (len(t.topics) + workers - 1) / workers
-	results := make([][][]Alert, workers)
+	results := make([]matchResult, workers)
 	start := 0
 	for w := 0; w < workers && start < len(t.topics); w++ {
 		end := min(start+chunk, len(t.topics))
 		for end < len(t.topics) && t.userOf(end) == t.userOf(end-1) {
 			end++
 		}
-		part := t.topics[start:end]
+		part, base := t.topics[start:end], start
 		start = end
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
 			m := &topicMatcher{ix: ix, t: t, terms: termSets, filters: filterSets}
-			results[w] = m.run(part)
+			results[w] = m.run(part, base)
 		}(w)
 	}
 	wg.Wait()
+	// The alerts, made once at their final size from the compact records.
 	n := 0
 	for _, r := range results {
-		for _, c := range r {
-			n += len(c)
-		}
+		n += len(r.recs)
 	}
-	out := make([]Alert, 0, n)
+	out := make([]Alert, n)
+	i := 0
 	for _, r := range results {
-		for _, c := range r {
-			out = append(out, c...)
+		for _, rec := range r.recs {
+			ts := r.topicIDs[rec.start : rec.start+rec.n : rec.start+rec.n]
+			out[i] = Alert{User: t.subs[t.topics[rec.topic].sub].User, PaperID: ix.papers[rec.doc].ID, Topics: ts}
+			i++
 		}
 	}
 	return out
+}
+
+// matchResult is what one worker found: per (user, paper), a record of
+// the user (one of their topics), the paper and where the matched topic
+// ids are in topicIDs.
+type matchResult struct {
+	recs     []alertRec
+	topicIDs []int64
+}
+
+type alertRec struct {
+	topic, doc, start, n int32
 }
 
 func (t *Topics) userOf(i int) UserRef { return t.subs[t.topics[i].sub].User }
@@ -319,17 +333,11 @@ type hit struct {
 	sub int64
 }
 
-// outChunk is how many alerts one output chunk holds (chunks instead of
-// one growing slice: no copying of hundreds of thousands of alerts).
-const outChunk = 16384
-
-// run matches the topics and returns the alerts in chunks.
-func (m *topicMatcher) run(topics []ctopic) [][]Alert {
-	var chunks [][]Alert
-	out := make([]Alert, 0, outChunk)
+// run matches topics, m.t.topics[base:base+len(topics)] (whole users).
+func (m *topicMatcher) run(topics []ctopic, base int) matchResult {
+	var res matchResult
 	hits := make([]hit, 0, 1024)
-	topicIDs := make([]int64, 0, outChunk) // backing array of the alerts' Topics
-	flush := func(u UserRef) {
+	flush := func(topic int) {
 		if len(hits) == 0 {
 			return
 		}
@@ -341,20 +349,13 @@ func (m *topicMatcher) run(topics []ctopic) [][]Alert {
 		})
 		for i := 0; i < len(hits); {
 			j := i
-			if cap(topicIDs)-len(topicIDs) < 64 {
-				topicIDs = make([]int64, 0, outChunk)
-			}
-			if len(out) == cap(out) {
-				chunks = append(chunks, out)
-				out = make([]Alert, 0, outChunk)
-			}
-			start := len(topicIDs)
+			start := len(res.topicIDs)
 			for ; j < len(hits) && hits[j].doc == hits[i].doc; j++ {
 				if j == i || hits[j].sub != hits[j-1].sub {
-					topicIDs = append(topicIDs, hits[j].sub)
+					res.topicIDs = append(res.topicIDs, hits[j].sub)
 				}
 			}
-			out = append(out, Alert{User: u, PaperID: m.ix.papers[hits[i].doc].ID, Topics: topicIDs[start:len(topicIDs):len(topicIDs)]})
+			res.recs = append(res.recs, alertRec{topic: int32(topic), doc: hits[i].doc, start: int32(start), n: int32(len(res.topicIDs) - start)})
 			i = j
 		}
 		hits = hits[:0]
@@ -363,7 +364,7 @@ func (m *topicMatcher) run(topics []ctopic) [][]Alert {
 		ct := &topics[k]
 		s := &m.t.subs[ct.sub]
 		if k > 0 && m.t.subs[topics[k-1].sub].User != s.User {
-			flush(m.t.subs[topics[k-1].sub].User)
+			flush(base + k - 1)
 		}
 		set := m.match(ct)
 		for w, word := range set {
@@ -375,9 +376,9 @@ func (m *topicMatcher) run(topics []ctopic) [][]Alert {
 		}
 	}
 	if len(topics) > 0 {
-		flush(m.t.subs[topics[len(topics)-1].sub].User)
+		flush(base + len(topics) - 1)
 	}
-	return append(chunks, out)
+	return res
 }
 
 func cmpInt64(a, b int64) int {

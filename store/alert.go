@@ -69,14 +69,28 @@ func (db *DB) SaveAlerts(ctx context.Context, alerts []bot.Alert, done []string,
 		}
 		defer full.Close()
 	}
-	nowS := fmtTime(now)
+	nowS := any(fmtTime(now))
 	added := 0
 	args := make([]any, 0, 6*alertsPerInsert)
+	// Values boxed once per user and per paper, not once per row: a poll
+	// can write hundreds of thousands of rows.
+	var plat, team, user any
+	var last bot.UserRef
+	papers := map[string]any{}
 	var buf []byte
 	for start := 0; start < len(alerts); start += alertsPerInsert {
 		chunk := alerts[start:min(start+alertsPerInsert, len(alerts))]
 		args = args[:0]
-		for _, a := range chunk {
+		for i := range chunk {
+			a := &chunk[i]
+			if plat == nil || a.User != last {
+				last, plat, team, user = a.User, a.User.Platform, a.User.TeamID, a.User.ID
+			}
+			pid, ok := papers[a.PaperID]
+			if !ok {
+				pid = a.PaperID
+				papers[a.PaperID] = pid
+			}
 			buf = buf[:0]
 			for i, id := range a.Topics {
 				if i > 0 {
@@ -84,7 +98,7 @@ func (db *DB) SaveAlerts(ctx context.Context, alerts []bot.Alert, done []string,
 				}
 				buf = strconv.AppendInt(buf, id, 10)
 			}
-			args = append(args, a.User.Platform, a.User.TeamID, a.User.ID, a.PaperID, string(buf), nowS)
+			args = append(args, plat, team, user, pid, string(buf), nowS)
 		}
 		var res sql.Result
 		if len(chunk) == alertsPerInsert {
@@ -97,6 +111,20 @@ func (db *DB) SaveAlerts(ctx context.Context, alerts []bot.Alert, done []string,
 		}
 		n, _ := res.RowsAffected()
 		added += int(n)
+	}
+	// Mark each user (alerts are sorted by user).
+	mark, err := tx.PrepareContext(ctx, `INSERT INTO alert_pending (platform, team_id, user_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`)
+	if err != nil {
+		return 0, fmt.Errorf("store: save alerts: %w", mapErr(err))
+	}
+	defer mark.Close()
+	for i, a := range alerts {
+		if i > 0 && alerts[i-1].User == a.User {
+			continue
+		}
+		if _, err := mark.ExecContext(ctx, a.User.Platform, a.User.TeamID, a.User.ID); err != nil {
+			return 0, fmt.Errorf("store: save alerts: %w", mapErr(err))
+		}
 	}
 	if len(done) > 0 {
 		del, err := tx.PrepareContext(ctx, `DELETE FROM alert_queue WHERE paper_id = ?`)
@@ -121,8 +149,7 @@ func (db *DB) AlertUsers(ctx context.Context) ([]bot.User, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT u.platform, u.team_id, u.user_id, u.dm_channel_id, u.paused_reason, u.notice,
 			u.daily_time, u.daily_zone
 		FROM users u
-		WHERE EXISTS (SELECT 1 FROM alerts a WHERE a.platform = u.platform AND a.team_id = u.team_id AND a.user_id = u.user_id
-				AND a.batch_id IS NULL)
+		WHERE EXISTS (SELECT 1 FROM alert_pending a WHERE a.platform = u.platform AND a.team_id = u.team_id AND a.user_id = u.user_id)
 			OR EXISTS (SELECT 1 FROM alert_batches b WHERE b.platform = u.platform AND b.team_id = u.team_id AND b.user_id = u.user_id
 				AND b.state <> 'sent')
 		ORDER BY u.platform, u.team_id, u.user_id`)
@@ -221,8 +248,24 @@ func newBatch(ctx context.Context, tx *sql.Tx, u bot.UserRef, cutoff, now time.T
 		ids = append(ids, id)
 	}
 	rows.Close()
-	if err := rows.Err(); err != nil || len(ids) == 0 {
+	if err := rows.Err(); err != nil {
 		return 0, mapErr(err)
+	}
+	// Clear the user's pending mark when no alert is left waiting after
+	// this batch (the daily cutoff may leave some for the next one).
+	var left int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM alerts WHERE platform = ? AND team_id = ? AND user_id = ?
+		AND batch_id IS NULL`, u.Platform, u.TeamID, u.ID).Scan(&left); err != nil {
+		return 0, mapErr(err)
+	}
+	if left == len(ids) {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM alert_pending WHERE platform = ? AND team_id = ? AND user_id = ?`,
+			u.Platform, u.TeamID, u.ID); err != nil {
+			return 0, mapErr(err)
+		}
+	}
+	if len(ids) == 0 {
+		return 0, nil
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO alert_batches (platform, team_id, user_id, state, created_at)
 		VALUES (?, ?, ?, 'planned', ?)`, u.Platform, u.TeamID, u.ID, fmtTime(now))

@@ -99,27 +99,49 @@ func alertKeys(alerts []bot.Alert) map[string]string {
 }
 
 // simpleMatch is the simple approach: one full-text query per subscription
-// over an index of the new papers only (the store's own FTS5 index and
-// query compiler, so the same tokenizer), grouped into alerts.
+// (store.MatchIDs: the store's own FTS5 query compiler and index, so the
+// same tokenizer) over an index of the new papers only, grouped into
+// alerts.
 func simpleMatch(tb testing.TB, db *store.DB, subs []bot.Subscription, now time.Time) []bot.Alert {
 	ctx := context.Background()
 	type up struct {
 		user  bot.UserRef
 		paper string
 	}
+	// As many goroutines as the fast matcher uses (the read pool has four
+	// connections), so the comparison is between methods, not core counts.
+	workers := min(runtime.GOMAXPROCS(0), 4)
+	found := make([]map[up][]int64, workers)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			m := map[up][]int64{}
+			for i := w; i < len(subs); i += workers {
+				s := subs[i]
+				q, err := bot.ParseQuery(s.Query, now)
+				if err != nil {
+					continue
+				}
+				ids, err := db.MatchIDs(ctx, q, nil)
+				if err != nil {
+					tb.Error(err)
+					return
+				}
+				for id := range ids {
+					k := up{s.User, id}
+					m[k] = append(m[k], s.ID)
+				}
+			}
+			found[w] = m
+		}(w)
+	}
+	wg.Wait()
 	topics := map[up][]int64{}
-	for _, s := range subs {
-		q, err := bot.ParseQuery(s.Query, now)
-		if err != nil {
-			continue
-		}
-		ids, err := db.MatchIDs(ctx, q, nil)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		for id := range ids {
-			k := up{s.User, id}
-			topics[k] = append(topics[k], s.ID)
+	for _, m := range found {
+		for k, ts := range m {
+			topics[k] = append(topics[k], ts...)
 		}
 	}
 	out := make([]bot.Alert, 0, len(topics))
@@ -398,4 +420,15 @@ func BenchmarkMatchTopicsOnly(b *testing.B) {
 			t.Match(s.newPapers)
 		}
 	})
+}
+
+// BenchmarkSimpleOnly times the simple approach on 10,000 of the
+// subscriptions (for profiling).
+func BenchmarkSimpleOnly(b *testing.B) {
+	s := alertBenchSet(b)
+	db := storeOf(b, memDir(b), s.newPapers)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		simpleMatch(b, db, s.subs[:10000], s.now)
+	}
 }

@@ -51,4 +51,12 @@ CREATE TABLE alerts (
     created_at TEXT    NOT NULL,
     PRIMARY KEY (platform, team_id, user_id, paper_id)
 ) WITHOUT ROWID;
-CREATE INDEX alerts_pending ON alerts (platform, team_id, user_id) WHERE batch_id IS NULL;
+
+-- Users who may have alerts not yet in a batch: one row per user instead
+-- of an index over every alert row, so writing a poll's alerts stays cheap.
+CREATE TABLE alert_pending (
+    platform TEXT NOT NULL,
+    team_id  TEXT NOT NULL DEFAULT '',
+    user_id  TEXT NOT NULL,
+    PRIMARY KEY (platform, team_id, user_id)
+) WITHOUT ROWID;
