@@ -42,18 +42,20 @@ type DMFinder interface {
 	FindDM(ctx context.Context, channel, key string) (Sent, bool, error)
 }
 
-// topicsCache is the last compiled set of subscriptions: compiling 100,000
-// topics takes longer than matching a batch against them, and they seldom
-// change between polls.
+// topicsCache is the last compiled set of subscriptions and the parsed
+// queries: parsing 100,000 topics takes longer than matching a batch
+// against them, and they seldom change between polls.
 type topicsCache struct {
 	key    uint64
 	day    Date
 	topics *Topics
+	parsed ParsedTopics
 }
 
-// compiledTopics returns subs compiled, from the cache when the same
+// compiledTopics returns subs compiled: the last compilation when the same
 // subscriptions (by id; a query never changes) were compiled the same UTC
-// day (relative dates resolve per day).
+// day (relative dates resolve per day), else a new one that parses only
+// the subscriptions it had not parsed.
 func (b *Bot) compiledTopics(subs []Subscription, now time.Time) *Topics {
 	h := fnv.New64a()
 	var buf [8]byte
@@ -64,12 +66,12 @@ func (b *Bot) compiledTopics(subs []Subscription, now time.Time) *Topics {
 	key, day := h.Sum64(), DateOf(now.UTC())
 	b.topicsMu.Lock()
 	defer b.topicsMu.Unlock()
-	if b.topics.topics != nil && b.topics.key == key && b.topics.day == day {
-		return b.topics.topics
+	c := &b.topics
+	if c.topics != nil && c.key == key && c.day == day {
+		return c.topics
 	}
-	t := CompileTopics(subs, now)
-	b.topics = topicsCache{key: key, day: day, topics: t}
-	return t
+	c.topics, c.key, c.day = c.parsed.Compile(subs, now), key, day
+	return c.topics
 }
 
 // AlertsResult says what one round of matching found.

@@ -336,3 +336,25 @@ func TestDaemonSendsAlerts(t *testing.T) {
 		t.Fatalf("daily: %q", got)
 	}
 }
+
+// Compiling again parses only what changed, and queries with dates again
+// on a new day.
+func TestParsedTopicsReuse(t *testing.T) {
+	now := time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)
+	papers := []bot.Paper{{ID: "2611.00001", Title: "Diffusion", ListDate: bot.DateOf(now).AddDays(-3)}}
+	subs := []bot.Subscription{{ID: 1, User: bot.UserRef{ID: "a"}, Query: "diffusion since:5d"}, {ID: 2, User: bot.UserRef{ID: "b"}, Query: "diffusion"}}
+	var p bot.ParsedTopics
+	if got := p.Compile(subs, now).Match(papers); len(got) != 2 {
+		t.Fatalf("day 1: %+v", got)
+	}
+	// Three days later since:5d no longer reaches the paper's date.
+	later := now.Add(72 * time.Hour)
+	if got := p.Compile(subs, later).Match(papers); len(got) != 1 || got[0].User.ID != "b" {
+		t.Fatalf("day 4: %+v", got)
+	}
+	// A changed query under the same id is parsed again.
+	subs[1].Query = "transformers"
+	if got := p.Compile(subs, later).Match(papers); len(got) != 0 {
+		t.Fatalf("changed: %+v", got)
+	}
+}

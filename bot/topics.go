@@ -125,7 +125,42 @@ type cfilter struct {
 // longer parse (they were valid when stored) are left out. Relative dates
 // are resolved against now.
 func CompileTopics(subs []Subscription, now time.Time) *Topics {
+	return compileTopics(subs, now, nil)
+}
+
+// ParsedTopics keeps parsed subscriptions between compilations, so that
+// compiling again after a few subscriptions changed parses only those (and
+// the queries with dates, when the UTC date changed). Not safe for
+// concurrent use.
+type ParsedTopics struct {
+	m map[int64]parsedTopic
+}
+
+type parsedTopic struct {
+	query string
+	day   Date // the UTC date it was parsed on, for a query with dates; else zero
+	q     *Query
+	expr  *node
+}
+
+// Compile compiles subs like CompileTopics, reusing what it parsed before.
+func (p *ParsedTopics) Compile(subs []Subscription, now time.Time) *Topics {
+	if p.m == nil {
+		p.m = map[int64]parsedTopic{}
+	}
+	return compileTopics(subs, now, p)
+}
+
+// datesIn reports whether a query's meaning may depend on the day it is
+// parsed (since:7d is resolved against the date).
+func datesIn(query string) bool {
+	l := strings.ToLower(query)
+	return strings.Contains(l, "since:") || strings.Contains(l, "before:")
+}
+
+func compileTopics(subs []Subscription, now time.Time, cache *ParsedTopics) *Topics {
 	t := &Topics{subs: subs, now: now}
+	day := DateOf(now.UTC())
 	termIDs := map[string]int32{}
 	filterIDs := map[cfilter]int32{}
 	var key []byte
@@ -169,13 +204,24 @@ func CompileTopics(subs []Subscription, now time.Time) *Topics {
 	// terms and filters after, in order.
 	parsed := make([]*Query, len(subs))
 	exprs := make([]*node, len(subs))
+	var todo []int
+	for i, s := range subs {
+		if cache != nil {
+			if c, ok := cache.m[s.ID]; ok && c.query == s.Query && (c.day.IsZero() || c.day == day) {
+				parsed[i], exprs[i] = c.q, c.expr
+				continue
+			}
+		}
+		todo = append(todo, i)
+	}
 	workers := min(runtime.GOMAXPROCS(0), 4)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			for i := w; i < len(subs); i += workers {
+			for k := w; k < len(todo); k += workers {
+				i := todo[k]
 				q, err := ParseQuery(subs[i].Query, now)
 				if err != nil {
 					continue
@@ -188,6 +234,21 @@ func CompileTopics(subs []Subscription, now time.Time) *Topics {
 		}(w)
 	}
 	wg.Wait()
+	if cache != nil {
+		// Keep exactly the subscriptions compiled now.
+		next := make(map[int64]parsedTopic, len(subs))
+		for i, s := range subs {
+			if parsed[i] == nil {
+				continue
+			}
+			pt := parsedTopic{query: s.Query, q: parsed[i], expr: exprs[i]}
+			if datesIn(s.Query) {
+				pt.day = day
+			}
+			next[s.ID] = pt
+		}
+		cache.m = next
+	}
 	t.topics = make([]ctopic, 0, len(subs))
 	for _, i := range order {
 		q := parsed[i]
