@@ -89,7 +89,8 @@ func newBatchIndex(papers []Paper) *batchIndex {
 // Topics are subscriptions compiled for matching: parsed once, their
 // distinct terms and filters numbered, so that a batch computes each term
 // and filter once. Compile them again when the subscriptions change or the
-// UTC date changes (relative dates like since:7d are resolved then).
+// UTC date changes (relative dates like since:7d are resolved then); a
+// ParsedTopics does that incrementally.
 type Topics struct {
 	subs    []Subscription
 	topics  []ctopic // ordered by user
@@ -125,30 +126,28 @@ type cfilter struct {
 // longer parse (they were valid when stored) are left out. Relative dates
 // are resolved against now.
 func CompileTopics(subs []Subscription, now time.Time) *Topics {
-	return compileTopics(subs, now, nil)
+	var p ParsedTopics
+	return p.Compile(subs, now)
 }
 
-// ParsedTopics keeps parsed subscriptions between compilations, so that
-// compiling again after a few subscriptions changed parses only those (and
-// the queries with dates, when the UTC date changed). Not safe for
-// concurrent use.
+// ParsedTopics compiles subscriptions again and again, keeping what it
+// compiled: compiling after a few subscriptions changed parses only those
+// (and, when the UTC date changed, the queries with dates). Terms and
+// filters keep their numbers across compilations, so an unchanged
+// subscription is reused as it is. Not safe for concurrent use; the Topics
+// it returned stay valid.
 type ParsedTopics struct {
-	m map[int64]parsedTopic
+	subs      map[int64]parsedTopic
+	terms     [][]string
+	termIDs   map[string]int32
+	filters   []cfilter
+	filterIDs map[cfilter]int32
 }
 
 type parsedTopic struct {
 	query string
-	day   Date // the UTC date it was parsed on, for a query with dates; else zero
-	q     *Query
-	expr  *node
-}
-
-// Compile compiles subs like CompileTopics, reusing what it parsed before.
-func (p *ParsedTopics) Compile(subs []Subscription, now time.Time) *Topics {
-	if p.m == nil {
-		p.m = map[int64]parsedTopic{}
-	}
-	return compileTopics(subs, now, p)
+	day   Date // the UTC date it was compiled on, for a query with dates; else zero
+	ct    ctopic
 }
 
 // datesIn reports whether a query's meaning may depend on the day it is
@@ -158,11 +157,81 @@ func datesIn(query string) bool {
 	return strings.Contains(l, "since:") || strings.Contains(l, "before:")
 }
 
-func compileTopics(subs []Subscription, now time.Time, cache *ParsedTopics) *Topics {
-	t := &Topics{subs: subs, now: now}
+// Compile compiles subs, reusing what it compiled before.
+func (p *ParsedTopics) Compile(subs []Subscription, now time.Time) *Topics {
+	if p.subs == nil {
+		p.subs, p.termIDs, p.filterIDs = map[int64]parsedTopic{}, map[string]int32{}, map[cfilter]int32{}
+	}
+	// Too many numbered terms no topic uses any more: start afresh.
+	if len(p.terms) > 4*len(subs)+1024 {
+		*p = ParsedTopics{subs: map[int64]parsedTopic{}, termIDs: map[string]int32{}, filterIDs: map[cfilter]int32{}}
+	}
 	day := DateOf(now.UTC())
-	termIDs := map[string]int32{}
-	filterIDs := map[cfilter]int32{}
+	cts := make([]ctopic, len(subs))
+	ok := make([]bool, len(subs))
+	var todo []int
+	for i, s := range subs {
+		if c, found := p.subs[s.ID]; found && c.query == s.Query && (c.day.IsZero() || c.day == day) {
+			cts[i], ok[i] = c.ct, true
+			continue
+		}
+		todo = append(todo, i)
+	}
+	// Parsing and tokenizing, the costly part, in parallel; numbering the
+	// terms and filters after, in order.
+	parsed := make([]*Query, len(todo))
+	exprs := make([]*node, len(todo))
+	workers := min(runtime.GOMAXPROCS(0), 4)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for k := w; k < len(todo); k += workers {
+				q, err := ParseQuery(subs[todo[k]].Query, now)
+				if err != nil {
+					continue
+				}
+				parsed[k] = q
+				if q.Expr != nil {
+					exprs[k] = compile(q.Expr)
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	for k, i := range todo {
+		if parsed[k] == nil {
+			continue
+		}
+		cts[i], ok[i] = p.compileOne(parsed[k], exprs[k]), true
+	}
+	next := make(map[int64]parsedTopic, len(subs))
+	order := make([]int32, 0, len(subs))
+	for i, s := range subs {
+		if !ok[i] {
+			continue
+		}
+		pt := parsedTopic{query: s.Query, ct: cts[i]}
+		if datesIn(s.Query) {
+			pt.day = day
+		}
+		next[s.ID] = pt
+		order = append(order, int32(i))
+	}
+	p.subs = next
+	slices.SortStableFunc(order, func(a, b int32) int { return compareUsers(subs[a].User, subs[b].User) })
+	t := &Topics{subs: subs, now: now, terms: p.terms[:len(p.terms):len(p.terms)], filters: p.filters[:len(p.filters):len(p.filters)]}
+	t.topics = make([]ctopic, len(order))
+	for k, i := range order {
+		t.topics[k] = cts[i]
+		t.topics[k].sub = i
+	}
+	return t
+}
+
+// compileOne numbers a parsed query's terms and filters.
+func (p *ParsedTopics) compileOne(q *Query, expr *node) ctopic {
 	var key []byte
 	var compileNode func(n *node) *cnode
 	compileNode = func(n *node) *cnode {
@@ -172,11 +241,11 @@ func compileTopics(subs []Subscription, now time.Time, cache *ParsedTopics) *Top
 			for _, tok := range n.toks {
 				key = append(append(key, tok...), 0)
 			}
-			id, ok := termIDs[string(key)]
+			id, ok := p.termIDs[string(key)]
 			if !ok {
-				id = int32(len(t.terms))
-				termIDs[string(key)] = id
-				t.terms = append(t.terms, n.toks)
+				id = int32(len(p.terms))
+				p.termIDs[string(key)] = id
+				p.terms = append(p.terms, n.toks)
 			}
 			c.term = id
 			return c
@@ -186,103 +255,41 @@ func compileTopics(subs []Subscription, now time.Time, cache *ParsedTopics) *Top
 		}
 		return c
 	}
-	addFilter := func(ct *ctopic, f cfilter) {
-		id, ok := filterIDs[f]
+	ct := ctopic{id: q.ID}
+	add := func(f cfilter) {
+		id, ok := p.filterIDs[f]
 		if !ok {
-			id = int32(len(t.filters))
-			filterIDs[f] = id
-			t.filters = append(t.filters, f)
+			id = int32(len(p.filters))
+			p.filterIDs[f] = id
+			p.filters = append(p.filters, f)
 		}
 		ct.filters = append(ct.filters, id)
 	}
-	order := make([]int32, len(subs))
-	for i := range order {
-		order[i] = int32(i)
+	if expr != nil {
+		ct.expr = compileNode(expr)
 	}
-	slices.SortStableFunc(order, func(a, b int32) int { return compareUsers(subs[a].User, subs[b].User) })
-	// Parsing and tokenizing, the costly part, in parallel; numbering the
-	// terms and filters after, in order.
-	parsed := make([]*Query, len(subs))
-	exprs := make([]*node, len(subs))
-	var todo []int
-	for i, s := range subs {
-		if cache != nil {
-			if c, ok := cache.m[s.ID]; ok && c.query == s.Query && (c.day.IsZero() || c.day == day) {
-				parsed[i], exprs[i] = c.q, c.expr
-				continue
-			}
-		}
-		todo = append(todo, i)
+	for _, a := range q.Authors {
+		add(cfilter{kind: 'a', text: FoldText(a)})
 	}
-	workers := min(runtime.GOMAXPROCS(0), 4)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			for k := w; k < len(todo); k += workers {
-				i := todo[k]
-				q, err := ParseQuery(subs[i].Query, now)
-				if err != nil {
-					continue
-				}
-				parsed[i] = q
-				if q.Expr != nil {
-					exprs[i] = compile(q.Expr)
-				}
-			}
-		}(w)
+	for _, o := range q.Orgs {
+		add(cfilter{kind: 'o', text: strings.ToLower(o)})
 	}
-	wg.Wait()
-	if cache != nil {
-		// Keep exactly the subscriptions compiled now.
-		next := make(map[int64]parsedTopic, len(subs))
-		for i, s := range subs {
-			if parsed[i] == nil {
-				continue
-			}
-			pt := parsedTopic{query: s.Query, q: parsed[i], expr: exprs[i]}
-			if datesIn(s.Query) {
-				pt.day = day
-			}
-			next[s.ID] = pt
-		}
-		cache.m = next
+	for _, c := range q.Upvotes {
+		add(cfilter{kind: 'u', cmp: c})
 	}
-	t.topics = make([]ctopic, 0, len(subs))
-	for _, i := range order {
-		q := parsed[i]
-		if q == nil {
-			continue
-		}
-		ct := ctopic{sub: i, id: q.ID}
-		if exprs[i] != nil {
-			ct.expr = compileNode(exprs[i])
-		}
-		for _, a := range q.Authors {
-			addFilter(&ct, cfilter{kind: 'a', text: FoldText(a)})
-		}
-		for _, o := range q.Orgs {
-			addFilter(&ct, cfilter{kind: 'o', text: strings.ToLower(o)})
-		}
-		for _, c := range q.Upvotes {
-			addFilter(&ct, cfilter{kind: 'u', cmp: c})
-		}
-		if q.HasCode {
-			addFilter(&ct, cfilter{kind: 'c'})
-		}
-		if q.HasProject {
-			addFilter(&ct, cfilter{kind: 'p'})
-		}
-		if !q.Since.IsZero() {
-			addFilter(&ct, cfilter{kind: 's', date: q.Since})
-		}
-		if !q.Before.IsZero() {
-			addFilter(&ct, cfilter{kind: 'b', date: q.Before})
-		}
-		t.topics = append(t.topics, ct)
+	if q.HasCode {
+		add(cfilter{kind: 'c'})
 	}
-	return t
+	if q.HasProject {
+		add(cfilter{kind: 'p'})
+	}
+	if !q.Since.IsZero() {
+		add(cfilter{kind: 's', date: q.Since})
+	}
+	if !q.Before.IsZero() {
+		add(cfilter{kind: 'b', date: q.Before})
+	}
+	return ct
 }
 
 // MatchTopics returns, for every user with a topic that matches one of the
