@@ -2,7 +2,7 @@
 TAGS := sqlite_fts5
 GO   ?= go
 
-.PHONY: build test vet fmt bench fuzz ci clean
+.PHONY: build test vet fmt bench bench-alerts fuzz ci clean
 
 build:
 	$(GO) build -tags $(TAGS) -o bin/paperboy ./cmd/paperboy
@@ -18,6 +18,9 @@ fmt:
 
 bench:
 	$(GO) test -tags $(TAGS) -run '^$$' -bench IngestCorpus -benchtime 5x -count 5 ./cmd/paperboy
+
+bench-alerts:
+	$(GO) test -tags $(TAGS) -run '^$$' -bench 'Alerts$$' -benchtime 1x -count 5 ./cmd/paperboy
 
 fuzz:
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzParseDaily -fuzztime 60s ./adapters/huggingface
