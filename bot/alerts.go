@@ -30,6 +30,10 @@ import (
 // retried later with a growing delay; a user who does not accept direct
 // messages is paused (Bot.SendDM) and their batch waits for /papers resume.
 
+// maxFindAttempts is how many attempts of a batch fail on looking for an
+// earlier copy before the batch is sent without looking.
+const maxFindAttempts = 5
+
 // DMFitter is a DirectMessenger that tells whether a direct message fits
 // in one message of the platform. Batches are split only where it says no.
 type DMFitter interface {
@@ -183,8 +187,14 @@ func (b *Bot) sendBatch(ctx context.Context, u User, batch *AlertBatch) error {
 		last := i == len(parts)-1
 		if f, ok := p.(DMFinder); ok && batch.Prev == StateSending && i == batch.PartsSent && u.DMChannelID != "" {
 			s, found, err := f.FindDM(ctx, u.DMChannelID, m.Key)
-			if err != nil {
+			if err != nil && batch.Attempts <= maxFindAttempts {
 				return fail(fmt.Errorf("find %s: %w", m.Key, err))
+			}
+			if err != nil {
+				// Never stuck on a lookup that keeps failing: a possible
+				// second copy is better than no message at all.
+				b.log().Warn("could not look for an earlier alert DM; sending it again", "platform", u.Ref.Platform,
+					"user", u.Ref.ID, "error", err)
 			}
 			if found {
 				b.log().Info("found an earlier unconfirmed alert DM; not sending again", "platform", u.Ref.Platform, "user", u.Ref.ID)

@@ -358,3 +358,45 @@ func TestParsedTopicsReuse(t *testing.T) {
 		t.Fatalf("changed: %+v", got)
 	}
 }
+
+// findingChat can look for earlier DMs, and fail to.
+type findingChat struct {
+	*dmChat
+	findErr error
+	finds   int
+}
+
+func (c *findingChat) FindDM(context.Context, string, string) (bot.Sent, bool, error) {
+	c.finds++
+	return bot.Sent{}, false, c.findErr
+}
+
+// A batch whose earlier attempt may have been sent is looked for first; a
+// lookup that keeps failing does not block it forever.
+func TestAlertsLookupBeforeResend(t *testing.T) {
+	now := time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)
+	a := newAlertFixture(t, now)
+	fc := &findingChat{dmChat: a.chat}
+	a.b.Platforms["dm"] = fc
+	a.cmd("u", "subscribe diffusion")
+	day := bot.DateOf(now)
+	a.f.src.set(day, []bot.Paper{alertPaper("2611.00001", "Diffusion one", 5)})
+	if err := a.poll(); err != nil {
+		t.Fatal(err)
+	}
+	a.chat.fail = errors.New("timeout")
+	a.f.src.set(day, []bot.Paper{alertPaper("2611.00001", "Diffusion one", 5), alertPaper("2611.00002", "Diffusion two", 5)})
+	a.poll()
+	a.chat.fail = nil
+	fc.findErr = errors.New("history unavailable")
+	for i := 0; i < 8 && len(a.chat.got("u")) < 2; i++ {
+		a.set(a.clock.Now().Add(2 * time.Hour))
+		a.b.SendAlerts(context.Background())
+	}
+	if got := a.chat.got("u"); len(got) != 2 || !strings.Contains(got[1], "Diffusion two") {
+		t.Fatalf("DMs: %q", got)
+	}
+	if fc.finds < 2 {
+		t.Fatalf("looked %d times", fc.finds)
+	}
+}
