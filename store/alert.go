@@ -32,6 +32,7 @@ func (db *DB) QueuedPapers(ctx context.Context) ([]bot.Paper, error) {
 }
 
 // alertsPerInsert is how many alerts one INSERT statement writes.
+// Alerts are for known users (a row in users, which subscribing creates).
 const alertsPerInsert = 200
 
 // SaveAlerts writes the alerts in one transaction with a prepared
@@ -112,8 +113,13 @@ func (db *DB) SaveAlerts(ctx context.Context, alerts []bot.Alert, done []string,
 		n, _ := res.RowsAffected()
 		added += int(n)
 	}
-	// Mark each user (alerts are sorted by user).
-	mark, err := tx.PrepareContext(ctx, `INSERT INTO alert_pending (platform, team_id, user_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`)
+	// Mark each user (alerts are sorted by user) as having alerts waiting.
+	// A user who ran forget-me while these alerts were being matched has
+	// no row in users any more: their alerts are deleted again here, in
+	// the same transaction, so nothing of them is left.
+	mark, err := tx.PrepareContext(ctx, `INSERT INTO alert_pending (platform, team_id, user_id)
+		SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM users WHERE platform = ?1 AND team_id = ?2 AND user_id = ?3)
+		ON CONFLICT DO NOTHING`)
 	if err != nil {
 		return 0, fmt.Errorf("store: save alerts: %w", mapErr(err))
 	}
@@ -122,9 +128,21 @@ func (db *DB) SaveAlerts(ctx context.Context, alerts []bot.Alert, done []string,
 		if i > 0 && alerts[i-1].User == a.User {
 			continue
 		}
-		if _, err := mark.ExecContext(ctx, a.User.Platform, a.User.TeamID, a.User.ID); err != nil {
+		res, err := mark.ExecContext(ctx, a.User.Platform, a.User.TeamID, a.User.ID)
+		if err != nil {
 			return 0, fmt.Errorf("store: save alerts: %w", mapErr(err))
 		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			continue
+		}
+		res, err = tx.ExecContext(ctx, `DELETE FROM alerts WHERE platform = ?1 AND team_id = ?2 AND user_id = ?3
+			AND NOT EXISTS (SELECT 1 FROM users WHERE platform = ?1 AND team_id = ?2 AND user_id = ?3)`,
+			a.User.Platform, a.User.TeamID, a.User.ID)
+		if err != nil {
+			return 0, fmt.Errorf("store: save alerts: %w", mapErr(err))
+		}
+		n, _ := res.RowsAffected()
+		added -= int(n)
 	}
 	if len(done) > 0 {
 		del, err := tx.PrepareContext(ctx, `DELETE FROM alert_queue WHERE paper_id = ?`)

@@ -33,6 +33,17 @@ func TestAlertsOncePerUserAndPaper(t *testing.T) {
 		t.Fatalf("queued %d, %v", len(queued), err)
 	}
 	u := bot.UserRef{Platform: "slack", TeamID: "T1", ID: "U1"}
+	if err := db.SetAlertMode(ctx, u, bot.AlertMode{}, t0); err != nil { // creates the user
+		t.Fatal(err)
+	}
+	// Alerts of a user who is not (any more) known are not kept.
+	gone := bot.UserRef{Platform: "slack", TeamID: "T1", ID: "U2"}
+	if n, err := db.SaveAlerts(ctx, []bot.Alert{{User: gone, PaperID: ps[0].ID, Topics: []int64{9}}}, nil, t0); err != nil || n != 0 {
+		t.Fatalf("alerts of an unknown user: %d %v", n, err)
+	}
+	if r, _ := db.ForgetUser(ctx, gone); r.Alerts != 0 {
+		t.Fatalf("an unknown user's alerts were kept: %+v", r)
+	}
 	var alerts []bot.Alert
 	for _, p := range ps {
 		alerts = append(alerts, bot.Alert{User: u, PaperID: p.ID, Topics: []int64{1, 2}})
@@ -71,7 +82,7 @@ func TestAlertsOncePerUserAndPaper(t *testing.T) {
 		t.Fatalf("alert users %v %v", users, err)
 	}
 	res2, err := db.ForgetUser(ctx, u)
-	if err != nil || res2.Alerts != 450 || res2.Batches != 1 {
+	if err != nil || res2.Alerts != 450 || res2.Batches != 1 || res2.Users != 1 {
 		t.Fatalf("forget %+v %v", res2, err)
 	}
 }

@@ -176,6 +176,19 @@ func storeOf(tb testing.TB, dir string, papers []bot.Paper) *store.DB {
 	return db
 }
 
+// addUsers creates the users of subs (subscribing does).
+func addUsers(tb testing.TB, db *store.DB, subs []bot.Subscription) {
+	seen := map[bot.UserRef]bool{}
+	for _, s := range subs {
+		if !seen[s.User] {
+			seen[s.User] = true
+			if err := db.SetAlertMode(context.Background(), s.User, bot.AlertMode{}, time.Now()); err != nil {
+				tb.Fatal(err)
+			}
+		}
+	}
+}
+
 // TestTopicMatcherAgreesWithIndex: the subscribe preview (the store's
 // full-text search over the last 30 days) and live matching (the fast Go
 // matcher over those papers as a new batch) find the same papers, for a few
@@ -348,6 +361,7 @@ func BenchmarkAlerts(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		out := storeOf(b, b.TempDir(), papers)
+		addUsers(b, out, s.subs)
 		// Compiling the topics: all of them (a new process), then again
 		// after 1,000 subscriptions changed (what a poll pays when topics
 		// changed since the last one; unchanged topics cost nothing).
