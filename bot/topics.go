@@ -56,9 +56,23 @@ func newBatchIndex(papers []Paper) *batchIndex {
 	ix := &batchIndex{papers: papers, fields: make([][5][]int32, len(papers)), ids: map[string]int32{},
 		words: (len(papers) + 63) / 64, authorsFold: make([]string, len(papers)), org: make([]string, len(papers)),
 		orgFul: make([]string, len(papers)), dates: make([]Date, len(papers))}
+	// Tokenizing (porter stemming) in parallel; interning after, in order.
+	all := make([]PaperTokens, len(papers))
+	workers := min(runtime.GOMAXPROCS(0), 4)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < len(papers); i += workers {
+				all[i] = TokenizePaper(papers[i])
+			}
+		}(w)
+	}
+	wg.Wait()
 	for i := range papers {
 		p := &papers[i]
-		toks := TokenizePaper(*p)
+		toks := all[i]
 		for f, field := range toks {
 			ids := make([]int32, len(field))
 			for k, t := range field {
@@ -309,8 +323,18 @@ func (t *Topics) Match(papers []Paper) []Alert {
 	workers := min(runtime.GOMAXPROCS(0), 4)
 
 	// Every distinct term and filter, once, in parallel.
+	// One allocation for all the sets (no pointers: nothing for the
+	// garbage collector to scan).
+	slab := make([]uint64, (len(t.terms)+len(t.filters))*ix.words)
+	set := func(i int) bitset { return bitset(slab[i*ix.words : (i+1)*ix.words : (i+1)*ix.words]) }
 	termSets := make([]bitset, len(t.terms))
 	filterSets := make([]bitset, len(t.filters))
+	for i := range termSets {
+		termSets[i] = set(i)
+	}
+	for i := range filterSets {
+		filterSets[i] = set(len(t.terms) + i)
+	}
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
@@ -318,10 +342,10 @@ func (t *Topics) Match(papers []Paper) []Alert {
 			defer wg.Done()
 			var ids []int32
 			for i := w; i < len(t.terms); i += workers {
-				termSets[i], ids = ix.term(t.terms[i], ids)
+				ids = ix.term(termSets[i], t.terms[i], ids)
 			}
 			for i := w; i < len(t.filters); i += workers {
-				filterSets[i] = ix.filter(t.filters[i])
+				ix.filter(filterSets[i], t.filters[i])
 			}
 		}(w)
 	}
@@ -522,9 +546,8 @@ func (m *topicMatcher) fill(s bitset) {
 	}
 }
 
-// filter returns the papers passing a filter.
-func (ix *batchIndex) filter(f cfilter) bitset {
-	s := make(bitset, ix.words)
+// filter sets in s the papers passing a filter.
+func (ix *batchIndex) filter(s bitset, f cfilter) {
 	for i := range ix.papers {
 		p := &ix.papers[i]
 		var pass bool
@@ -548,7 +571,6 @@ func (ix *batchIndex) filter(f cfilter) bitset {
 			s[i/64] |= 1 << (i % 64)
 		}
 	}
-	return s
 }
 
 // eval returns the papers an expression matches. The result may be a
@@ -608,20 +630,19 @@ func (m *topicMatcher) eval(n *cnode) bitset {
 	return nil
 }
 
-// term returns the papers where the tokens occur in order and adjacent in
-// one field, checked where the rarest of them occurs. ids is scratch space,
-// returned for reuse.
-func (ix *batchIndex) term(toks []string, ids []int32) (bitset, []int32) {
-	s := make(bitset, ix.words)
+// term sets in s the papers where the tokens occur in order and adjacent
+// in one field, checked where the rarest of them occurs. ids is scratch
+// space, returned for reuse.
+func (ix *batchIndex) term(s bitset, toks []string, ids []int32) []int32 {
 	if len(toks) == 0 {
-		return s, ids
+		return ids
 	}
 	ids = ids[:0]
 	anchor := 0
 	for i, t := range toks {
 		id, ok := ix.ids[t]
 		if !ok {
-			return s, ids // a word no paper of the batch has
+			return ids // a word no paper of the batch has
 		}
 		ids = append(ids, id)
 		if len(ix.post[id]) < len(ix.post[ids[anchor]]) {
@@ -648,5 +669,5 @@ func (ix *batchIndex) term(toks []string, ids []int32) (bitset, []int32) {
 			s[o.doc/64] |= 1 << (o.doc % 64)
 		}
 	}
-	return s, ids
+	return ids
 }
