@@ -30,6 +30,10 @@ import (
 // retried later with a growing delay; a user who does not accept direct
 // messages is paused (Bot.SendDM) and their batch waits for /papers resume.
 
+// alertsBudget bounds the wall time one SendAlerts spends starting new
+// users' messages; the daemon calls it again within a minute.
+const alertsBudget = 30 * time.Second
+
 // maxFindAttempts is how many attempts of a batch fail on looking for an
 // earlier copy before the batch is sent without looking.
 const maxFindAttempts = 5
@@ -126,15 +130,23 @@ func (b *Bot) MatchAlerts(ctx context.Context) (AlertsResult, error) {
 // SendAlerts sends each user's pending alerts that are due: at once for
 // instant delivery, those that arrived before the user's last daily time
 // for daily delivery. Paused users are skipped (their alerts wait). One
-// user's failure does not stop the others; the errors are joined.
+// user's failure does not stop the others; the errors are joined. It stops
+// starting new users after alertsBudget; the rest wait for the next call.
 func (b *Bot) SendAlerts(ctx context.Context) error {
 	users, err := b.Store.AlertUsers(ctx)
 	if err != nil {
 		return fmt.Errorf("alerts: %w", err)
 	}
 	var errs []error
-	for _, u := range users {
+	deadline := time.Now().Add(alertsBudget)
+	for i, u := range users {
 		if ctx.Err() != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			// The rest at the next turn of the daemon: channel digests
+			// must not wait behind thousands of direct messages.
+			b.log().Info("more alert DMs to send; continuing at the next turn", "users_left", len(users)-i)
 			break
 		}
 		if u.PausedReason != "" {
