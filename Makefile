@@ -2,7 +2,7 @@
 TAGS := sqlite_fts5
 GO   ?= go
 
-.PHONY: build test vet fmt bench fuzz fuzz-all ci clean
+.PHONY: build test vet fmt bench bench-alerts bench-1m fuzz fuzz-all ci clean
 
 build:
 	$(GO) build -tags $(TAGS) -o bin/paperboy ./cmd/paperboy
@@ -18,6 +18,16 @@ fmt:
 
 bench:
 	$(GO) test -tags $(TAGS) -run '^$$' -bench IngestCorpus -benchtime 5x -count 5 ./cmd/paperboy
+
+bench-alerts:
+	$(GO) test -tags $(TAGS) -run '^$$' -bench 'Alerts$$' -benchtime 1x -count 5 ./cmd/paperboy
+
+# Search at 1M papers: builds the synthetic store once (minutes), then the
+# search benchmarks, the LIKE baseline and the exactness test.
+bench-1m:
+	PAPERBOY_1M=1 $(GO) test -tags $(TAGS) -run '^$$' -bench 'Search1M$$' -benchtime 150x -timeout 60m ./cmd/paperboy
+	PAPERBOY_1M=1 $(GO) test -tags $(TAGS) -run '^$$' -bench 'SearchLike1M' -benchtime 3x -timeout 60m ./cmd/paperboy
+	PAPERBOY_1M=1 $(GO) test -tags $(TAGS) -run 'TestSearchExact1M' -v -timeout 60m ./cmd/paperboy
 
 fuzz:
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz FuzzParseDaily -fuzztime 60s ./adapters/huggingface

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 )
 
@@ -28,6 +29,10 @@ type Bot struct {
 	// CatchUp makes the daemon post one digest for the most recent run it
 	// missed while it was not running; otherwise that run is skipped.
 	CatchUp bool
+
+	// topics caches the compiled subscriptions between polls.
+	topicsMu sync.Mutex
+	topics   topicsCache
 }
 
 func (b *Bot) now() time.Time {
@@ -225,7 +230,8 @@ func (b *Bot) deliveryFailed(ctx context.Context, ch Channel, finish func(Outcom
 func (b *Bot) refresh(ctx context.Context, day Date, dryRun bool) ([]Paper, string, error) {
 	fresh, ferr := b.Source.Day(ctx, day)
 	if ferr == nil && !dryRun {
-		if _, err := b.Store.SaveList(ctx, day, fresh, b.now()); err != nil {
+		// A live fetch: papers new to the store are queued for alerts.
+		if _, err := b.Store.SaveLiveList(ctx, day, fresh, b.now()); err != nil {
 			return nil, "", fmt.Errorf("save list %s: %w", day, err)
 		}
 	}

@@ -58,7 +58,7 @@ var help = map[string][3]string{
 	"search":         {"<query>", "search every paper paperboy has seen", `/papers search "mixture of experts" since:30d`},
 	"today":          {"", "this channel's digest for today, only for you", "/papers today"},
 	"paper":          {"<arXiv id or URL>", "one paper's card", "/papers paper 2405.15738"},
-	"subscribe":      {"<query>", "get a direct message when a matching paper appears", `/papers subscribe "state space models" -survey`},
+	"subscribe":      {"<query> [label:name]", "get a direct message when a matching paper appears", `/papers subscribe "state space models" -survey label:SSMs`},
 	"subscriptions":  {"", "your topics", "/papers subscriptions"},
 	"unsubscribe":    {"<id|all>", "remove a topic", "/papers unsubscribe 3"},
 	"pause":          {"", "pause your alerts", "/papers pause"},
@@ -71,17 +71,14 @@ var help = map[string][3]string{
 	"channel remove": {"", "stop the daily digest here", "/papers-admin channel remove"},
 }
 
-// notYet names the issue that brings a command still missing.
-var notYet = map[string]string{
-	"subscribe": "topic alerts", "subscriptions": "topic alerts",
-	"unsubscribe": "topic alerts", "pause": "topic alerts", "alerts": "topic alerts", "forget-me": "topic alerts",
-}
-
 // Commands answers slash commands.
 type Commands struct {
 	Bot *Bot
 	// DefaultZone is the time zone of a channel set up in chat without one.
 	DefaultZone string
+	// MaxTopics is how many topics one user may have (DefaultMaxTopics
+	// when zero).
+	MaxTopics int
 }
 
 // Handle runs one command and returns the reply to show the user (only to
@@ -121,9 +118,6 @@ func (c *Commands) handle(ctx context.Context, cmd Command) (Reply, error) {
 	if extra := cmd.Args["_extra"]; extra != "" && cmd.Sub != "help" {
 		return usageReply(cmd.Sub, fmt.Sprintf("/papers %s takes no %q.", cmd.Sub, Truncate(extra, 60))), nil
 	}
-	if area, ok := notYet[cmd.Sub]; ok {
-		return Reply{Lines: []Line{{Code("/papers " + cmd.Sub), Text(" is not available yet: it comes with %s in a later version of paperboy.", area)}}}, nil
-	}
 	switch cmd.Sub {
 	case "", "help":
 		return Help(), nil
@@ -137,6 +131,18 @@ func (c *Commands) handle(ctx context.Context, cmd Command) (Reply, error) {
 		return c.status(ctx, cmd)
 	case "resume":
 		return c.resume(ctx, cmd)
+	case "subscribe":
+		return c.subscribe(ctx, cmd)
+	case "subscriptions":
+		return c.subscriptions(ctx, cmd)
+	case "unsubscribe":
+		return c.unsubscribe(ctx, cmd)
+	case "pause":
+		return c.pause(ctx, cmd)
+	case "alerts":
+		return c.alerts(ctx, cmd)
+	case "forget-me":
+		return c.forgetMe(ctx, cmd)
 	}
 	return usageReply(cmd.Sub, fmt.Sprintf("Unknown command /papers %s.", cmd.Sub)), nil
 }
@@ -319,7 +325,11 @@ func (c *Commands) resume(ctx context.Context, cmd Command) (Reply, error) {
 	if err := c.Bot.Store.PauseAlerts(ctx, cmd.User, "", "", c.Bot.now()); err != nil {
 		return Reply{}, err
 	}
-	return Reply{Lines: []Line{{Text("Your alerts are resumed (they were paused: %s).", u.PausedReason)}}}, nil
+	r := Reply{Lines: []Line{{Text("Your alerts are resumed (they were paused: %s).", u.PausedReason)}}}
+	if subs, err := c.Bot.Store.Subscriptions(ctx, cmd.User); err == nil && len(subs) == 0 {
+		r.Lines = append(r.Lines, Line{Text("You have no topics yet: add one with "), Code("/papers subscribe <query>"), Text(".")})
+	}
+	return r, nil
 }
 
 func capitalize(s string) string {

@@ -92,14 +92,8 @@ func TestTodayAndStatus(t *testing.T) {
 	}
 }
 
-func TestNotYetAvailable(t *testing.T) {
+func TestUnknownCommand(t *testing.T) {
 	f := newFixture(t)
-	for _, sub := range []string{"subscribe", "subscriptions", "unsubscribe", "pause", "alerts", "forget-me"} {
-		r := commands(f).Handle(context.Background(), papersCmd(sub, map[string]string{"query": "x"}))
-		if !strings.Contains(r.Plain(), "is not available yet") {
-			t.Errorf("%s: %s", sub, r.Plain())
-		}
-	}
 	r := commands(f).Handle(context.Background(), papersCmd("frobnicate", nil))
 	if !r.Error || !strings.Contains(r.Title, "Unknown command /papers frobnicate") {
 		t.Errorf("unknown: %+v", r)

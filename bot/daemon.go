@@ -37,7 +37,8 @@ type PollResult struct {
 }
 
 // Poll fetches the recent daily lists (today's and yesterday's, US Eastern)
-// and stores what is new. One failing list does not stop the other.
+// and stores what is new; new papers are queued for topic alerts (see
+// MatchAlerts). One failing list does not stop the other.
 func (b *Bot) Poll(ctx context.Context) PollResult {
 	var res PollResult
 	for _, day := range RecentLists(b.now()) {
@@ -46,7 +47,7 @@ func (b *Bot) Poll(ctx context.Context) PollResult {
 			res.Failed = append(res.Failed, fmt.Errorf("poll %s: %w", day, err))
 			continue
 		}
-		saved, err := b.Store.SaveList(ctx, day, papers, b.now())
+		saved, err := b.Store.SaveLiveList(ctx, day, papers, b.now())
 		if err != nil {
 			res.Failed = append(res.Failed, fmt.Errorf("poll %s: save: %w", day, err))
 			continue
@@ -114,6 +115,16 @@ func (b *Bot) Run(ctx context.Context) error {
 		if !now.Before(nextPoll) {
 			b.Poll(ctx)
 			nextPoll = now.Add(b.pollInterval())
+			// Also matches what an earlier process queued and did not
+			// match, and what a digest's refresh stored since.
+			if _, err := b.MatchAlerts(ctx); err != nil && ctx.Err() == nil {
+				b.log().Error("could not match alerts; will retry after the next poll", "error", err)
+			}
+		}
+		// Every minute at most: instant alerts just matched, daily digests
+		// whose time has come, retries.
+		if err := b.SendAlerts(ctx); err != nil && ctx.Err() == nil {
+			b.log().Warn("some alerts were not sent; will retry", "error", err)
 		}
 		wake := nextPoll
 		chans, err := b.Store.Channels(ctx)

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -14,7 +15,7 @@ const MaxCommandText = 1000
 // the same ones Discord's typed options give:
 //
 //	search <query>                → query
-//	subscribe <query>             → query
+//	subscribe <query> [label:"name"] → query, label
 //	paper <id or URL>             → id
 //	unsubscribe <id|all>          → id
 //	alerts instant | daily HH:MM <zone> → mode, time, zone
@@ -40,7 +41,15 @@ func ParseCommand(name, text string) Command {
 	}
 	cmd.Sub = first
 	switch first {
-	case "search", "subscribe":
+	case "search":
+		if rest != "" {
+			cmd.Args["query"] = rest
+		}
+	case "subscribe":
+		if q, label, ok := cutLabel(rest); ok {
+			rest = q
+			cmd.Args["label"] = label
+		}
 		if rest != "" {
 			cmd.Args["query"] = rest
 		}
@@ -115,4 +124,22 @@ func cutWord(s string) (word, rest string) {
 		return s, ""
 	}
 	return s[:i], strings.TrimSpace(s[i:])
+}
+
+// labelArg is a subscription's label written in the command text:
+// label:word or label:"some words", anywhere in the text.
+var labelArg = regexp.MustCompile(`(?i)(?:^|\s)label:(?:"([^"]*)"|(\S+))`)
+
+// cutLabel takes a label: argument out of a subscribe command's text.
+func cutLabel(s string) (query, label string, ok bool) {
+	m := labelArg.FindStringSubmatchIndex(s)
+	if m == nil {
+		return s, "", false
+	}
+	if m[2] >= 0 {
+		label = s[m[2]:m[3]]
+	} else {
+		label = s[m[4]:m[5]]
+	}
+	return strings.TrimSpace(s[:m[0]] + " " + s[m[1]:]), strings.TrimSpace(label), true
 }

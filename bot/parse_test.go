@@ -58,3 +58,16 @@ func FuzzParseCommand(f *testing.F) {
 		}
 	})
 }
+
+func TestParseSubscribeLabel(t *testing.T) {
+	for text, want := range map[string][2]string{
+		`subscribe "state space" -survey label:SSMs`:       {`"state space" -survey`, "SSMs"},
+		`subscribe label:"State space models" mamba OR s4`: {"mamba OR s4", "State space models"},
+		`subscribe diffusion`:                              {"diffusion", ""},
+	} {
+		cmd := ParseCommand("papers", text)
+		if cmd.Args["query"] != want[0] || cmd.Args["label"] != want[1] {
+			t.Errorf("%s: query %q label %q, want %q", text, cmd.Args["query"], cmd.Args["label"], want)
+		}
+	}
+}

@@ -104,6 +104,7 @@ type Store interface {
 	DeliveryLog
 	RunLog
 	UserStore
+	AlertStore
 	Searcher
 	PageStore
 }

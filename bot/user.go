@@ -29,6 +29,8 @@ type User struct {
 	PausedReason string
 	// Notice is shown to the user the next time they use a command.
 	Notice string
+	// Mode is how the user's topic alerts arrive.
+	Mode AlertMode
 }
 
 // UserStore keeps chat users.

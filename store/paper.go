@@ -85,17 +85,24 @@ var (
 // go down because of an older snapshot. Each paper is recorded on the list
 // of its ListDate. It is one transaction.
 func (db *DB) SavePapers(ctx context.Context, papers []bot.Paper, now time.Time) (bot.SaveResult, error) {
-	return db.save(ctx, papers, bot.Date{}, false, now)
+	return db.save(ctx, papers, bot.Date{}, false, false, now)
 }
 
 // SaveList saves a freshly fetched daily list: papers are upserted with the
 // current counters, the list's membership is replaced by the fresh one (an
 // empty fetch keeps what was there) and the fetch is recorded.
 func (db *DB) SaveList(ctx context.Context, day bot.Date, papers []bot.Paper, now time.Time) (bot.SaveResult, error) {
-	return db.save(ctx, papers, day, true, now)
+	return db.save(ctx, papers, day, true, false, now)
 }
 
-func (db *DB) save(ctx context.Context, papers []bot.Paper, day bot.Date, live bool, now time.Time) (res bot.SaveResult, err error) {
+// SaveLiveList is SaveList for a live fetch of a recent list: the papers
+// the store had not seen are also queued for alert matching, in the same
+// transaction.
+func (db *DB) SaveLiveList(ctx context.Context, day bot.Date, papers []bot.Paper, now time.Time) (bot.SaveResult, error) {
+	return db.save(ctx, papers, day, true, true, now)
+}
+
+func (db *DB) save(ctx context.Context, papers []bot.Paper, day bot.Date, live, queue bool, now time.Time) (res bot.SaveResult, err error) {
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return res, fmt.Errorf("store: save papers: %w", mapErr(err))
@@ -195,6 +202,14 @@ func (db *DB) save(ctx context.Context, papers []bot.Paper, day bot.Date, live b
 	}
 	if _, err := ids.indexNew(ctx, tx, indexed); err != nil {
 		return res, err
+	}
+	if queue {
+		for _, id := range res.NewIDs {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO alert_queue (paper_id, queued_at) VALUES (?, ?) ON CONFLICT DO NOTHING`,
+				id, nowS); err != nil {
+				return res, fmt.Errorf("store: queue paper %s: %w", id, mapErr(err))
+			}
+		}
 	}
 	if live {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO lists (list_date, fetched_at, papers) VALUES (?, ?, ?)

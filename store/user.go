@@ -11,10 +11,24 @@ import (
 // GetUser returns a user, or bot.ErrNotFound.
 func (db *DB) GetUser(ctx context.Context, u bot.UserRef) (bot.User, error) {
 	usr := bot.User{Ref: u}
-	err := db.r.QueryRowContext(ctx, `SELECT dm_channel_id, paused_reason, notice FROM users
+	var daily, zone string
+	err := db.r.QueryRowContext(ctx, `SELECT dm_channel_id, paused_reason, notice, daily_time, daily_zone FROM users
 		WHERE platform = ? AND team_id = ? AND user_id = ?`, u.Platform, u.TeamID, u.ID).
-		Scan(&usr.DMChannelID, &usr.PausedReason, &usr.Notice)
+		Scan(&usr.DMChannelID, &usr.PausedReason, &usr.Notice, &daily, &zone)
+	usr.Mode = alertMode(daily, zone)
 	return usr, mapErr(err)
+}
+
+// alertMode reads a delivery mode as stored ("" is instant).
+func alertMode(daily, zone string) bot.AlertMode {
+	if daily == "" {
+		return bot.AlertMode{}
+	}
+	t, err := bot.ParseTimeOfDay(daily)
+	if err != nil {
+		return bot.AlertMode{}
+	}
+	return bot.AlertMode{Daily: true, Time: t, Zone: zone}
 }
 
 // upsertUser creates the user row if needed and sets one column.

@@ -61,7 +61,8 @@ func CommandDefinitions() []*discordgo.ApplicationCommand {
 				sub("search", "Search every paper paperboy has seen", str("query", "Words, \"a phrase\", -exclude, author:, since:30d …", true)),
 				sub("today", "This channel's digest for today, only for you"),
 				sub("paper", "One paper's card", str("id", "arXiv id or Hugging Face / arXiv link", true)),
-				sub("subscribe", "Get a direct message when a matching paper appears", str("query", "A search query", true)),
+				sub("subscribe", "Get a direct message when a matching paper appears", str("query", "A search query", true),
+					&discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: "label", Description: "A short name for the topic (optional)", MaxLength: 80}),
 				sub("subscriptions", "Your topics"),
 				sub("unsubscribe", "Remove a topic", str("id", "Topic number, or all", true)),
 				sub("pause", "Pause your alerts"),
@@ -303,13 +304,7 @@ func (d *Discord) botMissing(ctx context.Context, i *discordgo.Interaction) []st
 // content (escaped), one paper as a card with its link buttons, several as
 // a numbered list of links.
 func renderReply(r bot.Reply) createMessage {
-	var lines []string
-	if r.Title != "" {
-		lines = append(lines, "**"+escapeMarkdown(r.Title)+"**")
-	}
-	for _, l := range r.Lines {
-		lines = append(lines, renderLine(l))
-	}
+	lines := replyTextLines(r)
 	msg := createMessage{AllowedMentions: noMentions()}
 	switch {
 	case len(r.Papers) == 1:
@@ -323,11 +318,29 @@ func renderReply(r bot.Reply) createMessage {
 	if row := actionButtons(r.Buttons); row != nil {
 		msg.Components = append(msg.Components, row)
 	}
-	msg.Content = fitLines(lines, 2000)
+	msg.Content = fitLines(lines, maxContent)
 	if msg.Content == "" && len(msg.Embeds) == 0 {
 		msg.Content = "…"
 	}
 	return msg
+}
+
+func replyTextLines(r bot.Reply) []string {
+	var lines []string
+	if r.Title != "" {
+		lines = append(lines, "**"+escapeMarkdown(r.Title)+"**")
+	}
+	for _, l := range r.Lines {
+		lines = append(lines, renderLine(l))
+	}
+	return lines
+}
+
+// FitsDM reports whether a direct message's text fits in one Discord
+// message without dropping a line (alert batches are split where it does
+// not).
+func (d *Discord) FitsDM(r bot.Reply) bool {
+	return utf8.RuneCountInString(strings.Join(replyTextLines(r), "\n")) <= maxContent-2
 }
 
 // actionButtons renders a reply's buttons (search paging) as one row;

@@ -88,6 +88,7 @@ type Discord struct {
 var (
 	_ bot.Platform        = (*Discord)(nil)
 	_ bot.DirectMessenger = (*Discord)(nil)
+	_ bot.DMFitter        = (*Discord)(nil)
 )
 
 // New returns the adapter. It makes no request.

@@ -70,6 +70,8 @@ type Slack struct {
 var (
 	_ bot.Platform        = (*Slack)(nil)
 	_ bot.DirectMessenger = (*Slack)(nil)
+	_ bot.DMFitter        = (*Slack)(nil)
+	_ bot.DMFinder        = (*Slack)(nil)
 )
 
 // New returns the adapter. It makes no request.
@@ -338,6 +340,34 @@ func (s *Slack) Find(ctx context.Context, m *bot.Message) (bot.Sent, bool, error
 		return bot.Sent{MessageID: ts, ThreadID: ts}, true, nil
 	}
 	return bot.Sent{MessageID: ts, ThreadID: thread}, true, nil
+}
+
+// FitsDM reports whether a direct message fits in one Slack message
+// (blocks, section and payload limits) without leaving a line out; alert
+// batches are split where it does not.
+func (s *Slack) FitsDM(r bot.Reply) bool {
+	var fixed []slackgo.Block
+	if b := titleBlock(r.Title); b != nil {
+		fixed = append(fixed, b)
+	}
+	var entries []replyEntry
+	for _, l := range r.Lines {
+		if t := renderLine(l); t != "" {
+			entries = append(entries, replyEntry{text: t})
+		}
+	}
+	_, rest := packSections(entries, fixed, nil)
+	return len(rest) == 0
+}
+
+// FindDM looks for a direct message carrying key (in its metadata) in the
+// DM channel, sent by an earlier attempt that was never confirmed.
+func (s *Slack) FindDM(ctx context.Context, channel, key string) (bot.Sent, bool, error) {
+	ts, found, err := s.find(ctx, channel, "", key)
+	if err != nil || !found {
+		return bot.Sent{}, false, err
+	}
+	return bot.Sent{MessageID: ts, ThreadID: channel}, true, nil
 }
 
 // dmClosed are errors that mean the user cannot get direct messages from

@@ -26,6 +26,7 @@ type Config struct {
 	Console     ConsoleConfig     `yaml:"console"`
 	Discord     DiscordConfig     `yaml:"discord"`
 	Slack       SlackConfig       `yaml:"slack"`
+	Alerts      AlertsConfig      `yaml:"alerts"`
 	Channels    []ChannelConfig   `yaml:"channels"`
 
 	path string // where it was read from; "" for the built-in defaults
@@ -52,6 +53,11 @@ type ScheduleConfig struct {
 	PollInterval Duration `yaml:"poll_interval"`
 	RetryDelay   Duration `yaml:"retry_delay"`
 	CatchUp      *bool    `yaml:"catch_up"`
+}
+
+// AlertsConfig configures per-user topic alerts.
+type AlertsConfig struct {
+	MaxTopics *int `yaml:"max_topics"`
 }
 
 // ConsoleConfig configures the console platform.
@@ -210,6 +216,7 @@ type settings struct {
 	PollInterval time.Duration
 	RetryDelay   time.Duration
 	CatchUp      bool
+	MaxTopics    int
 	ConsoleColor string
 	ConsolePace  time.Duration
 	Discord      discordSettings
@@ -256,6 +263,7 @@ func (c *Config) resolve(localZone string, getenv func(string) string) (*setting
 		PollInterval: bot.DefaultPollInterval,
 		RetryDelay:   time.Minute,
 		CatchUp:      true,
+		MaxTopics:    bot.DefaultMaxTopics,
 		ConsoleColor: or(c.Console.Color, "auto"),
 		ConsolePace:  c.Console.Pace.Duration,
 	}
@@ -308,6 +316,12 @@ func (c *Config) resolve(localZone string, getenv func(string) string) (*setting
 	}
 	if c.Schedule.CatchUp != nil {
 		s.CatchUp = *c.Schedule.CatchUp
+	}
+	if c.Alerts.MaxTopics != nil {
+		if *c.Alerts.MaxTopics < 1 || *c.Alerts.MaxTopics > 1000 {
+			return nil, cfgErr("alerts.max_topics", "%d is not from 1 to 1000", *c.Alerts.MaxTopics)
+		}
+		s.MaxTopics = *c.Alerts.MaxTopics
 	}
 	switch s.ConsoleColor {
 	case "auto", "always", "never":

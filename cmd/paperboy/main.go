@@ -485,7 +485,7 @@ func cmdRun(e *env, args []string) error {
 	b := e.newBot(db, src)
 	e.log.Info("paperboy starting", "version", version, "database", db.Path(), "source", src.Name())
 	if d, ok := b.Platforms[discord.Name].(*discord.Discord); ok {
-		d.SetCommands(&bot.Commands{Bot: b, DefaultZone: e.set.LocalZone})
+		d.SetCommands(&bot.Commands{Bot: b, DefaultZone: e.set.LocalZone, MaxTopics: e.set.MaxTopics})
 		if err := d.Open(e.ctx, e.set.Discord.Gateway); err != nil {
 			return err
 		}
@@ -493,7 +493,7 @@ func cmdRun(e *env, args []string) error {
 		e.log.Info("discord connected", "gateway", e.set.Discord.Gateway, "guilds", len(e.set.Discord.GuildIDs))
 	}
 	if sl, ok := b.Platforms[slack.Name].(*slack.Slack); ok {
-		sl.SetCommands(&bot.Commands{Bot: b, DefaultZone: e.set.LocalZone})
+		sl.SetCommands(&bot.Commands{Bot: b, DefaultZone: e.set.LocalZone, MaxTopics: e.set.MaxTopics})
 		stopSlack, err := e.startSlack(sl)
 		if err != nil {
 			return err
