@@ -333,6 +333,9 @@ type ranker struct {
 	now float64
 	o   order
 	n   int64 // upper bound of the number of papers, 0 until needed
+	// df counts the papers matching each phrase (BM25's document
+	// frequencies), counted once per search.
+	df map[string]int64
 }
 
 func (r *ranker) err(err error) error {
@@ -417,15 +420,50 @@ func (r *ranker) idfBound(phrase string) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	var hits int64
-	if err := r.tx.QueryRowContext(r.ctx, `SELECT count(*) FROM papers_fts WHERE papers_fts MATCH ?`, phrase).Scan(&hits); err != nil {
-		return 0, r.err(err)
+	hits, err := r.phraseHits(phrase)
+	if err != nil {
+		return 0, err
 	}
 	if hits == 0 {
 		return 0, nil
 	}
 	idf := math.Log((float64(n) - float64(hits) + 0.5) / (float64(hits) + 0.5))
 	return max(idf, 1e-6), nil
+}
+
+// phraseHits counts the papers that have a phrase, as bm25() does.
+func (r *ranker) phraseHits(phrase string) (int64, error) {
+	if n, ok := r.df[phrase]; ok {
+		return n, nil
+	}
+	var n int64
+	if err := r.tx.QueryRowContext(r.ctx, `SELECT count(*) FROM papers_fts WHERE papers_fts MATCH ?`, phrase).Scan(&n); err != nil {
+		return 0, r.err(err)
+	}
+	if r.df == nil {
+		r.df = map[string]int64{}
+	}
+	r.df[phrase] = n
+	return n, nil
+}
+
+// bm25 returns the text score expression for an FTS5 expression and its
+// arguments: paperboy_bm25 (store/bm25_cgo.go), which is FTS5's bm25()
+// with the phrases' document frequencies counted once per search instead
+// of once per statement (each upvotes band is a statement).
+func (r *ranker) bm25(match string) (string, []any, error) {
+	phrases := phrasesOf(match)
+	args := make([]any, len(phrases))
+	for i, ph := range phrases {
+		n, err := r.phraseHits(ph)
+		if err != nil {
+			return "", nil, err
+		}
+		args[i] = n
+	}
+	return fmt.Sprintf(`-paperboy_bm25(papers_fts, %g, %g, %g, %g, %g%s)`,
+		weightTitle, weightSummary, weightKeywords, weightAbstract, weightAuthors,
+		strings.Repeat(", ?", len(phrases))), args, nil
 }
 
 // textBound bounds the BM25 part of any score for an expression: each
@@ -519,10 +557,14 @@ func (r *ranker) scan(match string, top *topK, skip map[int64]bool, band int64, 
 	if pl.lo > pl.hi {
 		return nil
 	}
+	score, sargs, err := r.bm25(match)
+	if err != nil {
+		return err
+	}
 	where, args := pl.where("papers_fts.rowid", band)
-	rows, err := r.tx.QueryContext(r.ctx, `SELECT papers_fts.rowid, `+bm25SQL+`, r.upvotes
+	rows, err := r.tx.QueryContext(r.ctx, `SELECT papers_fts.rowid, `+score+`, r.upvotes
 		FROM papers_fts JOIN search_rank r ON r.rid = papers_fts.rowid
-		WHERE papers_fts MATCH ? AND `+where+` ORDER BY papers_fts.rowid DESC`, append([]any{match}, args...)...)
+		WHERE papers_fts MATCH ? AND `+where+` ORDER BY papers_fts.rowid DESC`, append(append(sargs, match), args...)...)
 	if err != nil {
 		return r.err(err)
 	}
