@@ -510,8 +510,66 @@ func (r *ranker) matches(match string, k int, skip map[int64]bool, missing bool)
 			return nil, err
 		}
 	}
+	if r.o == byScore && missing && !hasOr(r.q.Expr) {
+		return r.fill(match, top, skip, bound)
+	}
 	for _, band := range bands() {
-		if err := r.scan(match, top, skip, band, bound*upBoost(upvoteBands[band].hi)); err != nil {
+		if err := r.scan(match, top, skip, band, bound*upBoost(upvoteBands[band].hi), "", nil); err != nil {
+			return nil, err
+		}
+	}
+	return top.best, nil
+}
+
+// rareHits is the document frequency up to which fill splits a word off
+// as rare.
+const rareHits = 20000
+
+// fill ranks the any-word matches of a query without OR in two parts
+// (the idea of MaxScore): first the papers with one of its rare words
+// (few, read through the list of their rowids), with the bound of the
+// whole query; then the papers with only common words, whose bound leaves
+// the rare words out and is so much lower that the scan usually stops at
+// once. The expression of the second part adds NOT (the rare words), whose
+// phrases those papers do not have, so their scores are unchanged.
+func (r *ranker) fill(match string, top *topK, skip map[int64]bool, bound float64) ([]candidate, error) {
+	var rare []string
+	common := 0.0
+	for _, t := range r.q.PositiveTerms() {
+		ph := quote(strings.Join(t.Words, " "))
+		n, err := r.phraseHits(ph)
+		if err != nil {
+			return nil, err
+		}
+		idf, err := r.idfBound(ph)
+		if err != nil {
+			return nil, err
+		}
+		if n > 0 && n <= rareHits {
+			rare = append(rare, ph)
+		} else {
+			common += idf * (bm25K1 + 1)
+		}
+	}
+	if len(rare) == 0 {
+		for _, band := range bands() {
+			if err := r.scan(match, top, skip, band, bound*upBoost(upvoteBands[band].hi), "", nil); err != nil {
+				return nil, err
+			}
+		}
+		return top.best, nil
+	}
+	anyRare := strings.Join(rare, " OR ")
+	for _, band := range bands() {
+		if err := r.scan(match, top, skip, band, bound*upBoost(upvoteBands[band].hi),
+			"papers_fts.rowid IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)", []any{anyRare}); err != nil {
+			return nil, err
+		}
+	}
+	rest := "(" + match + " NOT (" + anyRare + "))"
+	common = common*(1+1e-9) + 1e-12
+	for _, band := range bands() {
+		if err := r.scan(rest, top, skip, band, common*upBoost(upvoteBands[band].hi), "", nil); err != nil {
 			return nil, err
 		}
 	}
@@ -540,7 +598,7 @@ func (r *ranker) oldestUseful(bound, theta float64) int64 {
 // paper of the band can have), it reads only days whose papers can still
 // reach the page and stops when the bound times a paper's recency boost
 // falls below the page's lowest score.
-func (r *ranker) scan(match string, top *topK, skip map[int64]bool, band int64, bound float64) error {
+func (r *ranker) scan(match string, top *topK, skip map[int64]bool, band int64, bound float64, extra string, extraArgs []any) error {
 	pl := r.pl
 	if top.full() {
 		switch r.o {
@@ -562,6 +620,10 @@ func (r *ranker) scan(match string, top *topK, skip map[int64]bool, band int64, 
 		return err
 	}
 	where, args := pl.where("papers_fts.rowid", band)
+	if extra != "" {
+		where += " AND " + extra
+		args = append(args, extraArgs...)
+	}
 	rows, err := r.tx.QueryContext(r.ctx, `SELECT papers_fts.rowid, `+score+`, r.upvotes
 		FROM papers_fts JOIN search_rank r ON r.rid = papers_fts.rowid
 		WHERE papers_fts MATCH ? AND `+where+` ORDER BY papers_fts.rowid DESC`, append(append(sargs, match), args...)...)
