@@ -60,7 +60,9 @@ struct fts5_api {
 // column weights w and, instead of counting each phrase's matching rows
 // again in every statement, the counts hits given by the caller. With the
 // counts bm25() itself would find, it returns exactly what bm25() returns:
-// the same formula, in the same order of operations.
+// the same formula, in the same order of operations. A negative count
+// leaves its phrase out of the score (a phrase that only narrows which
+// rows match).
 static void pbBM25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nVal, sqlite3_value **apVal) {
 	int nCol = api->xColumnCount(fts);
 	int nPhrase = api->xPhraseCount(fts);
@@ -96,6 +98,7 @@ static void pbBM25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_contex
 	double D = (double)nTok, score = 0.0;
 	for (int i = 0; i < nPhrase; i++) {
 		pb_int64 nHit = sqlite3_value_int64(apVal[nCol + i]);
+		if (nHit < 0) continue;
 		double idf = log((nRow - nHit + 0.5) / (nHit + 0.5));
 		if (idf <= 0.0) idf = 1e-6;
 		score += idf * ((freq[i] * (k1 + 1.0)) / (freq[i] + k1 * (1 - b + b * D / avgdl)));

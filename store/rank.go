@@ -451,10 +451,17 @@ func (r *ranker) phraseHits(phrase string) (int64, error) {
 // arguments: paperboy_bm25 (store/bm25_cgo.go), which is FTS5's bm25()
 // with the phrases' document frequencies counted once per search instead
 // of once per statement (each upvotes band is a statement).
-func (r *ranker) bm25(match string) (string, []any, error) {
+//
+// The first ignore phrases of the expression only narrow the rows (a
+// prefix "(rare words) AND"): they are left out of the score.
+func (r *ranker) bm25(match string, ignore int) (string, []any, error) {
 	phrases := phrasesOf(match)
 	args := make([]any, len(phrases))
 	for i, ph := range phrases {
+		if i < ignore {
+			args[i] = -1
+			continue
+		}
 		n, err := r.phraseHits(ph)
 		if err != nil {
 			return "", nil, err
@@ -514,7 +521,7 @@ func (r *ranker) matches(match string, k int, skip map[int64]bool, missing bool)
 		return r.fill(match, top, skip, bound)
 	}
 	for _, band := range bands() {
-		if err := r.scan(match, top, skip, band, bound*upBoost(upvoteBands[band].hi), "", nil); err != nil {
+		if err := r.scan(match, top, skip, band, bound*upBoost(upvoteBands[band].hi), 0); err != nil {
 			return nil, err
 		}
 	}
@@ -527,7 +534,8 @@ const rareHits = 20000
 
 // fill ranks the any-word matches of a query without OR in two parts
 // (the idea of MaxScore): first the papers with one of its rare words
-// (few, read through the list of their rowids), with the bound of the
+// (few: the expression "(rare words) AND (query)", whose leading rare
+// phrases paperboy_bm25 leaves out of the score), with the bound of the
 // whole query; then the papers with only common words, whose bound leaves
 // the rare words out and is so much lower that the scan usually stops at
 // once. The expression of the second part adds NOT (the rare words), whose
@@ -553,23 +561,23 @@ func (r *ranker) fill(match string, top *topK, skip map[int64]bool, bound float6
 	}
 	if len(rare) == 0 {
 		for _, band := range bands() {
-			if err := r.scan(match, top, skip, band, bound*upBoost(upvoteBands[band].hi), "", nil); err != nil {
+			if err := r.scan(match, top, skip, band, bound*upBoost(upvoteBands[band].hi), 0); err != nil {
 				return nil, err
 			}
 		}
 		return top.best, nil
 	}
 	anyRare := strings.Join(rare, " OR ")
+	withRare := "((" + anyRare + ") AND " + match + ")"
 	for _, band := range bands() {
-		if err := r.scan(match, top, skip, band, bound*upBoost(upvoteBands[band].hi),
-			"papers_fts.rowid IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)", []any{anyRare}); err != nil {
+		if err := r.scan(withRare, top, skip, band, bound*upBoost(upvoteBands[band].hi), len(rare)); err != nil {
 			return nil, err
 		}
 	}
 	rest := "(" + match + " NOT (" + anyRare + "))"
 	common = common*(1+1e-9) + 1e-12
 	for _, band := range bands() {
-		if err := r.scan(rest, top, skip, band, common*upBoost(upvoteBands[band].hi), "", nil); err != nil {
+		if err := r.scan(rest, top, skip, band, common*upBoost(upvoteBands[band].hi), 0); err != nil {
 			return nil, err
 		}
 	}
@@ -598,7 +606,7 @@ func (r *ranker) oldestUseful(bound, theta float64) int64 {
 // paper of the band can have), it reads only days whose papers can still
 // reach the page and stops when the bound times a paper's recency boost
 // falls below the page's lowest score.
-func (r *ranker) scan(match string, top *topK, skip map[int64]bool, band int64, bound float64, extra string, extraArgs []any) error {
+func (r *ranker) scan(match string, top *topK, skip map[int64]bool, band int64, bound float64, ignore int) error {
 	pl := r.pl
 	if top.full() {
 		switch r.o {
@@ -615,15 +623,11 @@ func (r *ranker) scan(match string, top *topK, skip map[int64]bool, band int64, 
 	if pl.lo > pl.hi {
 		return nil
 	}
-	score, sargs, err := r.bm25(match)
+	score, sargs, err := r.bm25(match, ignore)
 	if err != nil {
 		return err
 	}
 	where, args := pl.where("papers_fts.rowid", band)
-	if extra != "" {
-		where += " AND " + extra
-		args = append(args, extraArgs...)
-	}
 	rows, err := r.tx.QueryContext(r.ctx, `SELECT papers_fts.rowid, `+score+`, r.upvotes
 		FROM papers_fts JOIN search_rank r ON r.rid = papers_fts.rowid
 		WHERE papers_fts MATCH ? AND `+where+` ORDER BY papers_fts.rowid DESC`, append(append(sargs, match), args...)...)
