@@ -541,23 +541,44 @@ const rareHits = 20000
 // once. The expression of the second part adds NOT (the rare words), whose
 // phrases those papers do not have, so their scores are unchanged.
 func (r *ranker) fill(match string, top *topK, skip map[int64]bool, bound float64) ([]candidate, error) {
+	// Rare: the words in at most rareHits papers, and the rarest word in
+	// any case (its papers are read first; the others' bound leaves it out).
+	type word struct {
+		ph  string
+		n   int64
+		idf float64
+	}
+	var words []word
+	for _, t := range r.q.PositiveTerms() {
+		w := word{ph: quote(strings.Join(t.Words, " "))}
+		var err error
+		if w.n, err = r.phraseHits(w.ph); err != nil {
+			return nil, err
+		}
+		if w.idf, err = r.idfBound(w.ph); err != nil {
+			return nil, err
+		}
+		if w.n > 0 {
+			words = append(words, w)
+		}
+	}
+	rarest := -1
+	for i, w := range words {
+		if rarest < 0 || w.n < words[rarest].n {
+			rarest = i
+		}
+	}
 	var rare []string
 	common := 0.0
-	for _, t := range r.q.PositiveTerms() {
-		ph := quote(strings.Join(t.Words, " "))
-		n, err := r.phraseHits(ph)
-		if err != nil {
-			return nil, err
-		}
-		idf, err := r.idfBound(ph)
-		if err != nil {
-			return nil, err
-		}
-		if n > 0 && n <= rareHits {
-			rare = append(rare, ph)
+	for i, w := range words {
+		if i == rarest || w.n <= rareHits {
+			rare = append(rare, w.ph)
 		} else {
-			common += idf * (bm25K1 + 1)
+			common += w.idf * (bm25K1 + 1)
 		}
+	}
+	if len(rare) == len(words) {
+		rare = nil // nothing left to bound separately
 	}
 	if len(rare) == 0 {
 		for _, band := range bands() {
