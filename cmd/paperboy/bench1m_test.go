@@ -307,7 +307,7 @@ func TestSearchExact1M(t *testing.T) {
 		if shape == "author" {
 			// Exhaustive ranking needs words; author: with a word instead.
 			for _, a := range benchQueries(real, shape, 30) {
-				texts = append(texts, "model "+a)
+				texts = append(texts, "agents "+a)
 			}
 			continue
 		}
