@@ -25,15 +25,19 @@ import (
 // two are close. Ties go to the newer paper.
 //
 // How the top results are found without scoring every match (exact, not
-// approximate): the indexes' rowids sort by date (migration 0005), so the
-// matches are read newest first. FTS5's BM25 gives each phrase of the
-// query at most idf·(k1+1), so no paper can score more than
-// Σ idf·(k1+1) × 1.5 (the largest upvotes boost) × its recency boost, and
-// that bound only shrinks as the papers get older. Once the page is full
-// and the bound for the next paper's day is below the page's lowest score,
-// no older paper can enter it and the scan stops. The idf of each phrase
-// comes from counting its matches (as BM25 itself does); the number of
-// papers is bounded by the highest pk.
+// approximate): the indexes' rowids are band<<36 | day<<20 | n (migration
+// 0005), so each upvotes band is a rowid range whose matches are read
+// newest first. FTS5's BM25 gives each phrase of the query at most
+// idf·(k1+1), so no paper of a band can score more than Σ idf·(k1+1) × the
+// band's largest upvotes boost × its recency boost, and that bound only
+// shrinks as the papers get older. Bands are read most upvoted first, each
+// only from the oldest day whose papers could still enter the page, and a
+// band stops as soon as the bound for the next paper's day is below the
+// page's lowest score. The idf of each phrase comes from counting its
+// matches once per search (the number of papers is bounded by the highest
+// pk); the scans score with paperboy_bm25 (bm25_cgo.go), which is bm25()
+// taking those counts instead of recounting them in every statement.
+// ExhaustiveSearch is the reference the tests compare this with.
 const (
 	weightTitle    = 10.0
 	weightSummary  = 4.0
