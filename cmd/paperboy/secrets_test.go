@@ -27,8 +27,8 @@ import (
 // leakSecrets are recognisable fake secrets, one per secret setting.
 var leakSecrets = []string{
 	"DISCORD_BOT_TOKEN", "MTEST.SECRETdiscordTOKEN.0001",
-	"SLACK_BOT_TOKEN", "xoxb-SECRETslackBOT-0002",
-	"SLACK_APP_TOKEN", "xapp-SECRETslackAPP-0003",
+	"SLACK_BOT_TOKEN", "xoxb-SECRET_slack_BOT_0002",
+	"SLACK_APP_TOKEN", "xapp-SECRET_slack_APP_0003",
 	"SLACK_SIGNING_SECRET", "SECRETslackSIGNING-0004",
 	"HF_TOKEN", "hf_SECREThuggingFACE0005",
 }
@@ -283,11 +283,11 @@ func TestSlackHTTPRejectsAndLeaksNothing(t *testing.T) {
 // whose value holds a token, logged by the binary's logger.
 func TestRedactorHidesSecrets(t *testing.T) {
 	red := &redactor{}
-	red.add("short", "", "xoxb-SECRETslackBOT-0002")
+	red.add("short", "", "xoxb-SECRET_slack_BOT_0002")
 	red.add(secretEnvValues(testEnv(leakSecrets...))...)
 	var buf bytes.Buffer
 	logger := newLogger(red.writer(&buf), "debug", "json")
-	err := &bot.PanicError{Value: "bad token xoxb-SECRETslackBOT-0002 in " + "MTEST.SECRETdiscordTOKEN.0001"}
+	err := &bot.PanicError{Value: "bad token xoxb-SECRET_slack_BOT_0002 in " + "MTEST.SECRETdiscordTOKEN.0001"}
 	logger.Error("command failed", "error", fmt.Errorf("wrapped: %w", err), slog.String("hf", "hf_SECREThuggingFACE0005"), "word", "short")
 	out := buf.String()
 	if strings.Contains(out, "SECRET") || strings.Count(out, redacted) != 3 || !strings.Contains(out, "short") {
