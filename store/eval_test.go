@@ -457,3 +457,60 @@ func TestSearchExact(t *testing.T) {
 	}
 	t.Logf("%d queries ranked exactly as the exhaustive scorer", len(list))
 }
+
+// TestSearchFilterOnlyOrder checks queries without words (read band by
+// band, newest first or most upvoted first) against a plain SQL sort of
+// every paper.
+func TestSearchFilterOnlyOrder(t *testing.T) {
+	_, db, path := openCorpusStore(t)
+	raw, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	const date = `coalesce(nullif(list_date, ''), substr(published_at, 1, 10))`
+	for q, ref := range map[string]string{
+		`author:"wang"`:                       `authors_fold LIKE '%wang%' ORDER BY ` + date + ` DESC, upvotes DESC, rid DESC`,
+		`author:"li"`:                         `authors_fold LIKE '%li%' ORDER BY ` + date + ` DESC, upvotes DESC, rid DESC`,
+		`has:code since:2026-01-01`:           `github_repo <> '' AND ` + date + ` >= '2026-01-01' ORDER BY ` + date + ` DESC, upvotes DESC, rid DESC`,
+		`upvotes:>=50 sort:upvotes`:           `upvotes >= 50 ORDER BY upvotes DESC, rid DESC`,
+		`before:2025-01-01 sort:upvotes`:      date + ` < '2025-01-01' ORDER BY upvotes DESC, rid DESC`,
+		`author:"zhang" upvotes:<5 sort:date`: `authors_fold LIKE '%zhang%' AND upvotes < 5 ORDER BY ` + date + ` DESC, upvotes DESC, rid DESC`,
+	} {
+		want, err := func() ([]string, error) {
+			rows, err := raw.Query(`SELECT id FROM papers WHERE ` + ref + ` LIMIT 12`)
+			if err != nil {
+				return nil, err
+			}
+			defer rows.Close()
+			var ids []string
+			for rows.Next() {
+				var id string
+				rows.Scan(&id)
+				ids = append(ids, id)
+			}
+			return ids, rows.Err()
+		}()
+		if err != nil {
+			t.Fatal(err)
+		}
+		pq, err := bot.ParseQuery(q, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, page := range []struct{ offset, limit int }{{0, 10}, {5, 5}, {10, 2}} {
+			res, err := db.Search(context.Background(), bot.SearchRequest{Query: pq, Limit: page.limit, Offset: page.offset})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, h := range res.Hits {
+				got = append(got, h.Paper.ID)
+			}
+			w := want[min(page.offset, len(want)):min(page.offset+page.limit, len(want))]
+			if strings.Join(got, " ") != strings.Join(w, " ") {
+				t.Errorf("%s (offset %d): got %v, want %v", q, page.offset, got, w)
+			}
+		}
+	}
+}

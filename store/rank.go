@@ -695,15 +695,15 @@ func (r *ranker) scan(match string, top *topK, skip map[int64]bool, band int64, 
 // filterSource is where the papers of a query without words are read
 // from: the first author's trigram matches when there is one (rather than
 // every paper), else the ranking table; with the remaining conditions.
-func (r *ranker) filterSource(band int64) (from, rowid string, where string, args []any) {
-	if len(r.q.Authors) > 0 && strings.HasPrefix(r.pl.conds[0], "{rowid} IN (SELECT rowid FROM authors_fts") {
-		pl := r.pl
+func (r *ranker) filterSource(pl plan, band int64) (from, rowid string, where string, args []any) {
+	if len(r.q.Authors) > 0 && strings.HasPrefix(pl.conds[0], "{rowid} IN (SELECT rowid FROM authors_fts") {
+		first := pl.args[0]
 		pl.conds, pl.args = pl.conds[1:], pl.args[1:]
 		w, a := pl.where("authors_fts.rowid", band)
 		return `authors_fts JOIN search_rank r ON r.rid = authors_fts.rowid`, "authors_fts.rowid",
-			"authors_fts MATCH ? AND " + w, append([]any{r.pl.args[0]}, a...)
+			"authors_fts MATCH ? AND " + w, append([]any{first}, a...)
 	}
-	w, a := r.pl.where("r.rid", band)
+	w, a := pl.where("r.rid", band)
 	return "search_rank r", "r.rid", w, a
 }
 
@@ -725,10 +725,7 @@ func (r *ranker) filtered(k int) ([]candidate, error) {
 		if pl.lo > pl.hi {
 			continue
 		}
-		saved := r.pl
-		r.pl = pl
-		from, rowid, where, args := r.filterSource(band)
-		r.pl = saved
+		from, rowid, where, args := r.filterSource(pl, band)
 		rows, err := r.tx.QueryContext(r.ctx, `SELECT `+rowid+`, r.upvotes FROM `+from+` WHERE `+where+` ORDER BY `+rowid+` DESC`, args...)
 		if err != nil {
 			return nil, r.err(err)
@@ -761,7 +758,7 @@ func (r *ranker) countFiltered() (int, error) {
 		if r.pl.lo > r.pl.hi || total >= bot.CountCap {
 			break
 		}
-		from, _, where, args := r.filterSource(band)
+		from, _, where, args := r.filterSource(r.pl, band)
 		var n int
 		if err := r.tx.QueryRowContext(r.ctx, `SELECT count(*) FROM (SELECT 1 FROM `+from+` WHERE `+where+` LIMIT ?)`,
 			append(args, bot.CountCap-total)...).Scan(&n); err != nil {
