@@ -19,6 +19,7 @@ int sqlite3_bind_pointer(sqlite3_stmt*, int, void*, const char*, void(*)(void*))
 int sqlite3_step(sqlite3_stmt*);
 int sqlite3_finalize(sqlite3_stmt*);
 int sqlite3_auto_extension(void(*)(void));
+int sqlite3_busy_timeout(sqlite3*, int);
 void sqlite3_result_double(sqlite3_context*, double);
 void sqlite3_result_error(sqlite3_context*, const char*, int);
 void sqlite3_result_error_code(sqlite3_context*, int);
@@ -107,16 +108,24 @@ static void pbBM25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_contex
 }
 
 // pbRegister is an auto extension: it adds paperboy_bm25 to every new
-// connection that has FTS5.
+// connection that has FTS5. Preparing a statement reads the schema, which
+// another connection may hold locked (two processes creating a new file):
+// it waits as the store's connections do (the driver sets the same busy
+// timeout after this), and a lock still held then fails the open rather
+// than leaving a connection without the function.
 static int pbRegister(sqlite3 *db, char **errMsg, const void *thunk) {
 	fts5_api *fts = 0;
 	sqlite3_stmt *stmt = 0;
-	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, 0) != 0) {
-		return 0; // no FTS5 in this build: store.Open reports it
+	sqlite3_busy_timeout(db, 10000);
+	int rc = sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, 0);
+	if (rc == 1) {
+		return 0; // SQLITE_ERROR: no FTS5 in this build; store.Open reports it
 	}
+	if (rc != 0) return rc;
 	sqlite3_bind_pointer(stmt, 1, (void*)&fts, "fts5_api_ptr", 0);
 	sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
+	rc = sqlite3_finalize(stmt);
+	if (rc != 0) return rc;
 	if (fts == 0 || fts->iVersion < 2) return 0;
 	return fts->xCreateFunction(fts, "paperboy_bm25", 0, pbBM25, 0);
 }
