@@ -524,10 +524,8 @@ func (r *ranker) matches(match string, k int, skip map[int64]bool, missing bool)
 	if r.o == byScore && missing && !hasOr(r.q.Expr) {
 		return r.fill(match, top, skip, bound)
 	}
-	for _, band := range bands() {
-		if err := r.scan(match, top, skip, band, bound*upBoost(upvoteBands[band].hi), 0); err != nil {
-			return nil, err
-		}
+	if err := r.scanBands(match, top, skip, bound, 0); err != nil {
+		return nil, err
 	}
 	return top.best, nil
 }
@@ -585,28 +583,33 @@ func (r *ranker) fill(match string, top *topK, skip map[int64]bool, bound float6
 		rare = nil // nothing left to bound separately
 	}
 	if len(rare) == 0 {
-		for _, band := range bands() {
-			if err := r.scan(match, top, skip, band, bound*upBoost(upvoteBands[band].hi), 0); err != nil {
-				return nil, err
-			}
+		if err := r.scanBands(match, top, skip, bound, 0); err != nil {
+			return nil, err
 		}
 		return top.best, nil
 	}
 	anyRare := strings.Join(rare, " OR ")
 	withRare := "((" + anyRare + ") AND " + match + ")"
-	for _, band := range bands() {
-		if err := r.scan(withRare, top, skip, band, bound*upBoost(upvoteBands[band].hi), len(rare)); err != nil {
-			return nil, err
-		}
+	if err := r.scanBands(withRare, top, skip, bound, len(rare)); err != nil {
+		return nil, err
 	}
 	rest := "(" + match + " NOT (" + anyRare + "))"
 	common = common*(1+1e-9) + 1e-12
-	for _, band := range bands() {
-		if err := r.scan(rest, top, skip, band, common*upBoost(upvoteBands[band].hi), 0); err != nil {
-			return nil, err
-		}
+	if err := r.scanBands(rest, top, skip, common, 0); err != nil {
+		return nil, err
 	}
 	return top.best, nil
+}
+
+// scanBands scans every upvotes band, most upvoted first; bound is the
+// text bound, which each band multiplies by its largest upvotes boost.
+func (r *ranker) scanBands(match string, top *topK, skip map[int64]bool, bound float64, ignore int) error {
+	for _, band := range bands() {
+		if err := r.scan(match, top, skip, band, bound*upBoost(upvoteBands[band].hi), ignore); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // oldestUseful returns the oldest day on which a paper whose text score
