@@ -25,6 +25,9 @@ void sqlite3_result_error(sqlite3_context*, const char*, int);
 void sqlite3_result_error_code(sqlite3_context*, int);
 double sqlite3_value_double(sqlite3_value*);
 pb_int64 sqlite3_value_int64(sqlite3_value*);
+int sqlite3_value_type(sqlite3_value*);
+const unsigned char *sqlite3_value_text(sqlite3_value*);
+#define PB_SQLITE_TEXT 3
 
 // The FTS5 extension interface, as SQLite documents it (fts5.h): only the
 // members this file uses are called; their order is the ABI.
@@ -57,13 +60,22 @@ struct fts5_api {
 
 #define PB_MAX_PHRASES 512
 
+// pbIDF is bm25()'s idf of a phrase in nHit of nRow rows.
+static double pbIDF(pb_int64 nRow, pb_int64 nHit) {
+	double idf = log((nRow - nHit + 0.5) / (nHit + 0.5));
+	if (idf <= 0.0) idf = 1e-6;
+	return idf;
+}
+
 // paperboy_bm25(table, w1..wN, hits1..hitsP): FTS5's bm25() with the
 // column weights w and, instead of counting each phrase's matching rows
 // again in every statement, the counts hits given by the caller. With the
 // counts bm25() itself would find, it returns exactly what bm25() returns:
 // the same formula, in the same order of operations. A negative count
 // leaves its phrase out of the score (a phrase that only narrows which
-// rows match).
+// rows match). A count given as text, "n1,n2,...", is that of each term
+// of a phrase of several terms: the phrase's idf is then the sum of the
+// terms' idfs (store/terms.go).
 static void pbBM25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nVal, sqlite3_value **apVal) {
 	int nCol = api->xColumnCount(fts);
 	int nPhrase = api->xPhraseCount(fts);
@@ -98,10 +110,22 @@ static void pbBM25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_contex
 	const double k1 = 1.2, b = 0.75;
 	double D = (double)nTok, score = 0.0;
 	for (int i = 0; i < nPhrase; i++) {
-		pb_int64 nHit = sqlite3_value_int64(apVal[nCol + i]);
-		if (nHit < 0) continue;
-		double idf = log((nRow - nHit + 0.5) / (nHit + 0.5));
-		if (idf <= 0.0) idf = 1e-6;
+		sqlite3_value *v = apVal[nCol + i];
+		double idf = 0.0;
+		if (sqlite3_value_type(v) == PB_SQLITE_TEXT) {
+			const unsigned char *z = sqlite3_value_text(v);
+			while (z && *z) {
+				pb_int64 n = 0;
+				while (*z >= '0' && *z <= '9') n = n * 10 + (*z++ - '0');
+				idf += pbIDF(nRow, n);
+				if (*z == ',') z++;
+				else break;
+			}
+		} else {
+			pb_int64 nHit = sqlite3_value_int64(v);
+			if (nHit < 0) continue;
+			idf = pbIDF(nRow, nHit);
+		}
 		score += idf * ((freq[i] * (k1 + 1.0)) / (freq[i] + k1 * (1 - b + b * D / avgdl)));
 	}
 	sqlite3_result_double(ctx, -1.0 * score);

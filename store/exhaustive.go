@@ -13,7 +13,11 @@ import (
 // it scores every matching paper in one SQL statement (BM25 times the
 // boosts, written in SQL over the papers table, the filters as plain SQL
 // conditions, author: as a LIKE over every paper) and sorts them all, with
-// no index layout, bound or early exit involved. Only relevance order and
+// no index layout, bound or early exit involved. BM25 is paperboy_bm25
+// with the document frequencies of search_terms, which equals FTS5's
+// bm25() for queries without phrases of several terms
+// (TestPaperboyBM25MatchesBM25, and checkTerms in the tests compares
+// search_terms with FTS5's own counts). Only relevance order and
 // the filters benchmarks use (author:, org:, upvotes:, has:, since:,
 // before:) are supported. Tests and benchmarks compare Search with it; it
 // is far too slow for the product at scale.
@@ -24,17 +28,29 @@ func (db *DB) ExhaustiveSearch(ctx context.Context, req bot.SearchRequest) (bot.
 		return res, errors.New("store: exhaustive search: only word queries in relevance order")
 	}
 	where, args := plainFilters(q)
-	score := fmt.Sprintf(`%s * (1.0 + 0.5 * max(p.upvotes, 0) / (max(p.upvotes, 0) + 20.0))
-		* (1.0 + 0.3 * 30.0 / (30.0 + max(0.0, ? - julianday(%s))))`, bm25SQL, effDate)
 	run := func(match, exclude string, limit int, partial bool) ([]bot.SearchHit, int, error) {
-		query := `SELECT ` + paperColumns + `, ` + score + ` AS score FROM papers_fts
+		phrases := phrasesOf(match)
+		var a []any
+		for _, ph := range phrases {
+			counts, err := termCounts(ctx, db.r, ph)
+			if err != nil {
+				return nil, 0, fmt.Errorf("store: exhaustive search: %w", err)
+			}
+			a = append(a, hitsArg(counts))
+		}
+		score := fmt.Sprintf(`%s * (1.0 + 0.5 * max(p.upvotes, 0) / (max(p.upvotes, 0) + 20.0))
+			* (1.0 + 0.3 * 30.0 / (30.0 + max(0.0, ? - julianday(%s))))`, bm25Call(len(phrases)), effDate)
+		// Scored and sorted by rowid, then the best rows' papers are read
+		// (sorting the whole rows would carry every abstract along).
+		query := `SELECT p.rid AS rid, ` + score + ` AS score FROM papers_fts
 			JOIN papers p ON p.rid = papers_fts.rowid WHERE papers_fts MATCH ? AND ` + where
-		a := append([]any{julian(req.Now), match}, args...)
+		a = append(append(a, julian(req.Now), match), args...)
 		if exclude != "" {
 			query += ` AND p.rid NOT IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)`
 			a = append(a, exclude)
 		}
-		query += ` ORDER BY score DESC, p.rid DESC LIMIT ?`
+		query = `SELECT ` + paperColumns + `, s.score FROM (` + query + ` ORDER BY score DESC, p.rid DESC LIMIT ?) s
+			JOIN papers p ON p.rid = s.rid ORDER BY s.score DESC, s.rid DESC`
 		a = append(a, limit)
 		rows, err := db.r.QueryContext(ctx, query, a...)
 		if err != nil {

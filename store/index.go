@@ -52,9 +52,11 @@ func effDay(listDate, publishedAt string) int64 {
 	return min(t.Unix()/86400, ridDayMask)
 }
 
-// rids hands out search rowids within one write transaction.
+// rids hands out search rowids within one write transaction, and gathers
+// the transaction's changes of document frequencies (terms.go).
 type rids struct {
-	next map[int64]int64 // base (band and day) -> next free rid
+	next  map[int64]int64 // base (band and day) -> next free rid
+	terms termCounter
 }
 
 func (r *rids) alloc(ctx context.Context, tx *sql.Tx, band, day int64) (int64, error) {
@@ -106,12 +108,32 @@ func (r *rids) rekey(ctx context.Context, tx *sql.Tx, pk int64) error {
 
 // indexNew adds the papers with a pk above indexed (inserted in this
 // transaction, with their rowids) to the full-text, author and ranking
-// indexes, in one INSERT ... SELECT per index, and returns the new highest
-// pk. Doing this once per transaction instead of in a per-row trigger
-// halves ingest time: FTS5 flushes its pending terms at the end of every
-// statement that writes to it, so per-row inserts build and merge
-// thousands of tiny segments.
+// indexes, in one INSERT ... SELECT per index, and their terms to the
+// transaction's document frequencies (counted on another core while the
+// indexes are written), and returns the new highest pk. Doing this once
+// per transaction instead of in a per-row trigger halves ingest time: FTS5
+// flushes its pending terms at the end of every statement that writes to
+// it, so per-row inserts build and merge thousands of tiny segments.
 func (r *rids) indexNew(ctx context.Context, tx *sql.Tx, indexed int64) (int64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+indexedColumns+` FROM papers WHERE pk > ?`, indexed)
+	if err != nil {
+		return indexed, fmt.Errorf("store: index papers: %w", mapErr(err))
+	}
+	var texts []indexedText
+	for rows.Next() {
+		var t indexedText
+		if err := rows.Scan(t.dest()...); err != nil {
+			rows.Close()
+			return indexed, fmt.Errorf("store: index papers: %w", mapErr(err))
+		}
+		texts = append(texts, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return indexed, fmt.Errorf("store: index papers: %w", mapErr(err))
+	}
+	counted := countTerms(texts)
+	defer func() { r.terms.merge(<-counted) }()
 	for _, q := range []string{
 		`INSERT INTO papers_fts (rowid, title, ai_summary, ai_keywords, abstract, authors)
 		SELECT rid, title, ai_summary, ai_keywords, abstract, authors FROM papers WHERE pk > ? ORDER BY rid`,
@@ -183,5 +205,33 @@ func (db *DB) indexUnindexed(ctx context.Context) error {
 	if _, err := r.indexNew(ctx, tx, 0); err != nil {
 		return err
 	}
+	if err := r.terms.flush(ctx, tx); err != nil {
+		return err
+	}
 	return mapErr(tx.Commit())
+}
+
+// retext counts the terms lost and gained by the known papers of a
+// transaction whose indexed text it changed (before: pk -> the text
+// before; only the first one is kept when a paper is saved twice).
+func (r *rids) retext(ctx context.Context, tx *sql.Tx, before map[int64]indexedText) error {
+	if len(before) == 0 {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, `SELECT `+indexedColumns+` FROM papers WHERE pk = ?`)
+	if err != nil {
+		return fmt.Errorf("store: index terms: %w", mapErr(err))
+	}
+	defer stmt.Close()
+	for pk, old := range before {
+		var now indexedText
+		if err := stmt.QueryRowContext(ctx, pk).Scan(now.dest()...); err != nil {
+			return fmt.Errorf("store: index terms: %w", mapErr(err))
+		}
+		if now != old {
+			r.terms.add(old, -1)
+			r.terms.add(now, 1)
+		}
+	}
+	return nil
 }

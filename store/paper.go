@@ -112,7 +112,7 @@ func (db *DB) save(ctx context.Context, papers []bot.Paper, day bot.Date, live, 
 	if live {
 		upsert = upsertLive
 	}
-	exists, err := tx.PrepareContext(ctx, `SELECT coalesce(max(pk), -1) FROM papers WHERE id = ?`)
+	exists, err := tx.PrepareContext(ctx, `SELECT pk, `+indexedColumns+` FROM papers WHERE id = ?`)
 	if err != nil {
 		return res, fmt.Errorf("store: save papers: %w", mapErr(err))
 	}
@@ -142,6 +142,7 @@ func (db *DB) save(ctx context.Context, papers []bot.Paper, day bot.Date, live, 
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(pk), 0) FROM papers`).Scan(&indexed); err != nil {
 		return res, fmt.Errorf("store: save papers: %w", mapErr(err))
 	}
+	changed := map[int64]indexedText{} // known papers: pk -> indexed text before
 	for _, p := range papers {
 		if p.ID == "" || p.Title == "" {
 			return res, fmt.Errorf("store: save papers: paper %q has no id or title", p.ID)
@@ -150,9 +151,16 @@ func (db *DB) save(ctx context.Context, papers []bot.Paper, day bot.Date, live, 
 		if listDate.IsZero() {
 			listDate = day
 		}
-		var pk int64
-		if err := exists.QueryRowContext(ctx, p.ID).Scan(&pk); err != nil {
+		// A known paper's indexed text as it was, to count the terms it
+		// loses and gains if the update changes it.
+		pk := int64(-1)
+		var old indexedText
+		err := exists.QueryRowContext(ctx, p.ID).Scan(append([]any{&pk}, old.dest()...)...)
+		if err != nil && err != sql.ErrNoRows {
 			return res, fmt.Errorf("store: save paper %s: %w", p.ID, mapErr(err))
+		}
+		if _, seen := changed[pk]; pk >= 0 && !seen {
+			changed[pk] = old
 		}
 		if pk > indexed {
 			// Inserted earlier in this transaction and not indexed yet:
@@ -201,6 +209,12 @@ func (db *DB) save(ctx context.Context, papers []bot.Paper, day bot.Date, live, 
 		}
 	}
 	if _, err := ids.indexNew(ctx, tx, indexed); err != nil {
+		return res, err
+	}
+	if err := ids.retext(ctx, tx, changed); err != nil {
+		return res, err
+	}
+	if err := ids.terms.flush(ctx, tx); err != nil {
 		return res, err
 	}
 	if queue {

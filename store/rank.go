@@ -6,7 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -33,11 +36,12 @@ import (
 // shrinks as the papers get older. Bands are read most upvoted first, each
 // only from the oldest day whose papers could still enter the page, and a
 // band stops as soon as the bound for the next paper's day is below the
-// page's lowest score. The idf of each phrase comes from counting its
-// matches once per search (the number of papers is bounded by the highest
-// pk); the scans score with paperboy_bm25 (bm25_cgo.go), which is bm25()
-// taking those counts instead of recounting them in every statement.
-// ExhaustiveSearch is the reference the tests compare this with.
+// page's lowest score. The idf of each term comes from the document
+// frequencies the store keeps (search_terms, terms.go; the number of papers
+// is bounded by the highest pk), and a phrase of several terms gets the
+// sum of its terms' idfs; the scans score with paperboy_bm25 (bm25_cgo.go),
+// which is bm25() taking those counts instead of counting them in every
+// statement. ExhaustiveSearch is the reference the tests compare this with.
 const (
 	weightTitle    = 10.0
 	weightSummary  = 4.0
@@ -47,9 +51,6 @@ const (
 
 	bm25K1 = 1.2 // FTS5's bm25() k1
 )
-
-var bm25SQL = fmt.Sprintf(`-bm25(papers_fts, %g, %g, %g, %g, %g)`,
-	weightTitle, weightSummary, weightKeywords, weightAbstract, weightAuthors)
 
 // effDate is a paper's date for since:, before:, sort:date and recency:
 // its daily-list date, else its arXiv date.
@@ -216,15 +217,26 @@ func dayNumber(d bot.Date) int64 {
 // one upvotes band (a rowid range the index seeks to), or in all bands
 // (band -1: the days are then checked row by row).
 func (pl plan) where(x string, band int64) (string, []any) {
-	var s string
-	var args []any
 	if band >= 0 {
-		s = x + " BETWEEN ? AND ?"
-		args = []any{ridBase(band, pl.lo), ridBase(band, pl.hi) | (1<<ridDayShift - 1)}
-	} else {
-		s = fmt.Sprintf("(%s >> %d & %d) BETWEEN ? AND ?", x, ridDayShift, ridDayMask)
-		args = []any{pl.lo, pl.hi}
+		lo, hi := pl.ridRange(band)
+		return pl.whereRange(x, lo, hi)
 	}
+	return pl.conditions(fmt.Sprintf("(%s >> %d & %d) BETWEEN ? AND ?", x, ridDayShift, ridDayMask), x, []any{pl.lo, pl.hi})
+}
+
+// ridRange returns the first and last rowid of the plan's days in a band.
+func (pl plan) ridRange(band int64) (lo, hi int64) {
+	return ridBase(band, pl.lo), ridBase(band, pl.hi) | (1<<ridDayShift - 1)
+}
+
+// whereRange writes the plan's conditions for the rowids lo to hi of an
+// index whose rowid is x.
+func (pl plan) whereRange(x string, lo, hi int64) (string, []any) {
+	return pl.conditions(x+" BETWEEN ? AND ?", x, []any{lo, hi})
+}
+
+// conditions adds the plan's further conditions to s and args.
+func (pl plan) conditions(s, x string, args []any) (string, []any) {
 	for _, c := range pl.conds {
 		s += " AND " + strings.ReplaceAll(c, "{rowid}", x)
 	}
@@ -272,7 +284,7 @@ func (db *DB) Search(ctx context.Context, req bot.SearchRequest) (bot.SearchResu
 		return res, fmt.Errorf("store: search: %w", mapErr(err))
 	}
 	defer tx.Rollback()
-	r := &ranker{ctx: ctx, tx: tx, q: q, pl: planFilters(q), now: julian(req.Now), o: orderOf(q)}
+	r := &ranker{ctx: ctx, tx: tx, q: q, pl: planFilters(q), now: julian(req.Now), o: orderOf(q), db: db}
 	k := req.Offset + req.Limit
 	if q.Expr == nil {
 		if res.Total, err = r.countFiltered(); err != nil {
@@ -286,23 +298,31 @@ func (db *DB) Search(ctx context.Context, req bot.SearchRequest) (bot.SearchResu
 		return res, err
 	}
 	all := matchExpr(q.Expr)
-	if res.Total, err = r.count(all, bot.CountCap); err != nil {
+	known, err := r.knownTotal(all)
+	if err != nil {
 		return res, err
 	}
-	if req.Offset < res.Total {
-		best, err := r.matches(all, k, nil, false)
-		if err != nil {
+	if known < 0 {
+		r.tally = &tally{}
+	}
+	best, err := r.matches(all, k, nil, false)
+	if err != nil {
+		return res, err
+	}
+	if res.Total = known; known < 0 {
+		if res.Total, err = r.countRest(all); err != nil {
 			return res, err
 		}
-		if res.Hits, err = r.hits(best, req.Offset, false); err != nil {
-			return res, err
-		}
+	}
+	if res.Hits, err = r.hits(best, req.Offset, false); err != nil {
+		return res, err
 	}
 	anyExpr := anyWordExpr(q)
 	// The any-word fill: papers matching some words, after all the
 	// all-words ones, when the page reaches past those. Counted only then
-	// (counting is a large part of a search).
-	if anyExpr == "" || anyExpr == all || k <= res.Total {
+	// (counting is a large part of a search). With a single word or
+	// phrase, the any-word matches are the all-words ones.
+	if anyExpr == "" || anyExpr == all || len(q.PositiveTerms()) < 2 || k <= res.Total {
 		return res, nil
 	}
 	// The all-words matches are fewer than k: leave them out of the fill.
@@ -319,7 +339,7 @@ func (db *DB) Search(ctx context.Context, req bot.SearchRequest) (bot.SearchResu
 		return res, nil
 	}
 	offset := max(0, req.Offset-res.Total)
-	best, err := r.matches(anyExpr, offset+req.Limit-len(res.Hits), skip, !hasOr(q.Expr))
+	best, err = r.matches(anyExpr, offset+req.Limit-len(res.Hits), skip, !hasOr(q.Expr))
 	if err != nil {
 		return res, err
 	}
@@ -337,9 +357,15 @@ type ranker struct {
 	now float64
 	o   order
 	n   int64 // upper bound of the number of papers, 0 until needed
-	// df counts the papers matching each phrase (BM25's document
-	// frequencies), counted once per search.
-	df map[string]int64
+	// df holds the document frequencies of each phrase's terms, read
+	// once per search.
+	df map[string][]int64
+	// tally, when set, counts the matches the scans read.
+	tally *tally
+	// db gives parallel its second transactions; mu guards what the two
+	// share (the best candidates and the tally).
+	db *DB
+	mu sync.Mutex
 }
 
 func (r *ranker) err(err error) error {
@@ -371,6 +397,62 @@ func (r *ranker) count(match string, limit int) (int, error) {
 		total += n
 	}
 	return total, nil
+}
+
+// knownTotal returns the number of papers matching a query of a single
+// term and no filters, up to bot.CountCap, which the store keeps counted;
+// -1 for any other query, whose matches are counted as they are ranked
+// (tally).
+func (r *ranker) knownTotal(all string) (int, error) {
+	ph := phrasesOf(all)
+	if len(ph) != 1 || ph[0] != all || len(r.pl.conds) > 0 || r.pl.lo != 0 || r.pl.hi != ridDayMask {
+		return -1, nil
+	}
+	counts, err := r.termCounts(all)
+	if err != nil || len(counts) != 1 {
+		return -1, err
+	}
+	return int(min(counts[0], bot.CountCap)), nil
+}
+
+// A tally counts the matches the scans of one expression read, and notes
+// the rowid ranges they left unread (older days, or bands they skipped):
+// counting those afterwards (countRest) gives the total without a pass of
+// its own over the matches the scans already read. When a query's words
+// are common but seldom together (or in a phrase), finding the matches is
+// most of a search's cost, and it is then paid once instead of twice.
+type tally struct {
+	n      int
+	unread [][2]int64 // inclusive rowid ranges
+}
+
+// countRest returns the tally's matches plus those in the ranges it did
+// not read, up to bot.CountCap.
+func (r *ranker) countRest(match string) (int, error) {
+	t := r.tally
+	r.tally = nil
+	join := ""
+	if r.pl.rank {
+		join = " JOIN search_rank r ON r.rid = papers_fts.rowid"
+	}
+	var total atomic.Int64
+	total.Store(int64(t.n))
+	err := r.parallel(len(t.unread), func(tx *sql.Tx, i int) error {
+		limit := bot.CountCap - total.Load()
+		if limit <= 0 {
+			return nil
+		}
+		where, args := r.pl.whereRange("papers_fts.rowid", t.unread[i][0], t.unread[i][1])
+		var n int64
+		err := tx.QueryRowContext(r.ctx, `SELECT count(*) FROM (SELECT 1 FROM papers_fts`+join+` WHERE papers_fts MATCH ? AND `+where+` LIMIT ?)`,
+			append(append([]any{match}, args...), limit)...).Scan(&n)
+		if err != nil {
+			return r.err(err)
+		}
+		total.Add(n)
+		return nil
+	})
+	return int(min(total.Load(), bot.CountCap)), err
 }
 
 // ids returns the rowids of the papers matching an expression and the
@@ -417,44 +499,59 @@ func (r *ranker) papers() (int64, error) {
 	return r.n, nil
 }
 
-// idfBound returns an upper bound of the idf FTS5's bm25() gives phrase,
-// 0 when no paper has the phrase (it then adds nothing to any score).
+// idfBound returns an upper bound of the idf a phrase gets (see
+// phraseIDFs), 0 when no paper can have the phrase (it then adds nothing
+// to any score).
 func (r *ranker) idfBound(phrase string) (float64, error) {
 	n, err := r.papers()
 	if err != nil {
 		return 0, err
 	}
-	hits, err := r.phraseHits(phrase)
+	counts, err := r.termCounts(phrase)
 	if err != nil {
 		return 0, err
 	}
-	if hits == 0 {
-		return 0, nil
+	sum := 0.0
+	for _, hits := range counts {
+		if hits == 0 {
+			return 0, nil
+		}
+		sum += max(math.Log((float64(n)-float64(hits)+0.5)/(float64(hits)+0.5)), 1e-6)
 	}
-	idf := math.Log((float64(n) - float64(hits) + 0.5) / (float64(hits) + 0.5))
-	return max(idf, 1e-6), nil
+	return sum, nil
 }
 
-// phraseHits counts the papers that have a phrase, as bm25() does.
-func (r *ranker) phraseHits(phrase string) (int64, error) {
-	if n, ok := r.df[phrase]; ok {
-		return n, nil
+// termCounts returns the number of papers having each term of a phrase
+// (an FTS5 quoted string), from search_terms.
+func (r *ranker) termCounts(phrase string) ([]int64, error) {
+	if c, ok := r.df[phrase]; ok {
+		return c, nil
 	}
-	var n int64
-	if err := r.tx.QueryRowContext(r.ctx, `SELECT count(*) FROM papers_fts WHERE papers_fts MATCH ?`, phrase).Scan(&n); err != nil {
-		return 0, r.err(err)
+	c, err := termCounts(r.ctx, r.tx, phrase)
+	if err != nil {
+		return nil, r.err(err)
 	}
 	if r.df == nil {
-		r.df = map[string]int64{}
+		r.df = map[string][]int64{}
 	}
-	r.df[phrase] = n
-	return n, nil
+	r.df[phrase] = c
+	return c, nil
+}
+
+// phraseHits bounds the number of papers that have a phrase: those of its
+// rarest term.
+func (r *ranker) phraseHits(phrase string) (int64, error) {
+	counts, err := r.termCounts(phrase)
+	if err != nil || len(counts) == 0 {
+		return 0, err
+	}
+	return slices.Min(counts), nil
 }
 
 // bm25 returns the text score expression for an FTS5 expression and its
-// arguments: paperboy_bm25 (store/bm25_cgo.go), which is FTS5's bm25()
-// with the phrases' document frequencies counted once per search instead
-// of once per statement (each upvotes band is a statement).
+// arguments: paperboy_bm25 (store/bm25_cgo.go), FTS5's bm25() given the
+// document frequencies the store keeps instead of counting them (see
+// phraseIDFs for phrases of several terms).
 //
 // The first ignore phrases of the expression only narrow the rows (a
 // prefix "(rare words) AND"): they are left out of the score.
@@ -466,15 +563,20 @@ func (r *ranker) bm25(match string, ignore int) (string, []any, error) {
 			args[i] = -1
 			continue
 		}
-		n, err := r.phraseHits(ph)
+		counts, err := r.termCounts(ph)
 		if err != nil {
 			return "", nil, err
 		}
-		args[i] = n
+		args[i] = hitsArg(counts)
 	}
+	return bm25Call(len(phrases)), args, nil
+}
+
+// bm25Call is the paperboy_bm25 expression with one argument per phrase.
+func bm25Call(phrases int) string {
 	return fmt.Sprintf(`-paperboy_bm25(papers_fts, %g, %g, %g, %g, %g%s)`,
 		weightTitle, weightSummary, weightKeywords, weightAbstract, weightAuthors,
-		strings.Repeat(", ?", len(phrases))), args, nil
+		strings.Repeat(", ?", phrases))
 }
 
 // textBound bounds the BM25 part of any score for an expression: each
@@ -601,15 +703,76 @@ func (r *ranker) fill(match string, top *topK, skip map[int64]bool, bound float6
 	return top.best, nil
 }
 
-// scanBands scans every upvotes band, most upvoted first; bound is the
-// text bound, which each band multiplies by its largest upvotes boost.
+// scanBands scans every upvotes band, most upvoted first (two at a time:
+// see parallel); bound is the text bound, which each band multiplies by
+// its largest upvotes boost.
 func (r *ranker) scanBands(match string, top *topK, skip map[int64]bool, bound float64, ignore int) error {
-	for _, band := range bands() {
-		if err := r.scan(match, top, skip, band, bound*upBoost(upvoteBands[band].hi), ignore); err != nil {
-			return err
+	score, sargs, err := r.bm25(match, ignore)
+	if err != nil {
+		return err
+	}
+	bs := bands()
+	return r.parallel(len(bs), func(tx *sql.Tx, i int) error {
+		band := bs[i]
+		return r.scan(tx, match, score, sargs, top, skip, band, bound*upBoost(upvoteBands[band].hi))
+	})
+}
+
+// parallel runs n tasks, in order of i, on the search's transaction and
+// on a second read transaction (the store's aux pool) in another
+// goroutine, so a search uses both cores of a small machine: a task takes
+// the next i when its transaction is free. The two transactions may see
+// different commits when a write lands between their starts; only a paper
+// saved during the search can then be counted or ranked in one band and
+// not another. The aux pool is used by these second transactions only,
+// and they wait for nothing else, so searches never wait on each other
+// for connections. Without an aux pool, or for a single task, the tasks
+// run in turn on the search's transaction, as they do when both second
+// readers are busy with other searches.
+func (r *ranker) parallel(n int, task func(tx *sql.Tx, i int) error) error {
+	if n <= 1 || r.db.aux == nil {
+		for i := 0; i < n; i++ {
+			if err := task(r.tx, i); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var next atomic.Int64
+	run := func(tx *sql.Tx) error {
+		for {
+			i := int(next.Add(1) - 1)
+			if i >= n {
+				return nil
+			}
+			if err := task(tx, i); err != nil {
+				return err
+			}
 		}
 	}
-	return nil
+	select {
+	case r.db.auxFree <- struct{}{}:
+	default:
+		// Every second reader is busy: no waiting, this search's own
+		// transaction does all the tasks.
+		return run(r.tx)
+	}
+	done := make(chan error, 1)
+	go func() {
+		defer func() { <-r.db.auxFree }()
+		tx, err := r.db.aux.BeginTx(r.ctx, &sql.TxOptions{ReadOnly: true})
+		if err != nil {
+			done <- nil // the search's own transaction does all the tasks
+			return
+		}
+		defer tx.Rollback()
+		done <- run(tx)
+	}()
+	err := run(r.tx)
+	if err2 := <-done; err == nil {
+		err = err2
+	}
+	return err
 }
 
 // oldestUseful returns the oldest day on which a paper whose text score
@@ -634,8 +797,26 @@ func (r *ranker) oldestUseful(bound, theta float64) int64 {
 // paper of the band can have), it reads only days whose papers can still
 // reach the page and stops when the bound times a paper's recency boost
 // falls below the page's lowest score.
-func (r *ranker) scan(match string, top *topK, skip map[int64]bool, band int64, bound float64, ignore int) error {
+func (r *ranker) scan(tx *sql.Tx, match, score string, sargs []any, top *topK, skip map[int64]bool, band int64, bound float64) error {
+	// With a tally, the rowids from first (the band's range) to next-1 are
+	// left unread unless the scan reads them.
+	first, _ := r.pl.ridRange(band)
+	var next int64
+	read := 0
+	if r.tally != nil && r.pl.lo <= r.pl.hi {
+		_, last := r.pl.ridRange(band)
+		next = last + 1
+		defer func() {
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			r.tally.n += read
+			if next > first {
+				r.tally.unread = append(r.tally.unread, [2]int64{first, next - 1})
+			}
+		}()
+	}
 	pl := r.pl
+	r.mu.Lock()
 	if top.full() {
 		switch r.o {
 		case byScore:
@@ -644,21 +825,19 @@ func (r *ranker) scan(match string, top *topK, skip map[int64]bool, band int64, 
 			pl.lo = max(pl.lo, top.last().day)
 		case byUpvotes:
 			if upvoteBands[band].hi < top.last().upvotes {
+				r.mu.Unlock()
 				return nil
 			}
 		}
 	}
+	r.mu.Unlock()
 	if pl.lo > pl.hi {
 		return nil
 	}
-	score, sargs, err := r.bm25(match, ignore)
-	if err != nil {
-		return err
-	}
 	where, args := pl.where("papers_fts.rowid", band)
-	rows, err := r.tx.QueryContext(r.ctx, `SELECT papers_fts.rowid, `+score+`, r.upvotes
+	rows, err := tx.QueryContext(r.ctx, `SELECT papers_fts.rowid, `+score+`, r.upvotes
 		FROM papers_fts JOIN search_rank r ON r.rid = papers_fts.rowid
-		WHERE papers_fts MATCH ? AND `+where+` ORDER BY papers_fts.rowid DESC`, append(append(sargs, match), args...)...)
+		WHERE papers_fts MATCH ? AND `+where+` ORDER BY papers_fts.rowid DESC`, append(append(sargs[:len(sargs):len(sargs)], match), args...)...)
 	if err != nil {
 		return r.err(err)
 	}
@@ -671,28 +850,47 @@ func (r *ranker) scan(match string, top *topK, skip map[int64]bool, band int64, 
 			return r.err(err)
 		}
 		c.day = ridDay(c.rid)
-		if top.full() {
-			switch r.o {
-			case byScore:
-				if c.day != lastDay {
-					lastDay, dayBound = c.day, bound*recencyBoost(c.day, r.now)
-				}
-				if dayBound < top.last().score {
-					return nil
-				}
-			case byDate:
-				if c.day < top.last().day {
-					return nil
-				}
-			}
+		read++
+		next = c.rid
+		if c.day != lastDay {
+			lastDay, dayBound = c.day, bound*recencyBoost(c.day, r.now)
 		}
 		if skip[c.rid] {
 			continue
 		}
 		c.score = text * boost(c.upvotes, c.day, r.now)
-		top.add(c)
+		if !r.offer(top, c, dayBound) {
+			return nil
+		}
 	}
-	return r.err(rows.Err())
+	if err := rows.Err(); err != nil {
+		return r.err(err)
+	}
+	// Read to the end of its range: only the days before it are left.
+	next, _ = pl.ridRange(band)
+	return nil
+}
+
+// offer adds c to top, or reports false when the scan it comes from can
+// stop: no paper of its band from c's day on can enter top (dayBound
+// bounds their scores), or, sorted by date, c is older than the page.
+func (r *ranker) offer(top *topK, c candidate, dayBound float64) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if top.full() {
+		switch r.o {
+		case byScore:
+			if dayBound < top.last().score {
+				return false
+			}
+		case byDate:
+			if c.day < top.last().day {
+				return false
+			}
+		}
+	}
+	top.add(c)
+	return true
 }
 
 // filterSource is where the papers of a query without words are read

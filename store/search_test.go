@@ -1,6 +1,7 @@
 package store
 
 import (
+	"database/sql"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -27,6 +28,47 @@ func checkFTS(t *testing.T, path string) {
 		+ (SELECT count(*) FROM search_rank r LEFT JOIN papers p ON p.rid = r.rid WHERE p.pk IS NULL)`).Scan(&bad); err != nil || bad != 0 {
 		t.Errorf("search_rank out of sync with papers: %d rows differ (%v)", bad, err)
 	}
+	checkTerms(t, raw)
+}
+
+// checkTerms compares the document frequencies the store keeps
+// (search_terms) with the ones FTS5 counts from its index (fts5vocab).
+func checkTerms(t *testing.T, raw *sql.DB) {
+	t.Helper()
+	conn, err := raw.Conn(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(t.Context(), `CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, papers_fts, row)`); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := conn.QueryContext(t.Context(), `SELECT v.term, v.doc, coalesce(s.docs, 0) FROM temp.vocab v
+		LEFT JOIN search_terms s ON s.term = v.term WHERE s.docs IS NOT v.doc
+		UNION ALL SELECT s.term, 0, s.docs FROM search_terms s WHERE s.term NOT IN (SELECT term FROM temp.vocab)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	bad := 0
+	for rows.Next() {
+		var term string
+		var fts, kept int
+		if err := rows.Scan(&term, &fts, &kept); err != nil {
+			t.Fatal(err)
+		}
+		if bad++; bad <= 5 {
+			t.Errorf("term %q: FTS5 counts %d papers, search_terms %d", term, fts, kept)
+		}
+	}
+	if bad > 5 {
+		t.Errorf("... %d terms differ in all", bad)
+	}
+	var terms int
+	if err := conn.QueryRowContext(t.Context(), `SELECT count(*) FROM search_terms`).Scan(&terms); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("search_terms: %d terms, %d differ from the index", terms, bad)
 }
 
 func searchPapers() (diffusion, rl bot.Paper) {

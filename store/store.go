@@ -38,7 +38,14 @@ type DB struct {
 	path string
 	w    *sql.DB // one connection: writes are serialised in-process
 	r    *sql.DB // read-only
+	// aux holds the second read transactions of searches, auxFree one
+	// token per connection it may open.
+	aux     *sql.DB
+	auxFree chan struct{}
 }
+
+// auxReaders is the number of searches that may use a second core at once.
+const auxReaders = 2
 
 var _ bot.Store = (*DB)(nil)
 
@@ -72,6 +79,15 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: open %s read-only: %w", path, err)
 	}
+	// The second readers of searches (see ranker.parallel): a search uses
+	// one only when one is free at once.
+	aux, err := sql.Open("sqlite3", base+"?mode=ro&_busy_timeout=10000&_query_only=1")
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: open %s read-only: %w", path, err)
+	}
+	aux.SetMaxOpenConns(auxReaders)
+	db.aux, db.auxFree = aux, make(chan struct{}, auxReaders)
 	return db, nil
 }
 
@@ -87,6 +103,9 @@ func (db *DB) Path() string { return db.path }
 // Close closes both pools.
 func (db *DB) Close() error {
 	var errs []error
+	if db.aux != nil {
+		errs = append(errs, db.aux.Close())
+	}
 	if db.r != nil {
 		errs = append(errs, db.r.Close())
 	}
