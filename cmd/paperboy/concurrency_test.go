@@ -1,0 +1,853 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/paperboy-bot/paperboy/adapters/huggingface"
+	"github.com/paperboy-bot/paperboy/bot"
+	"github.com/paperboy-bot/paperboy/store"
+	"github.com/paperboy-bot/paperboy/store/synth"
+
+	discordfake "github.com/paperboy-bot/paperboy/adapters/fakes/discord"
+	hffake "github.com/paperboy-bot/paperboy/adapters/fakes/huggingface"
+	slackfake "github.com/paperboy-bot/paperboy/adapters/fakes/slack"
+)
+
+// Issue 7, point 4: while the daemon runs, bursts of slash commands arrive
+// at once through each platform's real entry point: on Discord as
+// INTERACTION_CREATE events over the (fake) gateway the daemon is connected
+// to, on Slack as signed HTTP requests to the daemon's HTTP mode. Each
+// burst is 200 commands per platform from 50 users (search, subscribe,
+// unsubscribe, subscriptions), both platforms at the same moment.
+//
+// Meanwhile the daemon does its own work on the same database: it polls a
+// fake Hugging Face every second, whose lists for today and yesterday hold
+// 100 papers each, get new papers and changed upvotes four times a second,
+// and so keep the daemon storing papers, matching them against the topics
+// the commands are changing and sending alert DMs.
+
+const (
+	concUsers    = 50
+	concPerUser  = 4 // commands per user, burst and platform: 200
+	concCorpus   = 3000
+	concDeadline = 3 * time.Second // Discord's initial response, Slack's ack
+	concSecret   = "fake_signing_secret_for_concurrency"
+	concListSize = 100 // papers per live list
+)
+
+// What a command must lead to.
+const (
+	wantAnswer  = iota // any answer that is not an error (search, list)
+	wantAdded          // "Subscribed (#N)": a topic was stored
+	wantRemoved        // "Removed topic #N"
+	wantRefused        // an error reply that says what is wrong
+	wantPage2          // the second page of search results
+)
+
+// concCmd is one slash command of a burst and what became of it.
+type concCmd struct {
+	platform string // "discord" or "slack"
+	user     int
+	text     string // as typed after /papers
+	want     int
+	query    string // the topic of a subscribe or unsubscribe
+	keep     bool   // a topic added that must be stored at the end
+	refusal  string // for wantRefused: what the reply must say
+	click    string // a button's action: this is a click on Next, not a slash command
+	next     string // the Next button's action in the reply, if any
+
+	key    string // interaction id (Discord) or response_url name (Slack)
+	sent   time.Time
+	ack    time.Duration // to the initial response (Discord) or the HTTP 200 (Slack)
+	answer time.Duration // to the answer the user reads
+	acked  bool
+	reply  string
+	status int // Slack: the HTTP status of the command request
+	subID  int64
+}
+
+// concWorld is the daemon (both platforms) and the fakes it talks to.
+type concWorld struct {
+	dc        *discordfake.Server
+	gw        *discordfake.Gateway
+	live      *liveLists
+	sl        *slackfake.Server
+	slackAddr string
+	db        string
+	errb      *syncBuffer
+	stop      func()
+	httpc     *http.Client
+	mu        sync.Mutex
+	seq       int
+}
+
+func discordUser(i int) string { return strconv.Itoa(700000 + i) }
+func slackUser(i int) string   { return fmt.Sprintf("U7%05d", i) }
+
+// startConcWorld fills a database with a synthetic corpus of the last 40
+// days and starts `paperboy run` on it with Discord (gateway on) and Slack
+// (HTTP mode).
+func startConcWorld(t *testing.T) *concWorld {
+	t.Helper()
+	w := &concWorld{errb: &syncBuffer{}, db: filepath.Join(t.TempDir(), "p.db")}
+	w.httpc = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 400}}
+
+	ctx := context.Background()
+	real, err := allPapers(huggingface.NewSample())
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(ctx, w.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := bot.DateOf(time.Now().UTC())
+	var batch []bot.Paper
+	flush := func() error {
+		_, err := db.SavePapers(ctx, batch, time.Now())
+		batch = batch[:0]
+		return err
+	}
+	err = synth.New(real, today.AddDays(-40), 41).Papers(concCorpus, synth.Seed, func(p bot.Paper) error {
+		if batch = append(batch, p); len(batch) == 500 {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	w.dc = fakeDiscord(t)
+	w.gw = w.dc.StartGateway()
+	w.sl = slackfake.New()
+	t.Cleanup(w.sl.Close)
+	w.sl.SetToken(fakeSlackBot)
+	w.sl.SetBotUser("U0BOT", "T100")
+	w.sl.AddChannel(slackfake.Channel{ID: "C100", Name: "papers", Members: []string{"U0BOT"}})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.slackAddr = ln.Addr().String()
+	ln.Close()
+	for i := range concUsers {
+		w.dc.AddUser(discordUser(i), fmt.Sprintf("user%d", i))
+		w.sl.AddUser(slackfake.User{ID: slackUser(i), Name: fmt.Sprintf("user%d", i)})
+	}
+	w.live = newLiveLists(t)
+	cfg := writeConfig(t, fmt.Sprintf(`
+huggingface:
+  base_url: %s
+  list_ready_utc: "00:00"
+  min_interval: 1ms
+schedule:
+  poll_interval: 1s
+discord:
+  token: ${DISCORD_BOT_TOKEN}
+  api_url: %s
+  application_id: "9100"
+  guild_ids: ["9000"]
+  gateway: true
+slack:
+  bot_token: ${SLACK_BOT_TOKEN}
+  signing_secret: ${SLACK_SIGNING_SECRET}
+  mode: http
+  listen: %s
+  api_url: %s
+`, w.live.hf.URL(), w.dc.URL(), w.slackAddr, w.sl.APIURL()))
+	env := testEnv("DISCORD_BOT_TOKEN", fakeDiscordToken, "SLACK_BOT_TOKEN", fakeSlackBot, "SLACK_SIGNING_SECRET", concSecret)
+	runCtx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() {
+		done <- Main(runCtx, []string{"run", "--config", cfg, "--db", w.db, "--log-level", "debug"}, env, &syncBuffer{}, w.errb)
+	}()
+	var once sync.Once
+	w.stop = func() {
+		once.Do(func() {
+			cancel()
+			if code := <-done; code != 0 {
+				t.Errorf("daemon exit %d\n%s", code, w.errb.String())
+			}
+		})
+	}
+	t.Cleanup(w.stop)
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(w.errb.String(), "daemon started") || w.gw.Sessions() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("daemon did not start (gateway sessions: %d):\n%s", w.gw.Sessions(), w.errb.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return w
+}
+
+// liveLists are today's and yesterday's lists on a fake Hugging Face,
+// changing while the commands run: every tick adds papers and changes
+// upvotes. Titles carry topic words, so new papers match subscriptions.
+type liveLists struct {
+	hf    *hffake.Server
+	base  []map[string]any // the sample's elements
+	days  []bot.Date
+	mu    sync.Mutex
+	ticks int
+}
+
+func newLiveLists(t *testing.T) *liveLists {
+	t.Helper()
+	l := &liveLists{hf: hffake.New(), days: bot.RecentLists(time.Now())}
+	t.Cleanup(l.hf.Close)
+	raw, err := os.ReadFile(filepath.Join("..", "..", "adapters", "huggingface", "sample", "daily_papers_2026-08-21.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &l.base); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.tick(); err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+var liveWords = []string{"diffusion", "retrieval", "multimodal", "alignment", "distillation", "quantization",
+	"segmentation", "robot", "video generation", "reasoning"}
+
+// tick publishes the next version of the lists: the first ones keep their
+// papers with new upvotes, and two papers are new on each list.
+func (l *liveLists) tick() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.ticks++
+	for d, day := range l.days {
+		var list []map[string]any
+		// The client reads 100 papers of a list (more than Hugging Face
+		// ever lists a day): two new ones first, two old ones drop out.
+		for k := 2*l.ticks + concListSize - 1; k >= 2*l.ticks; k-- {
+			var e map[string]any
+			b, _ := json.Marshal(l.base[k%len(l.base)])
+			_ = json.Unmarshal(b, &e)
+			p := e["paper"].(map[string]any)
+			p["id"] = fmt.Sprintf("96%02d.%05d", d+1, k)
+			title := fmt.Sprintf("%s, %s edition %d", p["title"], liveWords[k%len(liveWords)], k)
+			p["title"], e["title"] = title, title
+			p["submittedOnDailyAt"] = day.String() + "T00:00:00.000Z"
+			p["publishedAt"] = day.String() + "T00:00:00.000Z"
+			p["upvotes"] = k%50 + l.ticks
+			list = append(list, e)
+		}
+		body, err := json.Marshal(list)
+		if err != nil {
+			return err
+		}
+		if err := l.hf.SetList(day.String(), body); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// run ticks every period until ctx ends.
+func (l *liveLists) run(ctx context.Context, period time.Duration) {
+	tk := time.NewTicker(period)
+	defer tk.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tk.C:
+			_ = l.tick()
+		}
+	}
+}
+
+func allPapers(src *huggingface.Archive) ([]bot.Paper, error) {
+	var out []bot.Paper
+	err := src.All(context.Background(), func(p bot.Paper) error {
+		out = append(out, p)
+		return nil
+	})
+	return out, err
+}
+
+func (w *concWorld) nextKey(prefix string) string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.seq++
+	return fmt.Sprintf("%s%d", prefix, w.seq)
+}
+
+// send delivers one command through the platform's entry point and, for
+// Slack, records the acknowledgement.
+func (w *concWorld) send(c *concCmd) error {
+	if c.click != "" {
+		return w.sendClick(c)
+	}
+	parsed := bot.ParseCommand("/papers", c.text)
+	if c.platform == "discord" {
+		var opts []*discordgo.ApplicationCommandInteractionDataOption
+		for _, k := range slices.Sorted(func(yield func(string) bool) {
+			for k := range parsed.Args {
+				if !yield(k) {
+					return
+				}
+			}
+		}) {
+			opts = append(opts, &discordgo.ApplicationCommandInteractionDataOption{Name: k, Type: discordgo.ApplicationCommandOptionString, Value: parsed.Args[k]})
+		}
+		c.key = w.nextKey("88000000000")
+		i := &discordgo.Interaction{ID: c.key, AppID: "9100", Type: discordgo.InteractionApplicationCommand, GuildID: "9000",
+			ChannelID: "100", Token: "conc_itok_" + c.key, AppPermissions: discordgo.PermissionSendMessages | discordgo.PermissionViewChannel,
+			Member: &discordgo.Member{User: &discordgo.User{ID: discordUser(c.user)}},
+			Data: discordgo.ApplicationCommandInteractionData{ID: "c1", Name: "papers", Options: []*discordgo.ApplicationCommandInteractionDataOption{
+				{Name: parsed.Sub, Type: discordgo.ApplicationCommandOptionSubCommand, Options: opts}}}}
+		c.sent = time.Now()
+		return w.gw.DispatchInteraction(i)
+	}
+	c.key = w.nextKey("conc-r")
+	body := url.Values{"team_id": {"T100"}, "channel_id": {"C100"}, "channel_name": {"papers"}, "user_id": {slackUser(c.user)},
+		"command": {"/papers"}, "text": {c.text}, "response_url": {w.sl.ResponseURL(c.key)}, "trigger_id": {c.key}}.Encode()
+	c.sent = time.Now()
+	req, _ := http.NewRequest("POST", "http://"+w.slackAddr+"/slack/commands", strings.NewReader(body))
+	req.Header = signSlack(body, c.sent, concSecret)
+	resp, err := w.httpc.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	c.ack, c.status = time.Since(c.sent), resp.StatusCode
+	c.acked = resp.StatusCode == http.StatusOK
+	return nil
+}
+
+// sendClick clicks a button of an earlier answer: a component interaction
+// over the gateway, or a signed request to Slack's interactivity endpoint.
+func (w *concWorld) sendClick(c *concCmd) error {
+	if c.platform == "discord" {
+		c.key = w.nextKey("88000000000")
+		i := &discordgo.Interaction{ID: c.key, AppID: "9100", Type: discordgo.InteractionMessageComponent, GuildID: "9000",
+			ChannelID: "100", Token: "conc_itok_" + c.key, Member: &discordgo.Member{User: &discordgo.User{ID: discordUser(c.user)}},
+			Message: &discordgo.Message{ID: "1" + c.key, ChannelID: "100"},
+			Data:    discordgo.MessageComponentInteractionData{CustomID: c.click, ComponentType: discordgo.ButtonComponent}}
+		c.sent = time.Now()
+		return w.gw.DispatchInteraction(i)
+	}
+	c.key = w.nextKey("conc-r")
+	payload, _ := json.Marshal(map[string]any{"type": "block_actions", "user": map[string]string{"id": slackUser(c.user)},
+		"team": map[string]string{"id": "T100"}, "channel": map[string]string{"id": "C100"}, "trigger_id": c.key,
+		"response_url": w.sl.ResponseURL(c.key),
+		"actions":      []map[string]string{{"type": "button", "block_id": "paperboy_actions", "action_id": "paperboy_action_1", "value": c.click}}})
+	body := url.Values{"payload": {string(payload)}}.Encode()
+	c.sent = time.Now()
+	req, _ := http.NewRequest("POST", "http://"+w.slackAddr+"/slack/interactivity", strings.NewReader(body))
+	req.Header = signSlack(body, c.sent, concSecret)
+	resp, err := w.httpc.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	c.ack, c.status = time.Since(c.sent), resp.StatusCode
+	c.acked = resp.StatusCode == http.StatusOK
+	return nil
+}
+
+// burst sends all commands at the same moment and waits for every answer
+// (at most a minute).
+func (w *concWorld) burst(t *testing.T, cmds []*concCmd) {
+	t.Helper()
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	errs := make(chan error, len(cmds))
+	for _, c := range cmds {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			if err := w.send(c); err != nil {
+				errs <- fmt.Errorf("%s %q: %w", c.platform, c.text, err)
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	byKey := map[string]*concCmd{}
+	for _, c := range cmds {
+		byKey[c.key] = c
+	}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		missing := 0
+		for _, r := range w.dc.InteractionResponses() {
+			c := byKey[r.InteractionID]
+			if c == nil {
+				continue
+			}
+			switch r.Kind {
+			case "callback":
+				c.ack, c.acked = r.Time.Sub(c.sent), r.Type == 4 || r.Type == 5 || r.Type == 6
+				if r.Type == 4 {
+					c.answer = c.ack
+					c.reply, c.next = discordText(r.Data)
+				}
+			case "edit":
+				c.answer = r.Time.Sub(c.sent)
+				c.reply, c.next = discordText(r.Data)
+			}
+		}
+		for _, r := range w.sl.Responses() {
+			if c := byKey[r.Name]; c != nil && c.reply == "" {
+				c.answer, c.reply, c.next = r.Time.Sub(c.sent), r.Text, slackNext(r.Blocks)
+			}
+		}
+		for _, c := range cmds {
+			if c.reply == "" {
+				missing++
+			}
+		}
+		if missing == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("%d of %d commands not answered within a minute", missing, len(cmds))
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// discordText is the text of an interaction answer (content and embed
+// titles) and the action of its Next button.
+func discordText(raw json.RawMessage) (text, next string) {
+	var m struct {
+		Content string `json:"content"`
+		Embeds  []struct {
+			Title string `json:"title"`
+		} `json:"embeds"`
+		Components []struct {
+			Components []struct {
+				Label    string `json:"label"`
+				CustomID string `json:"custom_id"`
+			} `json:"components"`
+		} `json:"components"`
+	}
+	_ = json.Unmarshal(raw, &m)
+	parts := []string{m.Content}
+	for _, e := range m.Embeds {
+		parts = append(parts, e.Title)
+	}
+	for _, row := range m.Components {
+		for _, b := range row.Components {
+			if strings.HasPrefix(b.Label, "Next") {
+				next = b.CustomID
+			}
+		}
+	}
+	return strings.Join(parts, "\n"), next
+}
+
+// slackNext is the action of the Next button in a Slack answer's blocks.
+func slackNext(blocks json.RawMessage) string {
+	var bs []struct {
+		Type     string `json:"type"`
+		Elements []struct {
+			Text struct {
+				Text string `json:"text"`
+			} `json:"text"`
+			Value string `json:"value"`
+		} `json:"elements"`
+	}
+	_ = json.Unmarshal(blocks, &bs)
+	for _, b := range bs {
+		for _, e := range b.Elements {
+			if b.Type == "actions" && strings.HasPrefix(e.Text.Text, "Next") {
+				return e.Value
+			}
+		}
+	}
+	return ""
+}
+
+var (
+	subscribedRe = regexp.MustCompile(`Subscribed \\?\(\\?#(\d+)\\?\)`)
+	removedRe    = regexp.MustCompile(`Removed topic \\?#(\d+)`)
+	page2Re      = regexp.MustCompile(`(?m)^6\\?\. `)
+)
+
+// check compares each answer with what the command must lead to.
+func (c *concCmd) check(t *testing.T) {
+	t.Helper()
+	fail := func(format string, args ...any) {
+		t.Errorf("%s user %d %q: %s; reply: %.300q", c.platform, c.user, c.text, fmt.Sprintf(format, args...), c.reply)
+	}
+	if !c.acked {
+		fail("not acknowledged (status %d)", c.status)
+	}
+	if c.ack > concDeadline {
+		fail("acknowledged after %v", c.ack)
+	}
+	if c.reply == "" {
+		return // counted by burst
+	}
+	if strings.Contains(c.reply, "went wrong") || strings.Contains(strings.ToLower(c.reply), "database is locked") {
+		fail("an internal error")
+	}
+	added, removed := subscribedRe.FindStringSubmatch(c.reply), removedRe.FindStringSubmatch(c.reply)
+	switch c.want {
+	case wantAdded:
+		if added == nil {
+			fail("want a new topic")
+			return
+		}
+		c.subID, _ = strconv.ParseInt(added[1], 10, 64)
+	case wantRemoved:
+		if removed == nil || removed[1] != strconv.FormatInt(c.subID, 10) {
+			fail("want topic #%d removed", c.subID)
+		}
+	case wantRefused:
+		if added != nil || removed != nil || !strings.Contains(c.reply, c.refusal) {
+			fail("want a refusal saying %q", c.refusal)
+		}
+	case wantAnswer:
+		if added != nil || removed != nil {
+			fail("changed topics")
+		}
+	case wantPage2:
+		if !page2Re.MatchString(c.reply) || strings.Contains(c.reply, "\n1. ") || strings.Contains(c.reply, "\n1\\. ") {
+			fail("want the second page (results 6 to 10)")
+		}
+	}
+}
+
+// Topics: three disjoint lists, so each user's topics are distinct.
+var (
+	concTopicsA = []string{"diffusion", `"language model"`, "video generation", "reinforcement learning -survey",
+		"robot", "speech OR audio", "upvotes:>=20 agents", "has:code benchmark"}
+	concTopicsB = []string{"retrieval", "multimodal", "3d reconstruction", `"mixture of experts"`,
+		"image editing", "reasoning -math", "since:14d efficient", "tokenizer OR tokenization"}
+	concTopicsC = []string{"alignment", "distillation", "graph neural", "quantization", "segmentation",
+		"long context", `"state space"`, "evaluation sort:date"}
+	concSearches = []string{"diffusion", `"large language" sort:date`, "video -survey", "upvotes:>=20", "transformer OR attention",
+		"has:code since:30d", "zzqxjv nonexistent", "model", "agents reasoning", "org:meta"}
+	concBadQueries = []string{"upvotes:>=lots", "since:yesterdayish", `"`, "before:2025-13-45"}
+)
+
+// wave1 is the first burst for one platform: two new topics per user, a
+// search, and a list, a bad unsubscribe, a bad topic or a second search.
+func wave1(platform string) []*concCmd {
+	var out []*concCmd
+	for i := range concUsers {
+		a, b := concTopicsA[i%len(concTopicsA)], concTopicsB[i%len(concTopicsB)]
+		out = append(out,
+			&concCmd{platform: platform, user: i, text: "subscribe " + a, want: wantAdded, query: a},
+			&concCmd{platform: platform, user: i, text: "subscribe " + b, want: wantAdded, query: b, keep: true},
+			&concCmd{platform: platform, user: i, text: "search " + concSearches[i%len(concSearches)], want: wantAnswer})
+		switch i % 4 {
+		case 0:
+			out = append(out, &concCmd{platform: platform, user: i, text: "subscriptions", want: wantAnswer})
+		case 1:
+			out = append(out, &concCmd{platform: platform, user: i, text: "unsubscribe 99999999", want: wantRefused, refusal: "You have no topic"})
+		case 2:
+			out = append(out, &concCmd{platform: platform, user: i, text: "subscribe " + concBadQueries[i%len(concBadQueries)], want: wantRefused, refusal: "Write words"})
+		case 3:
+			out = append(out, &concCmd{platform: platform, user: i, text: "search " + concSearches[(i+5)%len(concSearches)] + " since:7d", want: wantAnswer})
+		}
+	}
+	return out
+}
+
+// wave2 is the second burst: each user removes topic A (its id from the
+// first burst's answer) and adds C at the same moment; half subscribe to A
+// again (a new topic, whichever order the two run in), a third try to
+// remove another user's topic B, a third click Next on their first search
+// (when it had more than one page) or search again, the rest list their
+// topics. Whatever the
+// order within the burst, each user ends with B, C and (even users) A.
+func wave2(platform string, first []*concCmd) []*concCmd {
+	ids := map[[2]int]int64{} // user, 0 = A / 1 = B → id
+	next := map[int]string{}  // user → Next of the first search with more than a page
+	for _, c := range first {
+		if c.next != "" && next[c.user] == "" {
+			next[c.user] = c.next
+		}
+		if c.want == wantAdded {
+			k := 0
+			if slices.Contains(concTopicsB, c.query) {
+				k = 1
+			}
+			ids[[2]int{c.user, k}] = c.subID
+		}
+	}
+	var out []*concCmd
+	for i := range concUsers {
+		a, cq := concTopicsA[i%len(concTopicsA)], concTopicsC[i%len(concTopicsC)]
+		out = append(out,
+			&concCmd{platform: platform, user: i, text: fmt.Sprintf("unsubscribe %d", ids[[2]int{i, 0}]), want: wantRemoved, query: a, subID: ids[[2]int{i, 0}]},
+			&concCmd{platform: platform, user: i, text: "subscribe " + cq, want: wantAdded, query: cq, keep: true})
+		switch i % 3 {
+		case 0:
+			other := ids[[2]int{(i + 1) % concUsers, 1}]
+			out = append(out, &concCmd{platform: platform, user: i, text: fmt.Sprintf("unsubscribe #%d", other), want: wantRefused, refusal: "You have no topic"})
+		case 1:
+			if next[i] != "" {
+				out = append(out, &concCmd{platform: platform, user: i, text: "(Next ▶ on the first search)", click: next[i], want: wantPage2})
+			} else {
+				out = append(out, &concCmd{platform: platform, user: i, text: "search " + concSearches[(i+3)%len(concSearches)], want: wantAnswer})
+			}
+		case 2:
+			out = append(out, &concCmd{platform: platform, user: i, text: "subscriptions", want: wantAnswer})
+		}
+		if i%2 == 0 {
+			out = append(out, &concCmd{platform: platform, user: i, text: "subscribe " + a, want: wantAdded, query: a, keep: true})
+		} else {
+			out = append(out, &concCmd{platform: platform, user: i, text: "search " + concSearches[(i+7)%len(concSearches)], want: wantAnswer})
+		}
+	}
+	return out
+}
+
+// concStats are the figures of one burst on one platform.
+type concStats struct {
+	n                               int
+	ackP50, ackP95, ackMax          time.Duration
+	answerP50, answerP95, answerMax time.Duration
+	added, removed, refused         int
+	clicks                          int
+}
+
+func statsOf(cmds []*concCmd, platform string) concStats {
+	var s concStats
+	var acks, answers []time.Duration
+	for _, c := range cmds {
+		if c.platform != platform {
+			continue
+		}
+		s.n++
+		acks = append(acks, c.ack)
+		answers = append(answers, c.answer)
+		switch {
+		case c.want == wantAdded && c.subID != 0:
+			s.added++
+		case c.want == wantRemoved && removedRe.MatchString(c.reply):
+			s.removed++
+		case c.want == wantRefused:
+			s.refused++
+		case c.click != "":
+			s.clicks++
+		}
+	}
+	quantiles := func(d []time.Duration) (p50, p95, top time.Duration) {
+		if len(d) == 0 {
+			return 0, 0, 0
+		}
+		slices.Sort(d)
+		return d[(len(d)+1)/2-1], d[(len(d)*95+99)/100-1], d[len(d)-1]
+	}
+	s.ackP50, s.ackP95, s.ackMax = quantiles(acks)
+	s.answerP50, s.answerP95, s.answerMax = quantiles(answers)
+	return s
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.0f ms", float64(d)/float64(time.Millisecond)) }
+
+// TestConcurrentCommands sends two bursts of 200 slash commands per
+// platform, both platforms at once, to the running daemon, and checks that
+// every command was acknowledged within 3 seconds and answered, that the
+// subscriptions table holds exactly what the accepted commands imply, and
+// that no "database is locked" (or any error) appears in a reply or a log
+// line.
+//
+//	go test -tags sqlite_fts5 -run TestConcurrentCommands -count 1 -v ./cmd/paperboy
+func TestConcurrentCommands(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the daemon and sends 800 commands; not with -short")
+	}
+	w := startConcWorld(t)
+	platforms := []string{"discord", "slack"}
+	liveCtx, stopLive := context.WithCancel(context.Background())
+	defer stopLive()
+	go w.live.run(liveCtx, 250*time.Millisecond)
+	// Let the daemon poll the changing lists and match alerts a few times
+	// first, so the bursts meet it at work.
+	waitLog(t, w.errb, "alerts matched", 1, 20*time.Second)
+
+	var first, second []*concCmd
+	for _, p := range platforms {
+		first = append(first, wave1(p)...)
+	}
+	began := time.Now()
+	w.burst(t, first)
+	t.Logf("burst 1: %d commands answered in %v", len(first), time.Since(began).Round(time.Millisecond))
+	for _, c := range first {
+		c.check(t)
+	}
+	if t.Failed() {
+		t.FailNow()
+	}
+	for _, p := range platforms {
+		var mine []*concCmd
+		for _, c := range first {
+			if c.platform == p {
+				mine = append(mine, c)
+			}
+		}
+		second = append(second, wave2(p, mine)...)
+	}
+	began = time.Now()
+	w.burst(t, second)
+	t.Logf("burst 2: %d commands answered in %v", len(second), time.Since(began).Round(time.Millisecond))
+	for _, c := range second {
+		c.check(t)
+	}
+	// One more poll and match after the bursts, with the topics they left.
+	waitLog(t, w.errb, "alerts matched", strings.Count(w.errb.String(), "alerts matched")+1, 20*time.Second)
+	stopLive()
+	w.stop()
+
+	// The database: exactly the topics the accepted commands imply.
+	want := map[string][]string{}
+	for _, p := range platforms {
+		for i := range concUsers {
+			k := fmt.Sprintf("%s/%d", p, i)
+			want[k] = []string{concTopicsB[i%len(concTopicsB)], concTopicsC[i%len(concTopicsC)]}
+			if i%2 == 0 {
+				want[k] = append(want[k], concTopicsA[i%len(concTopicsA)])
+			}
+			sort.Strings(want[k])
+		}
+	}
+	got, ids := storedTopics(t, w.db)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("subscriptions table (-want +got):\n%s", diff)
+	}
+	accepted := map[string]int{}
+	for _, c := range append(slices.Clone(first), second...) {
+		switch {
+		case c.want == wantAdded && c.subID != 0:
+			accepted[c.platform]++
+			if c.keep && ids[c.subID] != fmt.Sprintf("%s/%d %s", c.platform, c.user, c.query) {
+				t.Errorf("topic #%d of %s user %d (%q) stored as %q", c.subID, c.platform, c.user, c.query, ids[c.subID])
+			}
+		case c.want == wantRemoved && removedRe.MatchString(c.reply):
+			accepted[c.platform]--
+		}
+	}
+	rows := map[string]int{}
+	for k, qs := range got {
+		rows[strings.Split(k, "/")[0]] += len(qs)
+	}
+	for _, p := range platforms {
+		if rows[p] != accepted[p] {
+			t.Errorf("%s: %d topics stored, accepted commands imply %d", p, rows[p], accepted[p])
+		}
+	}
+
+	logs := w.errb.String()
+	locked := strings.Count(strings.ToLower(logs), "database is locked")
+	warns := strings.Count(logs, "level=WARN")
+	for _, bad := range []string{"database is locked", "command failed", "level=ERROR", "could not answer", "could not defer"} {
+		if n := strings.Count(logs, bad); n > 0 {
+			t.Errorf("%d log lines with %q", n, bad)
+		}
+	}
+	for _, line := range strings.Split(logs, "\n") {
+		if strings.Contains(line, "level=WARN") || strings.Contains(line, "level=ERROR") {
+			t.Logf("log: %s", line)
+		}
+	}
+
+	t.Logf("| burst | platform | commands | ack p50 / p95 / max | answer p50 / p95 / max | topics added | removed | refused as asked | Next clicks |")
+	for n, cmds := range [][]*concCmd{first, second} {
+		for _, p := range platforms {
+			s := statsOf(cmds, p)
+			t.Logf("| %d | %s | %d | %s / %s / %s | %s / %s / %s | %d | %d | %d | %d |", n+1, p, s.n, ms(s.ackP50), ms(s.ackP95), ms(s.ackMax),
+				ms(s.answerP50), ms(s.answerP95), ms(s.answerMax), s.added, s.removed, s.refused, s.clicks)
+		}
+	}
+	st, slst := w.dc.Stored(), w.sl.Stored()
+	t.Logf("meanwhile the daemon polled %d lists (%d live-list versions published), logged \"alerts matched\" %d times, sent %d alert DMs on Discord and %d on Slack",
+		strings.Count(logs, "msg=polled"), w.live.ticks, strings.Count(logs, "msg=\"alerts matched\""), st.DMs, slst.DMs)
+	t.Logf("topics stored: discord %d, slack %d (accepted commands imply %d, %d); \"database is locked\" in logs: %d; warnings logged: %d",
+		rows["discord"], rows["slack"], accepted["discord"], accepted["slack"], locked, warns)
+}
+
+// waitLog waits until text appears n times in the log.
+func waitLog(t *testing.T, log *syncBuffer, text string, n int, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for strings.Count(log.String(), text) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%q logged %d times, want %d, within %v:\n%s", text, strings.Count(log.String(), text), n, within, log.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// storedTopics reads the subscriptions table: platform/user → sorted
+// queries, and id → "platform/user query".
+func storedTopics(t *testing.T, path string) (map[string][]string, map[int64]string) {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro&_busy_timeout=5000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT id, platform, user_id, query FROM subscriptions`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	got, ids := map[string][]string{}, map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var platform, user, query string
+		if err := rows.Scan(&id, &platform, &user, &query); err != nil {
+			t.Fatal(err)
+		}
+		var i int
+		if platform == "discord" {
+			i, _ = strconv.Atoi(user)
+			i -= 700000
+		} else {
+			i, _ = strconv.Atoi(strings.TrimPrefix(user, "U7"))
+		}
+		k := fmt.Sprintf("%s/%d", platform, i)
+		got[k] = append(got[k], query)
+		ids[id] = k + " " + query
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for _, qs := range got {
+		sort.Strings(qs)
+	}
+	return got, ids
+}
