@@ -37,7 +37,8 @@ import (
 // INTERACTION_CREATE events over the (fake) gateway the daemon is connected
 // to, on Slack as signed HTTP requests to the daemon's HTTP mode. Each
 // burst is 200 commands per platform from 50 users (search, subscribe,
-// unsubscribe, subscriptions), both platforms at the same moment.
+// unsubscribe, subscriptions, Next-page clicks), both platforms at the same
+// moment.
 //
 // Meanwhile the daemon does its own work on the same database: it polls a
 // fake Hugging Face every second, whose lists for today and yesterday hold
@@ -47,11 +48,11 @@ import (
 
 const (
 	concUsers    = 50
-	concPerUser  = 4 // commands per user, burst and platform: 200
 	concCorpus   = 3000
 	concDeadline = 3 * time.Second // Discord's initial response, Slack's ack
 	concSecret   = "fake_signing_secret_for_concurrency"
 	concListSize = 100 // papers per live list
+	concMax      = 4   // alerts.max_topics: never reached by bursts 1 and 2, the point of burst 3
 )
 
 // What a command must lead to.
@@ -61,6 +62,7 @@ const (
 	wantRemoved        // "Removed topic #N"
 	wantRefused        // an error reply that says what is wrong
 	wantPage2          // the second page of search results
+	wantLimited        // a new topic, or the refusal at max_topics
 )
 
 // concCmd is one slash command of a burst and what became of it.
@@ -168,6 +170,8 @@ huggingface:
   min_interval: 1ms
 schedule:
   poll_interval: 1s
+alerts:
+  max_topics: %d
 discord:
   token: ${DISCORD_BOT_TOKEN}
   api_url: %s
@@ -180,7 +184,7 @@ slack:
   mode: http
   listen: %s
   api_url: %s
-`, w.live.hf.URL(), w.dc.URL(), w.slackAddr, w.sl.APIURL()))
+`, w.live.hf.URL(), concMax, w.dc.URL(), w.slackAddr, w.sl.APIURL()))
 	env := testEnv("DISCORD_BOT_TOKEN", fakeDiscordToken, "SLACK_BOT_TOKEN", fakeSlackBot, "SLACK_SIGNING_SECRET", concSecret)
 	runCtx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
@@ -540,6 +544,12 @@ func (c *concCmd) check(t *testing.T) {
 		if added != nil || removed != nil {
 			fail("changed topics")
 		}
+	case wantLimited:
+		if added != nil {
+			c.subID, _ = strconv.ParseInt(added[1], 10, 64)
+		} else if !strings.Contains(c.reply, "the most one person may have") {
+			fail("want a new topic or the refusal at %d topics", concMax)
+		}
 	case wantPage2:
 		if !page2Re.MatchString(c.reply) || strings.Contains(c.reply, "\n1. ") || strings.Contains(c.reply, "\n1\\. ") {
 			fail("want the second page (results 6 to 10)")
@@ -634,6 +644,22 @@ func wave2(platform string, first []*concCmd) []*concCmd {
 	return out
 }
 
+// concTopicsD are burst 3's topics.
+var concTopicsD = []string{"agents planning", "protein", "medical imaging", "code generation"}
+
+// wave3 is the third burst: every user asks for four more topics at once,
+// with room for only one (even users, who have 3) or two (odd users, 2).
+// Exactly that many must be accepted, whatever the order.
+func wave3(platform string) []*concCmd {
+	var out []*concCmd
+	for i := range concUsers {
+		for _, d := range concTopicsD {
+			out = append(out, &concCmd{platform: platform, user: i, text: "subscribe " + d, want: wantLimited, query: d})
+		}
+	}
+	return out
+}
+
 // concStats are the figures of one burst on one platform.
 type concStats struct {
 	n                               int
@@ -654,11 +680,11 @@ func statsOf(cmds []*concCmd, platform string) concStats {
 		acks = append(acks, c.ack)
 		answers = append(answers, c.answer)
 		switch {
-		case c.want == wantAdded && c.subID != 0:
+		case (c.want == wantAdded || c.want == wantLimited) && c.subID != 0:
 			s.added++
 		case c.want == wantRemoved && removedRe.MatchString(c.reply):
 			s.removed++
-		case c.want == wantRefused:
+		case c.want == wantRefused, c.want == wantLimited:
 			s.refused++
 		case c.click != "":
 			s.clicks++
@@ -678,17 +704,17 @@ func statsOf(cmds []*concCmd, platform string) concStats {
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.0f ms", float64(d)/float64(time.Millisecond)) }
 
-// TestConcurrentCommands sends two bursts of 200 slash commands per
+// TestConcurrentCommands sends three bursts of 200 slash commands per
 // platform, both platforms at once, to the running daemon, and checks that
 // every command was acknowledged within 3 seconds and answered, that the
-// subscriptions table holds exactly what the accepted commands imply, and
-// that no "database is locked" (or any error) appears in a reply or a log
-// line.
+// subscriptions table holds exactly what the accepted commands imply (the
+// third burst races each user's subscribes against max_topics), and that
+// no "database is locked" (or any error) appears in a reply or a log line.
 //
 //	go test -tags sqlite_fts5 -run TestConcurrentCommands -count 1 -v ./cmd/paperboy
 func TestConcurrentCommands(t *testing.T) {
 	if testing.Short() {
-		t.Skip("starts the daemon and sends 800 commands; not with -short")
+		t.Skip("starts the daemon and sends 1,200 commands; not with -short")
 	}
 	w := startConcWorld(t)
 	platforms := []string{"discord", "slack"}
@@ -727,6 +753,25 @@ func TestConcurrentCommands(t *testing.T) {
 	for _, c := range second {
 		c.check(t)
 	}
+	third := append(wave3("discord"), wave3("slack")...)
+	began = time.Now()
+	w.burst(t, third)
+	t.Logf("burst 3: %d commands answered in %v", len(third), time.Since(began).Round(time.Millisecond))
+	limited := map[string]int{} // platform/user → topics accepted in burst 3
+	for _, c := range third {
+		c.check(t)
+		if c.subID != 0 {
+			limited[fmt.Sprintf("%s/%d", c.platform, c.user)]++
+		}
+	}
+	for _, p := range platforms {
+		for i := range concUsers {
+			room := concMax - 2 - (1 - i%2) // even users have 3 topics, odd ones 2
+			if n := limited[fmt.Sprintf("%s/%d", p, i)]; n != room {
+				t.Errorf("%s user %d: %d of 4 topics accepted with room for %d", p, i, n, room)
+			}
+		}
+	}
 	// One more poll and match after the bursts, with the topics they left.
 	waitLog(t, w.errb, "alerts matched", strings.Count(w.errb.String(), "alerts matched")+1, 20*time.Second)
 	stopLive()
@@ -741,19 +786,27 @@ func TestConcurrentCommands(t *testing.T) {
 			if i%2 == 0 {
 				want[k] = append(want[k], concTopicsA[i%len(concTopicsA)])
 			}
-			sort.Strings(want[k])
 		}
+	}
+	for _, c := range third {
+		if c.subID != 0 {
+			k := fmt.Sprintf("%s/%d", c.platform, c.user)
+			want[k] = append(want[k], c.query)
+		}
+	}
+	for _, qs := range want {
+		sort.Strings(qs)
 	}
 	got, ids := storedTopics(t, w.db)
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("subscriptions table (-want +got):\n%s", diff)
 	}
 	accepted := map[string]int{}
-	for _, c := range append(slices.Clone(first), second...) {
+	for _, c := range slices.Concat(first, second, third) {
 		switch {
-		case c.want == wantAdded && c.subID != 0:
+		case (c.want == wantAdded || c.want == wantLimited) && c.subID != 0:
 			accepted[c.platform]++
-			if c.keep && ids[c.subID] != fmt.Sprintf("%s/%d %s", c.platform, c.user, c.query) {
+			if (c.keep || c.want == wantLimited) && ids[c.subID] != fmt.Sprintf("%s/%d %s", c.platform, c.user, c.query) {
 				t.Errorf("topic #%d of %s user %d (%q) stored as %q", c.subID, c.platform, c.user, c.query, ids[c.subID])
 			}
 		case c.want == wantRemoved && removedRe.MatchString(c.reply):
@@ -785,7 +838,7 @@ func TestConcurrentCommands(t *testing.T) {
 	}
 
 	t.Logf("| burst | platform | commands | ack p50 / p95 / max | answer p50 / p95 / max | topics added | removed | refused as asked | Next clicks |")
-	for n, cmds := range [][]*concCmd{first, second} {
+	for n, cmds := range [][]*concCmd{first, second, third} {
 		for _, p := range platforms {
 			s := statsOf(cmds, p)
 			t.Logf("| %d | %s | %d | %s / %s / %s | %s / %s / %s | %d | %d | %d | %d |", n+1, p, s.n, ms(s.ackP50), ms(s.ackP95), ms(s.ackMax),
