@@ -141,7 +141,8 @@ var (
 )
 
 // wave1 is the first burst for one platform: two new topics per user, a
-// search, and a list, a bad unsubscribe, a bad topic or a second search.
+// search, and a list, a bad unsubscribe, a bad topic, help or a second
+// search.
 func wave1(platform string) []*concCmd {
 	var out []*concCmd
 	for i := range concUsers {
@@ -158,7 +159,12 @@ func wave1(platform string) []*concCmd {
 		case 2:
 			out = append(out, &concCmd{platform: platform, user: i, text: "subscribe " + concBadQueries[i%len(concBadQueries)], want: wantRefused, refusal: "Write words"})
 		case 3:
-			out = append(out, &concCmd{platform: platform, user: i, text: "search " + concSearches[(i+5)%len(concSearches)] + " since:7d", want: wantAnswer})
+			if i%8 == 3 {
+				// Answered at once on Discord, without deferring.
+				out = append(out, &concCmd{platform: platform, user: i, text: "help", want: wantAnswer})
+			} else {
+				out = append(out, &concCmd{platform: platform, user: i, text: "search " + concSearches[(i+5)%len(concSearches)] + " since:7d", want: wantAnswer})
+			}
 		}
 	}
 	return out
@@ -415,6 +421,14 @@ func TestConcurrentCommands(t *testing.T) {
 				ms(s.answerP50), ms(s.answerP95), ms(s.answerMax), s.added, s.removed, s.refused, s.clicks)
 		}
 	}
+	var helps int
+	var helpMax time.Duration
+	for _, c := range first {
+		if c.platform == "discord" && c.text == "help" {
+			helps, helpMax = helps+1, max(helpMax, c.ack)
+		}
+	}
+	t.Logf("Discord help (answered at once, not deferred): %d, slowest %s", helps, ms(helpMax))
 	st, slst := w.dc.Stored(), w.sl.Stored()
 	t.Logf("meanwhile the daemon polled %d lists (%d live-list versions published), logged \"alerts matched\" %d times, sent %d alert DMs on Discord and %d on Slack",
 		strings.Count(logs, "msg=polled"), w.live.ticks, strings.Count(logs, "msg=\"alerts matched\""), st.DMs, slst.DMs)
