@@ -296,7 +296,8 @@ func TestConcurrentCommands(t *testing.T) {
 	platforms := []string{"discord", "slack"}
 	liveCtx, stopLive := context.WithCancel(context.Background())
 	defer stopLive()
-	go w.live.run(liveCtx, 250*time.Millisecond)
+	liveDone := make(chan struct{})
+	go func() { w.live.run(liveCtx, 250*time.Millisecond); close(liveDone) }()
 	// Let the daemon poll the changing lists and match alerts a few times
 	// first, so the bursts meet it at work.
 	waitLog(t, w.errb, "alerts matched", 1, 20*time.Second)
@@ -351,6 +352,7 @@ func TestConcurrentCommands(t *testing.T) {
 	// One more poll and match after the bursts, with the topics they left.
 	waitLog(t, w.errb, "alerts matched", strings.Count(w.errb.String(), "alerts matched")+1, 20*time.Second)
 	stopLive()
+	<-liveDone
 	w.stop()
 
 	// The database: exactly the topics the accepted commands imply.
