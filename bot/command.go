@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // The slash commands, the same on every platform: /papers for everyone and
@@ -101,12 +102,21 @@ func (c *Commands) Handle(ctx context.Context, cmd Command) Reply {
 		}
 	}
 	if cmd.User.ID != "" {
-		if notice, err := c.Bot.Store.TakeNotice(ctx, cmd.User, c.Bot.now()); err == nil && notice != "" {
+		// The notice is a courtesy: if the database is too busy to say
+		// quickly, it waits for the user's next command rather than delay
+		// an answer that has a deadline (Discord answers help at once).
+		nctx, cancel := context.WithTimeout(ctx, NoticeWait)
+		if notice, err := c.Bot.Store.TakeNotice(nctx, cmd.User, c.Bot.now()); err == nil && notice != "" {
 			r.Lines = append([]Line{{Bold(notice)}}, r.Lines...)
 		}
+		cancel()
 	}
 	return r
 }
+
+// NoticeWait bounds how long a command waits to look up the user's pending
+// notice.
+const NoticeWait = 300 * time.Millisecond
 
 func (c *Commands) handle(ctx context.Context, cmd Command) (Reply, error) {
 	switch {

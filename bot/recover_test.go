@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/paperboy-bot/paperboy/bot"
 )
@@ -36,5 +37,36 @@ func TestCommandPanicRecovered(t *testing.T) {
 	}
 	if r := c.Handle(context.Background(), papersCmd("help", nil)); r.Error {
 		t.Errorf("after a panic: %+v", r)
+	}
+}
+
+// slowNoticeStore cannot say whether the user has a notice until the
+// context ends, as when the read pool is saturated by searches.
+type slowNoticeStore struct{ bot.Store }
+
+func (slowNoticeStore) TakeNotice(ctx context.Context, _ bot.UserRef, _ time.Time) (string, error) {
+	select {
+	case <-ctx.Done():
+		return "", ctx.Err()
+	case <-time.After(5 * time.Second):
+		return "", nil
+	}
+}
+
+// A busy database does not hold up an answer for the user's notice:
+// Discord answers /papers help at once, within 3 seconds, so the notice
+// lookup is bounded and skipped when it cannot be done in time.
+func TestNoticeDoesNotDelayAnswers(t *testing.T) {
+	f := newFixture(t)
+	b := f.bot()
+	b.Store = slowNoticeStore{f.db}
+	c := &bot.Commands{Bot: b, DefaultZone: "UTC"}
+	start := time.Now()
+	r := c.Handle(context.Background(), papersCmd("help", nil))
+	if took := time.Since(start); took > time.Second {
+		t.Errorf("help took %v with a slow notice lookup", took)
+	}
+	if r.Error || !strings.Contains(r.Plain(), "search") {
+		t.Errorf("help: %+v", r)
 	}
 }

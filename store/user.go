@@ -67,7 +67,23 @@ func (db *DB) PauseAlerts(ctx context.Context, u bot.UserRef, reason, notice str
 }
 
 // TakeNotice returns the user's pending notice and clears it.
+//
+// Every command calls it, and almost never is there a notice: that is
+// looked up on the read pool, so a command takes the write lock only to
+// clear a notice. Otherwise each command would queue for the writer, and
+// /papers help, which Discord gets answered at once, would miss Discord's
+// 3 seconds while another process (a backfill) holds the lock.
 func (db *DB) TakeNotice(ctx context.Context, u bot.UserRef, now time.Time) (string, error) {
+	var pending string
+	err := db.r.QueryRowContext(ctx, `SELECT notice FROM users WHERE platform = ? AND team_id = ? AND user_id = ?`,
+		u.Platform, u.TeamID, u.ID).Scan(&pending)
+	if err != nil || pending == "" {
+		if err = mapErr(err); err == bot.ErrNotFound {
+			err = nil
+		}
+		return "", err
+	}
+	// Read again under the lock: of two commands at once, one shows it.
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return "", mapErr(err)

@@ -28,8 +28,13 @@
 // and injected faults by kind; Stored counts messages, threads, thread
 // messages and DMs.
 //
-// What it does not fake: the gateway (no websocket; /gateway only returns a
-// URL nobody listens on), attachments' contents and CDN, reactions, pins,
+// StartGateway adds a minimal gateway (websocket, JSON, no compression:
+// HELLO, IDENTIFY → READY, RESUME, heartbeats) through which a test
+// dispatches events such as INTERACTION_CREATE to a running bot; without
+// it, /gateway returns a URL nobody listens on.
+//
+// What it does not fake: gateway compression, sharding and the events
+// Discord sends unasked, attachments' contents and CDN, reactions, pins,
 // webhooks other than interaction tokens, audit logs, guild management,
 // member lists (only single members), slowmode, automatic thread archiving by inactivity (use
 // ArchiveThread), mentions parsing, and global (cross-route) rate limits.

@@ -34,16 +34,17 @@ func (s *Server) hGetUser(c *call) reply {
 	return failCode(CodeUnknownUser)
 }
 
-// gatewayURL is where a gateway would be; nothing listens there.
+// gatewayURL is where a gateway would be before StartGateway; nothing
+// listens there.
 const gatewayURL = "ws://127.0.0.1:1"
 
 func (s *Server) hGateway(c *call) reply {
-	return ok(map[string]any{"url": gatewayURL})
+	return ok(map[string]any{"url": s.gatewayURLLocked()})
 }
 
 func (s *Server) hGatewayBot(c *call) reply {
 	return ok(map[string]any{
-		"url":    gatewayURL,
+		"url":    s.gatewayURLLocked(),
 		"shards": 1,
 		"session_start_limit": map[string]any{
 			"total": 1000, "remaining": 999, "reset_after": 14400000, "max_concurrency": 1,

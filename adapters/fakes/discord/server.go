@@ -60,6 +60,8 @@ type Server struct {
 	violations []Violation
 
 	lastID uint64
+
+	gateway *Gateway // nil until StartGateway
 }
 
 type chanState struct {
@@ -120,7 +122,15 @@ func New() *Server {
 func (s *Server) URL() string { return s.http.URL() }
 
 // Close stops the server. Requests sleeping in a Delay rule end at once.
-func (s *Server) Close() { s.http.Close() }
+func (s *Server) Close() {
+	s.mu.Lock()
+	g := s.gateway
+	s.mu.Unlock()
+	if g != nil {
+		g.Close()
+	}
+	s.http.Close()
+}
 
 // Client returns an http.Client whose transport sends every request,
 // whatever its scheme and host (https://discord.com), to this server,
