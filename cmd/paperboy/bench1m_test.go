@@ -107,7 +107,7 @@ func bench1MPath() string {
 }
 
 // benchShapes are the query shapes of the search benchmarks.
-var benchShapes = []string{"1-word", "2-word", "3-word", "phrase", "author", "filters", "any-word-fill"}
+var benchShapes = []string{"1-word", "2-word", "3-word", "phrase", "author", "word-author", "filters", "any-word-fill"}
 
 var benchStop = map[string]bool{}
 
@@ -154,7 +154,7 @@ func benchQueries(real []bot.Paper, shape string, n int) []string {
 			out = append(out, ws[i]+" "+ws[i+1]+" "+ws[i+2])
 		case "phrase":
 			out = append(out, `"`+ws[i]+" "+ws[i+1]+`"`)
-		case "author":
+		case "author", "word-author":
 			if len(p.Authors) == 0 {
 				continue
 			}
@@ -162,7 +162,12 @@ func benchQueries(real []bot.Paper, shape string, n int) []string {
 			if len(f) == 0 || utf8.RuneCountInString(f[len(f)-1]) < 3 {
 				continue
 			}
-			out = append(out, `author:"`+f[len(f)-1]+`"`)
+			q := `author:"` + f[len(f)-1] + `"`
+			if shape == "word-author" {
+				// A word of the paper's title with one of its authors.
+				q = ws[i] + " " + q
+			}
+			out = append(out, q)
 		case "filters":
 			out = append(out, ws[i]+" since:2026-01-01 upvotes:>=20")
 		case "any-word-fill":
@@ -316,8 +321,12 @@ func TestSearchExact1M(t *testing.T) {
 	raw.Close()
 	var texts []string
 	for _, shape := range benchShapes {
+		if shape == "word-author" {
+			continue // the author: queries below have a word already
+		}
 		if shape == "author" {
-			// Exhaustive ranking needs words; author: with a word instead.
+			// Exhaustive ranking needs words; author: with a word instead
+			// (a common one, so the list of candidates is long).
 			for _, a := range benchQueries(real, shape, 30) {
 				texts = append(texts, "agents "+a)
 			}
