@@ -21,6 +21,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -118,6 +119,7 @@ func New(opts Options) (*Discord, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	routeLibraryLog(opts.Logger)
 	// discordgo.New does not add the "Bot " prefix (platforms.md).
 	s, err := discordgo.New("Bot " + opts.Token)
 	if err != nil {
@@ -566,4 +568,32 @@ func (d *Discord) SendDM(ctx context.Context, u bot.UserRef, cached string, m *b
 		return bot.Sent{}, err
 	}
 	return bot.Sent{MessageID: msg.ID, ThreadID: channelID}, nil
+}
+
+// discordgo logs (gateway errors, reconnects) with the standard log
+// package, straight to stderr, unless its package-wide Logger is set: it
+// is pointed at the logger of the newest Discord (one per process in the
+// product), so its lines go through paperboy's handler, levels and secret
+// redaction like every other line.
+var (
+	libraryLog     atomic.Pointer[slog.Logger]
+	libraryLogOnce sync.Once
+)
+
+func routeLibraryLog(l *slog.Logger) {
+	libraryLog.Store(l)
+	libraryLogOnce.Do(func() {
+		discordgo.Logger = func(level, caller int, format string, a ...any) {
+			l := libraryLog.Load()
+			if l == nil {
+				return
+			}
+			lvl := slog.LevelDebug
+			switch level {
+			case discordgo.LogError, discordgo.LogWarning:
+				lvl = slog.LevelWarn
+			}
+			l.Log(context.Background(), lvl, "discordgo: "+fmt.Sprintf(format, a...))
+		}
+	})
 }

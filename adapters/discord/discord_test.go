@@ -563,3 +563,18 @@ func goldenJSON(t *testing.T, name string, v any) {
 		t.Errorf("%s differs from what was sent (run with -update if the change is intended):\n%s", path, got)
 	}
 }
+
+// discordgo's own log lines go through the adapter's logger (so through
+// paperboy's handler and its secret redaction), not straight to stderr.
+func TestLibraryLogRouted(t *testing.T) {
+	var buf syncBuf
+	l := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	if _, err := New(Options{Token: testToken, APIURL: "http://127.0.0.1:1", Logger: l}); err != nil {
+		t.Fatal(err)
+	}
+	discordgo.Logger(discordgo.LogError, 1, "error reading from gateway %s websocket", "wss://example")
+	got := buf.String()
+	if !strings.Contains(got, "discordgo: error reading from gateway wss://example websocket") || !strings.Contains(got, "level=WARN") {
+		t.Fatalf("discordgo's line did not reach the adapter's logger as a warning: %q", got)
+	}
+}
