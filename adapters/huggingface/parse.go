@@ -187,10 +187,12 @@ func parseElement(data []byte, day bot.Date) (bot.Paper, error) {
 		ID:          id,
 		Title:       firstNonEmpty(p.Title, outer.Title),
 		Abstract:    firstNonEmpty(p.Summary, outer.Summary),
-		Upvotes:     p.Upvotes,
-		Comments:    e.NumComments,
+		// Counters cannot be negative; a feed that says so is read as 0
+		// (digest thresholds, sorting and search boosts assume it).
+		Upvotes:     max(p.Upvotes, 0),
+		Comments:    max(e.NumComments, 0),
 		GitHubRepo:  strings.TrimSpace(p.GitHubRepo),
-		GitHubStars: p.GitHubStars,
+		GitHubStars: max(p.GitHubStars, 0),
 		ProjectPage: strings.TrimSpace(p.ProjectPage),
 		Thumbnail:   strings.TrimSpace(e.Thumbnail),
 		AISummary:   bot.CollapseSpace(p.AISummary),

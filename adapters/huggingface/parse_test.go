@@ -270,6 +270,14 @@ func TestParseElement(t *testing.T) {
 			},
 		},
 		{
+			name: "negative counters read as 0",
+			json: `{"paper":{"id":"2401.00002","title":"T","upvotes":-5,"githubStars":-1},"numComments":-3,
+				"publishedAt":"2024-01-02T10:00:00.000Z"}`,
+			want: func(p bot.Paper) bool {
+				return p.Upvotes == 0 && p.Comments == 0 && p.GitHubStars == 0
+			},
+		},
+		{
 			name: "a flat item (no paper object)",
 			json: `{"id":"2407.13168","title":"SciCode","summary":"s","publishedAt":"2024-07-18T05:15:24.000Z","upvotes":17,
 				"submittedOnDailyAt":"2024-07-22T00:00:00.000Z","authors":[{"name":"A"}],"organization":{"name":"o","fullname":"O"}}`,
