@@ -184,9 +184,9 @@ func parseElement(data []byte, day bot.Date) (bot.Paper, error) {
 	}
 
 	paper := bot.Paper{
-		ID:          id,
-		Title:       firstNonEmpty(p.Title, outer.Title),
-		Abstract:    firstNonEmpty(p.Summary, outer.Summary),
+		ID:       id,
+		Title:    firstNonEmpty(p.Title, outer.Title),
+		Abstract: firstNonEmpty(p.Summary, outer.Summary),
 		// Counters cannot be negative; a feed that says so is read as 0
 		// (digest thresholds, sorting and search boosts assume it).
 		Upvotes:     max(p.Upvotes, 0),
