@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"time"
 )
 
@@ -113,19 +114,23 @@ func (b *Bot) Run(ctx context.Context) error {
 		}
 		now := b.now()
 		if !now.Before(nextPoll) {
-			b.Poll(ctx)
 			nextPoll = now.Add(b.pollInterval())
-			// Also matches what an earlier process queued and did not
-			// match, and what a digest's refresh stored since.
-			if _, err := b.MatchAlerts(ctx); err != nil && ctx.Err() == nil {
-				b.log().Error("could not match alerts; will retry after the next poll", "error", err)
-			}
+			b.guard("poll", func() {
+				b.Poll(ctx)
+				// Also matches what an earlier process queued and did not
+				// match, and what a digest's refresh stored since.
+				if _, err := b.MatchAlerts(ctx); err != nil && ctx.Err() == nil {
+					b.log().Error("could not match alerts; will retry after the next poll", "error", err)
+				}
+			})
 		}
 		// Every minute at most: instant alerts just matched, daily digests
 		// whose time has come, retries.
-		if err := b.SendAlerts(ctx); err != nil && ctx.Err() == nil {
-			b.log().Warn("some alerts were not sent; will retry", "error", err)
-		}
+		b.guard("alerts", func() {
+			if err := b.SendAlerts(ctx); err != nil && ctx.Err() == nil {
+				b.log().Warn("some alerts were not sent; will retry", "error", err)
+			}
+		})
 		wake := nextPoll
 		chans, err := b.Store.Channels(ctx)
 		if err != nil {
@@ -139,7 +144,9 @@ func (b *Bot) Run(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return nil
 			}
-			if w := b.tick(ctx, ch, start, last, retry); !w.IsZero() && w.Before(wake) {
+			var w time.Time
+			b.guard("channel "+ch.Platform+"/"+ch.ID, func() { w = b.tick(ctx, ch, start, last, retry) })
+			if !w.IsZero() && w.Before(wake) {
 				wake = w
 			}
 		}
@@ -150,6 +157,28 @@ func (b *Bot) Run(ctx context.Context) error {
 			}
 		}
 	}
+}
+
+// guard runs one part of the daemon's loop and recovers a panic in it:
+// logged with its stack, and that part is tried again at the next turn
+// (within a minute), while the other channels, alerts and commands go on.
+// The delivery log makes the retry safe: what was claimed and not
+// confirmed is looked for before it is sent again.
+func (b *Bot) guard(what string, f func()) {
+	if p := protect(f); p != nil {
+		b.log().Error("recovered from a panic; will retry", "in", what, "panic", fmt.Sprint(p.Value), "stack", p.Stack)
+	}
+}
+
+// protect runs f and returns the panic it recovered from, if any.
+func protect(f func()) (p *PanicError) {
+	defer func() {
+		if v := recover(); v != nil {
+			p = &PanicError{Value: v, Stack: string(debug.Stack())}
+		}
+	}()
+	f()
+	return nil
 }
 
 // tick runs what is due for one channel and returns when it next needs
@@ -204,8 +233,17 @@ func (b *Bot) tick(ctx context.Context, ch Channel, start time.Time, last map[Ch
 }
 
 func (b *Bot) runSlot(ctx context.Context, ch Channel, slot time.Time, retry map[ChannelRef]pending) {
-	res, err := b.Digest(ctx, DigestRequest{Channel: ch, At: slot, Slot: slot})
 	ref := ch.ChannelRef
+	var res DigestResult
+	var err error
+	if p := protect(func() { res, err = b.Digest(ctx, DigestRequest{Channel: ch, At: slot, Slot: slot}) }); p != nil {
+		// A bug, not the platform: logged with its stack, and the slot is
+		// tried again like a list that is not there yet.
+		b.log().Error("recovered from a panic in a digest; will retry", "platform", ref.Platform, "channel", ref.ID,
+			"panic", fmt.Sprint(p.Value), "stack", p.Stack)
+		retry[ref] = pending{slot: slot, at: b.now().Add(b.retryDelay()), reason: "paperboy hit an internal error: " + p.Error()}
+		return
+	}
 	attrs := []any{"platform", ref.Platform, "channel", ref.ID, "list", res.Run.ListDate.String(), "outcome", string(res.Run.Outcome)}
 	if res.Run.Reason != "" {
 		attrs = append(attrs, "reason", res.Run.Reason)

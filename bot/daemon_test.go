@@ -199,3 +199,35 @@ func TestDaemonRunsAfterDSTChange(t *testing.T) {
 		t.Fatalf("last slot = %v, %v", last, err)
 	}
 }
+
+// A panic while posting (here: the platform code, on the first header)
+// does not stop the daemon: it is logged, the channel is tried again at
+// the next turn, and every day is still posted once.
+func TestDaemonRecoversFromPanic(t *testing.T) {
+	f := daemonFixture(t, "2026-11-30T06:00:00Z")
+	panicked := false
+	f.chat.before = func(m *bot.Message) error {
+		if !panicked {
+			panicked = true
+			panic("renderer bug")
+		}
+		return nil
+	}
+	runDaemon(t, f, utc(t, "2026-11-30T06:00:00Z"), utc(t, "2026-12-02T12:00:00Z"), true)
+	if !panicked {
+		t.Fatal("the platform never panicked")
+	}
+	got := headersOf(f)
+	if len(got) != 3 || got[0].list != "2026-11-27" || got[2].list != "2026-12-01" {
+		t.Fatalf("posts after the panic: %v, want the lists of 27 Nov, 30 Nov and 1 Dec", got)
+	}
+	if got[0].at < "2026-11-30T08:00:00Z" || got[0].at > "2026-11-30T08:05:00Z" {
+		t.Errorf("the first list was posted at %s, want a retry within minutes of the 08:00 run", got[0].at)
+	}
+	for _, h := range f.chat.headers() {
+		if n := len(f.chat.items(h.thread)); n != 10 {
+			t.Errorf("thread of %s has %d items, want 10", h.listDate, n)
+		}
+	}
+	f.chat.assertNoDuplicates(t)
+}
