@@ -11,7 +11,7 @@ import (
 )
 
 // ingestBatch is how many papers go into one transaction.
-const ingestBatch = 2000
+const ingestBatch = 5000
 
 func cmdIngest(e *env, args []string) error {
 	if len(args) > 0 {
