@@ -90,6 +90,7 @@ var (
 	_ bot.Platform        = (*Discord)(nil)
 	_ bot.DirectMessenger = (*Discord)(nil)
 	_ bot.DMFitter        = (*Discord)(nil)
+	_ bot.DMFinder        = (*Discord)(nil)
 )
 
 // New returns the adapter. It makes no request.
@@ -537,25 +538,59 @@ func (d *Discord) findForumPost(ctx context.Context, forum *discordgo.Channel, m
 	return bot.Sent{}, false, nil
 }
 
+// openDM returns the user's DM channel: cached, or opened (Discord returns
+// the same channel every time).
+func (d *Discord) openDM(ctx context.Context, u bot.UserRef, cached string) (string, error) {
+	if cached != "" {
+		return cached, nil
+	}
+	var ch *discordgo.Channel
+	err := d.do(ctx, "open DM channel", func(opts ...discordgo.RequestOption) error {
+		var err error
+		ch, err = d.s.UserChannelCreate(u.ID, opts...)
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	return ch.ID, nil
+}
+
+// FindDM looks for a direct message carrying key (the reference on its last
+// line) among the DM channel's recent messages, sent by an earlier attempt
+// that was never confirmed. Discord forgets nonces after a few minutes;
+// this is what prevents a second copy after a restart.
+func (d *Discord) FindDM(ctx context.Context, u bot.UserRef, cached, key string) (bot.Sent, bool, error) {
+	channelID, err := d.openDM(ctx, u, cached)
+	if err != nil {
+		return bot.Sent{}, false, err
+	}
+	var msgs []*discordgo.Message
+	err = d.do(ctx, "read recent direct messages", func(opts ...discordgo.RequestOption) error {
+		var err error
+		msgs, err = d.s.ChannelMessages(channelID, 100, "", "", "", opts...)
+		return err
+	})
+	if err != nil {
+		return bot.Sent{}, false, err
+	}
+	ref := refFor(key)
+	for _, msg := range msgs {
+		if dmRefOf(msg) == ref {
+			return bot.Sent{MessageID: msg.ID, ThreadID: channelID}, true, nil
+		}
+	}
+	return bot.Sent{}, false, nil
+}
+
 // SendDM sends a direct message, opening the DM channel unless cached; the
 // returned Sent's ThreadID is the DM channel, for the cache.
 func (d *Discord) SendDM(ctx context.Context, u bot.UserRef, cached string, m *bot.DirectMessage) (bot.Sent, error) {
-	channelID := cached
-	if channelID == "" {
-		var ch *discordgo.Channel
-		err := d.do(ctx, "open DM channel", func(opts ...discordgo.RequestOption) error {
-			var err error
-			ch, err = d.s.UserChannelCreate(u.ID, opts...)
-			return err
-		})
-		if err != nil {
-			return bot.Sent{}, err
-		}
-		channelID = ch.ID
+	channelID, err := d.openDM(ctx, u, cached)
+	if err != nil {
+		return bot.Sent{}, err
 	}
-	payload := renderReply(m.Reply)
-	payload.Nonce, payload.EnforceNonce = nonceFor(m.Key), true
-	msg, err := d.post(ctx, channelID, payload)
+	msg, err := d.post(ctx, channelID, renderDM(m.Reply, m.Key))
 	if restCode(err) == codeCannotDMUser {
 		return bot.Sent{}, fmt.Errorf("%w (Discord error 50007)", bot.ErrDMsClosed)
 	}

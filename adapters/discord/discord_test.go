@@ -578,3 +578,38 @@ func TestLibraryLogRouted(t *testing.T) {
 		t.Fatalf("discordgo's line did not reach the adapter's logger as a warning: %q", got)
 	}
 }
+
+// An alert DM that Discord accepted but paperboy never confirmed is found
+// after a restart by the reference on its last line, also once Discord has
+// forgotten its nonce and when the DM channel was never cached.
+func TestFindDMAfterNonceForgotten(t *testing.T) {
+	e := newEnv(t, allPerms)
+	u := bot.UserRef{Platform: Name, ID: memberID}
+	long := strings.Repeat("word ", 390) // near the content limit
+	m := &bot.DirectMessage{Key: "alert:7:0", Reply: bot.Reply{Title: "1 new paper for your topics",
+		Lines: []bot.Line{{bot.Text("%s", long)}, {bot.Text("%s", long)}}}}
+	sent, err := e.d.SendDM(context.Background(), u, "", m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv.ForgetNonces()
+	got, found, err := e.d.FindDM(context.Background(), u, "", m.Key)
+	if err != nil || !found || got != sent {
+		t.Fatalf("FindDM = %+v, %v, %v; want %+v found", got, found, err, sent)
+	}
+	if _, found, err := e.d.FindDM(context.Background(), u, sent.ThreadID, "alert:7:1"); err != nil || found {
+		t.Fatalf("a key never sent: found %v, %v", found, err)
+	}
+	dms := e.srv.DMs(memberID)
+	if len(dms) != 1 {
+		t.Fatalf("%d DMs, want 1", len(dms))
+	}
+	content := dms[0].Content
+	if n := utf8.RuneCountInString(content); n > maxContent || !strings.HasSuffix(content, "\n-# paperboy · "+refFor(m.Key)) {
+		t.Fatalf("content (%d runes) does not end with the reference: …%q", n, content[max(0, len(content)-80):])
+	}
+	// A user's message quoting the reference is not the bot's DM.
+	if dmRefOf(&discordgo.Message{Content: "see " + refFor(m.Key)}) != "" {
+		t.Error("a reference outside the last line's small text was taken")
+	}
+}
