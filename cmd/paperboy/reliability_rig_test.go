@@ -221,7 +221,7 @@ func (r *rig) subscribe(at time.Time) {
 
 type fixedClock struct{ at time.Time }
 
-func (c fixedClock) Now() time.Time                              { return c.at }
+func (c fixedClock) Now() time.Time                                   { return c.at }
 func (c fixedClock) Sleep(ctx context.Context, _ time.Duration) error { return ctx.Err() }
 
 // command is the binary with the rig's config, database and secrets, its
@@ -330,8 +330,8 @@ func (r *rig) run(kill bool, maxKill, dayLimit time.Duration) {
 }
 
 var (
-	paperRe   = regexp.MustCompile(`huggingface\.co/papers/(\d{4}\.\d{5})`)
-	listRe    = regexp.MustCompile(`huggingface\.co/papers/date/(\d{4}-\d{2}-\d{2})`)
+	paperRe = regexp.MustCompile(`huggingface\.co/papers/(\d{4}\.\d{5})`)
+	listRe  = regexp.MustCompile(`huggingface\.co/papers/date/(\d{4}-\d{2}-\d{2})`)
 )
 
 // papersIn returns the paper ids a message links to, each once.
@@ -419,7 +419,7 @@ func (r *rig) dmPapers(u rigUser) (map[string]int, int) {
 // report is what a run left on the fakes, against what it had to.
 type report struct {
 	headers, items, dmLines, messages, dms int
-	duplicates, losses, unexpected     []string
+	duplicates, losses, unexpected         []string
 }
 
 // check counts every expected header, thread item and alert DM line on the
