@@ -48,20 +48,64 @@ func TestCrashKill9(t *testing.T) {
 	}
 	seed := rigSeed(t)
 	t.Logf("seed %d (PAPERBOY_SEED=%d repeats the kill moments), %d days", seed, seed, days)
-	r := newRig(t, days, seed)
 	// A network's latency on every platform request, so that the kills
-	// land while requests are in flight (on loopback a day's work takes a
-	// tenth of a second, most of it the process starting).
-	r.dc.AddRule(discordfake.Rule{Delay: rigLatency})
-	r.sl.AddRule(slackfake.Rule{Delay: rigLatency})
+	// land while requests are in flight, also after Discord or Slack
+	// applied them (on loopback a day's work takes a tenth of a second,
+	// most of it the process starting).
+	r := newRig(t, days, seed, rigLatency)
+	// Discord remembers nonces for minutes; a real restart can come later.
+	// Without that memory only the delivery log and the lookups protect.
+	r.dc.SetNonceTTL(time.Nanosecond)
 	r.run(true, 350*time.Millisecond, 3*time.Minute)
 	rep := r.check()
 	t.Logf("%d processes started, %d killed (SIGKILL) with work outstanding, %d killed after their day's work was done, %d exited by themselves; wall time %s",
 		r.starts, r.kills, r.idleKills, r.exits, r.wall.Round(time.Second))
 	t.Logf("%s", faultSummary("discord", r.dc.Stats()))
 	t.Logf("%s", faultSummary("slack", r.sl.Stats()))
+	r.logRecoveries()
 	r.assert(rep)
 	if r.kills < minKills {
 		t.Errorf("only %d kills with work outstanding, want at least %d", r.kills, minKills)
+	}
+}
+
+// TestFaults runs the same days without kills, with 20% of the requests to
+// each platform failing (429 with Retry-After, 500, timeouts, connections
+// dropped after the request was applied, and on Discord forgotten nonces)
+// and 30% of the requests to Hugging Face (500, 429, timeouts, bodies cut
+// short). Every header, item and alert DM line must still be there exactly
+// once, and no request may come before an earlier 429's Retry-After ended.
+func TestFaults(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts real processes")
+	}
+	days := 2
+	if os.Getenv("PAPERBOY_FAULTS") != "" {
+		days = 30
+	}
+	seed := rigSeed(t)
+	t.Logf("seed %d (PAPERBOY_SEED=%d repeats the faults: Discord seed %d, Slack %d, Hugging Face %d), %d days",
+		seed, seed, seed, seed+1, seed+2, days)
+	r := newRig(t, days, seed, 0)
+	// Timeouts: the fakes answer after 2 s, the clients give up after 1 s.
+	r.dc.Seed(int64(seed))
+	r.dc.AddMix(discordfake.Rule{}, 0.2, discordfake.MixedFaults(time.Second, 2*time.Second)...)
+	r.sl.Seed(int64(seed + 1))
+	r.sl.AddMix(slackfake.Rule{}, 0.2, slackfake.MixedFaults(time.Second, 2*time.Second)...)
+	r.hf.SetFailureRate(0.3, int64(seed+2), time.Second, 2*time.Second)
+	r.run(false, 0, 5*time.Minute)
+	rep := r.check()
+	t.Logf("%d processes started, %d exited by themselves; wall time %s", r.starts, r.exits, r.wall.Round(time.Second))
+	dc, sl, hf := r.dc.Stats(), r.sl.Stats(), r.hf.Stats()
+	t.Logf("%s", faultSummary("discord", dc))
+	t.Logf("%s", faultSummary("slack", sl))
+	t.Logf("%s", faultSummary("huggingface", hf))
+	r.logRecoveries()
+	r.assert(rep)
+	for _, v := range r.dc.Violations() {
+		t.Errorf("discord: sent before Retry-After ended: %+v", v)
+	}
+	for _, v := range r.sl.Violations() {
+		t.Errorf("slack: sent before Retry-After ended: %+v", v)
 	}
 }

@@ -1,11 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -86,13 +90,74 @@ type rig struct {
 	// Figures.
 	starts, kills, idleKills, exits int
 	wall                            time.Duration
+	logged                          map[string]int // rigLogLines seen, over all processes
+}
+
+// rigLogLines are the log lines that show a restart's recovery at work.
+var rigLogLines = []string{
+	"found an earlier unconfirmed message; not sending again",  // a channel message
+	"found an earlier unconfirmed alert DM; not sending again", // an alert DM
+	"finishing a half-posted thread",
+	"the failed post had gone through; not posting again", // Slack, after an ambiguous failure
+}
+
+// countLog adds the recovery lines of one process's log to r.logged.
+func (r *rig) countLog(log string) {
+	for _, l := range rigLogLines {
+		r.logged[l] += strings.Count(log, l)
+	}
+}
+
+// latencyProxy forwards requests to target, answering each after a
+// network's latency: half before the request reaches the fake, half after
+// the fake applied it. A client killed in the second half never learns that
+// its message was posted: the crash the delivery log must survive.
+func latencyProxy(t *testing.T, target string, latency time.Duration) string {
+	client := &http.Client{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		body, err := io.ReadAll(req.Body)
+		if err != nil {
+			return
+		}
+		select {
+		case <-req.Context().Done():
+			return // the client left before the request was sent on
+		case <-time.After(latency / 2):
+		}
+		// As a real server: once received, the request is applied even if
+		// the client goes away.
+		out, err := http.NewRequestWithContext(context.WithoutCancel(req.Context()), req.Method, target+req.URL.RequestURI(), bytes.NewReader(body))
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		out.Header = req.Header.Clone()
+		resp, err := client.Do(out)
+		if err != nil {
+			w.WriteHeader(http.StatusBadGateway)
+			return
+		}
+		defer resp.Body.Close()
+		answer, _ := io.ReadAll(resp.Body)
+		time.Sleep(latency / 2)
+		for k, v := range resp.Header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(resp.StatusCode)
+		w.Write(answer)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
 }
 
 // newRig builds the fakes and the config for n weekdays from Mon 3 Aug
 // 2026, seeds the channels (through `paperboy status`) and the users'
 // subscriptions (through the /papers subscribe command handling).
-func newRig(t *testing.T, n int, seed uint64) *rig {
-	r := &rig{t: t, lists: map[bot.Date][]rigPaper{}, seed: seed, rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+// With latency > 0 the binary reaches Discord and Slack through
+// latencyProxy.
+func newRig(t *testing.T, n int, seed uint64, latency time.Duration) *rig {
+	r := &rig{t: t, lists: map[bot.Date][]rigPaper{}, seed: seed, rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+		logged: map[string]int{}}
 	for d := bot.DateOf(time.Date(2026, 8, 3, 0, 0, 0, 0, time.UTC)); len(r.days) < n; d = d.AddDays(1) {
 		if !d.IsWeekend() {
 			r.days = append(r.days, d)
@@ -145,6 +210,10 @@ func newRig(t *testing.T, n int, seed uint64) *rig {
 			rigUser{bot.UserRef{Platform: "slack", TeamID: rigSlackTeam, ID: sID}, topics})
 	}
 
+	dcURL, slURL := r.dc.URL(), r.sl.URL()
+	if latency > 0 {
+		dcURL, slURL = latencyProxy(t, dcURL, latency), latencyProxy(t, slURL, latency)
+	}
 	r.cfg = writeConfig(t, fmt.Sprintf(`
 huggingface:
   base_url: %s
@@ -170,7 +239,7 @@ slack:
   api_url: %s
   timeout: 1s
 channels:
-%s`, r.hf.URL(), r.dc.URL(), rigGuild, r.sl.APIURL(), chans.String()))
+%s`, r.hf.URL(), dcURL, rigGuild, slURL+slackfake.APIPrefix, chans.String()))
 	r.db = filepath.Join(t.TempDir(), "paperboy.db")
 
 	// The channels, created (from the config) at 00:00 of the first day.
@@ -313,6 +382,7 @@ func (r *rig) runDay(day bot.Date, kill bool, maxKill, limit time.Duration) {
 			}
 		}
 		tick.Stop()
+		r.countLog(r.stderr.String())
 		if outcome == "done" {
 			r.t.Logf("%s done: %d processes, %d killed with work outstanding (run so far: %d kills)", day, r.starts-startsBefore, r.kills-killsBefore, r.kills)
 			return
@@ -553,4 +623,12 @@ func tail(s string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// logRecoveries logs how often the processes recovered from an earlier
+// one's crash or an ambiguous failure, from their logs.
+func (r *rig) logRecoveries() {
+	for _, l := range rigLogLines {
+		r.t.Logf("logged %4d times: %q", r.logged[l], l)
+	}
 }
