@@ -419,8 +419,9 @@ func papersIn(text string) []string {
 
 // thread is a posted header and the papers of its thread's messages.
 type thread struct {
-	list  string
-	items []string // one entry per paper per message
+	list     string
+	items    []string // one entry per paper per message
+	noThread bool     // Discord: the header has no thread
 }
 
 // threads reads a channel's digests from its fake.
@@ -430,7 +431,7 @@ func (r *rig) threads(c rigChannel) (threads []thread, messages int) {
 		for _, h := range r.dc.Messages(c.id) {
 			messages++
 			emb, _ := json.Marshal(h.Embeds)
-			th := thread{list: firstMatch(listRe, string(emb))}
+			th := thread{list: firstMatch(listRe, string(emb)), noThread: h.ThreadID == ""}
 			if h.ThreadID != "" {
 				for _, m := range r.dc.Messages(h.ThreadID) {
 					messages++
@@ -517,6 +518,9 @@ func (r *rig) check() report {
 			rep.headers++
 			count := map[string]int{}
 			for _, th := range ths {
+				if th.noThread {
+					rep.losses = append(rep.losses, where+": thread")
+				}
 				for _, id := range th.items {
 					count[id]++
 				}
@@ -535,6 +539,12 @@ func (r *rig) check() report {
 			}
 			for id, n := range count {
 				rep.unexpected = append(rep.unexpected, fmt.Sprintf("%s: item %s (%d times)", where, id, n))
+			}
+		}
+		if c.platform == "discord" {
+			// Each thread starts from a header: one per header, no other.
+			if n, want := len(r.dc.Threads(c.id)), len(threads); n > want {
+				rep.duplicates = append(rep.duplicates, fmt.Sprintf("%s:%s: %d threads for %d headers", c.platform, c.id, n, want))
 			}
 		}
 		for list, ths := range byList {
