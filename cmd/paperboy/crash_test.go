@@ -79,7 +79,7 @@ func TestFaults(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts real processes")
 	}
-	days := 2
+	days := 1
 	if os.Getenv("PAPERBOY_FAULTS") != "" {
 		days = 30
 	}
@@ -87,12 +87,13 @@ func TestFaults(t *testing.T) {
 	t.Logf("seed %d (PAPERBOY_SEED=%d repeats the faults: Discord seed %d, Slack %d, Hugging Face %d), %d days",
 		seed, seed, seed, seed+1, seed+2, days)
 	r := newRig(t, days, seed, 0)
-	// Timeouts: the fakes answer after 2 s, the clients give up after 1 s.
+	// Timeouts: the fakes answer after 1 s, the clients give up after
+	// 500 ms. 429s ask for 1 s (Slack's Retry-After counts whole seconds).
 	r.dc.Seed(int64(seed))
-	r.dc.AddMix(discordfake.Rule{}, 0.2, discordfake.MixedFaults(time.Second, 2*time.Second)...)
+	r.dc.AddMix(discordfake.Rule{}, 0.2, discordfake.MixedFaults(time.Second, time.Second)...)
 	r.sl.Seed(int64(seed + 1))
-	r.sl.AddMix(slackfake.Rule{}, 0.2, slackfake.MixedFaults(time.Second, 2*time.Second)...)
-	r.hf.SetFailureRate(0.3, int64(seed+2), time.Second, 2*time.Second)
+	r.sl.AddMix(slackfake.Rule{}, 0.2, slackfake.MixedFaults(time.Second, time.Second)...)
+	r.hf.SetFailureRate(0.3, int64(seed+2), time.Second, time.Second)
 	r.run(false, 0, 5*time.Minute)
 	rep := r.check()
 	t.Logf("%d processes started, %d exited by themselves; wall time %s", r.starts, r.exits, r.wall.Round(time.Second))

@@ -38,13 +38,16 @@ import (
 // thread confirmed, every new paper matched, every alert DM confirmed.
 // Then the rig counts what the fakes hold.
 
-// rigTopics are the words papers are about; each day's list has one paper
-// per word, and each user subscribes to two of them.
+// rigTopics are the words papers are about; each day's list has 6 papers,
+// one per word from a different start each day, and each user subscribes
+// to two of the words.
 var rigTopics = []string{"diffusion", "robotics", "graph", "speech", "quantum", "protein", "retrieval", "agents"}
 
-// rigMaxPapers is each platform's channels' max_papers: the lists have 8
+// rigMaxPapers is each platform's channels' max_papers: the lists have 6
 // papers, so most channels get only the most upvoted.
-var rigMaxPapers = []int{3, 4, 5, 6, 8}
+var rigMaxPapers = []int{2, 3, 4, 5, 6}
+
+const rigListLen = 6
 
 const (
 	rigChannelTime = 20 * time.Hour // 20:00 UTC, every channel
@@ -167,7 +170,7 @@ func newRig(t *testing.T, n int, seed uint64, latency time.Duration) *rig {
 	t.Cleanup(r.hf.Close)
 	for i, d := range r.days {
 		var list []rigPaper
-		for j := range rigTopics {
+		for j := range rigListLen {
 			topic := rigTopics[(i+j)%len(rigTopics)]
 			list = append(list, rigPaper{id: fmt.Sprintf("2608.%05d", i*100+j+1), upvotes: 90 - 10*j, topic: topic,
 				title: fmt.Sprintf("A %s method, study %d of day %d", topic, j+1, i+1)})
@@ -217,9 +220,9 @@ func newRig(t *testing.T, n int, seed uint64, latency time.Duration) *rig {
 	r.cfg = writeConfig(t, fmt.Sprintf(`
 huggingface:
   base_url: %s
-  max_retries: 2
+  max_retries: 1
   min_interval: 0s
-  timeout: 1s
+  timeout: 500ms
 schedule:
   poll_interval: 1s
   retry_delay: 1s
@@ -230,14 +233,14 @@ discord:
   application_id: "9100"
   guild_ids: [%q]
   gateway: false
-  timeout: 1s
+  timeout: 500ms
 slack:
   bot_token: ${SLACK_BOT_TOKEN}
   signing_secret: ${SLACK_SIGNING_SECRET}
   mode: http
   listen: 127.0.0.1:0
   api_url: %s
-  timeout: 1s
+  timeout: 500ms
 channels:
 %s`, r.hf.URL(), dcURL, rigGuild, slURL+slackfake.APIPrefix, chans.String()))
 	r.db = filepath.Join(t.TempDir(), "paperboy.db")
@@ -383,6 +386,10 @@ func (r *rig) runDay(day bot.Date, kill bool, maxKill, limit time.Duration) {
 		}
 		tick.Stop()
 		r.countLog(r.stderr.String())
+		if dir := os.Getenv("PAPERBOY_RIG_LOGS"); dir != "" {
+			// Every process's log, for a closer look at a run.
+			os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%03d.log", day, r.starts)), []byte(r.stderr.String()), 0o644)
+		}
 		if outcome == "done" {
 			r.t.Logf("%s done: %d processes, %d killed with work outstanding (run so far: %d kills)", day, r.starts-startsBefore, r.kills-killsBefore, r.kills)
 			return
