@@ -613,3 +613,42 @@ func TestFindDMAfterNonceForgotten(t *testing.T) {
 		t.Error("a reference outside the last line's small text was taken")
 	}
 }
+
+// A message whose answer was lost is looked for before it is sent again:
+// the nonce protects the retry only while Discord remembers it (here it
+// has forgotten it by the retry, the worst case the fault test meets).
+func TestRetryAfterLostAnswerLooksFirst(t *testing.T) {
+	e := newEnv(t, allPerms)
+	e.src.lists[listDay] = papers(listDay, 3)
+	// The third POST (the first item) is stored, then its connection drops;
+	// the retry, the next POST, reaches a Discord without the nonce.
+	e.srv.AddRule(discordfake.Rule{Method: "POST", PathPrefix: "/channels/", Skip: 2, Times: 1, DropAfterApply: true})
+	e.srv.AddRule(discordfake.Rule{Method: "POST", PathPrefix: "/channels/", Skip: 2, Times: 1, ForgetNonce: true})
+	if res, err := e.digest(textID); err != nil || res.Run.Outcome != bot.OutcomePosted {
+		t.Fatalf("digest: %+v %v", res.Run, err)
+	}
+	_, items := e.thread(textID)
+	assertOnce(t, items, false, 3)
+	if len(items) != 3 {
+		t.Fatalf("%d messages in the thread, want 3", len(items))
+	}
+	if f := e.srv.Stats().Faults; f["drop-after"] != 1 || f["forget-nonce"] != 1 {
+		t.Fatalf("faults met: %v, want one lost answer and one forgotten nonce", f)
+	}
+}
+
+// A forum post (which carries no nonce) whose answer was lost is looked
+// for before another is started.
+func TestForumPostAfterLostAnswerNotStartedTwice(t *testing.T) {
+	e := newEnv(t, allPerms)
+	e.srv.AddRule(discordfake.Rule{Method: "POST", Path: "/channels/" + forumID + "/threads", Times: 1, DropAfterApply: true})
+	if res, err := e.digest(forumID); err != nil || res.Run.Outcome != bot.OutcomePosted {
+		t.Fatalf("digest: %+v %v", res.Run, err)
+	}
+	if n := len(e.srv.Threads(forumID)); n != 1 {
+		t.Fatalf("%d forum posts, want 1", n)
+	}
+	if f := e.srv.Stats().Faults; f["drop-after"] != 1 {
+		t.Fatalf("faults met: %v, want one lost answer", f)
+	}
+}
