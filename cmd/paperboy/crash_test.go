@@ -62,6 +62,7 @@ func TestCrashKill9(t *testing.T) {
 		r.starts, r.kills, r.idleKills, r.exits, r.wall.Round(time.Second))
 	t.Logf("%s", faultSummary("discord", r.dc.Stats()))
 	t.Logf("%s", faultSummary("slack", r.sl.Stats()))
+	t.Logf("requests the kills cut: %d before they reached the fakes, %d after the fakes applied them (the answer lost)", r.cut.Load(), r.lost.Load())
 	r.logRecoveries()
 	r.assert(rep)
 	if r.kills < minKills {

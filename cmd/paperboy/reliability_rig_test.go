@@ -16,6 +16,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -94,6 +95,7 @@ type rig struct {
 	starts, kills, idleKills, exits int
 	wall                            time.Duration
 	logged                          map[string]int // rigLogLines seen, over all processes
+	cut, lost                       atomic.Int64   // latencyProxy's counts
 }
 
 // rigLogLines are the log lines that show a restart's recovery at work.
@@ -115,7 +117,9 @@ func (r *rig) countLog(log string) {
 // network's latency: half before the request reaches the fake, half after
 // the fake applied it. A client killed in the second half never learns that
 // its message was posted: the crash the delivery log must survive.
-func latencyProxy(t *testing.T, target string, latency time.Duration) string {
+// It counts the requests whose client left before they were sent on
+// (cut) and after they were applied (lost answers).
+func latencyProxy(t *testing.T, target string, latency time.Duration, cut, lost *atomic.Int64) string {
 	client := &http.Client{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		body, err := io.ReadAll(req.Body)
@@ -124,7 +128,8 @@ func latencyProxy(t *testing.T, target string, latency time.Duration) string {
 		}
 		select {
 		case <-req.Context().Done():
-			return // the client left before the request was sent on
+			cut.Add(1) // the client left before the request was sent on
+			return
 		case <-time.After(latency / 2):
 		}
 		// As a real server: once received, the request is applied even if
@@ -142,7 +147,12 @@ func latencyProxy(t *testing.T, target string, latency time.Duration) string {
 		}
 		defer resp.Body.Close()
 		answer, _ := io.ReadAll(resp.Body)
-		time.Sleep(latency / 2)
+		select {
+		case <-req.Context().Done():
+			lost.Add(1) // applied, and the client never learns it
+			return
+		case <-time.After(latency / 2):
+		}
 		for k, v := range resp.Header {
 			w.Header()[k] = v
 		}
@@ -215,7 +225,7 @@ func newRig(t *testing.T, n int, seed uint64, latency time.Duration) *rig {
 
 	dcURL, slURL := r.dc.URL(), r.sl.URL()
 	if latency > 0 {
-		dcURL, slURL = latencyProxy(t, dcURL, latency), latencyProxy(t, slURL, latency)
+		dcURL, slURL = latencyProxy(t, dcURL, latency, &r.cut, &r.lost), latencyProxy(t, slURL, latency, &r.cut, &r.lost)
 	}
 	r.cfg = writeConfig(t, fmt.Sprintf(`
 huggingface:
@@ -623,13 +633,19 @@ func (r *rig) assert(rep report) {
 	}
 }
 
-// faultSummary is one fake's requests and injected faults by kind.
+// faultSummary is one fake's requests and injected faults by kind, and for
+// a chat platform the requests that came before an earlier 429's
+// Retry-After ended (violations).
 func faultSummary(name string, s faults.Stats) string {
 	var kinds []string
 	for k, v := range s.Faults {
 		kinds = append(kinds, fmt.Sprintf("%s %d", k, v))
 	}
 	sort.Strings(kinds)
+	if name == "huggingface" {
+		// Each failed list request counts as its kind and as a source failure.
+		return fmt.Sprintf("%s: %d requests, %d failed (%s)", name, s.Requests, s.Faults[faults.KindSourceFailure], strings.Join(kinds, ", "))
+	}
 	return fmt.Sprintf("%s: %d requests, %d faults injected (%s), %d violations", name, s.Requests, s.Injected(), strings.Join(kinds, ", "), s.Violations)
 }
 
