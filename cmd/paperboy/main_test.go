@@ -29,7 +29,7 @@ func TestMain(m *testing.M) {
 				fmt.Fprintf(os.Stderr, "PAPERBOY_TEST_NOW: %v\n", err)
 				os.Exit(exitConfig)
 			}
-			clock = startedClock{at: at, started: time.Now()}
+			botClock = startedClock{at: at, started: time.Now()}
 		}
 		main()
 		return
