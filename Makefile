@@ -2,7 +2,7 @@
 TAGS := sqlite_fts5
 GO   ?= go
 
-.PHONY: build test vet fmt bench bench-alerts bench-1m fuzz fuzz-all ci clean
+.PHONY: build test vet fmt bench bench-alerts bench-1m fuzz fuzz-all crash-test fault-test ci clean
 
 build:
 	$(GO) build -tags $(TAGS) -o bin/paperboy ./cmd/paperboy
@@ -40,6 +40,16 @@ fuzz-all:
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzParseQuery$$' -fuzztime $(FUZZTIME) ./bot
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzRender$$' -fuzztime $(FUZZTIME) ./adapters/discord
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzRender$$' -fuzztime $(FUZZTIME) ./adapters/slack
+
+# The crash and fault tests of docs/RELIABILITY.md: 30 days of digests and
+# alerts through the real binary, killed with SIGKILL at random moments
+# (at least 200 times), or with 20% of platform and 30% of source requests
+# failing. SEED=n repeats a run; `go test` runs a short version of each.
+crash-test:
+	PAPERBOY_CRASH=1 PAPERBOY_SEED=$(SEED) $(GO) test -tags $(TAGS) -run '^TestCrashKill9$$' -count 1 -v -timeout 20m ./cmd/paperboy
+
+fault-test:
+	PAPERBOY_FAULTS=1 PAPERBOY_SEED=$(SEED) $(GO) test -tags $(TAGS) -run '^TestFaults$$' -count 1 -v -timeout 30m ./cmd/paperboy
 
 ci:
 	.ci/run

@@ -21,12 +21,11 @@ import (
 // Sending: each user's pending alerts become one batch, one direct message
 // (several parts only where a platform limit forces it), claimed in the
 // database before it is sent and confirmed after. A batch claimed but never
-// confirmed is re-sent after a restart; on platforms that can look up a
-// direct message by the key it carries (Slack: message metadata), it is
-// looked up first and not sent twice. Discord remembers the nonce the
-// message carries for a few minutes only, so a crash exactly between
-// Discord accepting a DM and the confirmation, followed by a restart more
-// than a few minutes later, can repeat that one DM there. A failed send is
+// confirmed is re-sent after a restart, but first looked up by the key it
+// carries (Slack: message metadata; Discord: a reference on its last line,
+// as Discord remembers the message's nonce for a few minutes only) in the
+// user's DM channel, opened again if the crash came before it was cached,
+// and not sent twice. A failed send is
 // retried later with a growing delay; a user who does not accept direct
 // messages is paused (Bot.SendDM) and their batch waits for /papers resume.
 
@@ -45,9 +44,11 @@ type DMFitter interface {
 }
 
 // DMFinder is a DirectMessenger that can look for a direct message carrying
-// key in the user's DM channel, sent by an earlier unconfirmed attempt.
+// key in the user's DM channel (cachedChannel, or opened when that is
+// empty), sent by an earlier unconfirmed attempt. found is false when there
+// is none.
 type DMFinder interface {
-	FindDM(ctx context.Context, channel, key string) (Sent, bool, error)
+	FindDM(ctx context.Context, u UserRef, cachedChannel, key string) (s Sent, found bool, err error)
 }
 
 // topicsCache is the last compiled set of subscriptions and the parsed
@@ -197,12 +198,15 @@ func (b *Bot) sendBatch(ctx context.Context, u User, batch *AlertBatch) error {
 	for i := batch.PartsSent; i < len(parts); i++ {
 		m := &DirectMessage{Key: batch.Key(i), Reply: parts[i]}
 		last := i == len(parts)-1
-		if f, ok := p.(DMFinder); ok && batch.Prev == StateSending && i == batch.PartsSent && u.DMChannelID != "" {
-			s, found, err := f.FindDM(ctx, u.DMChannelID, m.Key)
-			if err != nil && batch.Attempts <= maxFindAttempts {
+		if f, ok := p.(DMFinder); ok && batch.Prev == StateSending && i == batch.PartsSent {
+			// Also when no DM channel is cached: a crash between the
+			// platform accepting the first DM and caching its channel.
+			s, found, err := f.FindDM(ctx, u.Ref, u.DMChannelID, m.Key)
+			closed := errors.Is(err, ErrDMsClosed) // SendDM pauses the user
+			if err != nil && !closed && batch.Attempts <= maxFindAttempts {
 				return fail(fmt.Errorf("find %s: %w", m.Key, err))
 			}
-			if err != nil {
+			if err != nil && !closed {
 				// Never stuck on a lookup that keeps failing: a possible
 				// second copy is better than no message at all.
 				b.log().Warn("could not look for an earlier alert DM; sending it again", "platform", u.Ref.Platform,
@@ -210,6 +214,12 @@ func (b *Bot) sendBatch(ctx context.Context, u User, batch *AlertBatch) error {
 			}
 			if found {
 				b.log().Info("found an earlier unconfirmed alert DM; not sending again", "platform", u.Ref.Platform, "user", u.Ref.ID)
+				if s.ThreadID != "" && s.ThreadID != u.DMChannelID {
+					if err := b.Store.SetDMChannel(wctx, u.Ref, s.ThreadID, b.now()); err != nil {
+						return err
+					}
+					u.DMChannelID = s.ThreadID
+				}
 				if err := b.Store.ConfirmPart(wctx, batch.ID, i, s, last, b.now()); err != nil {
 					return err
 				}

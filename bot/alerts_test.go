@@ -366,7 +366,7 @@ type findingChat struct {
 	finds   int
 }
 
-func (c *findingChat) FindDM(context.Context, string, string) (bot.Sent, bool, error) {
+func (c *findingChat) FindDM(context.Context, bot.UserRef, string, string) (bot.Sent, bool, error) {
 	c.finds++
 	return bot.Sent{}, false, c.findErr
 }

@@ -304,6 +304,11 @@ func (d *Discord) botMissing(ctx context.Context, i *discordgo.Interaction) []st
 // content (escaped), one paper as a card with its link buttons, several as
 // a numbered list of links.
 func renderReply(r bot.Reply) createMessage {
+	return renderReplyWithin(r, maxContent)
+}
+
+// renderReplyWithin is renderReply with the content kept within max runes.
+func renderReplyWithin(r bot.Reply, max int) createMessage {
 	lines := replyTextLines(r)
 	msg := createMessage{AllowedMentions: noMentions()}
 	switch {
@@ -318,7 +323,7 @@ func renderReply(r bot.Reply) createMessage {
 	if row := actionButtons(r.Buttons); row != nil {
 		msg.Components = append(msg.Components, row)
 	}
-	msg.Content = fitLines(lines, maxContent)
+	msg.Content = fitLines(lines, max)
 	if msg.Content == "" && len(msg.Embeds) == 0 {
 		msg.Content = "…"
 	}
@@ -340,7 +345,40 @@ func replyTextLines(r bot.Reply) []string {
 // message without dropping a line (alert batches are split where it does
 // not).
 func (d *Discord) FitsDM(r bot.Reply) bool {
-	return utf8.RuneCountInString(strings.Join(replyTextLines(r), "\n")) <= maxContent-2
+	return utf8.RuneCountInString(strings.Join(replyTextLines(r), "\n")) <= maxContent-dmRefRoom-2
+}
+
+// dmRefPrefix starts the last line of every direct message: Discord's
+// small-text markdown, then the reference of the message's delivery-log
+// key. Direct messages have no embed to carry it in a footer, as digest
+// messages do, and FindDM looks for it after a restart.
+const dmRefPrefix = "-# paperboy · "
+
+// dmRefRoom is what the reference line takes of a direct message's content.
+var dmRefRoom = utf8.RuneCountInString("\n" + dmRefPrefix + refFor(""))
+
+// renderDM renders a direct message with key's reference on its last line.
+func renderDM(r bot.Reply, key string) createMessage {
+	msg := renderReplyWithin(r, maxContent-dmRefRoom)
+	if msg.Content != "" {
+		msg.Content += "\n"
+	}
+	msg.Content += dmRefPrefix + refFor(key)
+	msg.Nonce, msg.EnforceNonce = nonceFor(key), true
+	return msg
+}
+
+// dmRefOf returns the reference on the last line of a direct message's
+// content (as renderDM puts it), or "".
+func dmRefOf(m *discordgo.Message) string {
+	if m == nil {
+		return ""
+	}
+	last := m.Content[strings.LastIndexByte(m.Content, '\n')+1:]
+	if !strings.HasPrefix(last, dmRefPrefix) {
+		return ""
+	}
+	return refRe.FindString(last)
 }
 
 // actionButtons renders a reply's buttons (search paging) as one row;

@@ -90,6 +90,7 @@ var (
 	_ bot.Platform        = (*Discord)(nil)
 	_ bot.DirectMessenger = (*Discord)(nil)
 	_ bot.DMFitter        = (*Discord)(nil)
+	_ bot.DMFinder        = (*Discord)(nil)
 )
 
 // New returns the adapter. It makes no request.
@@ -302,21 +303,46 @@ func describe(err error) string {
 	return err.Error()
 }
 
-// post creates a message with our own payload (nonce, enforce_nonce).
-func (d *Discord) post(ctx context.Context, channelID string, payload createMessage) (*discordgo.Message, error) {
-	var msg discordgo.Message
+// post creates a message with our own payload (nonce, enforce_nonce),
+// which carries ref. After a failure that may have posted it (a 5xx, a
+// timeout, a dropped connection), each retry first looks for ref among the
+// channel's recent messages: the nonce stops a second copy only while
+// Discord remembers it.
+func (d *Discord) post(ctx context.Context, channelID string, payload createMessage, ref string) (*discordgo.Message, error) {
+	var msg *discordgo.Message
+	unsure := false
 	err := d.do(ctx, "create message", func(opts ...discordgo.RequestOption) error {
+		if unsure {
+			found, err := d.recent(channelID, ref, opts...)
+			if err != nil {
+				return err
+			}
+			if found != nil {
+				d.log.Info("the failed post had gone through; not posting again", "channel", channelID)
+				msg = found
+				return nil
+			}
+		}
 		endpoint := discordgo.EndpointChannelMessages(channelID)
 		body, err := d.s.RequestWithBucketID("POST", endpoint, payload, endpoint, opts...)
 		if err != nil {
+			unsure = unsure || mayHavePosted(err)
 			return err
 		}
-		return json.Unmarshal(body, &msg)
+		msg = &discordgo.Message{}
+		return json.Unmarshal(body, msg)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &msg, nil
+	return msg, nil
+}
+
+// mayHavePosted reports whether a failed request may still have taken
+// effect: a retryable failure other than a 429.
+func mayHavePosted(err error) bool {
+	var rl *discordgo.RateLimitError
+	return retryable(err) && !errors.As(err, &rl)
 }
 
 // Send posts a digest's header (and starts its thread) or one of its items.
@@ -380,7 +406,7 @@ func (d *Discord) sendHeader(ctx context.Context, m *bot.Message) (bot.Sent, err
 	if ch.Type == discordgo.ChannelTypeGuildForum || ch.Type == discordgo.ChannelTypeGuildMedia {
 		return d.startForumPost(ctx, ch, m.Digest, payload)
 	}
-	msg, err := d.post(ctx, ch.ID, payload)
+	msg, err := d.post(ctx, ch.ID, payload, refFor(m.Key))
 	if err != nil {
 		return bot.Sent{}, err
 	}
@@ -427,10 +453,21 @@ func (d *Discord) ensureThread(ctx context.Context, channelID string, msg *disco
 // first message is the header.
 func (d *Discord) startForumPost(ctx context.Context, ch *discordgo.Channel, dg *bot.Digest, payload createMessage) (bot.Sent, error) {
 	var th *discordgo.Channel
+	unsure := false
 	err := d.do(ctx, "start forum post", func(opts ...discordgo.RequestOption) error {
+		if unsure {
+			// A post carries no nonce: after a failure that may have
+			// started it, look for it before starting another.
+			found, err := d.activePost(ch, threadName(dg), opts...)
+			if err != nil || found != nil {
+				th = found
+				return err
+			}
+		}
 		var err error
 		th, err = d.s.ForumThreadStartComplex(ch.ID, &discordgo.ThreadStart{Name: threadName(dg), AutoArchiveDuration: threadArchiveMinute},
 			&discordgo.MessageSend{Embeds: payload.Embeds, AllowedMentions: payload.AllowedMentions}, opts...)
+		unsure = unsure || (err != nil && mayHavePosted(err))
 		return err
 	})
 	if err != nil {
@@ -443,11 +480,11 @@ func (d *Discord) startForumPost(ctx context.Context, ch *discordgo.Channel, dg 
 func (d *Discord) sendItem(ctx context.Context, m *bot.Message) (bot.Sent, error) {
 	thread := m.Thread.ThreadID
 	payload := renderItem(*m.Item, m.Key)
-	msg, err := d.post(ctx, thread, payload)
+	msg, err := d.post(ctx, thread, payload, refFor(m.Key))
 	if restCode(err) == codeThreadArchived {
 		// Threads archive themselves after a day without messages.
 		if err = d.unarchive(ctx, thread); err == nil {
-			msg, err = d.post(ctx, thread, payload)
+			msg, err = d.post(ctx, thread, payload, refFor(m.Key))
 		}
 	}
 	if err != nil {
@@ -499,14 +536,21 @@ func (d *Discord) Find(ctx context.Context, m *bot.Message) (bot.Sent, bool, err
 	return s, true, nil
 }
 
-// findIn returns the recent message of channelID that carries ref.
+// findIn returns the recent message of channelID that carries ref, or nil.
 func (d *Discord) findIn(ctx context.Context, channelID, ref string) (*discordgo.Message, error) {
-	var msgs []*discordgo.Message
+	var msg *discordgo.Message
 	err := d.do(ctx, "read recent messages", func(opts ...discordgo.RequestOption) error {
 		var err error
-		msgs, err = d.s.ChannelMessages(channelID, 100, "", "", "", opts...)
+		msg, err = d.recent(channelID, ref, opts...)
 		return err
 	})
+	return msg, err
+}
+
+// recent reads the 100 most recent messages of channelID once and returns
+// the one that carries ref, or nil.
+func (d *Discord) recent(channelID, ref string, opts ...discordgo.RequestOption) (*discordgo.Message, error) {
+	msgs, err := d.s.ChannelMessages(channelID, 100, "", "", "", opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -519,43 +563,75 @@ func (d *Discord) findIn(ctx context.Context, channelID, ref string) (*discordgo
 }
 
 func (d *Discord) findForumPost(ctx context.Context, forum *discordgo.Channel, m *bot.Message) (bot.Sent, bool, error) {
-	var list *discordgo.ThreadsList
+	var th *discordgo.Channel
 	err := d.do(ctx, "list active threads", func(opts ...discordgo.RequestOption) error {
 		var err error
-		list, err = d.s.GuildThreadsActive(forum.GuildID, opts...)
+		th, err = d.activePost(forum, threadName(m.Digest), opts...)
+		return err
+	})
+	if err != nil || th == nil {
+		return bot.Sent{}, false, err
+	}
+	return bot.Sent{MessageID: th.ID, ThreadID: th.ID}, true, nil
+}
+
+// activePost lists the guild's active threads once and returns the forum's
+// post named name, or nil.
+func (d *Discord) activePost(forum *discordgo.Channel, name string, opts ...discordgo.RequestOption) (*discordgo.Channel, error) {
+	list, err := d.s.GuildThreadsActive(forum.GuildID, opts...)
+	if err != nil {
+		return nil, err
+	}
+	for _, th := range list.Threads {
+		if th.ParentID == forum.ID && th.Name == name {
+			return th, nil
+		}
+	}
+	return nil, nil
+}
+
+// openDM returns the user's DM channel: cached, or opened (Discord returns
+// the same channel every time).
+func (d *Discord) openDM(ctx context.Context, u bot.UserRef, cached string) (string, error) {
+	if cached != "" {
+		return cached, nil
+	}
+	var ch *discordgo.Channel
+	err := d.do(ctx, "open DM channel", func(opts ...discordgo.RequestOption) error {
+		var err error
+		ch, err = d.s.UserChannelCreate(u.ID, opts...)
 		return err
 	})
 	if err != nil {
+		return "", err
+	}
+	return ch.ID, nil
+}
+
+// FindDM looks for a direct message carrying key (the reference on its last
+// line) among the DM channel's recent messages, sent by an earlier attempt
+// that was never confirmed. Discord forgets nonces after a few minutes;
+// this is what prevents a second copy after a restart.
+func (d *Discord) FindDM(ctx context.Context, u bot.UserRef, cached, key string) (bot.Sent, bool, error) {
+	channelID, err := d.openDM(ctx, u, cached)
+	if err != nil {
 		return bot.Sent{}, false, err
 	}
-	name := threadName(m.Digest)
-	for _, th := range list.Threads {
-		if th.ParentID == forum.ID && th.Name == name {
-			return bot.Sent{MessageID: th.ID, ThreadID: th.ID}, true, nil
-		}
+	msg, err := d.findIn(ctx, channelID, refFor(key))
+	if err != nil || msg == nil {
+		return bot.Sent{}, false, err
 	}
-	return bot.Sent{}, false, nil
+	return bot.Sent{MessageID: msg.ID, ThreadID: channelID}, true, nil
 }
 
 // SendDM sends a direct message, opening the DM channel unless cached; the
 // returned Sent's ThreadID is the DM channel, for the cache.
 func (d *Discord) SendDM(ctx context.Context, u bot.UserRef, cached string, m *bot.DirectMessage) (bot.Sent, error) {
-	channelID := cached
-	if channelID == "" {
-		var ch *discordgo.Channel
-		err := d.do(ctx, "open DM channel", func(opts ...discordgo.RequestOption) error {
-			var err error
-			ch, err = d.s.UserChannelCreate(u.ID, opts...)
-			return err
-		})
-		if err != nil {
-			return bot.Sent{}, err
-		}
-		channelID = ch.ID
+	channelID, err := d.openDM(ctx, u, cached)
+	if err != nil {
+		return bot.Sent{}, err
 	}
-	payload := renderReply(m.Reply)
-	payload.Nonce, payload.EnforceNonce = nonceFor(m.Key), true
-	msg, err := d.post(ctx, channelID, payload)
+	msg, err := d.post(ctx, channelID, renderDM(m.Reply, m.Key), refFor(m.Key))
 	if restCode(err) == codeCannotDMUser {
 		return bot.Sent{}, fmt.Errorf("%w (Discord error 50007)", bot.ErrDMsClosed)
 	}

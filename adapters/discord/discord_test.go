@@ -578,3 +578,77 @@ func TestLibraryLogRouted(t *testing.T) {
 		t.Fatalf("discordgo's line did not reach the adapter's logger as a warning: %q", got)
 	}
 }
+
+// An alert DM that Discord accepted but paperboy never confirmed is found
+// after a restart by the reference on its last line, also once Discord has
+// forgotten its nonce and when the DM channel was never cached.
+func TestFindDMAfterNonceForgotten(t *testing.T) {
+	e := newEnv(t, allPerms)
+	u := bot.UserRef{Platform: Name, ID: memberID}
+	long := strings.Repeat("word ", 390) // near the content limit
+	m := &bot.DirectMessage{Key: "alert:7:0", Reply: bot.Reply{Title: "1 new paper for your topics",
+		Lines: []bot.Line{{bot.Text("%s", long)}, {bot.Text("%s", long)}}}}
+	sent, err := e.d.SendDM(context.Background(), u, "", m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv.ForgetNonces()
+	got, found, err := e.d.FindDM(context.Background(), u, "", m.Key)
+	if err != nil || !found || got != sent {
+		t.Fatalf("FindDM = %+v, %v, %v; want %+v found", got, found, err, sent)
+	}
+	if _, found, err := e.d.FindDM(context.Background(), u, sent.ThreadID, "alert:7:1"); err != nil || found {
+		t.Fatalf("a key never sent: found %v, %v", found, err)
+	}
+	dms := e.srv.DMs(memberID)
+	if len(dms) != 1 {
+		t.Fatalf("%d DMs, want 1", len(dms))
+	}
+	content := dms[0].Content
+	if n := utf8.RuneCountInString(content); n > maxContent || !strings.HasSuffix(content, "\n-# paperboy · "+refFor(m.Key)) {
+		t.Fatalf("content (%d runes) does not end with the reference: …%q", n, content[max(0, len(content)-80):])
+	}
+	// A user's message quoting the reference is not the bot's DM.
+	if dmRefOf(&discordgo.Message{Content: "see " + refFor(m.Key)}) != "" {
+		t.Error("a reference outside the last line's small text was taken")
+	}
+}
+
+// A message whose answer was lost is looked for before it is sent again:
+// the nonce protects the retry only while Discord remembers it (here it
+// has forgotten it by the retry, the worst case the fault test meets).
+func TestRetryAfterLostAnswerLooksFirst(t *testing.T) {
+	e := newEnv(t, allPerms)
+	e.src.lists[listDay] = papers(listDay, 3)
+	// The third POST (the first item) is stored, then its connection drops;
+	// the retry, the next POST, reaches a Discord without the nonce.
+	e.srv.AddRule(discordfake.Rule{Method: "POST", PathPrefix: "/channels/", Skip: 2, Times: 1, DropAfterApply: true})
+	e.srv.AddRule(discordfake.Rule{Method: "POST", PathPrefix: "/channels/", Skip: 2, Times: 1, ForgetNonce: true})
+	if res, err := e.digest(textID); err != nil || res.Run.Outcome != bot.OutcomePosted {
+		t.Fatalf("digest: %+v %v", res.Run, err)
+	}
+	_, items := e.thread(textID)
+	assertOnce(t, items, false, 3)
+	if len(items) != 3 {
+		t.Fatalf("%d messages in the thread, want 3", len(items))
+	}
+	if f := e.srv.Stats().Faults; f["drop-after"] != 1 || f["forget-nonce"] != 1 {
+		t.Fatalf("faults met: %v, want one lost answer and one forgotten nonce", f)
+	}
+}
+
+// A forum post (which carries no nonce) whose answer was lost is looked
+// for before another is started.
+func TestForumPostAfterLostAnswerNotStartedTwice(t *testing.T) {
+	e := newEnv(t, allPerms)
+	e.srv.AddRule(discordfake.Rule{Method: "POST", Path: "/channels/" + forumID + "/threads", Times: 1, DropAfterApply: true})
+	if res, err := e.digest(forumID); err != nil || res.Run.Outcome != bot.OutcomePosted {
+		t.Fatalf("digest: %+v %v", res.Run, err)
+	}
+	if n := len(e.srv.Threads(forumID)); n != 1 {
+		t.Fatalf("%d forum posts, want 1", n)
+	}
+	if f := e.srv.Stats().Faults; f["drop-after"] != 1 {
+		t.Fatalf("faults met: %v, want one lost answer", f)
+	}
+}

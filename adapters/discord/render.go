@@ -90,7 +90,8 @@ func refFor(key string) string { return "ref " + nonceFor(key) }
 var refRe = regexp.MustCompile(`\bref pb[0-9a-f]{23}\b`)
 
 // refOf returns the reference (as refFor makes it) found in the footers of
-// m's embeds, or "" if there is none.
+// m's embeds or, for a direct message, on its content's last line (see
+// renderDM), or "" if there is none.
 func refOf(m *discordgo.Message) string {
 	if m == nil {
 		return ""
@@ -103,7 +104,7 @@ func refOf(m *discordgo.Message) string {
 			return ref
 		}
 	}
-	return ""
+	return dmRefOf(m)
 }
 
 // threadName is the name of a digest's thread: its title. Thread names are

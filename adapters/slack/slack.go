@@ -361,8 +361,13 @@ func (s *Slack) FitsDM(r bot.Reply) bool {
 }
 
 // FindDM looks for a direct message carrying key (in its metadata) in the
-// DM channel, sent by an earlier attempt that was never confirmed.
-func (s *Slack) FindDM(ctx context.Context, channel, key string) (bot.Sent, bool, error) {
+// user's DM channel (cached, or opened: Slack returns the same one every
+// time), sent by an earlier attempt that was never confirmed.
+func (s *Slack) FindDM(ctx context.Context, u bot.UserRef, cached, key string) (bot.Sent, bool, error) {
+	channel, err := s.openDM(ctx, u, cached)
+	if err != nil {
+		return bot.Sent{}, false, err
+	}
 	ts, found, err := s.find(ctx, channel, "", key)
 	if err != nil || !found {
 		return bot.Sent{}, false, err
@@ -375,24 +380,32 @@ func (s *Slack) FindDM(ctx context.Context, channel, key string) (bot.Sent, bool
 var dmClosed = map[string]bool{"messages_tab_disabled": true, "cannot_dm_bot": true, "user_disabled": true,
 	"user_not_found": true, "cannot_dm_user": true}
 
+// openDM returns the user's DM channel: cached, or opened.
+func (s *Slack) openDM(ctx context.Context, u bot.UserRef, cached string) (string, error) {
+	if cached != "" {
+		return cached, nil
+	}
+	var ch *slackgo.Channel
+	err := s.call(ctx, "open DM", func() error {
+		var err error
+		ch, _, _, err = s.api.OpenConversationContext(ctx, &slackgo.OpenConversationParameters{Users: []string{u.ID}})
+		return err
+	})
+	if dmClosed[slackError(errors.Unwrap(err))] || dmClosed[slackError(err)] {
+		return "", fmt.Errorf("%w (%s)", bot.ErrDMsClosed, slackError(err))
+	}
+	if err != nil {
+		return "", err
+	}
+	return ch.ID, nil
+}
+
 // SendDM opens (or reuses the cached) direct-message channel and posts; the
 // returned Sent's ThreadID is the DM channel, for the cache.
 func (s *Slack) SendDM(ctx context.Context, u bot.UserRef, cached string, m *bot.DirectMessage) (bot.Sent, error) {
-	channel := cached
-	if channel == "" {
-		var ch *slackgo.Channel
-		err := s.call(ctx, "open DM", func() error {
-			var err error
-			ch, _, _, err = s.api.OpenConversationContext(ctx, &slackgo.OpenConversationParameters{Users: []string{u.ID}})
-			return err
-		})
-		if dmClosed[slackError(errors.Unwrap(err))] || dmClosed[slackError(err)] {
-			return bot.Sent{}, fmt.Errorf("%w (%s)", bot.ErrDMsClosed, slackError(err))
-		}
-		if err != nil {
-			return bot.Sent{}, err
-		}
-		channel = ch.ID
+	channel, err := s.openDM(ctx, u, cached)
+	if err != nil {
+		return bot.Sent{}, err
 	}
 	msg := renderReply(m.Reply)
 	msg.Metadata = metadataFor(m.Key)

@@ -34,6 +34,11 @@ import (
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "0.1.0-dev"
 
+// botClock is the time the bot runs on. Only the test binary, standing in for
+// paperboy in end-to-end tests, replaces it (TestMain, PAPERBOY_TEST_NOW),
+// so a test can run a month of days in minutes.
+var botClock bot.Clock = bot.SystemClock{}
+
 // Exit codes.
 const (
 	exitOK     = 0
@@ -363,7 +368,7 @@ func (e *env) newBot(db *store.DB, src bot.Source) *bot.Bot {
 		Store:        db,
 		Source:       src,
 		Platforms:    platforms,
-		Clock:        bot.SystemClock{},
+		Clock:        botClock,
 		Log:          e.log,
 		ListReady:    e.set.ListReady,
 		PollInterval: e.set.PollInterval,
@@ -378,7 +383,7 @@ func (e *env) newBot(db *store.DB, src bot.Source) *bot.Bot {
 // (unless it was changed in chat).
 func (e *env) applySeeds(db *store.DB) ([]bot.Channel, error) {
 	ctx := e.ctx
-	now := bot.SystemClock{}.Now()
+	now := botClock.Now()
 	inConfig := map[bot.ChannelRef]bool{}
 	for _, seed := range e.set.Channels {
 		inConfig[seed.ChannelRef] = true

@@ -4,25 +4,47 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/paperboy-bot/paperboy/bot"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
 // TestMain lets the test binary act as the paperboy binary: with
 // PAPERBOY_TEST_MAIN=1 it runs Main on its arguments, so end-to-end tests
-// can start, kill and restart real processes.
+// can start, kill and restart real processes. PAPERBOY_TEST_NOW (RFC 3339)
+// then sets the bot's clock: it starts at that instant and runs at the
+// normal speed (the paperboy binary itself has no such override).
 func TestMain(m *testing.M) {
 	if os.Getenv("PAPERBOY_TEST_MAIN") == "1" {
+		if v := os.Getenv("PAPERBOY_TEST_NOW"); v != "" {
+			at, err := time.Parse(time.RFC3339Nano, v)
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "PAPERBOY_TEST_NOW: %v\n", err)
+				os.Exit(exitConfig)
+			}
+			botClock = startedClock{at: at, started: time.Now()}
+		}
 		main()
 		return
 	}
 	os.Exit(m.Run())
 }
+
+// startedClock is the time since at, as if the process had started then.
+type startedClock struct {
+	bot.SystemClock
+	at, started time.Time
+}
+
+// Now returns at plus the time since the process started.
+func (c startedClock) Now() time.Time { return c.at.Add(time.Since(c.started)) }
 
 // result is what one run of Main printed.
 type result struct {
