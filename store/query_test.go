@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -227,6 +228,44 @@ func TestWordAndAuthorPlan(t *testing.T) {
 		}
 		if strings.Contains(d, "TEMP B-TREE FOR ORDER BY") {
 			t.Errorf("the scan is not read newest first: plan %q", plan)
+		}
+	}
+}
+
+// A search whose second readers are all taken by other searches does not
+// wait for one: it runs every band on its own transaction, with the same
+// results and count.
+func TestSearchWithoutFreeSecondReader(t *testing.T) {
+	db := searchFixture(t)
+	q, err := bot.ParseQuery(`experts routing`, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := bot.SearchRequest{Query: q, Limit: 5, Now: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)}
+	want, err := db.Search(t.Context(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range cap(db.auxFree) {
+		db.auxFree <- struct{}{}
+	}
+	defer func() {
+		for range cap(db.auxFree) {
+			<-db.auxFree
+		}
+	}()
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	got, err := db.Search(ctx, req)
+	if err != nil {
+		t.Fatalf("search with every second reader busy: %v", err)
+	}
+	if got.Total != want.Total || len(got.Hits) != len(want.Hits) || len(got.Hits) == 0 {
+		t.Fatalf("got %d of %d, want %d of %d", len(got.Hits), got.Total, len(want.Hits), want.Total)
+	}
+	for i := range got.Hits {
+		if got.Hits[i].Paper.ID != want.Hits[i].Paper.ID || got.Hits[i].Score != want.Hits[i].Score {
+			t.Errorf("result %d: %s %v, want %s %v", i+1, got.Hits[i].Paper.ID, got.Hits[i].Score, want.Hits[i].Paper.ID, want.Hits[i].Score)
 		}
 	}
 }

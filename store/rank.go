@@ -390,25 +390,33 @@ func (r *ranker) err(err error) error {
 // count counts the papers matching an FTS5 expression and the filters, up
 // to limit, band by band (each a range the index seeks to).
 func (r *ranker) count(match string, limit int) (int, error) {
-	join := ""
-	if r.pl.rank {
-		join = " JOIN search_rank r ON r.rid = papers_fts.rowid"
-	}
 	total := 0
 	for _, band := range bands() {
 		if r.pl.lo > r.pl.hi || total >= limit {
 			break
 		}
-		where, args := r.pl.where("papers_fts.rowid", band)
-		var n int
-		err := r.tx.QueryRowContext(r.ctx, `SELECT count(*) FROM (SELECT 1 FROM papers_fts`+join+` WHERE papers_fts MATCH ? AND `+where+` LIMIT ?)`,
-			append(append([]any{match}, args...), limit-total)...).Scan(&n)
+		lo, hi := r.pl.ridRange(band)
+		n, err := r.countIn(r.tx, match, lo, hi, limit-total)
 		if err != nil {
-			return 0, r.err(err)
+			return 0, err
 		}
 		total += n
 	}
 	return total, nil
+}
+
+// countIn counts the papers matching an FTS5 expression and the filters
+// in the rowids lo to hi, up to limit.
+func (r *ranker) countIn(tx *sql.Tx, match string, lo, hi int64, limit int) (int, error) {
+	join := ""
+	if r.pl.rank {
+		join = " JOIN search_rank r ON r.rid = papers_fts.rowid"
+	}
+	where, args := r.pl.whereRange("papers_fts.rowid", lo, hi)
+	var n int
+	err := tx.QueryRowContext(r.ctx, `SELECT count(*) FROM (SELECT 1 FROM papers_fts`+join+` WHERE papers_fts MATCH ? AND `+where+` LIMIT ?)`,
+		append(append([]any{match}, args...), limit)...).Scan(&n)
+	return n, r.err(err)
 }
 
 // knownTotal returns the number of papers matching a query of a single
@@ -443,10 +451,6 @@ type tally struct {
 func (r *ranker) countRest(match string) (int, error) {
 	t := r.tally
 	r.tally = nil
-	join := ""
-	if r.pl.rank {
-		join = " JOIN search_rank r ON r.rid = papers_fts.rowid"
-	}
 	var total atomic.Int64
 	total.Store(int64(t.n))
 	err := r.parallel(len(t.unread), func(tx *sql.Tx, i int) error {
@@ -454,15 +458,9 @@ func (r *ranker) countRest(match string) (int, error) {
 		if limit <= 0 {
 			return nil
 		}
-		where, args := r.pl.whereRange("papers_fts.rowid", t.unread[i][0], t.unread[i][1])
-		var n int64
-		err := tx.QueryRowContext(r.ctx, `SELECT count(*) FROM (SELECT 1 FROM papers_fts`+join+` WHERE papers_fts MATCH ? AND `+where+` LIMIT ?)`,
-			append(append([]any{match}, args...), limit)...).Scan(&n)
-		if err != nil {
-			return r.err(err)
-		}
-		total.Add(n)
-		return nil
+		n, err := r.countIn(tx, match, t.unread[i][0], t.unread[i][1], int(limit))
+		total.Add(int64(n))
+		return err
 	})
 	return int(min(total.Load(), bot.CountCap)), err
 }
