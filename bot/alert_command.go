@@ -78,7 +78,7 @@ func (c *Commands) subscribe(ctx context.Context, cmd Command) (Reply, error) {
 		r.Title += fmt.Sprintf(" In the last %d days this would have matched %s, for example:", previewDays, plural(res.Total, "paper"))
 		for _, h := range hits {
 			p := h.Paper
-			r.Lines = append(r.Lines, Line{Link(Truncate(CollapseSpace(p.Title), 200), p.HuggingFaceURL()),
+			r.Lines = append(r.Lines, Line{Link(Truncate(p.DisplayTitle(), 200), p.HuggingFaceURL()),
 				Text(" · %s · %s", plural(p.Upvotes, "upvote"), paperDate(p))})
 		}
 	}

@@ -88,7 +88,7 @@ func (c *Commands) searchPage(ctx context.Context, text string, page int, key st
 	first := page*SearchPageSize + 1
 	for i, h := range res.Hits {
 		p := h.Paper
-		head := Line{Text("%d. ", first+i), Link(Truncate(CollapseSpace(p.Title), 200), p.HuggingFaceURL()),
+		head := Line{Text("%d. ", first+i), Link(Truncate(p.DisplayTitle(), 200), p.HuggingFaceURL()),
 			Text(" · %s · %s", plural(p.Upvotes, "upvote"), paperDate(p))}
 		if h.Partial {
 			head = append(head, Text(" · some words"))

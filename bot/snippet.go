@@ -8,8 +8,9 @@ const SnippetWords = 28
 // Snippet returns a piece of text around the first words that match the
 // query's search terms, those words in bold spans, "…" where it was cut.
 // Words match as the full-text index matches them: by their stemmed,
-// case- and accent-folded tokens (Tokenize). Without any match it is the
-// start of the text.
+// case- and accent-folded tokens (Tokenize). A word that holds a URL is
+// never highlighted: the platforms would take the markup into the link.
+// Without any match it is the start of the text.
 func Snippet(text string, q *Query, maxWords int) Line {
 	want := map[string]bool{}
 	if q != nil {
@@ -27,6 +28,9 @@ func Snippet(text string, q *Query, maxWords int) Line {
 	first := -1
 	var toks []string
 	for i, w := range words {
+		if len(FindURLs(w)) > 0 {
+			continue // a highlight around a URL would break the link
+		}
 		toks = AppendTokens(toks[:0], w)
 		for _, tok := range toks {
 			if want[tok] {

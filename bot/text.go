@@ -9,20 +9,64 @@ import (
 // Ellipsis marks text that was cut short.
 const Ellipsis = "…"
 
-// Truncate returns s cut to at most max runes, ending in "…" when it was
-// cut. It never splits a UTF-8 sequence and avoids separating a character
-// from the combining marks, joiners and modifiers that follow it.
+// Length is how long s is for a chat platform's limits, counted the
+// stricter of the two ways platforms count: in UTF-16 code units, so that a
+// character outside the Basic Multilingual Plane (most emoji, some CJK and
+// mathematical letters) counts 2 and every other character 1. JavaScript
+// clients and libraries count UTF-16 units; Discord's API said it counts
+// code points. A length in UTF-16 units is never less than the number of
+// code points, so text within a limit counted this way is within it
+// counted either way. An invalid UTF-8 byte counts 1 (it is sent as
+// U+FFFD).
+func Length(s string) int {
+	n := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c < 0x80:
+			i++
+		case c >= 0xF0:
+			_, size := utf8.DecodeRuneInString(s[i:])
+			if size == 4 {
+				n++ // a surrogate pair
+			}
+			i += size
+		default:
+			_, size := utf8.DecodeRuneInString(s[i:])
+			i += size
+		}
+		n++
+	}
+	return n
+}
+
+// runeLength is how much r adds to Length.
+func runeLength(r rune) int {
+	if r > 0xFFFF {
+		return 2
+	}
+	return 1
+}
+
+// ellipsisLength is Length(Ellipsis).
+const ellipsisLength = 1
+
+// Truncate returns s cut to at most max characters (as Length counts
+// them), ending in "…" when it was cut. It never splits a UTF-8 sequence
+// and cuts only between grapheme clusters (a character is never separated
+// from its combining marks, joiners, modifiers, variation selectors or
+// Hangul jamo, nor a flag's two halves; see cutIndex).
 func Truncate(s string, max int) string {
 	if max <= 0 {
 		return ""
 	}
-	if utf8.RuneCountInString(s) <= max {
+	if Length(s) <= max {
 		return s
 	}
-	if max == 1 {
+	if max == ellipsisLength {
 		return Ellipsis
 	}
-	cut := cutIndex(s, max-1)
+	cut := cutIndex(s, max-ellipsisLength)
 	return strings.TrimRightFunc(s[:cut], unicode.IsSpace) + Ellipsis
 }
 
@@ -32,14 +76,14 @@ func TruncateWords(s string, max int) string {
 	if max <= 0 {
 		return ""
 	}
-	if utf8.RuneCountInString(s) <= max {
+	if Length(s) <= max {
 		return s
 	}
-	cut := cutIndex(s, max-1)
+	cut := cutIndex(s, max-ellipsisLength)
 	head := s[:cut]
 	// A cut that lands exactly on a space keeps the whole last word.
 	if r, _ := utf8.DecodeRuneInString(s[cut:]); !unicode.IsSpace(r) {
-		if i := strings.LastIndexFunc(head, unicode.IsSpace); i > 0 && utf8.RuneCountInString(head[:i]) >= (max-1)/2 {
+		if i := strings.LastIndexFunc(head, unicode.IsSpace); i > 0 && Length(head[:i]) >= (max-ellipsisLength)/2 {
 			head = head[:i]
 		}
 	}
@@ -49,24 +93,66 @@ func TruncateWords(s string, max int) string {
 	return head + Ellipsis
 }
 
-// cutIndex returns the byte index after at most n runes of s, moved back so
-// that the rune at the cut is not one that belongs to the character before it.
+// cutIndex returns the byte index after the longest prefix of s that is at
+// most n characters long (as Length counts them) and ends on a grapheme
+// cluster boundary.
 func cutIndex(s string, n int) int {
 	i, count := 0, 0
-	for i < len(s) && count < n {
-		_, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		count++
-	}
-	for i > 0 && i < len(s) {
-		r, _ := utf8.DecodeRuneInString(s[i:])
-		prev, size := utf8.DecodeLastRuneInString(s[:i])
-		if !extendsPrevious(r) && prev != '\u200d' && !splitsFlag(s, i) {
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if count+runeLength(r) > n {
 			break
 		}
+		count += runeLength(r)
+		i += size
+	}
+	for i > 0 && i < len(s) && !graphemeBoundary(s, i) {
+		_, size := utf8.DecodeLastRuneInString(s[:i])
 		i -= size
 	}
 	return i
+}
+
+// graphemeBoundary reports whether byte index i of s (0 < i < len(s)) is
+// between two grapheme clusters, following the rules of Unicode's UAX #29
+// that matter for text paperboy shows: no break before a combining mark,
+// a spacing mark, a zero-width joiner, a variation selector, a skin-tone
+// modifier or a tag character; none after a zero-width joiner (emoji
+// sequences); none inside a Hangul syllable made of jamo; none inside a
+// CR LF pair; none between the two regional indicators of a flag.
+func graphemeBoundary(s string, i int) bool {
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	prev, _ := utf8.DecodeLastRuneInString(s[:i])
+	switch {
+	case prev == '\r' && r == '\n':
+		return false
+	case extendsPrevious(r), prev == '\u200d':
+		return false
+	case hangulJoins(prev, r):
+		return false
+	case splitsFlag(s, i):
+		return false
+	}
+	return true
+}
+
+// hangulJoins reports whether the Hangul jamo or syllable prev and r are
+// one syllable (UAX #29 rules GB6-GB8).
+func hangulJoins(prev, r rune) bool {
+	isL := func(r rune) bool { return r >= 0x1100 && r <= 0x115F || r >= 0xA960 && r <= 0xA97C }
+	isV := func(r rune) bool { return r >= 0x1160 && r <= 0x11A7 || r >= 0xD7B0 && r <= 0xD7C6 }
+	isT := func(r rune) bool { return r >= 0x11A8 && r <= 0x11FF || r >= 0xD7CB && r <= 0xD7FB }
+	syllable := prev >= 0xAC00 && prev <= 0xD7A3
+	lv := syllable && (prev-0xAC00)%28 == 0
+	switch {
+	case isL(prev):
+		return isL(r) || isV(r) || r >= 0xAC00 && r <= 0xD7A3
+	case isV(prev) || lv:
+		return isV(r) || isT(r)
+	case isT(prev) || syllable:
+		return isT(r)
+	}
+	return false
 }
 
 // splitsFlag reports whether byte index i of s falls between the two
@@ -90,14 +176,16 @@ func splitsFlag(s string, i int) bool {
 func isRegionalIndicator(r rune) bool { return r >= 0x1F1E6 && r <= 0x1F1FF }
 
 // extendsPrevious reports whether r is displayed as part of the character
-// before it: combining marks, variation selectors, skin-tone modifiers,
-// zero-width joiner, tag characters (flags made of two regional indicators
-// are handled by splitsFlag).
+// before it (UAX #29's Extend, ZWJ and SpacingMark): combining marks,
+// variation selectors, skin-tone modifiers, the zero-width joiner and
+// non-joiner, tag characters.
 func extendsPrevious(r rune) bool {
 	switch {
+	case r < 0x0300:
+		return false
 	case unicode.Is(unicode.Mn, r), unicode.Is(unicode.Me, r), unicode.Is(unicode.Mc, r):
 		return true
-	case r == '\u200d', r >= 0xFE00 && r <= 0xFE0F, r >= 0x1F3FB && r <= 0x1F3FF,
+	case r == '\u200c', r == '\u200d', r >= 0xFE00 && r <= 0xFE0F, r >= 0x1F3FB && r <= 0x1F3FF,
 		r >= 0xE0020 && r <= 0xE007F, r >= 0xE0100 && r <= 0xE01EF:
 		return true
 	}
@@ -108,8 +196,8 @@ func extendsPrevious(r rune) bool {
 const SummaryLen = 300
 
 // Summary returns the short text shown under a paper: its ai_summary if it
-// has one, else the abstract's first sentences, at most max runes and cut on
-// a word boundary.
+// has one, else the abstract's first sentences, at most max characters (Length) and
+// cut on a word boundary.
 func Summary(p Paper, max int) string {
 	if s := CollapseSpace(p.AISummary); s != "" {
 		return TruncateWords(s, max)
@@ -118,15 +206,15 @@ func Summary(p Paper, max int) string {
 }
 
 // FirstSentences returns as many whole sentences from the start of text as
-// fit in max runes; when even the first does not fit it is cut on a word
+// fit in max characters (Length); when even the first does not fit it is cut on a word
 // boundary.
 func FirstSentences(text string, max int) string {
-	if utf8.RuneCountInString(text) <= max {
+	if Length(text) <= max {
 		return text
 	}
 	best := 0
 	for _, end := range sentenceEnds(text) {
-		if utf8.RuneCountInString(text[:end]) > max {
+		if Length(text[:end]) > max {
 			break
 		}
 		best = end
@@ -197,45 +285,4 @@ func ShortAuthors(authors []string, n int) string {
 		return strings.Join(authors, ", ")
 	}
 	return strings.Join(authors[:n], ", ") + " et al."
-}
-
-// CleanText drops what must never reach a chat message and collapses white
-// space: invalid UTF-8, control characters (C0, DEL, C1; white-space
-// controls such as tab and newline become a space), the bidirectional
-// embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), which
-// can make text display in a different order than it is written, and
-// U+FEFF (a byte-order mark, invisible). Every run of Unicode white space
-// becomes one ' ' and both ends are trimmed, so the result is one line.
-// Adapters escape the result for their platform.
-func CleanText(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	space, started := false, false
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		switch {
-		case r == utf8.RuneError && size == 1:
-			continue
-		case unicode.IsSpace(r):
-			space = true
-			continue
-		case Unprintable(r):
-			continue
-		}
-		if space && started {
-			b.WriteByte(' ')
-		}
-		space, started = false, true
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-// Unprintable reports whether CleanText drops r.
-func Unprintable(r rune) bool {
-	return unicode.IsControl(r) ||
-		r >= 0x202A && r <= 0x202E ||
-		r >= 0x2066 && r <= 0x2069 ||
-		r == 0xFEFF
 }

@@ -42,10 +42,13 @@ func checkCut(t *testing.T, fn string, s string, max int, got string) {
 	if !utf8.ValidString(got) {
 		t.Fatalf("%s(%q, %d) = %q: not valid UTF-8", fn, s, max, got)
 	}
-	if n := utf8.RuneCountInString(got); n > max {
-		t.Fatalf("%s(%q, %d) = %q: %d runes, more than %d", fn, s, max, got, n, max)
+	if n := Length(got); n > max {
+		t.Fatalf("%s(%q, %d) = %q: %d UTF-16 units, more than %d", fn, s, max, got, n, max)
 	}
-	if utf8.RuneCountInString(s) <= max {
+	if n := utf8.RuneCountInString(got); n > max {
+		t.Fatalf("%s(%q, %d) = %q: %d code points, more than %d", fn, s, max, got, n, max)
+	}
+	if Length(s) <= max {
 		if got != s {
 			t.Fatalf("%s(%q, %d) = %q: cut although it fits", fn, s, max, got)
 		}
@@ -96,7 +99,7 @@ func regionalRun(s string) int {
 
 func TestTruncateEveryCut(t *testing.T) {
 	for _, s := range graphemeTexts {
-		for max := 0; max <= utf8.RuneCountInString(s)+2; max++ {
+		for max := 0; max <= Length(s)+2; max++ {
 			checkCut(t, "Truncate", s, max, Truncate(s, max))
 			checkCut(t, "TruncateWords", s, max, TruncateWords(s, max))
 		}
@@ -123,17 +126,24 @@ func TestTruncate(t *testing.T) {
 		{"caf" + eAcute + "s", 5, "caf…"},               // e and its accent stay together
 		{"caf" + eAcute + "s", 6, "caf" + eAcute + "s"}, // fits: 6 runes
 		{"x" + eAcute + eAcute, 4, "x" + eAcute + "…"},  // cut between two accented letters
-		{"ab" + family, 4, "ab…"},                       // ZWJ sequence kept whole or left out
-		{"ab" + family, 5, "ab…"},                       // cut after the joiner
-		{"ab" + family + "cd", 8, "ab" + family + "…"},  // whole family fits
-		{thumbs + thumbs, 3, thumbs + "…"},              // modifier stays with its emoji
-		{thumbs + thumbs, 2, "…"},                       // nothing whole fits
-		{flagDE + flagFR, 3, flagDE + "…"},              // flags are pairs
-		{"a" + flagDE + flagFR, 3, "a…"},                // half a flag is left out
-		{"a" + flagDE + flagFR, 4, "a" + flagDE + "…"},  // a whole flag is kept
-		{keycap + "23", 3, "…"},                         // keycap: 1 + VS16 + enclosing keycap
-		{heartVS + heartVS, 3, heartVS + "…"},           // variation selector stays
-		{"abc" + zwjSmith + "def", 5, "abc…"},           // profession emoji not split
+		// Emoji outside the BMP count 2 (UTF-16 units): family is 8, thumbs 4, a flag 4.
+		{"ab" + family, 4, "ab…"},                        // ZWJ sequence kept whole or left out
+		{"ab" + family, 7, "ab…"},                        // cut after the joiner
+		{"ab" + family + "cd", 12, "ab" + family + "cd"}, // fits: 12 units
+		{"ab" + family + "cd", 11, "ab" + family + "…"},  // whole family fits (2 + 8 + 1)
+		{"ab" + family + "cd", 10, "ab…"},
+		{thumbs + thumbs, 5, thumbs + "…"}, // modifier stays with its emoji
+		{thumbs + thumbs, 4, "…"},          // nothing whole fits
+		{flagDE + flagFR, 5, flagDE + "…"}, // flags are pairs
+		{flagDE + flagFR, 4, "…"},
+		{"a" + flagDE + flagFR, 5, "a…"},               // half a flag is left out
+		{"a" + flagDE + flagFR, 6, "a" + flagDE + "…"}, // a whole flag is kept
+		{keycap + "23", 3, "…"},                        // keycap: 1 + VS16 + enclosing keycap
+		{heartVS + heartVS, 3, heartVS + "…"},          // variation selector stays (U+2764 is in the BMP)
+		{"abc" + zwjSmith + "def", 5, "abc…"},          // profession emoji not split
+		{"𝐀𝐁𝐂", 4, "𝐀…"},                               // mathematical letters count 2
+		{"\u1100\u1161\u11A8x", 3, "…"},                // a Hangul syllable of jamo stays whole
+		{"a\r\nb", 2, "a…"},
 	}
 	for _, tt := range tests {
 		got := Truncate(tt.s, tt.max)
@@ -164,7 +174,7 @@ func TestTruncateWords(t *testing.T) {
 		{"Vision-Language-Action models", 17, "Vision-Language…"},  // no partial word after the hyphen
 		{"Grüße aus Köln und München", 15, "Grüße aus Köln…"},      // runes, not bytes
 		{"word " + family + family + " word", 9, "word…"},          // emoji are words
-		{"word " + thumbs + thumbs + thumbs + " word", 12, "word " + thumbs + thumbs + thumbs + "…"},
+		{"word " + thumbs + thumbs + thumbs + " word", 18, "word " + thumbs + thumbs + thumbs + "…"},
 		{"word " + thumbs + thumbs + thumbs + " word", 10, "word…"},
 		{"x", 1, "x"},
 		{"xy", 1, "…"},
@@ -370,7 +380,7 @@ func TestCleanText(t *testing.T) {
 		"x\x00y\x7fz\u0085w":     "xyz w", // NEL is white space
 		"a\u202eb\u2066c\ufeffd": "abcd",
 		"bad\xffutf8":            "badutf8",
-		"keep\u200bzwsp \u200d":  "keep\u200bzwsp \u200d",
+		"keep\u200bzwsp \u200d":  "keep zwsp",
 	} {
 		if got := CleanText(in); got != want {
 			t.Errorf("CleanText(%q) = %q, want %q", in, got, want)

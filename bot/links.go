@@ -1,0 +1,178 @@
+package bot
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Links inside untrusted text. Titles and abstracts carry URLs (a project
+// page, a dataset, now and then a chat invite). The renderers find them
+// with FindURLs so that a URL is shown exactly as written and works: no
+// markdown escape or look-alike character goes inside it, no highlight
+// wraps it, and each platform links it its own way without a preview
+// (Discord: <url>; Slack: <url|url> with unfurling off). Only http and
+// https URLs are ever linked; a Discord invite is shown as plain text.
+
+// URLSpan is the byte range [Start, End) of a URL in a text.
+type URLSpan struct{ Start, End int }
+
+// FindURLs returns the http:// and https:// URLs (scheme in any case) in
+// cleaned text s, in order. A URL runs from its scheme to the first white
+// space or one of < > " ` | \ (which no URL paperboy links may hold: they
+// end Slack's <url|label> and Discord's <url>), then loses the trailing
+// punctuation that ends a sentence (. , : ; ! ? ' * ~) and a closing ) ]
+// or } that has no opening one inside the URL, as Discord and Slack read
+// "(see https://x.org/a)." A URL needs a host: at least one character
+// after "//" that is not "/".
+func FindURLs(s string) []URLSpan {
+	var out []URLSpan
+	for i := 0; i < len(s); {
+		j := indexScheme(s[i:])
+		if j < 0 {
+			break
+		}
+		start := i + j
+		end := start
+		for end < len(s) {
+			r, size := utf8.DecodeRuneInString(s[end:])
+			if unicode.IsSpace(r) || strings.ContainsRune("<>\"`|\\", r) || Unprintable(r) {
+				break
+			}
+			end += size
+		}
+		end = start + trimURL(s[start:end])
+		if host := s[start:end]; end > start && hasHost(host) {
+			out = append(out, URLSpan{start, end})
+			i = end
+			continue
+		}
+		i = start + 1
+	}
+	return out
+}
+
+// indexScheme returns the index of the first "http://" or "https://" (any
+// case) in s that does not continue a word ("xhttp://" is not a URL), or
+// -1.
+func indexScheme(s string) int {
+	for i := 0; i+7 <= len(s); i++ {
+		c := s[i] | 0x20
+		if c != 'h' {
+			continue
+		}
+		if i > 0 {
+			if r, _ := utf8.DecodeLastRuneInString(s[:i]); unicode.IsLetter(r) || unicode.IsDigit(r) {
+				continue
+			}
+		}
+		rest := s[i:]
+		if hasPrefixFold(rest, "http://") || hasPrefixFold(rest, "https://") {
+			return i
+		}
+	}
+	return -1
+}
+
+// hasPrefixFold is an ASCII case-insensitive strings.HasPrefix.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+// hasHost reports whether the URL u (starting with its scheme) has a host.
+func hasHost(u string) bool {
+	_, rest, ok := strings.Cut(u, "://")
+	return ok && rest != "" && rest[0] != '/'
+}
+
+// trimURL returns the length of u without the punctuation that ends the
+// sentence around it rather than the URL.
+func trimURL(u string) int {
+	for len(u) > 0 {
+		c := u[len(u)-1]
+		switch c {
+		case '.', ',', ':', ';', '!', '?', '\'', '*', '~':
+			u = u[:len(u)-1]
+			continue
+		case ')', ']', '}':
+			open := map[byte]byte{')': '(', ']': '[', '}': '{'}[c]
+			if strings.Count(u, string(open)) < strings.Count(u, string(c)) {
+				u = u[:len(u)-1]
+				continue
+			}
+		}
+		break
+	}
+	return len(u)
+}
+
+// IsDiscordInvite reports whether the URL u is a Discord server invite
+// (discord.gg/…, discord.com/invite/…, discordapp.com/invite/…, with or
+// without www.), which Discord would show as a card that joins a server.
+func IsDiscordInvite(u string) bool {
+	_, rest, ok := strings.Cut(u, "://")
+	if !ok {
+		rest = u
+	}
+	rest = strings.ToLower(rest)
+	rest = strings.TrimPrefix(rest, "www.")
+	for _, p := range []string{"discord.gg/", "discord.com/invite/", "discordapp.com/invite/"} {
+		if strings.HasPrefix(rest, p) && len(rest) > len(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// LooksLikeURL reports whether text, shown as the label of a link, could
+// be taken for a web address: it holds "://", starts a word with "www.",
+// or holds a domain name followed by a path ("evil.example/login"). The
+// renderers never use such text from a paper as the label of a link to
+// somewhere else: the label would show one address and lead to another.
+func LooksLikeURL(text string) bool {
+	if strings.Contains(text, "://") {
+		return true
+	}
+	lower := strings.ToLower(text)
+	for i := 0; i < len(lower); i++ {
+		if i > 0 && isDomainByte(lower[i-1]) {
+			continue // not the start of a word
+		}
+		if strings.HasPrefix(lower[i:], "www.") {
+			return true
+		}
+		if domainWithPath(lower[i:]) {
+			return true
+		}
+	}
+	return false
+}
+
+func isDomainByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-'
+}
+
+// domainWithPath reports whether s starts with labels joined by dots, the
+// last of two or more letters, and then a "/".
+func domainWithPath(s string) bool {
+	labels, i := 0, 0
+	for {
+		j := i
+		for j < len(s) && isDomainByte(s[j]) {
+			j++
+		}
+		if j == i {
+			return false
+		}
+		labels++
+		if j < len(s) && s[j] == '.' {
+			i = j + 1
+			continue
+		}
+		if labels < 2 || j >= len(s) || s[j] != '/' {
+			return false
+		}
+		tld := s[strings.LastIndexByte(s[:j], '.')+1 : j]
+		return len(tld) >= 2 && strings.Trim(tld, "abcdefghijklmnopqrstuvwxyz") == ""
+	}
+}
