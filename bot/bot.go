@@ -90,6 +90,13 @@ func (b *Bot) Digest(ctx context.Context, req DigestRequest) (DigestResult, erro
 	}
 	res := DigestResult{Run: Run{Channel: ch.ChannelRef, Slot: req.Slot, ListDate: req.ListDate}}
 	finish := func(o Outcome, reason string, err error) (DigestResult, error) {
+		if reason == "" && o != OutcomePosted {
+			// Every run that did not post says why (status shows it).
+			reason = "failed"
+			if err != nil {
+				reason = "failed, will retry: " + err.Error()
+			}
+		}
 		res.Run.Outcome, res.Run.Reason, res.Run.At = o, reason, b.now()
 		if o == OutcomeWaiting && !req.Slot.IsZero() {
 			// No list yet: the next poll may bring it. An error: try sooner.
@@ -111,7 +118,8 @@ func (b *Bot) Digest(ctx context.Context, req DigestRequest) (DigestResult, erro
 	}
 	platform, ok := b.Platforms[ch.Platform]
 	if !ok && !req.DryRun {
-		return finish(OutcomeWaiting, "", Errorf(EInvalid, "channel %s: no %s platform is configured", ch.ChannelRef, ch.Platform))
+		err := Errorf(EInvalid, "channel %s: no %s platform is configured", ch.ChannelRef, ch.Platform)
+		return finish(OutcomeWaiting, fmt.Sprintf("no %s platform is configured (check the %s settings and tokens)", ch.Platform, ch.Platform), err)
 	}
 
 	day := req.ListDate
@@ -155,12 +163,15 @@ func (b *Bot) Digest(ctx context.Context, req DigestRequest) (DigestResult, erro
 			}
 			return finish(OutcomeEmpty, reason, nil)
 		case !errors.Is(err, ErrNotFound):
-			return finish(OutcomeWaiting, "", fmt.Errorf("digest %s: %w", ch.ChannelRef, err))
+			return finish(OutcomeWaiting, "could not read the delivery log: "+err.Error(), fmt.Errorf("digest %s: %w", ch.ChannelRef, err))
 		}
 	}
 
 	list, reason, err := b.refresh(ctx, day, req.DryRun)
 	if err != nil || len(list) == 0 {
+		if reason == "" && err != nil {
+			reason = fmt.Sprintf("could not get the list for %s: %v", day.Long(), err)
+		}
 		return finish(OutcomeWaiting, reason, err)
 	}
 	ids := make([]string, len(list))
@@ -186,7 +197,7 @@ func (b *Bot) Digest(ctx context.Context, req DigestRequest) (DigestResult, erro
 	for attempt := 0; ; attempt++ {
 		posted, err := b.Store.PlannedPapers(ctx, ch.ChannelRef, ids)
 		if err != nil {
-			return finish(OutcomeWaiting, "", fmt.Errorf("digest %s: %w", ch.ChannelRef, err))
+			return finish(OutcomeWaiting, "could not read the delivery log: "+err.Error(), fmt.Errorf("digest %s: %w", ch.ChannelRef, err))
 		}
 		sel := Select(list, posted, ch.Settings, filter)
 		sel.ListDate = day
@@ -204,7 +215,7 @@ func (b *Bot) Digest(ctx context.Context, req DigestRequest) (DigestResult, erro
 			continue // another process planned one of these papers just now
 		}
 		if err != nil {
-			return finish(OutcomeWaiting, "", fmt.Errorf("digest %s: %w", ch.ChannelRef, err))
+			return finish(OutcomeWaiting, "could not record the thread in the delivery log: "+err.Error(), fmt.Errorf("digest %s: %w", ch.ChannelRef, err))
 		}
 		res.Plan, res.Digest = plan, plan.Digest
 		if err := b.deliver(ctx, ch, platform, plan); err != nil {
@@ -228,10 +239,11 @@ func (b *Bot) deliveryFailed(ctx context.Context, ch Channel, finish func(Outcom
 // saves it unless dryRun, and returns the list's papers. When the source
 // fails, what the store has is used. An empty list comes with a reason.
 func (b *Bot) refresh(ctx context.Context, day Date, dryRun bool) ([]Paper, string, error) {
-	fresh, ferr := b.Source.Day(ctx, day)
+	fetched, ferr := b.Source.Day(ctx, day)
+	fresh := fetched.Papers
 	if ferr == nil && !dryRun {
 		// A live fetch: papers new to the store are queued for alerts.
-		if _, err := b.Store.SaveLiveList(ctx, day, fresh, b.now()); err != nil {
+		if _, err := b.saveFetched(ctx, day, fetched); err != nil {
 			return nil, "", fmt.Errorf("save list %s: %w", day, err)
 		}
 	}
@@ -254,6 +266,10 @@ func (b *Bot) refresh(ctx context.Context, day Date, dryRun bool) ([]Paper, stri
 		return nil, fmt.Sprintf("could not fetch the list for %s from %s: %v", day.Long(), b.Source.Name(), ferr), nil
 	}
 	if len(list) == 0 {
+		if n := len(fetched.Skipped); n > 0 {
+			return nil, fmt.Sprintf("every element of the list for %s from %s was skipped (%s)", day.Long(), b.Source.Name(),
+				SkippedSummary(fetched.Skipped, 3)), nil
+		}
 		return nil, fmt.Sprintf("%s has no list for %s yet", b.Source.Name(), day.Long()), nil
 	}
 	return list, "", nil

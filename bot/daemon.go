@@ -32,9 +32,10 @@ func (b *Bot) retryDelay() time.Duration {
 
 // PollResult says what one poll of the recent lists found.
 type PollResult struct {
-	Lists  []Date
-	New    []string // ids of papers the store had not seen
-	Failed []error
+	Lists   []Date
+	New     []string // ids of papers the store had not seen
+	Skipped int      // elements of the lists that were not stored
+	Failed  []error
 }
 
 // Poll fetches the recent daily lists (today's and yesterday's, US Eastern)
@@ -43,19 +44,21 @@ type PollResult struct {
 func (b *Bot) Poll(ctx context.Context) PollResult {
 	var res PollResult
 	for _, day := range RecentLists(b.now()) {
-		papers, err := b.Source.Day(ctx, day)
+		list, err := b.Source.Day(ctx, day)
 		if err != nil {
 			res.Failed = append(res.Failed, fmt.Errorf("poll %s: %w", day, err))
 			continue
 		}
-		saved, err := b.Store.SaveLiveList(ctx, day, papers, b.now())
+		saved, err := b.saveFetched(ctx, day, list)
 		if err != nil {
 			res.Failed = append(res.Failed, fmt.Errorf("poll %s: save: %w", day, err))
 			continue
 		}
 		res.Lists = append(res.Lists, day)
 		res.New = append(res.New, saved.NewIDs...)
-		b.log().Info("polled", "list", day.String(), "papers", len(papers), "new", saved.New)
+		res.Skipped += len(saved.Skipped)
+		b.log().Info("polled", "list", day.String(), "stored", len(list.Papers)-(len(saved.Skipped)-len(list.Skipped)),
+			"new", saved.New, "skipped", len(saved.Skipped))
 	}
 	for _, err := range res.Failed {
 		b.log().Warn("poll failed", "error", err)

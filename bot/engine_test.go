@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -125,6 +126,7 @@ func (c *chat) assertNoDuplicates(t *testing.T) {
 type source struct {
 	mu        sync.Mutex
 	lists     map[bot.Date][]bot.Paper
+	skipped   map[bot.Date][]bot.Skip
 	published map[bot.Date]time.Time // list visible from then (zero: always)
 	now       func() time.Time
 	fail      error
@@ -133,17 +135,17 @@ type source struct {
 
 func (s *source) Name() string { return "fake" }
 
-func (s *source) Day(ctx context.Context, d bot.Date) ([]bot.Paper, error) {
+func (s *source) Day(ctx context.Context, d bot.Date) (bot.DayList, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls++
 	if s.fail != nil {
-		return nil, s.fail
+		return bot.DayList{}, s.fail
 	}
 	if at, ok := s.published[d]; ok && s.now != nil && s.now().Before(at) {
-		return nil, nil
+		return bot.DayList{}, nil
 	}
-	return append([]bot.Paper(nil), s.lists[d]...), nil
+	return bot.DayList{Papers: append([]bot.Paper(nil), s.lists[d]...), Skipped: append([]bot.Skip(nil), s.skipped[d]...)}, nil
 }
 
 func (s *source) set(d bot.Date, papers []bot.Paper) {
@@ -179,12 +181,40 @@ func makeList(d bot.Date, n int) []bot.Paper {
 
 func openStore(t *testing.T) *store.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "paperboy.db"))
+	path := filepath.Join(t.TempDir(), "paperboy.db")
+	db, err := store.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
+	t.Cleanup(func() {
+		db.Close()
+		checkReasons(t, path)
+	})
 	return db
+}
+
+// checkReasons fails the test when any run it recorded that did not post
+// has no reason: status shows the reason of every empty, waiting, skipped
+// or stopped day, and a blank one explains nothing.
+func checkReasons(t *testing.T, path string) {
+	t.Helper()
+	raw, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	rows, err := raw.Query(`SELECT outcome, list_date FROM runs WHERE outcome <> 'posted' AND trim(reason) = ''`)
+	if err != nil {
+		t.Fatalf("check run reasons: %v", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var outcome, day string
+		if err := rows.Scan(&outcome, &day); err != nil {
+			t.Fatal(err)
+		}
+		t.Errorf("a %s run for the list of %s was recorded without a reason", outcome, day)
+	}
 }
 
 func newChannel(t *testing.T, db *store.DB, zone string, now time.Time) bot.Channel {

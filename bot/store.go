@@ -10,6 +10,11 @@ type SaveResult struct {
 	New     int      // papers the store had not seen
 	Updated int      // papers seen before (counters and summaries refreshed)
 	NewIDs  []string // ids of the new papers
+	// Skipped are the papers the store did not save, each with its
+	// reason (a paper without a usable arXiv id: sources skip those
+	// already, the store checks again), named "paper N" by their 0-based
+	// position in what was saved. The others are saved all the same.
+	Skipped []Skip
 }
 
 // ListInfo is what the store knows about fetching a daily list.
@@ -17,6 +22,7 @@ type ListInfo struct {
 	Date      Date
 	FetchedAt time.Time // last successful fetch
 	Papers    int       // papers in the last fetch
+	Skipped   []Skip    // elements of the last fetch that were not stored
 }
 
 // PaperStore keeps papers and the daily lists they were on.
@@ -24,7 +30,9 @@ type PaperStore interface {
 	// SavePapers upserts papers: a paper seen before has its upvotes,
 	// comments, stars, summary and other live fields refreshed and is never
 	// duplicated. Each paper is recorded as being on the list of its
-	// ListDate.
+	// ListDate. Papers are saved cleaned (CleanPaper). One paper's problem
+	// never fails the others (see SaveResult.Skipped); an error is a
+	// failure of the database, and then nothing is saved.
 	SavePapers(ctx context.Context, papers []Paper, now time.Time) (SaveResult, error)
 	// SaveList saves a freshly fetched daily list (possibly empty) like
 	// SavePapers and records that the list was fetched.
@@ -35,6 +43,13 @@ type PaperStore interface {
 	// ListInfo returns what is known about fetching day's list, or
 	// ErrNotFound if it was never fetched.
 	ListInfo(ctx context.Context, day Date) (ListInfo, error)
+	// RecordSkipped records the elements of day's last fetch that were not
+	// stored (none: the fetch skipped nothing), after SaveList or
+	// SaveLiveList saved the rest. It reports whether they differ from
+	// those of the fetch before.
+	RecordSkipped(ctx context.Context, day Date, skipped []Skip) (changed bool, err error)
+	// LastFetch returns the list fetched most recently, or ErrNotFound.
+	LastFetch(ctx context.Context) (ListInfo, error)
 	// GetPaper returns one paper by its bare arXiv id, or ErrNotFound.
 	GetPaper(ctx context.Context, id string) (Paper, error)
 }

@@ -51,7 +51,7 @@ func writer(ctx context.Context, db *DB, w int, errs *errList) int {
 		day := base.AddDays(i)
 		var papers []bot.Paper
 		for j := 0; j < 5; j++ {
-			papers = append(papers, samplePaper(fmt.Sprintf("w%d.%d.%d", w, i, j), i+j, day))
+			papers = append(papers, samplePaper(fmt.Sprintf("26%02d.%05d", w+1, i*5+j), i+j, day))
 		}
 		now := t0.Add(time.Duration(i) * time.Minute)
 		// context.Background: the work of a round is not cut short by the

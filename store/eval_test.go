@@ -72,7 +72,7 @@ func loadEvalCorpus(t testing.TB) []bot.Paper {
 	if err := a.All(context.Background(), func(p bot.Paper) error {
 		papers = append(papers, p)
 		return nil
-	}); err != nil {
+	}, nil); err != nil {
 		t.Fatal(err)
 	}
 	return papers

@@ -1,11 +1,18 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mattn/go-sqlite3"
 
 	"github.com/paperboy-bot/paperboy/bot"
 )
@@ -47,14 +54,16 @@ func scanPaper(sc interface{ Scan(...any) error }) (bot.Paper, error) {
 
 // upsertSQL inserts a paper or refreshes a known one. Text fields are only
 // replaced by non-empty values (a fresher response may lack ai_summary for
-// a while, an older file never blanks what we have); the list date is the
-// earliest seen. %s is the rule for live counters.
+// a while, an older file never blanks what we have); the title only by a
+// usable one (the last parameter: a title blank after cleaning is stored
+// as it came for a new paper, and never replaces a stored one); the list
+// date is the earliest seen. %s is the rule for live counters.
 const upsertSQL = `INSERT INTO papers (id, title, abstract, authors, published_at, list_date, upvotes, comments,
 	github_repo, github_stars, project_page, thumbnail, ai_summary, ai_keywords, org_name, org_fullname,
 	first_seen_at, fetched_at, authors_fold, rid)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET
-	title        = CASE WHEN excluded.title <> '' THEN excluded.title ELSE title END,
+	title        = CASE WHEN ? THEN excluded.title ELSE title END,
 	abstract     = CASE WHEN excluded.abstract <> '' THEN excluded.abstract ELSE abstract END,
 	authors      = CASE WHEN excluded.authors <> '' THEN excluded.authors ELSE authors END,
 	authors_fold = CASE WHEN excluded.authors <> '' THEN excluded.authors_fold ELSE authors_fold END,
@@ -83,7 +92,11 @@ var (
 // SavePapers upserts papers read from an archive (a file, the sample): a
 // paper seen before is refreshed, never duplicated, and its counters never
 // go down because of an older snapshot. Each paper is recorded on the list
-// of its ListDate. It is one transaction.
+// of its ListDate. It is one transaction. Papers are saved cleaned
+// (bot.CleanPaper); one that cannot be saved (an id that is not an arXiv
+// id, a row the database refuses) is left out and named in the result's
+// Skipped, and the others are saved. A failure of the database itself
+// (disk full, a read-only file) is an error, and nothing is saved.
 func (db *DB) SavePapers(ctx context.Context, papers []bot.Paper, now time.Time) (bot.SaveResult, error) {
 	return db.save(ctx, papers, bot.Date{}, false, false, now)
 }
@@ -102,7 +115,63 @@ func (db *DB) SaveLiveList(ctx context.Context, day bot.Date, papers []bot.Paper
 	return db.save(ctx, papers, day, true, true, now)
 }
 
-func (db *DB) save(ctx context.Context, papers []bot.Paper, day bot.Date, live, queue bool, now time.Time) (res bot.SaveResult, err error) {
+// save saves papers in one transaction. A paper whose row the database
+// refuses (rowError) is left out and the transaction tried again without
+// it; such refusals are rare (only a driver limit can cause one once the
+// paper is clean), so the papers that are fine pay nothing for the check.
+func (db *DB) save(ctx context.Context, papers []bot.Paper, day bot.Date, live, queue bool, now time.Time) (bot.SaveResult, error) {
+	drop := map[int]string{} // position -> why the database refused it
+	for {
+		res, err := db.saveTx(ctx, papers, drop, day, live, queue, now)
+		var re *rowError
+		if errors.As(err, &re) {
+			if _, again := drop[re.index]; !again {
+				drop[re.index] = "the database refused it: " + re.err.Error()
+				continue
+			}
+		}
+		if err != nil {
+			return bot.SaveResult{}, err
+		}
+		for i, why := range drop {
+			res.Skipped = append(res.Skipped, bot.Skip{Where: fmt.Sprintf("paper %d", i), ID: papers[i].ID, Reason: why})
+		}
+		slices.SortFunc(res.Skipped, func(a, b bot.Skip) int { return cmp.Compare(skipIndex(a), skipIndex(b)) })
+		return res, nil
+	}
+}
+
+// skipIndex is the position in a "paper N" Skip.Where.
+func skipIndex(s bot.Skip) int {
+	n, _ := strconv.Atoi(strings.TrimPrefix(s.Where, "paper "))
+	return n
+}
+
+// rowError is a statement about one paper that the database refused
+// because of that paper's data, not because the database is unwell.
+type rowError struct {
+	index int
+	err   error
+}
+
+func (e *rowError) Error() string { return e.err.Error() }
+
+// rowErr wraps err as a rowError for paper index when the database refused
+// the row for what it holds (a constraint, a value too big or of the wrong
+// kind); any other error (I/O, disk full, read-only, locked) is returned
+// as it is, and fails the whole save.
+func rowErr(index int, id string, err error) error {
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		switch se.Code {
+		case sqlite3.ErrConstraint, sqlite3.ErrTooBig, sqlite3.ErrMismatch, sqlite3.ErrRange:
+			return &rowError{index: index, err: mapErr(err)}
+		}
+	}
+	return fmt.Errorf("store: save paper %s: %w", id, mapErr(err))
+}
+
+func (db *DB) saveTx(ctx context.Context, papers []bot.Paper, drop map[int]string, day bot.Date, live, queue bool, now time.Time) (res bot.SaveResult, err error) {
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return res, fmt.Errorf("store: save papers: %w", mapErr(err))
@@ -143,10 +212,22 @@ func (db *DB) save(ctx context.Context, papers []bot.Paper, day bot.Date, live, 
 		return res, fmt.Errorf("store: save papers: %w", mapErr(err))
 	}
 	changed := map[int64]indexedText{} // known papers: pk -> indexed text before
-	for _, p := range papers {
-		if p.ID == "" || p.Title == "" {
-			return res, fmt.Errorf("store: save papers: paper %q has no id or title", p.ID)
+	for i, p := range papers {
+		if _, dropped := drop[i]; dropped {
+			continue
 		}
+		id, ok := bot.NormalizeID(p.ID)
+		if !ok {
+			why := "no paper id"
+			if strings.TrimSpace(p.ID) != "" {
+				why = "paper id is not an arXiv id"
+			}
+			res.Skipped = append(res.Skipped, bot.Skip{Where: fmt.Sprintf("paper %d", i), ID: shortID(p.ID), Reason: why})
+			continue
+		}
+		p = bot.CleanPaper(p)
+		p.ID = id
+		titleOK := bot.CleanText(p.Title) != ""
 		listDate := p.ListDate
 		if listDate.IsZero() {
 			listDate = day
@@ -184,8 +265,8 @@ func (db *DB) save(ctx context.Context, papers []bot.Paper, day bot.Date, live, 
 		if _, err := up.ExecContext(ctx, p.ID, p.Title, p.Abstract, joinLines(p.Authors), fmtTime(p.PublishedAt),
 			listDate.String(), p.Upvotes, p.Comments, p.GitHubRepo, p.GitHubStars, p.ProjectPage, p.Thumbnail,
 			p.AISummary, joinLines(p.AIKeywords), p.OrgName, p.OrgFullName, nowS, fmtTime(fetched),
-			bot.FoldText(joinLines(p.Authors)), rid); err != nil {
-			return res, fmt.Errorf("store: save paper %s: %w", p.ID, mapErr(err))
+			bot.FoldText(joinLines(p.Authors)), rid, titleOK); err != nil {
+			return res, rowErr(i, p.ID, err)
 		}
 		if pk < 0 {
 			res.New++
@@ -204,7 +285,7 @@ func (db *DB) save(ctx context.Context, papers []bot.Paper, day bot.Date, live, 
 		}
 		if !on.IsZero() {
 			if _, err := member.ExecContext(ctx, on.String(), p.ID, on.String()); err != nil {
-				return res, fmt.Errorf("store: save paper %s: %w", p.ID, mapErr(err))
+				return res, rowErr(i, p.ID, err)
 			}
 		}
 	}
@@ -228,7 +309,7 @@ func (db *DB) save(ctx context.Context, papers []bot.Paper, day bot.Date, live, 
 	if live {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO lists (list_date, fetched_at, papers) VALUES (?, ?, ?)
 			ON CONFLICT (list_date) DO UPDATE SET fetched_at = excluded.fetched_at, papers = excluded.papers`,
-			day.String(), nowS, len(papers)); err != nil {
+			day.String(), nowS, res.New+res.Updated); err != nil {
 			return res, fmt.Errorf("store: save list %s: %w", day, mapErr(err))
 		}
 	}
@@ -237,6 +318,9 @@ func (db *DB) save(ctx context.Context, papers []bot.Paper, day bot.Date, live, 
 	}
 	return res, nil
 }
+
+// shortID is an id as a Skip shows it: cleaned, at most 40 characters.
+func shortID(id string) string { return bot.Truncate(bot.CleanText(id), 40) }
 
 // ListPapers returns the papers on day's list, most upvoted first.
 func (db *DB) ListPapers(ctx context.Context, day bot.Date) ([]bot.Paper, error) {
@@ -265,15 +349,73 @@ func collectPapers(rows *sql.Rows) ([]bot.Paper, error) {
 
 // ListInfo returns when day's list was last fetched, or bot.ErrNotFound.
 func (db *DB) ListInfo(ctx context.Context, day bot.Date) (bot.ListInfo, error) {
-	var fetched string
-	info := bot.ListInfo{Date: day}
-	err := db.r.QueryRowContext(ctx, `SELECT fetched_at, papers FROM lists WHERE list_date = ?`, day.String()).
-		Scan(&fetched, &info.Papers)
-	if err != nil {
+	return scanListInfo(db.r.QueryRowContext(ctx, `SELECT list_date, fetched_at, papers, skipped FROM lists WHERE list_date = ?`, day.String()))
+}
+
+// LastFetch returns the list fetched most recently, or bot.ErrNotFound.
+func (db *DB) LastFetch(ctx context.Context) (bot.ListInfo, error) {
+	return scanListInfo(db.r.QueryRowContext(ctx, `SELECT list_date, fetched_at, papers, skipped FROM lists
+		ORDER BY fetched_at DESC, list_date DESC LIMIT 1`))
+}
+
+func scanListInfo(row *sql.Row) (bot.ListInfo, error) {
+	var day, fetched, skipped string
+	var info bot.ListInfo
+	if err := row.Scan(&day, &fetched, &info.Papers, &skipped); err != nil {
 		return info, mapErr(err)
 	}
-	info.FetchedAt = parseTime(fetched)
+	info.Date, info.FetchedAt = parseDate(day), parseTime(fetched)
+	info.Skipped = decodeSkipped(skipped)
 	return info, nil
+}
+
+// RecordSkipped records what the last fetch of day's list skipped (lists.skipped,
+// migration 0007), once SaveList or SaveLiveList has recorded the fetch.
+func (db *DB) RecordSkipped(ctx context.Context, day bot.Date, skipped []bot.Skip) (bool, error) {
+	enc := encodeSkipped(skipped)
+	res, err := db.w.ExecContext(ctx, `UPDATE lists SET skipped = ? WHERE list_date = ? AND skipped <> ?`, enc, day.String(), enc)
+	if err != nil {
+		return false, fmt.Errorf("store: record skipped elements of %s: %w", day, mapErr(err))
+	}
+	n, err := res.RowsAffected()
+	return n > 0, mapErr(err)
+}
+
+// storedSkip is a bot.Skip as lists.skipped holds it (a JSON array).
+type storedSkip struct {
+	Where  string `json:"where"`
+	ID     string `json:"id,omitempty"`
+	Reason string `json:"reason"`
+}
+
+func encodeSkipped(skipped []bot.Skip) string {
+	if len(skipped) == 0 {
+		return ""
+	}
+	out := make([]storedSkip, len(skipped))
+	for i, s := range skipped {
+		out[i] = storedSkip{Where: s.Where, ID: s.ID, Reason: s.Reason}
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+func decodeSkipped(s string) []bot.Skip {
+	if s == "" {
+		return nil
+	}
+	var in []storedSkip
+	if json.Unmarshal([]byte(s), &in) != nil {
+		return []bot.Skip{{Where: "?", Reason: "unreadable record of skipped elements"}}
+	}
+	out := make([]bot.Skip, len(in))
+	for i, x := range in {
+		out[i] = bot.Skip{Where: x.Where, ID: x.ID, Reason: x.Reason}
+	}
+	return out
 }
 
 // GetPaper returns one paper by its bare arXiv id, or bot.ErrNotFound.

@@ -2,10 +2,12 @@ package store
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mattn/go-sqlite3"
 
 	"github.com/paperboy-bot/paperboy/bot"
 )
@@ -345,7 +347,124 @@ func TestUnknownDay(t *testing.T) {
 	}
 }
 
-func TestSaveInvalidPaperRollsBack(t *testing.T) {
+// TestSaveSkipsBadPapers: one paper's problem never fails the batch. A
+// paper without a usable id is skipped and named; a blank title is stored
+// as it came and never replaces a stored title; the rest is saved.
+func TestSaveSkipsBadPapers(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db, path := openDB(t)
+	known := samplePaper("2603.00001", 5, day1)
+	if _, err := db.SaveList(ctx, day1, []bot.Paper{known}, t0); err != nil {
+		t.Fatal(err)
+	}
+	updated := known
+	updated.Upvotes = 99
+	updated.Title = " \u200b " // a refresh without a usable title
+	fresh := samplePaper("2603.00002", 7, day2)
+	untitled := samplePaper("2603.00009", 3, day2)
+	untitled.Title = " \t "
+	batch := []bot.Paper{updated, fresh, {ID: "", Title: "No id"}, untitled, {ID: "abc", Title: "Bad id"}}
+	res, err := db.SaveList(ctx, day2, batch, at(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var skips []string
+	for _, s := range res.Skipped {
+		skips = append(skips, s.String())
+	}
+	if want := `paper 2: no paper id|paper 4 (id "abc"): paper id is not an arXiv id`; strings.Join(skips, "|") != want {
+		t.Errorf("skipped %q, want %q", strings.Join(skips, "|"), want)
+	}
+	if res.New != 2 || res.Updated != 1 {
+		t.Errorf("result %+v, want 2 new and 1 updated", res)
+	}
+	got, err := db.GetPaper(ctx, known.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Upvotes != 99 || got.Title != known.Title {
+		t.Errorf("known paper: upvotes %d, title %q; want 99 and the stored title %q", got.Upvotes, got.Title, known.Title)
+	}
+	u, err := db.GetPaper(ctx, untitled.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Title != " \t " || u.DisplayTitle() != "Untitled (arXiv:2603.00009)" {
+		t.Errorf("untitled paper stored as %q, shown as %q", u.Title, u.DisplayTitle())
+	}
+	if list, _ := db.ListPapers(ctx, day2); len(list) != 3 {
+		t.Errorf("list of day2 holds %v, want the 3 good papers", ids(list))
+	}
+	checkFTS(t, path)
+}
+
+// TestSaveCleansText: papers are stored cleaned, so the index finds
+// "Trans\u00adformers" (with a soft hyphen) as "transformers".
+func TestSaveCleansText(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db, path := openDB(t)
+	p := samplePaper("2603.00001", 5, day1)
+	p.Title = "Trans\u00adformers at \u202escale\u202c"
+	p.Abstract = "zero\u200bwidth \ufeffbom"
+	p.Authors = []string{"Ann\u2060 Lee", "\u200b"}
+	if _, err := db.SavePapers(ctx, []bot.Paper{p}, t0); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.GetPaper(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Title != "Transformers at scale" || got.Abstract != "zero width bom" || strings.Join(got.Authors, "|") != "Ann Lee" {
+		t.Errorf("stored %q / %q / %q", got.Title, got.Abstract, got.Authors)
+	}
+	found, err := db.SearchIDs(ctx, []string{"transformers"}, 10)
+	if err != nil || len(found) != 1 {
+		t.Errorf("search for transformers: %v, %v", found, err)
+	}
+	checkFTS(t, path)
+}
+
+// TestSaveRowRefused: a paper whose row the database refuses (here: longer
+// than the connection's SQLITE_LIMIT_LENGTH) is skipped with the database's
+// reason; the rest of the batch is saved.
+func TestSaveRowRefused(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db, path := openDB(t)
+	conn, err := db.w.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.Raw(func(c any) error {
+		c.(*sqlite3.SQLiteConn).SetLimit(sqlite3.SQLITE_LIMIT_LENGTH, 50_000)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close() // back to the pool of one: every save uses it
+	huge := samplePaper("2603.00002", 1, day1)
+	huge.Abstract = strings.Repeat("long abstract ", 10_000)
+	batch := []bot.Paper{samplePaper("2603.00001", 5, day1), huge, samplePaper("2603.00003", 2, day1)}
+	res, err := db.SaveList(ctx, day1, batch, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Skipped) != 1 || res.Skipped[0].Where != "paper 1" || res.Skipped[0].ID != huge.ID ||
+		!strings.Contains(res.Skipped[0].Reason, "the database refused it: string or blob too big") {
+		t.Errorf("skipped %+v", res.Skipped)
+	}
+	if list, _ := db.ListPapers(ctx, day1); len(list) != 2 {
+		t.Errorf("list holds %v, want the 2 other papers", ids(list))
+	}
+	checkFTS(t, path)
+}
+
+// TestSaveDatabaseFailure: a failure of the database itself (here: a
+// read-only connection; a full disk is the same kind) fails the save with
+// one line, and nothing of the batch is kept.
+func TestSaveDatabaseFailure(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	db, _ := openDB(t)
@@ -353,39 +472,61 @@ func TestSaveInvalidPaperRollsBack(t *testing.T) {
 	if _, err := db.SaveList(ctx, day1, []bot.Paper{known}, t0); err != nil {
 		t.Fatal(err)
 	}
-	updated := known
-	updated.Upvotes = 99
-	fresh := samplePaper("2603.00002", 7, day1)
-	for _, bad := range []bot.Paper{
-		{ID: "2603.00009", Title: ""},
-		{ID: "", Title: "No id"},
-	} {
-		batch := []bot.Paper{updated, fresh, bad}
-		if _, err := db.SaveList(ctx, day2, batch, at(1)); err == nil {
-			t.Errorf("SaveList with %+v succeeded, want an error", bad)
-		}
-		if _, err := db.SavePapers(ctx, batch, at(1)); err == nil {
-			t.Errorf("SavePapers with %+v succeeded, want an error", bad)
-		}
-	}
-	// Nothing of the failed batches is kept.
-	got, err := db.GetPaper(ctx, known.ID)
-	if err != nil {
+	if _, err := db.w.ExecContext(ctx, `PRAGMA query_only = 1`); err != nil {
 		t.Fatal(err)
 	}
-	if got.Upvotes != 5 {
-		t.Errorf("upvotes = %d after failed saves, want 5 (rolled back)", got.Upvotes)
+	updated := known
+	updated.Upvotes = 99
+	_, err := db.SaveList(ctx, day2, []bot.Paper{updated, samplePaper("2603.00002", 7, day2)}, at(1))
+	if err == nil || !strings.HasPrefix(err.Error(), "store: ") || strings.Contains(err.Error(), "\n") ||
+		!strings.Contains(err.Error(), "readonly") {
+		t.Fatalf("error %v, want one line saying the database is read-only", err)
 	}
-	if _, err := db.GetPaper(ctx, fresh.ID); !errors.Is(err, bot.ErrNotFound) {
-		t.Errorf("paper of a failed batch was saved: err = %v", err)
+	if _, err := db.w.ExecContext(ctx, `PRAGMA query_only = 0`); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.GetPaper(ctx, known.ID); got.Upvotes != 5 {
+		t.Errorf("upvotes = %d after the failed save, want 5", got.Upvotes)
+	}
+	if _, err := db.GetPaper(ctx, "2603.00002"); !errors.Is(err, bot.ErrNotFound) {
+		t.Errorf("paper of the failed save: %v", err)
 	}
 	if _, err := db.ListInfo(ctx, day2); !errors.Is(err, bot.ErrNotFound) {
-		t.Errorf("fetch of a failed batch was recorded: err = %v", err)
+		t.Errorf("fetch of the failed save was recorded: %v", err)
 	}
-	if list, _ := db.ListPapers(ctx, day2); len(list) != 0 {
-		t.Errorf("list of a failed batch holds %v", ids(list))
+}
+
+// TestRecordSkipped: what a fetch skipped is kept per list, shown by
+// ListInfo and LastFetch, and reported as changed only when it changes.
+func TestRecordSkipped(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db, _ := openDB(t)
+	if _, err := db.SaveList(ctx, day1, []bot.Paper{samplePaper("2603.00001", 5, day1)}, t0); err != nil {
+		t.Fatal(err)
 	}
-	if list, _ := db.ListPapers(ctx, day1); len(list) != 1 {
-		t.Errorf("list of day1 holds %v after failed saves, want 1 paper", ids(list))
+	skips := []bot.Skip{{Where: "element 3", Reason: "no paper id"}, {Where: "element 7", ID: "abc", Reason: `paper id "abc" is not an arXiv id`}}
+	for i, want := range []bool{true, false} {
+		changed, err := db.RecordSkipped(ctx, day1, skips)
+		if err != nil || changed != want {
+			t.Errorf("RecordSkipped #%d: changed %v, %v; want %v", i, changed, err, want)
+		}
+	}
+	if _, err := db.SaveList(ctx, day2, []bot.Paper{samplePaper("2603.00002", 5, day2)}, at(1)); err != nil {
+		t.Fatal(err)
+	}
+	info, err := db.ListInfo(ctx, day1)
+	if err != nil || len(info.Skipped) != 2 || info.Skipped[1] != skips[1] || info.Papers != 1 {
+		t.Errorf("ListInfo = %+v, %v", info, err)
+	}
+	last, err := db.LastFetch(ctx)
+	if err != nil || last.Date != day2 || len(last.Skipped) != 0 {
+		t.Errorf("LastFetch = %+v, %v; want %s with nothing skipped", last, err, day2)
+	}
+	if changed, err := db.RecordSkipped(ctx, day1, nil); err != nil || !changed {
+		t.Errorf("clearing: %v, %v", changed, err)
+	}
+	if info, _ := db.ListInfo(ctx, day1); len(info.Skipped) != 0 {
+		t.Errorf("after clearing: %+v", info.Skipped)
 	}
 }

@@ -214,6 +214,12 @@ func isBusy(err error) bool {
 	return errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked)
 }
 
+// migrationHooks are the parts of migrations written in Go: run after the
+// migration's SQL, in its transaction.
+var migrationHooks = map[string]func(context.Context, *sql.Tx) error{
+	"0007_clean_text.sql": recleanPapers,
+}
+
 // migrate applies the embedded migrations that have not been applied yet,
 // each in its own transaction, in order of their number.
 func (db *DB) migrate(ctx context.Context) error {
@@ -267,6 +273,11 @@ func (db *DB) apply(ctx context.Context, version int, name string) error {
 	}
 	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 		return fmt.Errorf("store: migration %s: %w", name, mapErr(err))
+	}
+	if hook := migrationHooks[name]; hook != nil {
+		if err := hook(ctx, tx); err != nil {
+			return fmt.Errorf("store: migration %s: %w", name, err)
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
 		version, name, fmtTime(time.Now())); err != nil {

@@ -35,7 +35,7 @@ func TestSearchTermsFollowCorpus(t *testing.T) {
 			papers = append(papers, p)
 		}
 		return nil
-	}); err != nil {
+	}, nil); err != nil {
 		t.Fatal(err)
 	}
 	ctx := t.Context()

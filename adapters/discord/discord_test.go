@@ -63,10 +63,10 @@ type listSource struct {
 }
 
 func (l *listSource) Name() string { return "test" }
-func (l *listSource) Day(_ context.Context, d bot.Date) ([]bot.Paper, error) {
+func (l *listSource) Day(_ context.Context, d bot.Date) (bot.DayList, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.lists[d], nil
+	return bot.DayList{Papers: l.lists[d]}, nil
 }
 
 type fixedClock struct{ t time.Time }

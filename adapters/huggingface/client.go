@@ -154,46 +154,61 @@ func pick[T int | time.Duration](v, def T) T {
 func (c *Client) Name() string { return "huggingface" }
 
 // Day implements bot.Source: it fetches the daily list of day, following
-// pages, in Hugging Face's order (upvotes, descending), without duplicate
-// ids. Weekends are asked for like any day; an empty array is an empty
-// list. Papers without submittedOnDailyAt get day as their ListDate.
-func (c *Client) Day(ctx context.Context, day bot.Date) ([]bot.Paper, error) {
+// pages, in Hugging Face's order (upvotes, descending). Weekends are asked
+// for like any day; an empty array is an empty list. Papers without
+// submittedOnDailyAt get day as their ListDate. Elements that cannot be a
+// paper, and repeats of a paper already on the list, are in the list's
+// Skipped, named by their position ("element 3"; on later pages "page 2
+// element 3").
+func (c *Client) Day(ctx context.Context, day bot.Date) (bot.DayList, error) {
 	if day.IsZero() {
-		return nil, errors.New("huggingface: no date given")
+		return bot.DayList{}, errors.New("huggingface: no date given")
 	}
-	papers := []bot.Paper{}
-	seen := make(map[string]bool)
+	list := bot.DayList{Papers: []bot.Paper{}}
+	seen := make(map[string]string)
 	for page := 0; ; page++ {
 		if page == maxPages {
 			c.log.Warn("huggingface: page limit reached, list cut short",
 				slog.String("date", day.String()), slog.Int("pages", maxPages))
 			break
 		}
-		got, more, err := c.page(ctx, day, page)
+		got, pos, more, err := c.page(ctx, day, page)
 		if err != nil {
-			return nil, err
+			return bot.DayList{}, err
 		}
-		for _, p := range got {
-			if seen[p.ID] {
+		at := func(where string) string {
+			if page == 0 {
+				return where
+			}
+			return fmt.Sprintf("page %d %s", page+1, where)
+		}
+		for _, s := range got.Skipped {
+			s.Where = at(s.Where)
+			list.Skipped = append(list.Skipped, s)
+		}
+		for i, p := range got.Papers {
+			where := at(fmt.Sprintf("element %d", pos[i]))
+			if first, dup := seen[p.ID]; dup {
+				list.Skipped = append(list.Skipped, bot.Skip{Where: where, ID: p.ID, Reason: "the same paper as " + first})
 				continue
 			}
-			seen[p.ID] = true
+			seen[p.ID] = where
 			if p.ListDate != day {
 				c.log.Warn("huggingface: paper listed under another date",
 					slog.String("paper_id", p.ID), slog.String("date", day.String()),
 					slog.String("list_date", p.ListDate.String()))
 			}
-			papers = append(papers, p)
+			list.Papers = append(list.Papers, p)
 		}
-		if len(got) == 0 || !more {
+		if len(got.Papers)+len(got.Skipped) == 0 || !more {
 			break
 		}
 	}
-	return papers, nil
+	return list, nil
 }
 
 // page fetches one page and reports whether the response links a next one.
-func (c *Client) page(ctx context.Context, day bot.Date, page int) ([]bot.Paper, bool, error) {
+func (c *Client) page(ctx context.Context, day bot.Date, page int) (bot.DayList, []int, bool, error) {
 	q := url.Values{}
 	q.Set("date", day.String())
 	q.Set("limit", strconv.Itoa(pageSize))
@@ -202,17 +217,17 @@ func (c *Client) page(ctx context.Context, day bot.Date, page int) ([]bot.Paper,
 
 	resp, err := c.get(ctx, u)
 	if err != nil {
-		return nil, false, err
+		return bot.DayList{}, nil, false, err
 	}
-	papers, err := c.decode(resp, day)
+	list, pos, err := c.decode(resp, day)
 	if err != nil {
-		return nil, false, &requestError{url: u, err: err}
+		return bot.DayList{}, nil, false, &requestError{url: u, err: err}
 	}
 	fetched := c.now().UTC()
-	for i := range papers {
-		papers[i].FetchedAt = fetched
+	for i := range list.Papers {
+		list.Papers[i].FetchedAt = fetched
 	}
-	return papers, hasNext(resp.header.Values("Link")), nil
+	return list, pos, hasNext(resp.header.Values("Link")), nil
 }
 
 // response is a fully read HTTP response.
@@ -339,18 +354,18 @@ func hasNext(links []string) bool {
 
 // decode turns a 2xx body into papers, naming what came instead of a JSON
 // array: an error object, HTML, nothing, or a truncated array.
-func (c *Client) decode(resp *response, day bot.Date) ([]bot.Paper, error) {
+func (c *Client) decode(resp *response, day bot.Date) (bot.DayList, []int, error) {
 	trimmed := bytes.TrimLeft(resp.body, " \t\r\n\ufeff")
 	if len(trimmed) == 0 || trimmed[0] != '[' {
 		body := c.redactBody(resp.body)
 		if msg, ok := errorMessage(body); ok {
-			return nil, &StatusError{StatusCode: resp.status, Message: msg}
+			return bot.DayList{}, nil, &StatusError{StatusCode: resp.status, Message: msg}
 		}
-		return nil, fmt.Errorf("expected a JSON array, got %s (status %d)", describeBody(body), resp.status)
+		return bot.DayList{}, nil, fmt.Errorf("expected a JSON array, got %s (status %d)", describeBody(body), resp.status)
 	}
-	papers, err := parseDaily(resp.body, day)
+	list, pos, err := parseList(resp.body, day)
 	if err != nil {
-		return nil, fmt.Errorf("%w (status %d, %d bytes)", err, resp.status, len(resp.body))
+		return bot.DayList{}, nil, fmt.Errorf("%w (status %d, %d bytes)", err, resp.status, len(resp.body))
 	}
-	return papers, nil
+	return list, pos, nil
 }

@@ -120,7 +120,7 @@ func TestClientFixtures(t *testing.T) {
 	})
 	c := newTestClient(t, hub, &waits{}, nil)
 	for day, n := range map[string]int{"2024-10-25": 25, "2025-05-22": 27, "2026-08-21": 17} {
-		papers, err := c.Day(context.Background(), date(t, day))
+		papers, err := papersOf(c.Day(context.Background(), date(t, day)))
 		if err != nil {
 			t.Fatalf("%s: %v", day, err)
 		}
@@ -145,7 +145,7 @@ func TestClientRequest(t *testing.T) {
 		if c.Name() != "huggingface" {
 			t.Errorf("Name() = %q", c.Name())
 		}
-		if _, err := c.Day(context.Background(), date(t, "2026-08-21")); err != nil {
+		if _, err := papersOf(c.Day(context.Background(), date(t, "2026-08-21"))); err != nil {
 			t.Fatal(err)
 		}
 		r := hub.request(0)
@@ -213,7 +213,7 @@ func TestClientPages(t *testing.T) {
 				w.Write([]byte(tt.pages[n]))
 			})
 			c := newTestClient(t, hub, &waits{}, nil)
-			papers, err := c.Day(context.Background(), date(t, "2026-08-21"))
+			papers, err := papersOf(c.Day(context.Background(), date(t, "2026-08-21")))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -233,7 +233,7 @@ func TestClientPageLimit(t *testing.T) {
 		fmt.Fprintf(w, "[%s]", element(fmt.Sprintf("2608.%05d", n), 1))
 	})
 	c := newTestClient(t, hub, &waits{}, nil)
-	papers, err := c.Day(context.Background(), date(t, "2026-08-21"))
+	papers, err := papersOf(c.Day(context.Background(), date(t, "2026-08-21")))
 	if err != nil || len(papers) != maxPages || hub.count() != maxPages {
 		t.Errorf("%d papers in %d requests, %v; want %d", len(papers), hub.count(), err, maxPages)
 	}
@@ -242,7 +242,7 @@ func TestClientPageLimit(t *testing.T) {
 func TestClientWeekend(t *testing.T) {
 	hub := newFakeHub(t, func(w http.ResponseWriter, r *http.Request, n int) { w.Write([]byte("[]\n")) })
 	c := newTestClient(t, hub, &waits{}, nil)
-	papers, err := c.Day(context.Background(), date(t, "2026-08-23")) // a Sunday
+	papers, err := papersOf(c.Day(context.Background(), date(t, "2026-08-23"))) // a Sunday
 	if err != nil || papers == nil || len(papers) != 0 || hub.count() != 1 {
 		t.Errorf("Sunday: %v, %v after %d requests; want an empty list", papers, err, hub.count())
 	}
@@ -274,7 +274,7 @@ func TestNew(t *testing.T) {
 	if c.endpoint != "http://localhost:8080/hf/api/daily_papers" || c.timeout != 0 || c.maxRetries != 0 || c.minInterval != 0 {
 		t.Errorf("negative options: %s %v %d %v", c.endpoint, c.timeout, c.maxRetries, c.minInterval)
 	}
-	if _, err := c.Day(context.Background(), bot.Date{}); err == nil {
+	if _, err := papersOf(c.Day(context.Background(), bot.Date{})); err == nil {
 		t.Error("Day of the zero date: no error")
 	}
 }

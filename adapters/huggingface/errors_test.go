@@ -28,7 +28,6 @@ func TestClientErrors(t *testing.T) {
 		{"JSON object", 200, `{"papers":[]}`, []string{`expected a JSON array, got a JSON object "{\"papers\":[]}"`}},
 		{"truncated JSON", 200, "[" + element("2608.20335", 38) + "," + element("2608.19880", 9)[:50],
 			[]string{"element 1: truncated JSON: unexpected end of JSON input (status 200, "}},
-		{"bad element", 200, `[{"paper":{"title":"x"}}]`, []string{"element 0: no paper id (status 200"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -37,7 +36,7 @@ func TestClientErrors(t *testing.T) {
 				w.Write([]byte(tt.body))
 			})
 			c := newTestClient(t, hub, &waits{}, nil)
-			papers, err := c.Day(context.Background(), date(t, "2026-08-21"))
+			papers, err := papersOf(c.Day(context.Background(), date(t, "2026-08-21")))
 			if err == nil {
 				t.Fatalf("no error; papers %v", papers)
 			}
@@ -86,7 +85,7 @@ func TestClientTokenNotLeaked(t *testing.T) {
 			o.MaxRetries = 1
 			o.Logger = logger
 		})
-		_, err := c.Day(context.Background(), date(t, "2026-08-21"))
+		_, err := papersOf(c.Day(context.Background(), date(t, "2026-08-21")))
 		if err == nil {
 			t.Fatalf("answer %d: no error", i)
 		}
@@ -102,5 +101,33 @@ func TestClientTokenNotLeaked(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "retrying") {
 		t.Errorf("no retry logged:\n%s", logs.String())
+	}
+}
+
+// TestClientSkipsBadElements: a list with elements that cannot be papers
+// is still a list; the bad ones are named in Skipped, the rest returned,
+// and nothing is retried.
+func TestClientSkipsBadElements(t *testing.T) {
+	hub := newFakeHub(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		w.Write([]byte(`[` + element("2608.20335", 38) + `,{"paper":{"title":"x"}},` + element("2608.20335", 9) + `,` + element("2608.19880", 9) + `]`))
+	})
+	c := newTestClient(t, hub, &waits{}, nil)
+	list, err := c.Day(context.Background(), date(t, "2026-08-21"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Papers) != 2 || list.Papers[0].ID != "2608.20335" || list.Papers[1].ID != "2608.19880" {
+		t.Errorf("papers %+v", list.Papers)
+	}
+	got := []string{}
+	for _, s := range list.Skipped {
+		got = append(got, s.String())
+	}
+	want := `element 1: no paper id|element 2 (id "2608.20335"): the same paper as element 0`
+	if strings.Join(got, "|") != want {
+		t.Errorf("skipped %q, want %q", strings.Join(got, "|"), want)
+	}
+	if hub.count() != 1 {
+		t.Errorf("%d requests", hub.count())
 	}
 }

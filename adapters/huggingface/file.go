@@ -27,6 +27,7 @@ type Archive struct {
 	mu     sync.Mutex
 	loaded bool
 	days   map[bot.Date][]bot.Paper
+	skips  map[bot.Date][]bot.Skip
 	dates  []bot.Date
 }
 
@@ -54,16 +55,35 @@ func OpenFile(path string) (*Archive, error) {
 // Name implements bot.Source.
 func (a *Archive) Name() string { return a.name }
 
-// All implements bot.Archive: it calls fn for every element in file
-// order, stopping at the first error of fn, at a bad element (an error
-// naming its line or index) or when ctx is done.
-func (a *Archive) All(ctx context.Context, fn func(bot.Paper) error) error {
+// All implements bot.Archive: it calls fn for every paper in file order
+// and skipped (when not nil) for every element that cannot be a paper
+// (named "element N" in a JSON array, "line N" in JSON lines), stopping at
+// the first error of fn, when ctx is done, or when the file itself cannot
+// be read (not JSON lines or a JSON array, cut off, a syntax error inside
+// an array).
+func (a *Archive) All(ctx context.Context, fn func(bot.Paper) error, skipped func(bot.Skip)) error {
 	f, err := a.open()
 	if err != nil {
 		return fmt.Errorf("huggingface: %s: %w", a.name, err)
 	}
 	defer f.Close()
-	if err := a.each(ctx, f, fn); err != nil {
+	if skipped == nil {
+		skipped = func(bot.Skip) {}
+	}
+	if err := a.each(ctx, f, func(_ string, p bot.Paper) error { return fn(p) }, skipped); err != nil {
+		return fmt.Errorf("huggingface: %s: %w", a.name, err)
+	}
+	return nil
+}
+
+// elements is All with each paper's place in the file ("element N", "line N").
+func (a *Archive) elements(ctx context.Context, fn func(where string, p bot.Paper) error, skipped func(bot.Skip)) error {
+	f, err := a.open()
+	if err != nil {
+		return fmt.Errorf("huggingface: %s: %w", a.name, err)
+	}
+	defer f.Close()
+	if err := a.each(ctx, f, fn, skipped); err != nil {
 		return fmt.Errorf("huggingface: %s: %w", a.name, err)
 	}
 	return nil
@@ -75,7 +95,7 @@ type errStop struct{ err error }
 
 func (e errStop) Error() string { return e.err.Error() }
 
-func (a *Archive) each(ctx context.Context, f io.Reader, fn func(bot.Paper) error) error {
+func (a *Archive) each(ctx context.Context, f io.Reader, fn func(where string, p bot.Paper) error, skipped func(bot.Skip)) error {
 	r := bufio.NewReaderSize(f, 64<<10)
 	if magic, _ := r.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(r)
@@ -85,22 +105,23 @@ func (a *Archive) each(ctx context.Context, f io.Reader, fn func(bot.Paper) erro
 		defer zr.Close()
 		r = bufio.NewReaderSize(zr, 64<<10)
 	}
-	first, skipped, err := firstByte(r)
+	first, skippedLines, err := firstByte(r)
 	if err == io.EOF {
 		return nil // an empty file holds no lists
 	}
 	if err != nil {
 		return err
 	}
-	emit := func(raw []byte) error {
+	emit := func(where string, raw []byte) error {
 		if err := ctx.Err(); err != nil {
 			return errStop{err}
 		}
 		p, err := parseElement(raw, a.day)
 		if err != nil {
-			return err
+			skipped(skipOf(where, err))
+			return nil
 		}
-		if err := fn(p); err != nil {
+		if err := fn(where, p); err != nil {
 			return errStop{err}
 		}
 		return nil
@@ -108,23 +129,11 @@ func (a *Archive) each(ctx context.Context, f io.Reader, fn func(bot.Paper) erro
 	switch first {
 	case '[':
 		err = decodeArray(r, func(i int, raw json.RawMessage) error {
-			if err := emit(raw); err != nil {
-				if _, ok := err.(errStop); ok {
-					return err
-				}
-				return fmt.Errorf("element %d: %w", i, err)
-			}
-			return nil
+			return emit(fmt.Sprintf("element %d", i), raw)
 		})
 	case '{':
-		err = eachLine(r, skipped+1, func(n int, line []byte) error {
-			if err := emit(line); err != nil {
-				if _, ok := err.(errStop); ok {
-					return err
-				}
-				return fmt.Errorf("line %d: %w", n, err)
-			}
-			return nil
+		err = eachLine(r, skippedLines+1, func(n int, line []byte) error {
+			return emit(fmt.Sprintf("line %d", n), line)
 		})
 	default:
 		return fmt.Errorf("neither a JSON array nor JSON lines (starts with %q)", excerpt([]byte{first}, 1))
@@ -183,7 +192,9 @@ func eachLine(r *bufio.Reader, first int, fn func(n int, line []byte) error) err
 }
 
 // load reads every element once, grouped by list date; within a day the
-// first element of each id wins, as Client.Day does.
+// first element of each id wins, as Client.Day does, and a repeated one
+// is a skip of that day. Elements skipped without a known list date are
+// kept for the newest day.
 func (a *Archive) load(ctx context.Context) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -191,16 +202,27 @@ func (a *Archive) load(ctx context.Context) error {
 		return nil
 	}
 	days := make(map[bot.Date][]bot.Paper)
-	seen := make(map[bot.Date]map[string]bool)
-	err := a.All(ctx, func(p bot.Paper) error {
+	seen := make(map[bot.Date]map[string]string)
+	skips := make(map[bot.Date][]bot.Skip)
+	var undated []bot.Skip
+	err := a.elements(ctx, func(where string, p bot.Paper) error {
 		if seen[p.ListDate] == nil {
-			seen[p.ListDate] = make(map[string]bool)
+			seen[p.ListDate] = make(map[string]string)
 		}
-		if !seen[p.ListDate][p.ID] {
-			seen[p.ListDate][p.ID] = true
-			days[p.ListDate] = append(days[p.ListDate], p)
+		if first, dup := seen[p.ListDate][p.ID]; dup {
+			skips[p.ListDate] = append(skips[p.ListDate], bot.Skip{Where: where, ID: p.ID,
+				Reason: "the same paper as " + first})
+			return nil
 		}
+		seen[p.ListDate][p.ID] = where
+		days[p.ListDate] = append(days[p.ListDate], p)
 		return nil
+	}, func(s bot.Skip) {
+		if a.day.IsZero() {
+			undated = append(undated, s)
+		} else {
+			skips[a.day] = append(skips[a.day], s)
+		}
 	})
 	if err != nil {
 		return err // not remembered: a later call tries again
@@ -210,17 +232,22 @@ func (a *Archive) load(ctx context.Context) error {
 		dates = append(dates, d)
 	}
 	slices.SortFunc(dates, bot.Date.Compare)
-	a.days, a.dates, a.loaded = days, dates, true
+	if len(undated) > 0 && len(dates) > 0 {
+		newest := dates[len(dates)-1]
+		skips[newest] = append(skips[newest], undated...)
+	}
+	a.days, a.skips, a.dates, a.loaded = days, skips, dates, true
 	return nil
 }
 
 // Day implements bot.Source: the papers whose ListDate is day, in file
-// order; an empty list when the archive has none.
-func (a *Archive) Day(ctx context.Context, day bot.Date) ([]bot.Paper, error) {
+// order, and the elements of that day that were skipped; an empty list
+// when the archive has none.
+func (a *Archive) Day(ctx context.Context, day bot.Date) (bot.DayList, error) {
 	if err := a.load(ctx); err != nil {
-		return nil, err
+		return bot.DayList{}, err
 	}
-	return slices.Clone(a.days[day]), nil
+	return bot.DayList{Papers: slices.Clone(a.days[day]), Skipped: slices.Clone(a.skips[day])}, nil
 }
 
 // Dates implements bot.Archive: the dates of the lists held, oldest first.

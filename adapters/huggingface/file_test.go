@@ -74,7 +74,7 @@ func TestCorpus(t *testing.T) {
 			}
 		}
 		return nil
-	})
+	}, nil)
 	elapsed := time.Since(start)
 	if err != nil {
 		t.Fatal(err)
@@ -107,14 +107,14 @@ func TestCorpusDays(t *testing.T) {
 		}
 	}
 	// The last list is the embedded sample's day.
-	last, err := src.Day(ctx, SampleDate)
+	last, err := papersOf(src.Day(ctx, SampleDate))
 	if err != nil || len(last) != 17 || last[0].ID != "2608.19880" {
 		t.Errorf("Day(%s): %d papers, %v", SampleDate, len(last), err)
 	}
 	// 2604.07429 was listed twice, about six days apart (Q7): once per day.
 	total := 0
 	for _, d := range dates {
-		papers, err := src.Day(ctx, d)
+		papers, err := papersOf(src.Day(ctx, d))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -180,7 +180,7 @@ func TestFileFormats(t *testing.T) {
 			if err := src.All(ctx, func(p bot.Paper) error {
 				ids = append(ids, p.ID+"@"+p.ListDate.String())
 				return nil
-			}); err != nil {
+			}, nil); err != nil {
 				t.Fatal(err)
 			}
 			want := "2410.17243@2024-10-28 2608.20335@2026-08-21 2608.19880@2026-08-21"
@@ -191,11 +191,11 @@ func TestFileFormats(t *testing.T) {
 			if err != nil || len(dates) != 2 || dates[0].String() != "2024-10-28" || dates[1] != SampleDate {
 				t.Errorf("Dates: %v, %v", dates, err)
 			}
-			day, err := src.Day(ctx, SampleDate)
+			day, err := papersOf(src.Day(ctx, SampleDate))
 			if err != nil || len(day) != 2 || day[0].ID != "2608.20335" || day[0].Title != "4DAnyone" {
 				t.Errorf("Day: %+v, %v", day, err)
 			}
-			none, err := src.Day(ctx, date(t, "2026-08-22"))
+			none, err := papersOf(src.Day(ctx, date(t, "2026-08-22")))
 			if err != nil || len(none) != 0 {
 				t.Errorf("Day of a date not held: %v, %v", none, err)
 			}
@@ -204,15 +204,11 @@ func TestFileFormats(t *testing.T) {
 }
 
 func TestFileErrors(t *testing.T) {
-	bad := `{"paper":{"title":"no id"},"publishedAt":"2024-10-25T00:00:00.000Z"}`
 	for _, tt := range []struct {
 		name, data string
 		gz         bool
 		err        string
 	}{
-		{"bad-line.jsonl", smallElements[0] + "\n\n" + bad + "\n" + smallElements[1], false, "line 3: no paper id"},
-		{"broken-line.jsonl.gz", "\n" + smallElements[0] + "\n{\"paper\":\n", true, "line 3: truncated JSON"},
-		{"bad-element.json", "[" + smallElements[0] + "," + bad + "]", false, "element 1: no paper id"},
 		{"truncated.json", "[" + smallElements[0] + "," + smallElements[1][:40], true, "element 1: truncated JSON"},
 		{"not-json.txt", "hello", false, `neither a JSON array nor JSON lines (starts with "h")`},
 	} {
@@ -223,7 +219,7 @@ func TestFileErrors(t *testing.T) {
 				t.Fatal(err)
 			}
 			seen := 0
-			err = src.All(context.Background(), func(bot.Paper) error { seen++; return nil })
+			err = src.All(context.Background(), func(bot.Paper) error { seen++; return nil }, nil)
 			if err == nil || !strings.Contains(err.Error(), tt.err) || !strings.HasPrefix(err.Error(), "huggingface: file:"+path+": ") {
 				t.Fatalf("error %v, want one containing %q", err, tt.err)
 			}
@@ -237,6 +233,42 @@ func TestFileErrors(t *testing.T) {
 	}
 }
 
+// TestFileSkips: elements that cannot be papers are skipped one by one
+// with their line or position; the others are read.
+func TestFileSkips(t *testing.T) {
+	bad := `{"paper":{"title":"no id"},"publishedAt":"2024-10-25T00:00:00.000Z"}`
+	for _, tt := range []struct {
+		name, data string
+		gz         bool
+		papers     int
+		skipped    string
+	}{
+		{"bad-line.jsonl", smallElements[0] + "\n\n" + bad + "\n" + smallElements[1], false, 2, "line 3: no paper id"},
+		{"broken-line.jsonl.gz", "\n" + smallElements[0] + "\n{\"paper\":\n" + smallElements[1], true, 2, "line 3: truncated JSON: unexpected end of JSON input"},
+		{"bad-element.json", "[" + smallElements[0] + "," + bad + ",42]", false, 1, "element 1: no paper id|element 2: a JSON number, not a JSON object"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeFile(t, tt.name, []byte(tt.data), tt.gz)
+			src, err := OpenFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen := 0
+			var skips []string
+			err = src.All(context.Background(), func(bot.Paper) error { seen++; return nil }, func(s bot.Skip) { skips = append(skips, s.String()) })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if seen != tt.papers || strings.Join(skips, "|") != tt.skipped {
+				t.Errorf("%d papers, skipped %q; want %d, %q", seen, strings.Join(skips, "|"), tt.papers, tt.skipped)
+			}
+			if _, err := src.Dates(context.Background()); err != nil {
+				t.Errorf("Dates: %v", err)
+			}
+		})
+	}
+}
+
 func TestFileStops(t *testing.T) {
 	path := writeFile(t, "lines.jsonl", []byte(strings.Join(smallElements, "\n")), false)
 	src, err := OpenFile(path)
@@ -245,14 +277,14 @@ func TestFileStops(t *testing.T) {
 	}
 	stop := errors.New("enough")
 	n := 0
-	err = src.All(context.Background(), func(bot.Paper) error { n++; return stop })
+	err = src.All(context.Background(), func(bot.Paper) error { n++; return stop }, nil)
 	if !errors.Is(err, stop) || n != 1 {
 		t.Errorf("fn error: %v after %d calls", err, n)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	n = 0
-	err = src.All(ctx, func(bot.Paper) error { n++; return nil })
+	err = src.All(ctx, func(bot.Paper) error { n++; return nil }, nil)
 	if !errors.Is(err, context.Canceled) || n != 0 {
 		t.Errorf("canceled: %v after %d calls", err, n)
 	}
@@ -269,16 +301,16 @@ func TestSample(t *testing.T) {
 	if err != nil || len(dates) != 1 || dates[0] != SampleDate {
 		t.Errorf("Dates: %v, %v", dates, err)
 	}
-	papers, err := s.Day(ctx, SampleDate)
+	papers, err := papersOf(s.Day(ctx, SampleDate))
 	if err != nil || len(papers) != 17 || papers[0].ID != "2608.19880" || papers[2].ID != "2608.20335" {
 		t.Fatalf("Day: %d papers, %v", len(papers), err)
 	}
 	papers[0].ID = "changed" // callers own what they get
-	again, _ := s.Day(ctx, SampleDate)
+	again, _ := papersOf(s.Day(ctx, SampleDate))
 	if again[0].ID != "2608.19880" {
 		t.Error("Day returned shared storage")
 	}
-	other, err := s.Day(ctx, SampleDate.AddDays(1))
+	other, err := papersOf(s.Day(ctx, SampleDate.AddDays(1)))
 	if err != nil || len(other) != 0 {
 		t.Errorf("Day of another date: %v, %v", other, err)
 	}
@@ -289,7 +321,7 @@ func TestSample(t *testing.T) {
 			t.Errorf("%s: list date %s", p.ID, p.ListDate)
 		}
 		return nil
-	}); err != nil || n != 17 {
+	}, nil); err != nil || n != 17 {
 		t.Errorf("All: %d papers, %v", n, err)
 	}
 }

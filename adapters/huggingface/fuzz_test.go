@@ -8,8 +8,9 @@ import (
 	"github.com/paperboy-bot/paperboy/bot"
 )
 
-// FuzzParseDaily feeds ParseDaily arbitrary bodies: it must not panic, and
-// every paper it returns must have an id and a readable title.
+// FuzzParseDaily feeds ParseDaily arbitrary bodies: it must not panic,
+// every paper it returns must have an arXiv id and a clean title to show,
+// and every skipped element a place and a reason.
 func FuzzParseDaily(f *testing.F) {
 	for _, path := range []string{
 		"testdata/daily_papers_2024-10-25.json",
@@ -37,12 +38,18 @@ func FuzzParseDaily(f *testing.F) {
 		if known {
 			day = bot.Date{Year: 2026, Month: 8, Day: 21}
 		}
-		papers, err := ParseDaily(body, day)
+		list, err := ParseDaily(body, day)
+		papers := list.Papers
 		if err != nil {
-			if papers != nil {
-				t.Errorf("papers %v with error %v", papers, err)
+			if papers != nil || list.Skipped != nil {
+				t.Errorf("list %+v with error %v", list, err)
 			}
 			return
+		}
+		for _, s := range list.Skipped {
+			if s.Where == "" || s.Reason == "" || !utf8.ValidString(s.String()) {
+				t.Errorf("skip %+v", s)
+			}
 		}
 		for i, p := range papers {
 			if p.ID == "" {
@@ -51,10 +58,13 @@ func FuzzParseDaily(f *testing.F) {
 			if _, ok := bot.NormalizeID(p.ID); !ok {
 				t.Errorf("paper %d: id %q is not an arXiv id", i, p.ID)
 			}
-			if !utf8.ValidString(p.Title) || p.Title != bot.CollapseSpace(p.Title) {
-				t.Errorf("paper %d: title %q", i, p.Title)
+			if dt := p.DisplayTitle(); dt == "" || !utf8.ValidString(dt) || dt != bot.CleanText(dt) {
+				t.Errorf("paper %d: title %q shown as %q", i, p.Title, dt)
 			}
-			if p.ListDate.IsZero() {
+			if c := bot.CleanText(p.Title); c != "" && c != p.Title {
+				t.Errorf("paper %d: title %q not cleaned", i, p.Title)
+			}
+			if known && p.ListDate.IsZero() {
 				t.Errorf("paper %d: no list date", i)
 			}
 		}

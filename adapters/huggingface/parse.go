@@ -57,43 +57,88 @@ type wireElement struct {
 // ParseDaily parses a response body of GET /api/daily_papers: a JSON array
 // of list elements, in order. day is the date= the list was asked for; pass
 // the zero Date when it is not known (a saved response), and each paper's
-// ListDate is derived as the package documentation says. An element that
-// cannot be read is an error naming its index (0-based).
-func ParseDaily(body []byte, day bot.Date) ([]bot.Paper, error) {
-	papers, err := parseDaily(body, day)
+// ListDate is derived as the package documentation says. It fails only
+// when the body is not a JSON array or is cut off: an element it cannot
+// use (no usable arXiv id, not a JSON object) is skipped, named "element
+// N" (0-based) in the list's Skipped, and a field of the wrong type is
+// coerced or left out (see ParseElement). An element whose id repeats an
+// earlier one is skipped too.
+func ParseDaily(body []byte, day bot.Date) (bot.DayList, error) {
+	list, err := parseDaily(body, day)
 	if err != nil {
-		return nil, fmt.Errorf("huggingface: %w", err)
+		return bot.DayList{}, fmt.Errorf("huggingface: %w", err)
 	}
-	return papers, nil
+	return list, nil
 }
 
-func parseDaily(body []byte, day bot.Date) ([]bot.Paper, error) {
-	var papers []bot.Paper
+func parseDaily(body []byte, day bot.Date) (bot.DayList, error) {
+	list, _, err := parseList(body, day)
+	return list, err
+}
+
+// parseList is parseDaily that also returns the element index of each
+// paper.
+func parseList(body []byte, day bot.Date) (bot.DayList, []int, error) {
+	list := bot.DayList{Papers: []bot.Paper{}}
+	var pos []int
+	seen := map[string]int{}
 	err := decodeArray(bytes.NewReader(body), func(i int, raw json.RawMessage) error {
+		where := fmt.Sprintf("element %d", i)
 		p, err := parseElement(raw, day)
 		if err != nil {
-			return fmt.Errorf("element %d: %w", i, err)
+			list.Skipped = append(list.Skipped, skipOf(where, err))
+			return nil
 		}
-		papers = append(papers, p)
+		if first, dup := seen[p.ID]; dup {
+			list.Skipped = append(list.Skipped, bot.Skip{Where: where, ID: p.ID,
+				Reason: fmt.Sprintf("the same paper as element %d", first)})
+			return nil
+		}
+		seen[p.ID] = i
+		list.Papers = append(list.Papers, p)
+		pos = append(pos, i)
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return bot.DayList{}, nil, err
 	}
-	if papers == nil {
-		papers = []bot.Paper{}
-	}
-	return papers, nil
+	return list, pos, nil
 }
 
 // ParseElement parses one list element (a JSON object) into a Paper. day is
-// as for ParseDaily.
+// as for ParseDaily. It fails only for an element that cannot be a paper:
+// not a JSON object, or without a usable arXiv id (see bot.NormalizeID: a
+// new-style NNNN.NNNNN or old-style archive/NNNNNNN id, with or without a
+// version). Fields of the wrong type are coerced where the meaning is
+// plain ("upvotes": "12", a number as a title) and left out otherwise
+// (null lists, an object where a string belongs, a time that does not
+// parse); the element is never refused for them.
 func ParseElement(data []byte, day bot.Date) (bot.Paper, error) {
 	p, err := parseElement(data, day)
 	if err != nil {
 		return bot.Paper{}, fmt.Errorf("huggingface: %w", err)
 	}
 	return p, nil
+}
+
+// skipError is why an element cannot be a paper, with the id it had.
+type skipError struct {
+	id     string
+	reason string
+}
+
+func (e *skipError) Error() string { return e.reason }
+
+// skipOf describes a skipped element.
+func skipOf(where string, err error) bot.Skip {
+	s := bot.Skip{Where: where, Reason: err.Error()}
+	if se, ok := err.(*skipError); ok {
+		s.ID = se.id
+	}
+	if s.Reason == "" {
+		s.Reason = "unreadable element"
+	}
+	return s
 }
 
 // decodeArray streams the elements of a JSON array from r, so a large file
@@ -152,15 +197,26 @@ func describeToken(tok json.Token) string {
 }
 
 // parseElement does the work of ParseElement; its errors carry no prefix so
-// callers can say where the element came from.
+// callers can say where the element came from. Most elements decode
+// strictly into wireElement; one with a field of an unexpected type is
+// decoded again, leniently (lenientElement).
 func parseElement(data []byte, day bot.Date) (bot.Paper, error) {
 	var e wireElement
+	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) == 0 || t[0] != '{' {
+		// Not an object: lenientElement names what it is.
+		if _, err := lenientElement(data); err != nil {
+			return bot.Paper{}, err
+		}
+		return bot.Paper{}, &skipError{reason: "not a JSON object"}
+	}
 	if err := json.Unmarshal(data, &e); err != nil {
 		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return bot.Paper{}, fmt.Errorf("field %s: JSON %s where %s was expected", te.Field, te.Value, te.Type)
+		if !errors.As(err, &te) {
+			return bot.Paper{}, jsonError(err)
 		}
-		return bot.Paper{}, jsonError(err)
+		if e, err = lenientElement(data); err != nil {
+			return bot.Paper{}, err
+		}
 	}
 	outer := &e.wirePaper
 	p := e.Paper
@@ -173,14 +229,15 @@ func parseElement(data []byte, day bot.Date) (bot.Paper, error) {
 		id, ok = bot.NormalizeID(outer.ID)
 	}
 	if !ok {
-		if p.ID == "" && outer.ID == "" {
-			return bot.Paper{}, errors.New("no paper id")
-		}
-		raw := p.ID
+		raw := strings.TrimSpace(p.ID)
 		if raw == "" {
-			raw = outer.ID
+			raw = strings.TrimSpace(outer.ID)
 		}
-		return bot.Paper{}, fmt.Errorf("paper id %q is not an arXiv id", excerpt([]byte(raw), 40))
+		if raw == "" {
+			return bot.Paper{}, &skipError{reason: "no paper id"}
+		}
+		shown := excerpt([]byte(bot.CleanText(raw)), 40)
+		return bot.Paper{}, &skipError{id: shown, reason: fmt.Sprintf("paper id %q is not an arXiv id", shown)}
 	}
 
 	paper := bot.Paper{
@@ -195,15 +252,15 @@ func parseElement(data []byte, day bot.Date) (bot.Paper, error) {
 		GitHubStars: max(p.GitHubStars, 0),
 		ProjectPage: strings.TrimSpace(p.ProjectPage),
 		Thumbnail:   strings.TrimSpace(e.Thumbnail),
-		AISummary:   bot.CollapseSpace(p.AISummary),
+		AISummary:   bot.CleanText(p.AISummary),
 	}
 	for _, a := range p.Authors {
-		if name := bot.CollapseSpace(a.Name); name != "" && !a.Hidden {
+		if name := bot.CleanText(a.Name); name != "" && !a.Hidden {
 			paper.Authors = append(paper.Authors, name)
 		}
 	}
 	for _, k := range p.AIKeywords {
-		if k = bot.CollapseSpace(k); k != "" {
+		if k = bot.CleanText(k); k != "" {
 			paper.AIKeywords = append(paper.AIKeywords, k)
 		}
 	}
@@ -212,68 +269,72 @@ func parseElement(data []byte, day bot.Date) (bot.Paper, error) {
 		org = outer.Organization
 	}
 	if org != nil {
-		paper.OrgName = bot.CollapseSpace(org.Name)
-		paper.OrgFullName = bot.CollapseSpace(org.FullName)
+		paper.OrgName = bot.CleanText(org.Name)
+		paper.OrgFullName = bot.CleanText(org.FullName)
 	}
-
-	var err error
-	if paper.PublishedAt, err = parseTime(p.PublishedAt); err != nil {
-		return bot.Paper{}, fmt.Errorf("paper %s: paper.publishedAt: %w", id, err)
-	}
-	if paper.ListDate, err = listDate(p.SubmittedOnDailyAt, day, outer.PublishedAt, paper.PublishedAt); err != nil {
-		return bot.Paper{}, fmt.Errorf("paper %s: %w", id, err)
-	}
+	// A time that does not parse is left out, like any field of the wrong
+	// type; the list date then comes from the next source in line.
+	paper.PublishedAt, _ = parseTime(p.PublishedAt)
+	paper.ListDate = listDate(p.SubmittedOnDailyAt, day, outer.PublishedAt, paper.PublishedAt)
 	return paper, nil
 }
 
-// firstNonEmpty returns the first of ss that is not blank, whitespace
-// collapsed. Hugging Face hard-wrapped titles and abstracts until ~2025-11.
+// firstNonEmpty returns the first of ss that is not blank once cleaned
+// (bot.CleanText: Hugging Face hard-wrapped titles and abstracts until
+// ~2025-11), cleaned. When every one is blank it returns the first
+// non-empty one as it came (a title of only white space or invisible
+// characters is kept; bot.Paper.DisplayTitle shows such a paper as
+// "Untitled (arXiv:ID)"), else "".
 func firstNonEmpty(ss ...string) string {
 	for _, s := range ss {
-		if s = bot.CollapseSpace(s); s != "" {
+		if c := bot.CleanText(s); c != "" {
+			return c
+		}
+	}
+	for _, s := range ss {
+		if s != "" {
 			return s
 		}
 	}
 	return ""
 }
 
-// parseTime parses Hugging Face's "2026-08-20T00:00:00.000Z"; an absent
-// value is the zero time.
+// parseTime parses Hugging Face's "2026-08-20T00:00:00.000Z" (or a bare
+// date); an absent value is the zero time.
 func parseTime(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
+		// A bare date is plain enough to use.
+		if d, derr := time.Parse("2006-01-02", s); derr == nil {
+			return d, nil
+		}
 		return time.Time{}, fmt.Errorf("%q is not an RFC 3339 time", excerpt([]byte(s), 40))
 	}
 	return t.UTC(), nil
 }
 
 // listDate picks the element's daily-list date; see the package
-// documentation for the order and for the numbers behind fileListDate.
-func listDate(submittedOnDailyAt string, day bot.Date, outerPublishedAt string, arxivTime time.Time) (bot.Date, error) {
-	if submittedOnDailyAt != "" {
-		t, err := parseTime(submittedOnDailyAt)
-		if err != nil {
-			return bot.Date{}, fmt.Errorf("paper.submittedOnDailyAt: %w", err)
-		}
-		return bot.DateIn(t, time.UTC), nil
+// documentation for the order and for the numbers behind fileListDate. A
+// value that does not parse is passed over. It returns the zero Date when
+// there is none (a saved element without any date: stored, on no list).
+func listDate(submittedOnDailyAt string, day bot.Date, outerPublishedAt string, arxivTime time.Time) bot.Date {
+	if t, err := parseTime(submittedOnDailyAt); err == nil && !t.IsZero() {
+		return bot.DateIn(t, time.UTC)
 	}
 	if !day.IsZero() {
-		return day, nil
+		return day
 	}
 	t, err := parseTime(outerPublishedAt)
-	if err != nil {
-		return bot.Date{}, fmt.Errorf("publishedAt: %w", err)
-	}
-	if t.IsZero() {
-		return bot.Date{}, errors.New("no list date: neither paper.submittedOnDailyAt nor publishedAt is set")
+	if err != nil || t.IsZero() {
+		return bot.Date{}
 	}
 	if d := arxiv(t, arxivTime); !d.IsZero() {
-		return d, nil
+		return d
 	}
-	return fileListDate(t), nil
+	return fileListDate(t)
 }
 
 // arxiv handles the elements whose outer publishedAt already has its later

@@ -29,11 +29,14 @@ func readFile(t testing.TB, path string) []byte {
 
 func parseFixture(t *testing.T, path string, day bot.Date) []bot.Paper {
 	t.Helper()
-	papers, err := ParseDaily(readFile(t, path), day)
+	list, err := ParseDaily(readFile(t, path), day)
 	if err != nil {
 		t.Fatalf("ParseDaily(%s): %v", path, err)
 	}
-	return papers
+	if len(list.Skipped) > 0 {
+		t.Fatalf("ParseDaily(%s) skipped %v", path, list.Skipped)
+	}
+	return list.Papers
 }
 
 func findPaper(t *testing.T, papers []bot.Paper, id string) bot.Paper {
@@ -302,13 +305,51 @@ func TestParseElement(t *testing.T) {
 			day:  day,
 			want: func(p bot.Paper) bool { return p.ListDate.String() == "2026-04-15" },
 		},
+		{
+			name: "wrong types are coerced or left out, field by field",
+			json: `{"paper":{"id":2401.00001,"title":1234,"summary":{"x":1},"upvotes":"12","githubStars":3.7,"authors":null,
+				"ai_keywords":"one keyword","publishedAt":"yesterday","organization":"not an object","githubRepo":["x"]},
+				"numComments":"7","thumbnail":42,"publishedAt":"2024-01-02T10:00:00.000Z"}`,
+			want: func(p bot.Paper) bool {
+				return p.ID == "2401.00001" && p.Title == "1234" && p.Abstract == "" && p.Upvotes == 12 && p.GitHubStars == 3 &&
+					len(p.Authors) == 0 && len(p.AIKeywords) == 1 && p.PublishedAt.IsZero() && p.OrgName == "" &&
+					p.GitHubRepo == "" && p.Comments == 7 && p.Thumbnail == "42" && p.ListDate.String() == "2024-01-02"
+			},
+		},
+		{
+			name: "authors as plain strings, hidden as a string",
+			json: `{"paper":{"id":"2401.00001","authors":["Ann Lee",{"name":"Bob","hidden":"yes"},{"name":"C","hidden":true},7]},"publishedAt":"2024-01-02T10:00:00.000Z"}`,
+			want: func(p bot.Paper) bool {
+				return strings.Join(p.Authors, "|") == "Ann Lee|Bob|7"
+			},
+		},
+		{
+			name: "a blank title is kept as it came",
+			json: `{"paper":{"id":"2401.00001","title":" \u200b "},"title":"\t"}`,
+			day:  day,
+			want: func(p bot.Paper) bool {
+				return p.Title == " \u200b " && p.DisplayTitle() == "Untitled (arXiv:2401.00001)"
+			},
+		},
+		{
+			name: "invisible characters are cleaned",
+			json: `{"paper":{"id":"2401.00001","title":"Token\u00adization \u202eat\u202c scale","summary":"a\u200bb"}}`,
+			day:  day,
+			want: func(p bot.Paper) bool { return p.Title == "Tokenization at scale" && p.Abstract == "a b" },
+		},
+		{name: "a bad time is left out", json: `{"paper":{"id":"2401.00001","publishedAt":"yesterday","submittedOnDailyAt":"soon"}}`, day: day,
+			want: func(p bot.Paper) bool { return p.PublishedAt.IsZero() && p.ListDate == day }},
+		{name: "no list date for a file: stored on no list", json: `{"paper":{"id":"2401.00001"}}`,
+			want: func(p bot.Paper) bool { return p.ListDate.IsZero() }},
+		{name: "huge counters are clamped", json: `{"paper":{"id":"2401.00001","upvotes":1e300,"githubStars":"99999999999999"}}`, day: day,
+			want: func(p bot.Paper) bool { return p.Upvotes == 1<<31-1 && p.GitHubStars == 1<<31-1 }},
 		{name: "no id", json: `{"paper":{"title":"T"},"title":"T"}`, err: "no paper id"},
+		{name: "an id of the wrong type", json: `{"paper":{"id":["2401.00001"]}}`, err: "no paper id"},
 		{name: "not an arXiv id", json: `{"paper":{"id":"hello world"}}`, err: `paper id "hello world" is not an arXiv id`},
-		{name: "bad time", json: `{"paper":{"id":"2401.00001","publishedAt":"yesterday"}}`, err: `paper.publishedAt: "yesterday" is not an RFC 3339 time`},
-		{name: "wrong type", json: `{"paper":{"id":"2401.00001","upvotes":"many"}}`, err: "field paper.upvotes: JSON string"},
-		{name: "no list date for a file", json: `{"paper":{"id":"2401.00001"}}`, err: "no list date"},
+		{name: "id abc", json: `{"paper":{"id":"abc"}}`, err: `paper id "abc" is not an arXiv id`},
 		{name: "truncated", json: `{"paper":{"id":"2401.00001"`, err: "unexpected end of JSON input"},
-		{name: "not an object", json: `[1]`, err: "JSON array"},
+		{name: "not an object", json: `[1]`, err: "JSON array, not a JSON object"},
+		{name: "null", json: `null`, err: "JSON null, not a JSON object"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -331,7 +372,6 @@ func TestParseElement(t *testing.T) {
 
 func TestParseDailyErrors(t *testing.T) {
 	tests := []struct{ body, err string }{
-		{`[{"paper":{"id":"2401.00001","submittedOnDailyAt":"2024-01-02T00:00:00Z"}},{"paper":{"title":"x"}}]`, "element 1: no paper id"},
 		{`[{"paper":{"id":"2401.00001","submittedOnDailyAt":"2024-01-02T00:00:00Z"}},{"paper":`, "truncated JSON"},
 		{`[{"paper":{"id":"2401.00001","submittedOnDailyAt":"2024-01-02T00:00:00Z"}}`, "truncated JSON"},
 		{`{"error":"Sorry"}`, "expected a JSON array, got a JSON object"},
@@ -344,9 +384,53 @@ func TestParseDailyErrors(t *testing.T) {
 			t.Errorf("ParseDaily(%.30q): error %v, want %q", tt.body, err, tt.err)
 		}
 	}
-	papers, err := ParseDaily([]byte(" [ ] "), bot.Date{})
-	if err != nil || papers == nil || len(papers) != 0 {
-		t.Errorf("empty array: %v, %v", papers, err)
+	list, err := ParseDaily([]byte(" [ ] "), bot.Date{})
+	if err != nil || list.Papers == nil || len(list.Papers) != 0 || len(list.Skipped) != 0 {
+		t.Errorf("empty array: %+v, %v", list, err)
+	}
+}
+
+// TestParseDailySkips: one bad element never costs the list; each skipped
+// one is named with its position and why.
+func TestParseDailySkips(t *testing.T) {
+	day := date(t, "2026-08-21")
+	body := `[
+		{"paper":{"id":"2608.00001","title":"Good one"}},
+		{"paper":{"title":"No id"}},
+		{"paper":{"id":"abc","title":"Bad id"}},
+		{"paper":{"id":"2608.00002","upvotes":"12","title":7}},
+		null,
+		{"paper":{"id":"2608.00001v2","title":"Repeat"}},
+		"a string",
+		{"paper":{"id":"hep-th/9901001","title":"Old style"}}
+	]`
+	list, err := ParseDaily([]byte(body), day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, p := range list.Papers {
+		ids = append(ids, p.ID)
+	}
+	if got := strings.Join(ids, " "); got != "2608.00001 2608.00002 hep-th/9901001" {
+		t.Errorf("papers %s", got)
+	}
+	var skips []string
+	for _, s := range list.Skipped {
+		if s.Reason == "" || s.Where == "" {
+			t.Errorf("skip without a place or reason: %+v", s)
+		}
+		skips = append(skips, s.String())
+	}
+	want := []string{
+		"element 1: no paper id",
+		`element 2 (id "abc"): paper id "abc" is not an arXiv id`,
+		"element 4: a JSON null, not a JSON object",
+		`element 5 (id "2608.00001"): the same paper as element 0`,
+		"element 6: a JSON string, not a JSON object",
+	}
+	if strings.Join(skips, "\n") != strings.Join(want, "\n") {
+		t.Errorf("skipped:\n%s\nwant:\n%s", strings.Join(skips, "\n"), strings.Join(want, "\n"))
 	}
 }
 
@@ -369,3 +453,6 @@ func TestFileListDate(t *testing.T) {
 		}
 	}
 }
+
+// papersOf keeps the papers of a list.
+func papersOf(l bot.DayList, err error) ([]bot.Paper, error) { return l.Papers, err }

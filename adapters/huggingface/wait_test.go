@@ -90,7 +90,7 @@ func TestClientRetries(t *testing.T) {
 			})
 			rec := &waits{}
 			c := newTestClient(t, hub, rec, nil)
-			papers, err := c.Day(context.Background(), date(t, "2026-08-21"))
+			papers, err := papersOf(c.Day(context.Background(), date(t, "2026-08-21")))
 			if err != nil || ids(papers) != "2608.20335" || hub.count() != 2 {
 				t.Fatalf("papers %q, %v after %d requests", ids(papers), err, hub.count())
 			}
@@ -114,7 +114,7 @@ func TestClientGivesUp(t *testing.T) {
 	})
 	rec := &waits{}
 	c := newTestClient(t, hub, rec, func(o *Options) { o.MaxRetries = 3 })
-	_, err := c.Day(context.Background(), date(t, "2026-08-21"))
+	_, err := papersOf(c.Day(context.Background(), date(t, "2026-08-21")))
 	if hub.count() != 4 {
 		t.Errorf("%d requests, want 4 (MaxRetries 3)", hub.count())
 	}
@@ -139,7 +139,7 @@ func TestClientGivesUp(t *testing.T) {
 	// The default is four retries.
 	hub = newFakeHub(t, hub.handle)
 	c = newTestClient(t, hub, &waits{}, nil)
-	if _, err := c.Day(context.Background(), date(t, "2026-08-21")); err == nil || hub.count() != DefaultMaxRetries+1 {
+	if _, err := papersOf(c.Day(context.Background(), date(t, "2026-08-21"))); err == nil || hub.count() != DefaultMaxRetries+1 {
 		t.Errorf("default: %d requests, %v", hub.count(), err)
 	}
 }
@@ -156,7 +156,7 @@ func TestClientTimeout(t *testing.T) {
 		o.MaxRetries = 1
 	})
 	start := time.Now()
-	_, err := c.Day(context.Background(), date(t, "2026-08-21"))
+	_, err := papersOf(c.Day(context.Background(), date(t, "2026-08-21")))
 	if elapsed := time.Since(start); elapsed > 2*time.Second {
 		t.Errorf("took %v", elapsed)
 	}
@@ -181,7 +181,7 @@ func TestClientCancelDuringRetryAfter(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(50*time.Millisecond, cancel)
 	start := time.Now()
-	_, err = c.Day(ctx, date(t, "2026-08-21"))
+	_, err = papersOf(c.Day(ctx, date(t, "2026-08-21")))
 	if elapsed := time.Since(start); elapsed > 2*time.Second {
 		t.Errorf("returned after %v", elapsed)
 	}
@@ -193,7 +193,7 @@ func TestClientCancelDuringRetryAfter(t *testing.T) {
 	}
 
 	// Already canceled: no request at all.
-	_, err = c.Day(ctx, date(t, "2026-08-21"))
+	_, err = papersOf(c.Day(ctx, date(t, "2026-08-21")))
 	if !errors.Is(err, context.Canceled) || hub.count() != 1 {
 		t.Errorf("canceled context: %v, %d requests", err, hub.count())
 	}
@@ -209,7 +209,7 @@ func TestClientMinInterval(t *testing.T) {
 	})
 	ctx := context.Background()
 	for i := 0; i < 3; i++ {
-		if _, err := c.Day(ctx, date(t, "2026-08-22")); err != nil {
+		if _, err := papersOf(c.Day(ctx, date(t, "2026-08-22"))); err != nil {
 			t.Fatal(err)
 		}
 		now = now.Add(100 * time.Millisecond)

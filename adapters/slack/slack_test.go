@@ -59,8 +59,8 @@ func (s *syncBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(
 type listSource struct{ lists map[bot.Date][]bot.Paper }
 
 func (l *listSource) Name() string { return "test" }
-func (l *listSource) Day(_ context.Context, d bot.Date) ([]bot.Paper, error) {
-	return l.lists[d], nil
+func (l *listSource) Day(_ context.Context, d bot.Date) (bot.DayList, error) {
+	return bot.DayList{Papers: l.lists[d]}, nil
 }
 
 type fixedClock struct{ t time.Time }

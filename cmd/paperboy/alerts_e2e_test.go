@@ -41,10 +41,10 @@ type daySource struct {
 
 func (s *daySource) Name() string { return "test" }
 
-func (s *daySource) Day(_ context.Context, d bot.Date) ([]bot.Paper, error) {
+func (s *daySource) Day(_ context.Context, d bot.Date) (bot.DayList, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]bot.Paper(nil), s.lists[d]...), nil
+	return bot.DayList{Papers: append([]bot.Paper(nil), s.lists[d]...)}, nil
 }
 
 func (s *daySource) add(d bot.Date, ps ...bot.Paper) {

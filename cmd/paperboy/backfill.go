@@ -64,7 +64,7 @@ func backfill(e *env, from, to bot.Date) error {
 		}
 	}
 	bar := newProgress(e.stderr, len(days))
-	var total, fresh, skipped int
+	var total, fresh, skipped, dropped int
 	for i, d := range days {
 		if err := e.ctx.Err(); err != nil {
 			bar.done()
@@ -79,27 +79,37 @@ func backfill(e *env, from, to bot.Date) error {
 		if err != nil && !errors.Is(err, bot.ErrNotFound) {
 			return err
 		}
-		papers, err := src.Day(e.ctx, d)
+		list, err := src.Day(e.ctx, d)
 		if err != nil {
 			bar.done()
 			return fmt.Errorf("list %s: %w (run the same command again to resume)", d, err)
 		}
-		res, err := db.SaveList(e.ctx, d, papers, time.Now())
+		res, err := db.SaveList(e.ctx, d, list.Papers, time.Now())
 		if err != nil {
 			bar.done()
 			return err
 		}
-		total += len(papers)
+		skips := append(append([]bot.Skip(nil), list.Skipped...), res.Skipped...)
+		if _, err := db.RecordSkipped(e.ctx, d, skips); err != nil {
+			bar.done()
+			return err
+		}
+		stored := res.New + res.Updated
+		total += stored
 		fresh += res.New
+		dropped += len(skips)
+		for _, s := range skips {
+			e.log.Warn("skipped an element", "list", d.String(), "element", s.Where, "paper_id", s.ID, "reason", s.Reason)
+		}
 		if bar.tty {
-			bar.step(i+1, d, fmt.Sprintf("%d papers", len(papers)))
+			bar.step(i+1, d, fmt.Sprintf("%d papers", stored))
 		} else {
-			e.log.Info("backfilled", "list", d.String(), "papers", len(papers), "new", res.New, "day", i+1, "of", len(days))
+			e.log.Info("backfilled", "list", d.String(), "stored", stored, "new", res.New, "skipped", len(skips), "day", i+1, "of", len(days))
 		}
 	}
 	bar.done()
-	fmt.Fprintf(e.stdout, "backfill %s to %s: %d days, %d papers fetched (%d new), %d days already complete\n",
-		from, to, len(days), total, fresh, skipped)
+	fmt.Fprintf(e.stdout, "backfill %s to %s: %d days, %d papers stored (%d new), %d elements skipped, %d days already complete\n",
+		from, to, len(days), total, fresh, dropped, skipped)
 	return nil
 }
 

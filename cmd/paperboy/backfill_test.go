@@ -76,7 +76,7 @@ func TestBackfillFillsStoreAndResumes(t *testing.T) {
 	if got := strings.Join(askedDates(hf), " "); got != "2024-10-28" {
 		t.Fatalf("resume asked for %q, want only the missing day", got)
 	}
-	want := "backfill 2024-10-24 to 2024-10-28: 3 days, 0 papers fetched (0 new), 2 days already complete\n"
+	want := "backfill 2024-10-24 to 2024-10-28: 3 days, 0 papers stored (0 new), 0 elements skipped, 2 days already complete\n"
 	if r.stdout != want {
 		t.Errorf("stdout %q, want %q", r.stdout, want)
 	}

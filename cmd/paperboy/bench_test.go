@@ -26,7 +26,7 @@ func loadCorpus(b testing.TB) []bot.Paper {
 	if err := a.All(context.Background(), func(p bot.Paper) error {
 		papers = append(papers, p)
 		return nil
-	}); err != nil {
+	}, nil); err != nil {
 		b.Fatal(err)
 	}
 	return papers
@@ -49,7 +49,7 @@ func BenchmarkIngestCorpus(b *testing.B) {
 				b.Fatal(err)
 			}
 			n := 0
-			if err := a.All(ctx, func(bot.Paper) error { n++; return nil }); err != nil {
+			if err := a.All(ctx, func(bot.Paper) error { n++; return nil }, nil); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -240,7 +240,7 @@ func allPapers(src *huggingface.Archive) ([]bot.Paper, error) {
 	err := src.All(context.Background(), func(p bot.Paper) error {
 		out = append(out, p)
 		return nil
-	})
+	}, nil)
 	return out, err
 }
 

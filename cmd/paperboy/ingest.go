@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/paperboy-bot/paperboy/bot"
@@ -38,21 +39,30 @@ func cmdIngest(e *env, args []string) error {
 	took := time.Since(start)
 	fmt.Fprintf(e.stdout, "ingested %d elements from %s: %d new papers, %d updated, in %s (%.0f elements/s)\n",
 		st.elements, a.Name(), st.New, st.Updated, took.Round(time.Millisecond), float64(st.elements)/took.Seconds())
+	fmt.Fprintf(e.stdout, "stored %d, skipped %d\n", st.New+st.Updated, len(st.skipped))
+	for _, s := range st.skipped {
+		fmt.Fprintf(e.stdout, "skipped %s\n", s)
+	}
 	return nil
 }
 
 type ingestStats struct {
 	bot.SaveResult
 	elements int
+	skipped  []bot.Skip
 }
 
 // ingest saves every element of an archive, in batches. Reading the next
-// batch (gzip and JSON) overlaps with saving the last one.
+// batch (gzip and JSON) overlaps with saving the last one. Elements the
+// source or the store skip are counted and named; they never stop the
+// others.
 func ingest(e *env, db *store.DB, a bot.Archive) (ingestStats, error) {
 	ctx, cancel := context.WithCancel(e.ctx)
 	defer cancel()
 	batches := make(chan []bot.Paper, 2)
 	readErr := make(chan error, 1)
+	var mu sync.Mutex
+	var st ingestStats
 	go func() {
 		defer close(batches)
 		batch := make([]bot.Paper, 0, ingestBatch)
@@ -68,6 +78,11 @@ func ingest(e *env, db *store.DB, a bot.Archive) (ingestStats, error) {
 			}
 			batch = make([]bot.Paper, 0, ingestBatch)
 			return nil
+		}, func(s bot.Skip) {
+			mu.Lock()
+			st.elements++
+			st.skipped = append(st.skipped, s)
+			mu.Unlock()
 		})
 		if err == nil && len(batch) > 0 {
 			select {
@@ -78,7 +93,6 @@ func ingest(e *env, db *store.DB, a bot.Archive) (ingestStats, error) {
 		}
 		readErr <- err
 	}()
-	var st ingestStats
 	for batch := range batches {
 		res, err := db.SavePapers(ctx, batch, time.Now())
 		if err != nil {
@@ -88,9 +102,17 @@ func ingest(e *env, db *store.DB, a bot.Archive) (ingestStats, error) {
 			<-readErr
 			return st, err
 		}
+		mu.Lock()
 		st.elements += len(batch)
 		st.New += res.New
 		st.Updated += res.Updated
+		for _, s := range res.Skipped {
+			// The store names a paper by its place in the batch; its id
+			// says more.
+			st.skipped = append(st.skipped, bot.Skip{Where: "a paper", ID: s.ID, Reason: s.Reason})
+		}
+		mu.Unlock()
 	}
-	return st, <-readErr
+	err := <-readErr
+	return st, err
 }

@@ -43,7 +43,7 @@ func TestGoMatcherAgreesWithIndex(t *testing.T) {
 		keywords = append(keywords, p.AIKeywords...)
 		batch = append(batch, p)
 		return nil
-	})
+	}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -34,6 +35,18 @@ func cmdStatus(e *env, args []string) error {
 	}
 	fmt.Fprintf(w, "paperboy %s · database %s: %s on %s · source %s · config %s\n",
 		version, e.set.Database, count(st.Papers, "paper"), count(st.Lists, "list"), e.set.Source, cfg)
+	if last, err := db.LastFetch(e.ctx); err == nil {
+		line := fmt.Sprintf("last fetch: the list of %s at %s: %s stored", last.Date.Long(),
+			last.FetchedAt.UTC().Format("2006-01-02 15:04 UTC"), count(last.Papers, "paper"))
+		if len(last.Skipped) == 0 {
+			line += ", none skipped"
+		} else {
+			line += ", " + bot.SkippedSummary(last.Skipped, 5)
+		}
+		fmt.Fprintln(w, line)
+	} else if !errors.Is(err, bot.ErrNotFound) {
+		return err
+	}
 	if len(chans) == 0 {
 		fmt.Fprintln(w, "no channels")
 	}

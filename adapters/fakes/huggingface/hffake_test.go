@@ -48,14 +48,14 @@ func TestServesLists(t *testing.T) {
 		t.Fatalf("LoadDir: %v %v", dates, err)
 	}
 	c := newClient(t, s, -1, time.Second)
-	papers, err := c.Day(context.Background(), bot.Date{Year: 2024, Month: 10, Day: 25})
+	papers, err := papersOf(c.Day(context.Background(), bot.Date{Year: 2024, Month: 10, Day: 25}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := fixtureLen(t); len(papers) != want {
 		t.Errorf("%d papers, want %d", len(papers), want)
 	}
-	papers, err = c.Day(context.Background(), bot.Date{Year: 2024, Month: 10, Day: 26})
+	papers, err = papersOf(c.Day(context.Background(), bot.Date{Year: 2024, Month: 10, Day: 26}))
 	if err != nil || len(papers) != 0 {
 		t.Errorf("a day without a list: %d papers, %v", len(papers), err)
 	}
@@ -91,7 +91,7 @@ func TestFailureRate(t *testing.T) {
 		s.SetFailureRate(0.3, seed, time.Millisecond, 5*time.Second)
 		c := newClient(t, s, 20, 50*time.Millisecond)
 		for range 40 {
-			papers, err := c.Day(context.Background(), bot.Date{Year: 2024, Month: 10, Day: 25})
+			papers, err := papersOf(c.Day(context.Background(), bot.Date{Year: 2024, Month: 10, Day: 25}))
 			if err != nil || len(papers) != fixtureLen(t) {
 				t.Fatalf("with retries: %d papers, %v", len(papers), err)
 			}
@@ -135,14 +135,17 @@ func TestRuleByDate(t *testing.T) {
 	defer s.Close()
 	s.AddRule(Rule{Date: "2024-10-28", Status: 500})
 	c := newClient(t, s, -1, time.Second)
-	if _, err := c.Day(context.Background(), bot.Date{Year: 2024, Month: 10, Day: 28}); err == nil {
+	if _, err := papersOf(c.Day(context.Background(), bot.Date{Year: 2024, Month: 10, Day: 28})); err == nil {
 		t.Error("the failing day did not fail")
 	}
-	if _, err := c.Day(context.Background(), bot.Date{Year: 2024, Month: 10, Day: 25}); err != nil {
+	if _, err := papersOf(c.Day(context.Background(), bot.Date{Year: 2024, Month: 10, Day: 25})); err != nil {
 		t.Errorf("another day failed: %v", err)
 	}
 	s.ClearRules()
-	if _, err := c.Day(context.Background(), bot.Date{Year: 2024, Month: 10, Day: 28}); err != nil {
+	if _, err := papersOf(c.Day(context.Background(), bot.Date{Year: 2024, Month: 10, Day: 28})); err != nil {
 		t.Errorf("after ClearRules: %v", err)
 	}
 }
+
+// papersOf keeps the papers of a list.
+func papersOf(l bot.DayList, err error) ([]bot.Paper, error) { return l.Papers, err }
