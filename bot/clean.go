@@ -22,8 +22,9 @@ import (
 // CleanText drops what must never reach a chat message or the index and
 // collapses white space:
 //
-//   - invalid UTF-8 and control characters (C0, DEL, C1); white-space
-//     controls such as tab and newline become a space;
+//   - terminal escape sequences, whole (so that no "[31m" is left of a
+//     colour code), then invalid UTF-8 and control characters (C0, DEL,
+//     C1); white-space controls such as tab and newline become a space;
 //   - Unicode's default-ignorable code points (invisible characters: the
 //     Default_Ignorable_Code_Point property, which includes the bidi
 //     embeddings, overrides, isolates and marks that can make text display
@@ -43,6 +44,7 @@ func CleanText(s string) string {
 	if isCleanASCII(s) {
 		return s
 	}
+	s = stripEscapes(s)
 	var b strings.Builder
 	b.Grow(len(s))
 	space, started := false, false
@@ -258,4 +260,39 @@ func cleanList(xs []string) []string {
 		}
 	}
 	return xs
+}
+
+// stripEscapes removes terminal escape sequences whole: CSI (ESC [ ...
+// final byte), OSC and other string commands (ESC ] ... BEL or ESC \), and
+// two-byte escapes, so that no remnant such as "[2J" is left behind.
+func stripEscapes(s string) string {
+	if !strings.ContainsAny(s, "\x1b\u009b") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		switch {
+		case s[i] == 0x1b && i+1 < len(s) && s[i+1] == '[', strings.HasPrefix(s[i:], "\u009b"):
+			j := i + 2
+			for j < len(s) && (s[j] < 0x40 || s[j] > 0x7e) {
+				j++
+			}
+			i = j + 1
+		case s[i] == 0x1b && i+1 < len(s) && strings.IndexByte("]PX^_", s[i+1]) >= 0:
+			j := i + 2
+			for j < len(s) && s[j] != 0x07 && !(s[j] == 0x1b && j+1 < len(s) && s[j+1] == '\\') {
+				j++
+			}
+			if j < len(s) && s[j] == 0x1b {
+				j++
+			}
+			i = j + 1
+		case s[i] == 0x1b:
+			i += 2
+		default:
+			b.WriteByte(s[i])
+			i++
+		}
+	}
+	return b.String()
 }

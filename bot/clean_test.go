@@ -37,6 +37,7 @@ func TestCleanTextInvisible(t *testing.T) {
 		{"x\x00y\x7fz\u0085w", "xyz w"},
 		{"bad\xffutf8", "badutf8"},
 		{"plain text", "plain text"},
+		{"esc\x1b[31mred\x1b[0m and \x1b]0;title\x07 done \u009b2J", "escred and done"}, // terminal escapes, whole
 	}
 	for _, tt := range tests {
 		got := CleanText(tt.in)

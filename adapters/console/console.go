@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/paperboy-bot/paperboy/bot"
@@ -127,7 +126,7 @@ func (c *Console) RenderItem(b *strings.Builder, it bot.Item) {
 	p := it.Paper
 	rank := fmt.Sprintf("%2d. ", it.Rank)
 	indent := strings.Repeat(" ", len(rank))
-	for i, line := range wrap(Clean(p.Title), Width-len(indent)) {
+	for i, line := range wrap(Clean(p.DisplayTitle()), Width-len(indent)) {
 		lead := indent
 		if i == 0 {
 			lead = rank
@@ -200,58 +199,11 @@ func (c *Console) Highlight(l bot.Line) string {
 	return strings.TrimSpace(b.String())
 }
 
-// Clean makes untrusted text safe for a terminal: escape sequences and
-// other control characters and bidirectional overrides are dropped, white
-// space is collapsed.
-func Clean(s string) string {
-	s = stripEscapes(strings.ToValidUTF8(s, ""))
-	s = strings.Map(func(r rune) rune {
-		switch {
-		case r == '\t' || r == '\n' || r == '\r':
-			return ' '
-		case unicode.IsControl(r), r == utf8.RuneError,
-			r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069, r == 0x200E, r == 0x200F:
-			return -1
-		}
-		return r
-	}, s)
-	return bot.CollapseSpace(s)
-}
-
-// stripEscapes removes terminal escape sequences whole: CSI (ESC [ ...
-// final byte), OSC and other string commands (ESC ] ... BEL or ESC \), and
-// two-byte escapes, so that no remnant such as "[2J" is left behind.
-func stripEscapes(s string) string {
-	if !strings.ContainsAny(s, "\x1b\u009b") {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		switch {
-		case s[i] == 0x1b && i+1 < len(s) && s[i+1] == '[', strings.HasPrefix(s[i:], "\u009b"):
-			j := i + 2
-			for j < len(s) && (s[j] < 0x40 || s[j] > 0x7e) {
-				j++
-			}
-			i = j + 1
-		case s[i] == 0x1b && i+1 < len(s) && strings.IndexByte("]PX^_", s[i+1]) >= 0:
-			j := i + 2
-			for j < len(s) && s[j] != 0x07 && !(s[j] == 0x1b && j+1 < len(s) && s[j+1] == '\\') {
-				j++
-			}
-			if j < len(s) && s[j] == 0x1b {
-				j++
-			}
-			i = j + 1
-		case s[i] == 0x1b:
-			i += 2
-		default:
-			b.WriteByte(s[i])
-			i++
-		}
-	}
-	return b.String()
-}
+// Clean makes untrusted text safe for a terminal: it is cleaned as for
+// every platform (bot.CleanText: terminal escape sequences removed whole,
+// control characters, bidirectional overrides and other invisible
+// characters dropped, white space collapsed to one line).
+func Clean(s string) string { return bot.CleanText(s) }
 
 // wrap breaks text into lines of at most width runes, at spaces.
 func wrap(text string, width int) []string {

@@ -159,3 +159,25 @@ func TestHighlight(t *testing.T) {
 		t.Errorf("colour: %q", got)
 	}
 }
+
+// TestUntitledPaper: a paper whose title is blank (or only invisible
+// characters) is shown with its rank as "Untitled (arXiv:ID)", never as
+// an item without a title line.
+func TestUntitledPaper(t *testing.T) {
+	for _, title := range []string{"", " \t\n", "\u200b\u200c\ufeff", "\x1b[2J"} {
+		p := hostilePaper()
+		p.Title = title
+		var b strings.Builder
+		New(nil, false).RenderItem(&b, bot.Item{Rank: 7, Paper: p})
+		if first := strings.SplitN(b.String(), "\n", 2)[0]; first != " 7. Untitled (arXiv:2608.20335)" {
+			t.Errorf("title %q: first line %q", title, first)
+		}
+	}
+	var b strings.Builder
+	p := hostilePaper()
+	p.Title = "Trans\u00adformers \u200bat scale"
+	New(nil, false).RenderItem(&b, bot.Item{Rank: 1, Paper: p})
+	if first := strings.SplitN(b.String(), "\n", 2)[0]; first != " 1. Transformers at scale" {
+		t.Errorf("first line %q", first)
+	}
+}
