@@ -305,6 +305,9 @@ func (c *Commands) statusReply(ctx context.Context, ch Channel) (Reply, error) {
 	}
 	if st.LastPost != nil {
 		r.Lines = append(r.Lines, Line{Text("Last post: the list of %s (%d papers), %s.", st.LastPost.ListDate.Long(), st.LastPost.Papers, st.LastPost.At.In(loc).Format("Mon 2 Jan 15:04 MST"))})
+		if info, err := c.Bot.Store.ListInfo(ctx, st.LastPost.ListDate); err == nil && len(info.Skipped) > 0 {
+			r.Lines = append(r.Lines, Line{Text("That list had elements paperboy could not use: %s.", SkippedSummary(info.Skipped, 3))})
+		}
 	} else {
 		r.Lines = append(r.Lines, Line{Text("Nothing posted here yet.")})
 	}
