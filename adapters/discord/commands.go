@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -207,24 +206,56 @@ func (d *Discord) handleComponent(i *discordgo.Interaction) {
 	d.respond(i, true, renderReply(d.cmds.HandleAction(ctx, user, i.MessageComponentData().CustomID)))
 }
 
+// deferReply acknowledges an interaction with an ephemeral "thinking…"
+// reply, to be edited by respond. Its data is checked like every body.
 func (d *Discord) deferReply(i *discordgo.Interaction) error {
+	data := createMessage{AllowedMentions: noMentions()}
+	if err := data.check(false); err != nil {
+		return err
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2500*time.Millisecond)
 	defer cancel()
 	return d.s.InteractionRespond(i, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
-		Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions()},
+		Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: data.AllowedMentions},
 	}, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
 }
 
-// respond sends the answer: an edit of the deferred reply, or the reply.
+// webhookEdit is the body of an edit of an interaction's reply.
+// discordgo's WebhookEdit (v0.29.0) has no flags, and an edit must carry
+// SUPPRESS_EMBEDS (set or cleared) like the message it replaces. Every
+// field is sent: an empty list clears the embeds or buttons of the page
+// before.
+type webhookEdit struct {
+	Content         string                            `json:"content"`
+	Embeds          []*discordgo.MessageEmbed         `json:"embeds"`
+	Components      []discordgo.MessageComponent      `json:"components"`
+	AllowedMentions *discordgo.MessageAllowedMentions `json:"allowed_mentions"`
+	Flags           discordgo.MessageFlags            `json:"flags"`
+}
+
+// respond sends the answer, checked first (see Discord.checked): an edit
+// of the deferred reply, or the reply.
 func (d *Discord) respond(i *discordgo.Interaction, deferred bool, p createMessage) {
-	var err error
+	p, err := d.checked("answer command", p, replyFallback)
+	if err != nil {
+		d.log.Error("could not answer an interaction", "error", err.Error())
+		return
+	}
 	if deferred {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		edit := &discordgo.WebhookEdit{Content: &p.Content, Embeds: &p.Embeds, Components: &p.Components, AllowedMentions: p.AllowedMentions}
+		edit := webhookEdit{Content: p.Content, Embeds: p.Embeds, Components: p.Components, AllowedMentions: p.AllowedMentions, Flags: p.Flags}
+		if edit.Embeds == nil {
+			edit.Embeds = []*discordgo.MessageEmbed{}
+		}
+		if edit.Components == nil {
+			edit.Components = []discordgo.MessageComponent{}
+		}
+		endpoint := discordgo.EndpointWebhookMessage(i.AppID, i.Token, "@original")
 		err = d.do(ctx, "answer command", func(opts ...discordgo.RequestOption) error {
-			_, err := d.s.InteractionResponseEdit(i, edit, opts...)
+			// The bucket discordgo's own InteractionResponseEdit uses.
+			_, err := d.s.RequestWithBucketID("PATCH", endpoint, edit, discordgo.EndpointWebhookToken("", ""), opts...)
 			return err
 		})
 	} else {
@@ -233,7 +264,7 @@ func (d *Discord) respond(i *discordgo.Interaction, deferred bool, p createMessa
 		err = d.s.InteractionRespond(i, &discordgo.InteractionResponse{
 			Type: discordgo.InteractionResponseChannelMessageWithSource,
 			Data: &discordgo.InteractionResponseData{Content: p.Content, Embeds: p.Embeds, Components: p.Components,
-				AllowedMentions: p.AllowedMentions, Flags: discordgo.MessageFlagsEphemeral},
+				AllowedMentions: p.AllowedMentions, Flags: discordgo.MessageFlagsEphemeral | p.Flags},
 		}, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
 	}
 	if err != nil {
@@ -302,12 +333,16 @@ func (d *Discord) botMissing(ctx context.Context, i *discordgo.Interaction) []st
 
 // renderReply renders a command reply or a direct message: the text as
 // content (escaped), one paper as a card with its link buttons, several as
-// a numbered list of links.
+// a numbered list of links. A reply without a card is sent with
+// SUPPRESS_EMBEDS: its links (written <url>, which already shows no
+// preview) can never unfold into previews, whatever a client does. A card
+// is the bot's own embed and is never suppressed.
 func renderReply(r bot.Reply) createMessage {
 	return renderReplyWithin(r, maxContent)
 }
 
-// renderReplyWithin is renderReply with the content kept within max runes.
+// renderReplyWithin is renderReply with the content kept within max
+// characters (bot.Length).
 func renderReplyWithin(r bot.Reply, max int) createMessage {
 	lines := replyTextLines(r)
 	msg := createMessage{AllowedMentions: noMentions()}
@@ -317,7 +352,7 @@ func renderReplyWithin(r bot.Reply, max int) createMessage {
 		msg.Components = linkButtons(r.Papers[0])
 	case len(r.Papers) > 1:
 		for n, p := range r.Papers {
-			lines = append(lines, fmt.Sprintf("%d. [%s](<%s>) · %d upvotes", n+1, truncateEscaped(p.Title, 150), p.HuggingFaceURL(), p.Upvotes))
+			lines = append(lines, fmt.Sprintf("%d. %s · %d upvotes", n+1, linkMarkdown(p.DisplayTitle(), 150, p.HuggingFaceURL()), p.Upvotes))
 		}
 	}
 	if row := actionButtons(r.Buttons); row != nil {
@@ -325,15 +360,28 @@ func renderReplyWithin(r bot.Reply, max int) createMessage {
 	}
 	msg.Content = fitLines(lines, max)
 	if msg.Content == "" && len(msg.Embeds) == 0 {
-		msg.Content = "…"
+		msg.Content = bot.Ellipsis
+	}
+	if len(msg.Embeds) == 0 {
+		msg.Flags |= discordgo.MessageFlagsSuppressEmbeds
 	}
 	return msg
 }
 
+// replyFallback is the answer sent when a reply's would break a Discord
+// limit (see Discord.checked).
+func replyFallback() createMessage {
+	return createMessage{
+		Content:         "Sorry, this answer could not be shown: it would break one of Discord's message limits.",
+		AllowedMentions: noMentions(),
+		Flags:           discordgo.MessageFlagsSuppressEmbeds,
+	}
+}
+
 func replyTextLines(r bot.Reply) []string {
 	var lines []string
-	if r.Title != "" {
-		lines = append(lines, "**"+escapeMarkdown(r.Title)+"**")
+	if t := bot.CleanText(r.Title); t != "" {
+		lines = append(lines, bold(t))
 	}
 	for _, l := range r.Lines {
 		lines = append(lines, renderLine(l))
@@ -341,11 +389,20 @@ func replyTextLines(r bot.Reply) []string {
 	return lines
 }
 
+// bold renders untrusted text escaped and in bold, unless it holds a URL:
+// no markdown goes around a URL.
+func bold(s string) string {
+	if len(bot.FindURLs(bot.CleanText(s))) > 0 {
+		return escapeMarkdown(s)
+	}
+	return "**" + escapeMarkdown(s) + "**"
+}
+
 // FitsDM reports whether a direct message's text fits in one Discord
 // message without dropping a line (alert batches are split where it does
 // not).
 func (d *Discord) FitsDM(r bot.Reply) bool {
-	return utf8.RuneCountInString(strings.Join(replyTextLines(r), "\n")) <= maxContent-dmRefRoom-2
+	return bot.Length(strings.Join(replyTextLines(r), "\n")) <= maxContent-dmRefRoom-2
 }
 
 // dmRefPrefix starts the last line of every direct message: Discord's
@@ -355,7 +412,7 @@ func (d *Discord) FitsDM(r bot.Reply) bool {
 const dmRefPrefix = "-# paperboy · "
 
 // dmRefRoom is what the reference line takes of a direct message's content.
-var dmRefRoom = utf8.RuneCountInString("\n" + dmRefPrefix + refFor(""))
+var dmRefRoom = bot.Length("\n" + dmRefPrefix + refFor(""))
 
 // renderDM renders a direct message with key's reference on its last line.
 func renderDM(r bot.Reply, key string) createMessage {
@@ -366,6 +423,13 @@ func renderDM(r bot.Reply, key string) createMessage {
 	msg.Content += dmRefPrefix + refFor(key)
 	msg.Nonce, msg.EnforceNonce = nonceFor(key), true
 	return msg
+}
+
+// dmFallback is the direct message sent for key when renderDM's would
+// break a Discord limit (see Discord.checked).
+func dmFallback(key string) createMessage {
+	return renderDM(bot.Reply{Lines: []bot.Line{{bot.Text(
+		"paperboy had a message for you that could not be shown here: it would break one of Discord's message limits.")}}}, key)
 }
 
 // dmRefOf returns the reference on the last line of a direct message's
@@ -388,11 +452,40 @@ func actionButtons(bs []bot.Button) discordgo.MessageComponent {
 		return nil
 	}
 	row := discordgo.ActionsRow{}
-	for _, b := range bs[:min(len(bs), 5)] {
-		row.Components = append(row.Components, discordgo.Button{Label: bot.Truncate(b.Label, 80),
+	for _, b := range bs[:min(len(bs), maxRowItems)] {
+		row.Components = append(row.Components, discordgo.Button{Label: buttonLabel(b.Label),
 			Style: discordgo.SecondaryButton, CustomID: b.Action})
 	}
 	return row
+}
+
+// linkMarkdown is a masked link to u labelled with label (untrusted text,
+// escaped and cut to max characters): "[label](<u>)". A label that looks
+// like a web address (bot.LooksLikeURL) would show one address and lead
+// to another: it is written as text, followed by a link of its own
+// ("[Hugging Face](<u>)"). A u Discord could not take as a link leaves
+// only the text.
+func linkMarkdown(label string, max int, u string) string {
+	c := bot.CleanText(label)
+	text := truncateEscaped(c, max)
+	if !validLink(u, maxImageURL, false) || strings.ContainsAny(u, "<>") {
+		return text
+	}
+	if text == "" || bot.LooksLikeURL(c) {
+		if text != "" {
+			text += " "
+		}
+		return text + "[" + linkName(u) + "](<" + u + ">)"
+	}
+	return "[" + text + "](<" + u + ">)"
+}
+
+// linkName is the label of a link whose text could not be its label.
+func linkName(u string) string {
+	if strings.HasPrefix(u, "https://huggingface.co/") {
+		return "Hugging Face"
+	}
+	return "link"
 }
 
 func renderLine(l bot.Line) string {
@@ -402,29 +495,41 @@ func renderLine(l bot.Line) string {
 		if strings.HasPrefix(s.Text, " ") && b.Len() > 0 && !strings.HasSuffix(b.String(), " ") {
 			b.WriteByte(' ')
 		}
+		c := bot.CleanText(s.Text)
 		switch {
-		case strings.TrimSpace(s.Text) == "":
 		case s.URL != "":
-			fmt.Fprintf(&b, "[%s](<%s>)", escapeMarkdown(s.Text), s.URL)
+			b.WriteString(linkMarkdown(c, maxContent, s.URL))
+		case c == "":
 		case s.Code:
-			// Code spans may echo what a user typed (an unknown
-			// subcommand): clean it like any text, or one invalid byte
-			// makes Discord refuse the whole reply.
-			b.WriteString("`" + breakMentions(strings.ReplaceAll(cleanText(s.Text), "`", "ˋ")) + "`")
+			b.WriteString(codeSpan(c))
 		case s.Bold:
-			b.WriteString("**" + escapeMarkdown(s.Text) + "**")
+			b.WriteString(bold(s.Text))
 		default:
 			b.WriteString(escapeMarkdown(s.Text))
 		}
-		if strings.HasSuffix(s.Text, " ") && strings.TrimSpace(s.Text) != "" {
+		if strings.HasSuffix(s.Text, " ") && c != "" {
 			b.WriteByte(' ')
 		}
 	}
 	return strings.TrimSpace(b.String())
 }
 
-// fitLines joins lines within max runes, dropping whole lines from the end
-// (a cut markdown line could break its formatting) and saying so.
+// codeSpan renders cleaned text as inline code, which Discord shows
+// literally: mass mentions defused, backticks (which would end the span)
+// replaced by a look-alike. Code spans may echo what a user typed (an
+// unknown subcommand, a query). Text holding a URL or an invite is
+// written as escaped text instead: inside code a URL would not link, and
+// an invite could still show its card.
+func codeSpan(c string) string {
+	if len(bot.FindURLs(c)) > 0 || inviteHostAt(c) >= 0 {
+		return escapeMarkdown(c)
+	}
+	return "`" + bot.DefuseMentions(strings.ReplaceAll(c, "`", "ˋ")) + "`"
+}
+
+// fitLines joins lines within max characters (bot.Length), dropping whole
+// lines from the end (a cut markdown line could break its formatting or a
+// link) and saying so.
 func fitLines(lines []string, max int) string {
 	out := ""
 	for n, l := range lines {
@@ -432,14 +537,28 @@ func fitLines(lines []string, max int) string {
 		if out != "" {
 			next = out + "\n" + l
 		}
-		if utf8.RuneCountInString(next) > max-2 {
-			more := fmt.Sprintf("\n… (%d more lines)", len(lines)-n)
-			if utf8.RuneCountInString(out+more) <= max {
-				return out + more
-			}
-			return bot.Truncate(out, max)
+		if bot.Length(next) <= max-2 {
+			out = next
+			continue
 		}
-		out = next
+		for kept := n; kept >= 0; kept-- {
+			more := fmt.Sprintf("… (%d more %s)", len(lines)-kept, plural(len(lines)-kept, "line"))
+			body := strings.Join(lines[:kept], "\n")
+			if body != "" {
+				more = body + "\n" + more
+			}
+			if bot.Length(more) <= max {
+				return more
+			}
+		}
+		return bot.Ellipsis
 	}
 	return out
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
 }

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
@@ -13,8 +14,63 @@ import (
 )
 
 // hostileMention is mention syntax Discord would turn into a ping or a
-// link when it is not escaped: users, roles, channels, and @everyone/@here.
-var hostileMention = regexp.MustCompile(`(?i)(^|[^\\])<(@[!&]?|#)\d+>|@(everyone|here)`)
+// link when it is not escaped: users, roles, channels, and
+// @everyone/@here (and Slack's @channel, which paperboy defuses on every
+// platform alike).
+var hostileMention = regexp.MustCompile(`(?i)(^|[^\\])<(@[!&]?|#)\d+>|@(everyone|here|channel)`)
+
+// bareURL is an http(s) URL not written as <url>: Discord would show a
+// preview of it.
+var bareURL = regexp.MustCompile(`(?i)(^|[^<])https?://`)
+
+// massMentionAfter reports whether s (the text after an "@") starts with
+// everyone, here or channel, in any case.
+func massMentionAfter(s string) bool {
+	for _, w := range []string{"everyone", "here", "channel"} {
+		if len(s) >= len(w) && strings.EqualFold(s[:len(w)], w) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkInvisible asserts the invariant of every text the adapter sends:
+// no control character (but the line breaks of content and descriptions,
+// when newlines is true) and no default-ignorable (invisible) code point,
+// except U+200B right after the "@" of @everyone, @here or @channel (the
+// one way paperboy defuses them, bot.DefuseMentions) and the zero-width
+// joiner and emoji variation selectors inside an emoji sequence.
+func checkInvisible(t testing.TB, what, field, s string, newlines bool) {
+	t.Helper()
+	var prev rune = -1
+	for i, r := range s {
+		rest := s[i+utf8.RuneLen(r):]
+		next, _ := utf8.DecodeRuneInString(rest)
+		ok := true
+		switch {
+		case r == '\n':
+			ok = newlines
+		case r == '\u200b':
+			ok = prev == '@' && massMentionAfter(rest)
+		case r == '\u200d':
+			ok = (bot.IsPictographic(prev) || prev >= 0x1F3FB && prev <= 0x1F3FF || prev == '\ufe0f' || prev == '\u20e3') && bot.IsPictographic(next)
+		case r == '\ufe0e' || r == '\ufe0f':
+			ok = bot.IsPictographic(prev) || (prev >= '0' && prev <= '9' || prev == '#' || prev == '*') && next == '\u20e3'
+		case unicode.IsControl(r), bot.IsDefaultIgnorable(r), r == utf8.RuneError:
+			ok = false
+		}
+		if !ok {
+			t.Fatalf("%s: %s holds %U at byte %d: %q", what, field, r, i, s)
+		}
+		prev = r
+	}
+}
+
+// textFields are the fields of renderStrings that Discord shows as text
+// (not the URLs and the nonce).
+func textField(field string) bool {
+	return field != "nonce" && !strings.HasSuffix(field, "url") && !strings.HasSuffix(field, "thumbnail")
+}
 
 // hostileMessages renders p and a query every way a message can carry
 // them: the digest header and thread name, the paper's item, and every
@@ -51,23 +107,30 @@ func checkHostile(t testing.TB, what string, m createMessage) {
 		len(m.AllowedMentions.Roles) != 0 || len(m.AllowedMentions.Users) != 0 {
 		t.Fatalf("%s: allowed_mentions %+v", what, m.AllowedMentions)
 	}
-	if n := utf8.RuneCountInString(m.Content); n > maxContent {
+	if n := bot.Length(m.Content); n > maxContent {
 		t.Fatalf("%s: content has %d characters", what, n)
+	}
+	// Links from paper data never show a preview: a message without an
+	// embed of its own suppresses them; a card is never suppressed.
+	if suppressed := m.Flags&discordgo.MessageFlagsSuppressEmbeds != 0; suppressed != (len(m.Embeds) == 0) {
+		t.Fatalf("%s: %d embeds, flags %d", what, len(m.Embeds), m.Flags)
 	}
 	for field, s := range renderStrings(m) {
 		if !utf8.ValidString(s) {
 			t.Fatalf("%s: %s is invalid UTF-8: %q", what, field, s)
 		}
+		if !textField(field) {
+			continue
+		}
 		if loc := hostileMention.FindStringIndex(withoutCode(s)); loc != nil {
 			t.Fatalf("%s: %s mentions %q: %q", what, field, withoutCode(s)[loc[0]:loc[1]], s)
 		}
-		for _, r := range s {
-			if r == '\n' && (field == "content" || strings.HasSuffix(field, "description")) {
-				continue
-			}
-			if bot.Unprintable(r) || r == '\u202E' || r == '\u202D' {
-				t.Fatalf("%s: %s holds %U: %q", what, field, r, s)
-			}
+		checkInvisible(t, what, field, s, field == "content" || strings.HasSuffix(field, "description"))
+		if loc := bareURL.FindStringIndex(s); loc != nil {
+			t.Fatalf("%s: %s holds a bare URL at byte %d: %q", what, field, loc[0], s)
+		}
+		if loc := mdInvite.FindStringIndex(s); loc != nil {
+			t.Fatalf("%s: %s holds an invite Discord would show: %q", what, field, s)
 		}
 	}
 	// Text the renderer escapes whole (not the bot's own markup around it)
@@ -75,8 +138,11 @@ func checkHostile(t testing.TB, what string, m createMessage) {
 	// block marker survives.
 	for _, e := range m.Embeds {
 		texts := []string{e.Description}
-		if _, rest, ok := strings.Cut(e.Title, ". "); ok && e.URL != "" && !strings.HasPrefix(e.Title, "Daily Papers") {
-			texts = append(texts, rest)
+		if !strings.HasPrefix(e.Title, "Daily Papers") {
+			texts = append(texts, rankPrefix.ReplaceAllString(e.Title, ""))
+		}
+		if e.URL != "" && bot.LooksLikeURL(unescapeMarkdown(e.Title)) {
+			t.Fatalf("%s: title %q looks like a web address and links to %s", what, e.Title, e.URL)
 		}
 		for _, f := range e.Fields {
 			if f.Name != "Upvotes" && f.Name != "Comments" { // numbers, from strconv
@@ -105,9 +171,11 @@ func TestRenderHostileCorpus(t *testing.T) {
 			checkHostile(t, c.Name+": "+what, m)
 			n++
 		}
-		if name := threadName(hostile.Digest(c.Paper)); utf8.RuneCountInString(name) > maxThreadName || name == "" {
-			t.Errorf("%s: thread name %q", c.Name, name)
+		name := threadName(hostile.Digest(c.Paper))
+		if err := checkThreadName(name); err != nil {
+			t.Errorf("%s: thread name %q: %v", c.Name, name, err)
 		}
+		checkInvisible(t, c.Name, "thread name", name, false)
 	}
 	t.Logf("%d hostile papers, %d messages checked", len(cases), n)
 }
@@ -151,4 +219,13 @@ func withoutCode(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// rankPrefix is the number the renderer puts before a digest item's title.
+var rankPrefix = regexp.MustCompile(`^\d+\. `)
+
+// unescapeMarkdown undoes backslash escapes: the text Discord shows.
+func unescapeMarkdown(s string) string {
+	v, _ := mdView(s)
+	return v
 }
