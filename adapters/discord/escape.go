@@ -11,6 +11,7 @@ package discord
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/paperboy-bot/paperboy/bot"
 )
@@ -29,8 +30,10 @@ import (
 // so it does not link) when it is a Discord server invite or holds one
 // (Discord would show a card that joins a server), when it holds a mass
 // mention (which must be defused, and a zero-width space would break the
-// link), or when it ends in "…" (it was cut short, and would lead
-// nowhere).
+// link), when it ends in "…" (it was cut short, and would lead
+// nowhere), or when it ends inside an emoji (bot.FindURLs stops at the
+// joiner or variation selector of "👩‍🔬", and a ">" there would break the
+// emoji in two).
 func escapeMarkdown(s string) string {
 	return escapeClean(bot.CleanText(s))
 }
@@ -49,7 +52,8 @@ func escapeSpans(c string, spans []bot.URLSpan) string {
 	i := 0
 	for _, sp := range spans {
 		escapeText(&b, c[i:sp.Start], i == 0)
-		writeURL(&b, c[sp.Start:sp.End])
+		next, _ := utf8.DecodeRuneInString(c[sp.End:])
+		writeURL(&b, c[sp.Start:sp.End], bot.IsDefaultIgnorable(next))
 		i = sp.End
 	}
 	escapeText(&b, c[i:], i == 0)
@@ -57,9 +61,10 @@ func escapeSpans(c string, spans []bot.URLSpan) string {
 }
 
 // writeURL writes one URL found in untrusted text: as a link without a
-// preview, or as plain text (see escapeMarkdown).
-func writeURL(b *strings.Builder, u string) {
-	if !linkableURL(u) {
+// preview, or as plain text (see escapeMarkdown). inEmoji says that the
+// character after it continues the emoji it ends with.
+func writeURL(b *strings.Builder, u string, inEmoji bool) {
+	if inEmoji || !linkableURL(u) {
 		escapeText(b, u, false)
 		return
 	}

@@ -119,7 +119,9 @@ func wantLinks(raw string) []string {
 	var out []string
 	for _, sp := range bot.FindURLs(c) {
 		u := c[sp.Start:sp.End]
-		if bot.IsDiscordInvite(u) || mdInvite.MatchString(u) || mdMention.MatchString(u) || strings.HasSuffix(u, "…") {
+		next, _ := utf8.DecodeRuneInString(c[sp.End:])
+		if bot.IsDiscordInvite(u) || mdInvite.MatchString(u) || mdMention.MatchString(u) || strings.HasSuffix(u, "…") ||
+			next == '\u200d' || next == '\ufe0f' || next == '\ufe0e' {
 			continue
 		}
 		out = append(out, u)
@@ -166,6 +168,7 @@ var hostileTexts = []string{
 	"javascript:alert(1) mailto:a@b.c ftp://x.example/f_g data:text/html,<b>x</b>",
 	"cut https://github.com/a/b… and https://x.org/a_b*c~d|e (https://y.org/(x)_y) [https://z.org/]",
 	"HTTPS://EXAMPLE.COM/A_B, xhttps://evil.example/a_b and https:/// no host",
+	"emoji https://x.org/👩\u200d🔬 and https://x.org/1\ufe0f\u20e3 and https://x.org/❤\ufe0f!",
 	"(code: https://github.com/x/y_z)",
 	"<https://example.com/a_b>",
 	"https://x.example<@123>",
@@ -235,6 +238,8 @@ func TestEscapeMarkdownExact(t *testing.T) {
 		{"https://x.org/?r=discord.gg/a", `https\://x.org/?r=discord\.gg/a`},
 		{"https://x.org/@everyone", "https\\://x.org/@\u200beveryone"},
 		{"https://x.org/a_b…", `https\://x.org/a\_b…`},
+		{"https://x.org/👩\u200d🔬 x", "https\\://x.org/👩\u200d🔬 x"},
+		{"https://x.org/🧪 x", "<https://x.org/🧪> x"},
 		// Other schemes are never links.
 		{"ftp://x_y", `ftp\://x\_y`},
 		{"javascript:alert(1)", "javascript:alert(1)"},

@@ -126,8 +126,13 @@ func checkHostile(t testing.TB, what string, m createMessage) {
 			t.Fatalf("%s: %s mentions %q: %q", what, field, withoutCode(s)[loc[0]:loc[1]], s)
 		}
 		checkInvisible(t, what, field, s, field == "content" || strings.HasSuffix(field, "description"))
-		if loc := bareURL.FindStringIndex(s); loc != nil {
+		if loc := bareURL.FindStringIndex(withoutCode(s)); loc != nil {
 			t.Fatalf("%s: %s holds a bare URL at byte %d: %q", what, field, loc[0], s)
+		}
+		for _, code := range codeTexts(s) {
+			if len(bot.FindURLs(code)) > 0 {
+				t.Fatalf("%s: %s holds a URL in code (%q): %q", what, field, code, s)
+			}
 		}
 		if loc := mdInvite.FindStringIndex(s); loc != nil {
 			t.Fatalf("%s: %s holds an invite Discord would show: %q", what, field, s)
@@ -157,16 +162,56 @@ func checkHostile(t testing.TB, what string, m createMessage) {
 	}
 }
 
+// linkCases are hostile papers about links, on top of the shared corpus:
+// URLs in every text field, invites with and without a scheme, titles
+// that look like addresses, URLs cut short, URLs that hold a mention.
+func linkCases() []hostile.Case {
+	var cs []hostile.Case
+	add := func(name string, change func(p *bot.Paper)) {
+		p := hostile.Plain()
+		change(&p)
+		cs = append(cs, hostile.Case{Name: name, Paper: p})
+	}
+	urls := "see https://github.com/a/b_c, (https://x.org/a_(b)) https://x.org/*a*~b~ HTTPS://X.ORG/A and <https://y.org/q?a=1&b=2>"
+	invites := "join https://discord.gg/abc_d, discord.gg/xyz, https://www.discord.com/invite/q, HTTPS://DISCORDAPP.COM/invite/r and https://x.org/?go=discord.gg/s"
+	odd := "javascript:alert(1) mailto:a@b.c ftp://x.org/a_b data:text/html,x https:///nohost xhttps://glued.example https://x.org/@everyone https://x.org/a…"
+	add("URLs in every field", func(p *bot.Paper) {
+		p.Title, p.Abstract, p.AISummary, p.OrgFullName = urls, urls, urls, urls
+		p.Authors = []string{urls, "Bob"}
+	})
+	add("invites in every field", func(p *bot.Paper) {
+		p.Title, p.Abstract, p.AISummary, p.OrgFullName = invites, invites, invites, invites
+		p.Authors = []string{invites}
+	})
+	add("other schemes and broken URLs", func(p *bot.Paper) {
+		p.Title, p.Abstract, p.AISummary, p.OrgFullName = odd, odd, odd, odd
+		p.Authors = []string{odd}
+	})
+	add("title that is an address", func(p *bot.Paper) { p.Title = "https://evil.example/login" })
+	add("title that looks like an address", func(p *bot.Paper) { p.Title = "huggingface.co/papers/1234.56789" })
+	add("a long URL to cut", func(p *bot.Paper) {
+		p.Title = "T " + "https://example.org/" + strings.Repeat("a_", 400)
+		p.AISummary = strings.Repeat("word ", 55) + "https://example.org/" + strings.Repeat("b", 100)
+	})
+	add("URLs of emoji", func(p *bot.Paper) { p.Abstract = "https://x.org/🧪👩\u200d🔬 and 🧪https://y.org/" })
+	return cs
+}
+
+// linkQueries are queries about links, echoed back in replies.
+var linkQueries = []string{"https://discord.gg/abc", "id:https://huggingface.co/papers/2608.19880", "www.evil.example/x", "`https://x.org/a`"}
+
 // TestRenderHostileCorpus feeds the shared hostile papers (and queries)
-// through every Discord renderer.
+// and the link cases through every Discord renderer.
 func TestRenderHostileCorpus(t *testing.T) {
 	cases := hostile.Cases()
 	if len(cases) < 40 {
 		t.Fatalf("only %d hostile cases", len(cases))
 	}
+	cases = append(cases, linkCases()...)
+	queries := append(append([]string(nil), hostile.Queries...), linkQueries...)
 	n := 0
 	for i, c := range cases {
-		query := hostile.Queries[i%len(hostile.Queries)]
+		query := queries[i%len(queries)]
 		for what, m := range hostileMessages(c.Paper, query) {
 			checkHostile(t, c.Name+": "+what, m)
 			n++
@@ -185,12 +230,35 @@ func TestRenderHostileCorpus(t *testing.T) {
 // and checks checkHostile's invariants.
 func FuzzRender(f *testing.F) {
 	hostile.AddSeeds(f)
+	for i, c := range linkCases() {
+		p := c.Paper
+		f.Add(p.Title, p.Abstract, p.AISummary, p.Authors[0], p.OrgFullName, p.GitHubRepo, p.ProjectPage, linkQueries[i%len(linkQueries)])
+	}
 	f.Fuzz(func(t *testing.T, title, abstract, summary, author, org, repo, project, query string) {
 		p := hostile.FuzzPaper(title, abstract, summary, author, org, repo, project)
 		for what, m := range hostileMessages(p, query) {
 			checkHostile(t, what, m)
 		}
 	})
+}
+
+// codeTexts returns the texts of s's inline code spans (see withoutCode).
+func codeTexts(s string) []string {
+	var out []string
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '`':
+			end := strings.IndexByte(s[i+1:], '`')
+			if end < 0 {
+				return out
+			}
+			out = append(out, s[i+1:i+1+end])
+			i += end + 1
+		}
+	}
+	return out
 }
 
 // withoutCode returns s without its inline code spans: Discord shows what

@@ -472,7 +472,7 @@ func assertWordCut(t *testing.T, what, visible, raw string, max int) {
 }
 
 func TestRenderMultibyteTitles(t *testing.T) {
-	for _, unit := range []string{"👨‍👩‍👧‍👦", "🇩🇪", "👍🏽", "深", "e\u0301", "_👩‍💻", "a\u0308\u0301 "} {
+	for _, unit := range []string{"👨‍👩‍👧‍👦", "🇩🇪", "👍🏽", "深", "e\u0301", "_👩‍💻", "a\u0308\u0301 ", "\U0001D400", "𠀀 "} {
 		for k := 1; k < 300; k += 7 {
 			p := bot.Paper{ID: "2608.19880", Title: strings.Repeat(unit, k)}
 			m := renderItem(bot.Item{Rank: 3, Paper: p}, "k")
