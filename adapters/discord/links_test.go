@@ -187,7 +187,7 @@ func TestAstralTitleAtTheLimit(t *testing.T) {
 	e := newEnv(t, allPerms)
 	ps := papers(listDay, 2)
 	atLimit := strings.Repeat("\U0001D400", 126) + "a" // "1. " + 253 units = 256
-	over := strings.Repeat("\U0001D400", 127)         // "2. " + 254 units = 257, 130 code points
+	over := strings.Repeat("\U0001D400", 127)          // "2. " + 254 units = 257, 130 code points
 	ps[0].Title, ps[1].Title = atLimit, over
 	e.src.lists[listDay] = ps
 	if res, err := e.digest(textID); err != nil || res.Run.Outcome != bot.OutcomePosted {
