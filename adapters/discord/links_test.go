@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -202,5 +203,44 @@ func TestAstralTitleAtTheLimit(t *testing.T) {
 	head, cut := strings.CutSuffix(got, "…")
 	if !cut || bot.Length(got) > maxTitle || !strings.HasPrefix("2. "+over, head) || bot.Length(head) < maxTitle-2 {
 		t.Errorf("title one unit over: %d units, %q", bot.Length(got), got)
+	}
+}
+
+// Content that does not fit loses whole lines from the end, never part of
+// one (a cut line could end inside a link or a bold span), and says how
+// many.
+func TestFitLinesDropsWholeLines(t *testing.T) {
+	line := func(i int) string {
+		return fmt.Sprintf("%d. [🧪 title %d](<https://huggingface.co/papers/2608.%05d>) · 1 upvote", i, i, i)
+	}
+	var lines []string
+	for i := 1; i <= 40; i++ {
+		lines = append(lines, line(i))
+	}
+	for _, max := range []int{30, 100, 500, 2000} {
+		got := fitLines(lines, max)
+		if bot.Length(got) > max {
+			t.Fatalf("max %d: %d characters", max, bot.Length(got))
+		}
+		parts := strings.Split(got, "\n")
+		last := parts[len(parts)-1]
+		kept := parts[:len(parts)-1]
+		if want := fmt.Sprintf("… (%d more lines)", len(lines)-len(kept)); last != want {
+			t.Errorf("max %d: last line %q, want %q", max, last, want)
+		}
+		for i, l := range kept {
+			if l != lines[i] {
+				t.Errorf("max %d: line %d is %q, want %q", max, i, l, lines[i])
+			}
+		}
+	}
+	if got := fitLines([]string{strings.Repeat("x", 3000), "short"}, 2000); got != "… (2 more lines)" {
+		t.Errorf("a first line too long: %q", got)
+	}
+	if got := fitLines([]string{"a", strings.Repeat("x", 3000)}, 2000); got != "a\n… (1 more line)" {
+		t.Errorf("one line dropped: %q", got)
+	}
+	if got := fitLines(lines[:3], 2000); got != strings.Join(lines[:3], "\n") {
+		t.Errorf("lines that fit: %q", got)
 	}
 }

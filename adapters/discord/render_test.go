@@ -646,6 +646,12 @@ func TestRenderValidate(t *testing.T) {
 	if err := m.validate(); err != nil {
 		t.Errorf("2000-rune content: %v", err)
 	}
+	// UTF-16 units, not code points: 1000 astral characters are 2000.
+	m = ok()
+	m.Content, m.Embeds[0].Title = strings.Repeat("🧪", 1000), strings.Repeat("\U0001D400", 128)
+	if err := m.validate(); err != nil {
+		t.Errorf("content and title of astral characters at the limits: %v", err)
+	}
 	fields := func(n int) []*discordgo.MessageEmbedField {
 		var fs []*discordgo.MessageEmbedField
 		for i := 0; i < n; i++ {
@@ -680,6 +686,15 @@ func TestRenderValidate(t *testing.T) {
 			}
 		}, "11 embeds"},
 		{"title", func(m *createMessage) { m.Embeds[0].Title = strings.Repeat("é", 257) }, "title has 257"},
+		{"astral title", func(m *createMessage) { m.Embeds[0].Title = strings.Repeat("\U0001D400", 128) + "a" }, "title has 257"},
+		{"astral content", func(m *createMessage) { m.Content = strings.Repeat("🧪", 1000) + "a" }, "content has 2001"},
+		{"astral label", func(m *createMessage) {
+			m.Components = row(discordgo.Button{Label: strings.Repeat("🧪", 40) + "a", Style: discordgo.LinkButton, URL: "https://a.example/"})
+		}, "label has 81"},
+		{"astral total", func(m *createMessage) {
+			m.Embeds = append(m.Embeds, &discordgo.MessageEmbed{Description: strings.Repeat("🧪", 2000)},
+				&discordgo.MessageEmbed{Description: strings.Repeat("🧪", 1000)})
+		}, "characters in all"},
 		{"description", func(m *createMessage) { m.Embeds[0].Description = strings.Repeat("a", 4097) }, "description has 4097"},
 		{"26 fields", func(m *createMessage) { m.Embeds[0].Fields = fields(26) }, "26 fields"},
 		{"field name", func(m *createMessage) { m.Embeds[0].Fields[0].Name = strings.Repeat("a", 257) }, "name has 257"},
