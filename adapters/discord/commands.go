@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -207,24 +206,56 @@ func (d *Discord) handleComponent(i *discordgo.Interaction) {
 	d.respond(i, true, renderReply(d.cmds.HandleAction(ctx, user, i.MessageComponentData().CustomID)))
 }
 
+// deferReply acknowledges an interaction with an ephemeral "thinking…"
+// reply, to be edited by respond. Its data is checked like every body.
 func (d *Discord) deferReply(i *discordgo.Interaction) error {
+	data := createMessage{AllowedMentions: noMentions()}
+	if err := data.check(false); err != nil {
+		return err
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2500*time.Millisecond)
 	defer cancel()
 	return d.s.InteractionRespond(i, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
-		Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions()},
+		Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: data.AllowedMentions},
 	}, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
 }
 
-// respond sends the answer: an edit of the deferred reply, or the reply.
+// webhookEdit is the body of an edit of an interaction's reply.
+// discordgo's WebhookEdit (v0.29.0) has no flags, and an edit must carry
+// SUPPRESS_EMBEDS (set or cleared) like the message it replaces. Every
+// field is sent: an empty list clears the embeds or buttons of the page
+// before.
+type webhookEdit struct {
+	Content         string                            `json:"content"`
+	Embeds          []*discordgo.MessageEmbed         `json:"embeds"`
+	Components      []discordgo.MessageComponent      `json:"components"`
+	AllowedMentions *discordgo.MessageAllowedMentions `json:"allowed_mentions"`
+	Flags           discordgo.MessageFlags            `json:"flags"`
+}
+
+// respond sends the answer, checked first (see Discord.checked): an edit
+// of the deferred reply, or the reply.
 func (d *Discord) respond(i *discordgo.Interaction, deferred bool, p createMessage) {
-	var err error
+	p, err := d.checked("answer command", p, replyFallback)
+	if err != nil {
+		d.log.Error("could not answer an interaction", "error", err.Error())
+		return
+	}
 	if deferred {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		edit := &discordgo.WebhookEdit{Content: &p.Content, Embeds: &p.Embeds, Components: &p.Components, AllowedMentions: p.AllowedMentions}
+		edit := webhookEdit{Content: p.Content, Embeds: p.Embeds, Components: p.Components, AllowedMentions: p.AllowedMentions, Flags: p.Flags}
+		if edit.Embeds == nil {
+			edit.Embeds = []*discordgo.MessageEmbed{}
+		}
+		if edit.Components == nil {
+			edit.Components = []discordgo.MessageComponent{}
+		}
+		endpoint := discordgo.EndpointWebhookMessage(i.AppID, i.Token, "@original")
 		err = d.do(ctx, "answer command", func(opts ...discordgo.RequestOption) error {
-			_, err := d.s.InteractionResponseEdit(i, edit, opts...)
+			// The bucket discordgo's own InteractionResponseEdit uses.
+			_, err := d.s.RequestWithBucketID("PATCH", endpoint, edit, discordgo.EndpointWebhookToken("", ""), opts...)
 			return err
 		})
 	} else {
@@ -233,7 +264,7 @@ func (d *Discord) respond(i *discordgo.Interaction, deferred bool, p createMessa
 		err = d.s.InteractionRespond(i, &discordgo.InteractionResponse{
 			Type: discordgo.InteractionResponseChannelMessageWithSource,
 			Data: &discordgo.InteractionResponseData{Content: p.Content, Embeds: p.Embeds, Components: p.Components,
-				AllowedMentions: p.AllowedMentions, Flags: discordgo.MessageFlagsEphemeral},
+				AllowedMentions: p.AllowedMentions, Flags: discordgo.MessageFlagsEphemeral | p.Flags},
 		}, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
 	}
 	if err != nil {
@@ -298,148 +329,4 @@ func (d *Discord) botMissing(ctx context.Context, i *discordgo.Interaction) []st
 		}
 	}
 	return missing
-}
-
-// renderReply renders a command reply or a direct message: the text as
-// content (escaped), one paper as a card with its link buttons, several as
-// a numbered list of links.
-func renderReply(r bot.Reply) createMessage {
-	return renderReplyWithin(r, maxContent)
-}
-
-// renderReplyWithin is renderReply with the content kept within max runes.
-func renderReplyWithin(r bot.Reply, max int) createMessage {
-	lines := replyTextLines(r)
-	msg := createMessage{AllowedMentions: noMentions()}
-	switch {
-	case len(r.Papers) == 1:
-		msg.Embeds = []*discordgo.MessageEmbed{paperEmbed(r.Papers[0], 0, "")}
-		msg.Components = linkButtons(r.Papers[0])
-	case len(r.Papers) > 1:
-		for n, p := range r.Papers {
-			lines = append(lines, fmt.Sprintf("%d. [%s](<%s>) · %d upvotes", n+1, truncateEscaped(p.Title, 150), p.HuggingFaceURL(), p.Upvotes))
-		}
-	}
-	if row := actionButtons(r.Buttons); row != nil {
-		msg.Components = append(msg.Components, row)
-	}
-	msg.Content = fitLines(lines, max)
-	if msg.Content == "" && len(msg.Embeds) == 0 {
-		msg.Content = "…"
-	}
-	return msg
-}
-
-func replyTextLines(r bot.Reply) []string {
-	var lines []string
-	if r.Title != "" {
-		lines = append(lines, "**"+escapeMarkdown(r.Title)+"**")
-	}
-	for _, l := range r.Lines {
-		lines = append(lines, renderLine(l))
-	}
-	return lines
-}
-
-// FitsDM reports whether a direct message's text fits in one Discord
-// message without dropping a line (alert batches are split where it does
-// not).
-func (d *Discord) FitsDM(r bot.Reply) bool {
-	return utf8.RuneCountInString(strings.Join(replyTextLines(r), "\n")) <= maxContent-dmRefRoom-2
-}
-
-// dmRefPrefix starts the last line of every direct message: Discord's
-// small-text markdown, then the reference of the message's delivery-log
-// key. Direct messages have no embed to carry it in a footer, as digest
-// messages do, and FindDM looks for it after a restart.
-const dmRefPrefix = "-# paperboy · "
-
-// dmRefRoom is what the reference line takes of a direct message's content.
-var dmRefRoom = utf8.RuneCountInString("\n" + dmRefPrefix + refFor(""))
-
-// renderDM renders a direct message with key's reference on its last line.
-func renderDM(r bot.Reply, key string) createMessage {
-	msg := renderReplyWithin(r, maxContent-dmRefRoom)
-	if msg.Content != "" {
-		msg.Content += "\n"
-	}
-	msg.Content += dmRefPrefix + refFor(key)
-	msg.Nonce, msg.EnforceNonce = nonceFor(key), true
-	return msg
-}
-
-// dmRefOf returns the reference on the last line of a direct message's
-// content (as renderDM puts it), or "".
-func dmRefOf(m *discordgo.Message) string {
-	if m == nil {
-		return ""
-	}
-	last := m.Content[strings.LastIndexByte(m.Content, '\n')+1:]
-	if !strings.HasPrefix(last, dmRefPrefix) {
-		return ""
-	}
-	return refRe.FindString(last)
-}
-
-// actionButtons renders a reply's buttons (search paging) as one row;
-// their custom_id is the bot's opaque action.
-func actionButtons(bs []bot.Button) discordgo.MessageComponent {
-	if len(bs) == 0 {
-		return nil
-	}
-	row := discordgo.ActionsRow{}
-	for _, b := range bs[:min(len(bs), 5)] {
-		row.Components = append(row.Components, discordgo.Button{Label: bot.Truncate(b.Label, 80),
-			Style: discordgo.SecondaryButton, CustomID: b.Action})
-	}
-	return row
-}
-
-func renderLine(l bot.Line) string {
-	var b strings.Builder
-	for _, s := range l {
-		// Escaping collapses white space; keep the spaces between spans.
-		if strings.HasPrefix(s.Text, " ") && b.Len() > 0 && !strings.HasSuffix(b.String(), " ") {
-			b.WriteByte(' ')
-		}
-		switch {
-		case strings.TrimSpace(s.Text) == "":
-		case s.URL != "":
-			fmt.Fprintf(&b, "[%s](<%s>)", escapeMarkdown(s.Text), s.URL)
-		case s.Code:
-			// Code spans may echo what a user typed (an unknown
-			// subcommand): clean it like any text, or one invalid byte
-			// makes Discord refuse the whole reply.
-			b.WriteString("`" + breakMentions(strings.ReplaceAll(cleanText(s.Text), "`", "ˋ")) + "`")
-		case s.Bold:
-			b.WriteString("**" + escapeMarkdown(s.Text) + "**")
-		default:
-			b.WriteString(escapeMarkdown(s.Text))
-		}
-		if strings.HasSuffix(s.Text, " ") && strings.TrimSpace(s.Text) != "" {
-			b.WriteByte(' ')
-		}
-	}
-	return strings.TrimSpace(b.String())
-}
-
-// fitLines joins lines within max runes, dropping whole lines from the end
-// (a cut markdown line could break its formatting) and saying so.
-func fitLines(lines []string, max int) string {
-	out := ""
-	for n, l := range lines {
-		next := l
-		if out != "" {
-			next = out + "\n" + l
-		}
-		if utf8.RuneCountInString(next) > max-2 {
-			more := fmt.Sprintf("\n… (%d more lines)", len(lines)-n)
-			if utf8.RuneCountInString(out+more) <= max {
-				return out + more
-			}
-			return bot.Truncate(out, max)
-		}
-		out = next
-	}
-	return out
 }

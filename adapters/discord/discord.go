@@ -84,6 +84,11 @@ type Discord struct {
 	mu      sync.Mutex
 	chans   map[string]*discordgo.Channel // channel id → channel (type, guild), for routing posts
 	botUser string
+	// testMangle, set only by tests, changes every body built from paper
+	// or user data just before it is checked (fallback: the minimal body
+	// that replaces an invalid one), to show that an invalid body is
+	// never sent.
+	testMangle func(m *createMessage, fallback bool)
 }
 
 var (
@@ -228,8 +233,19 @@ func (d *Discord) do(ctx context.Context, what string, call func(opts ...discord
 	if stop := stopReason(err); stop != "" {
 		return &bot.StopError{Reason: stop, Err: fmt.Errorf("discord: %s: %s", what, describe(err))}
 	}
-	return fmt.Errorf("discord: %s: %s: %w", what, describe(err), err)
+	return &requestError{msg: "discord: " + what + ": " + describe(err), err: err}
 }
+
+// requestError is a failed request: its text is describe's (no URL, which
+// for an interaction holds its token), and it unwraps to discordgo's
+// error.
+type requestError struct {
+	msg string
+	err error
+}
+
+func (e *requestError) Error() string { return e.msg }
+func (e *requestError) Unwrap() error { return e.err }
 
 func backoff(attempt int) time.Duration {
 	d := 500 * time.Millisecond << attempt
@@ -299,6 +315,12 @@ func describe(err error) string {
 			status = rest.Response.Status
 		}
 		return "HTTP " + status + msg
+	}
+	// A transport error names the URL, and an interaction's URL holds its
+	// token: keep only what failed.
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Op + " request: " + describe(ue.Err)
 	}
 	return err.Error()
 }
@@ -402,7 +424,11 @@ func (d *Discord) sendHeader(ctx context.Context, m *bot.Message) (bot.Sent, err
 	if err != nil {
 		return bot.Sent{}, err
 	}
-	payload := renderHeader(m.Digest, m.Key)
+	payload, err := d.checked("post header", renderHeader(m.Digest, m.Key),
+		func() createMessage { return minimalHeader(m.Digest, m.Key) }, "channel", ch.ID)
+	if err != nil {
+		return bot.Sent{}, err
+	}
 	if ch.Type == discordgo.ChannelTypeGuildForum || ch.Type == discordgo.ChannelTypeGuildMedia {
 		return d.startForumPost(ctx, ch, m.Digest, payload)
 	}
@@ -419,11 +445,15 @@ func (d *Discord) ensureThread(ctx context.Context, channelID string, msg *disco
 	if msg.Thread != nil {
 		return bot.Sent{MessageID: msg.ID, ThreadID: msg.Thread.ID}, nil
 	}
+	name := threadName(dg)
+	if err := checkThreadName(name); err != nil {
+		return bot.Sent{}, fmt.Errorf("discord: start thread: %w", err)
+	}
 	var th *discordgo.Channel
 	err := d.do(ctx, "start thread", func(opts ...discordgo.RequestOption) error {
 		var err error
 		th, err = d.s.MessageThreadStartComplex(channelID, msg.ID, &discordgo.ThreadStart{
-			Name: threadName(dg), AutoArchiveDuration: threadArchiveMinute, Type: discordgo.ChannelTypeGuildPublicThread}, opts...)
+			Name: name, AutoArchiveDuration: threadArchiveMinute, Type: discordgo.ChannelTypeGuildPublicThread}, opts...)
 		return err
 	})
 	if restCode(err) == codeThreadExists {
@@ -450,23 +480,28 @@ func (d *Discord) ensureThread(ctx context.Context, channelID string, msg *disco
 }
 
 // startForumPost opens the day's post in a forum channel: the thread's
-// first message is the header.
+// first message is the header (checked by the caller).
 func (d *Discord) startForumPost(ctx context.Context, ch *discordgo.Channel, dg *bot.Digest, payload createMessage) (bot.Sent, error) {
+	name := threadName(dg)
+	if err := checkThreadName(name); err != nil {
+		return bot.Sent{}, fmt.Errorf("discord: start forum post: %w", err)
+	}
 	var th *discordgo.Channel
 	unsure := false
 	err := d.do(ctx, "start forum post", func(opts ...discordgo.RequestOption) error {
 		if unsure {
 			// A post carries no nonce: after a failure that may have
 			// started it, look for it before starting another.
-			found, err := d.activePost(ch, threadName(dg), opts...)
+			found, err := d.activePost(ch, name, opts...)
 			if err != nil || found != nil {
 				th = found
 				return err
 			}
 		}
 		var err error
-		th, err = d.s.ForumThreadStartComplex(ch.ID, &discordgo.ThreadStart{Name: threadName(dg), AutoArchiveDuration: threadArchiveMinute},
-			&discordgo.MessageSend{Embeds: payload.Embeds, AllowedMentions: payload.AllowedMentions}, opts...)
+		th, err = d.s.ForumThreadStartComplex(ch.ID, &discordgo.ThreadStart{Name: name, AutoArchiveDuration: threadArchiveMinute},
+			&discordgo.MessageSend{Content: payload.Content, Embeds: payload.Embeds, Components: payload.Components,
+				AllowedMentions: payload.AllowedMentions, Flags: payload.Flags}, opts...)
 		unsure = unsure || (err != nil && mayHavePosted(err))
 		return err
 	})
@@ -479,7 +514,13 @@ func (d *Discord) startForumPost(ctx context.Context, ch *discordgo.Channel, dg 
 
 func (d *Discord) sendItem(ctx context.Context, m *bot.Message) (bot.Sent, error) {
 	thread := m.Thread.ThreadID
-	payload := renderItem(*m.Item, m.Key)
+	// One bad item must not stop the thread: an invalid card is replaced
+	// by a minimal one.
+	payload, err := d.checked("post item", renderItem(*m.Item, m.Key),
+		func() createMessage { return minimalItem(*m.Item, m.Key) }, "paper_id", m.Item.Paper.ID, "channel", thread)
+	if err != nil {
+		return bot.Sent{}, err
+	}
 	msg, err := d.post(ctx, thread, payload, refFor(m.Key))
 	if restCode(err) == codeThreadArchived {
 		// Threads archive themselves after a day without messages.
@@ -631,7 +672,12 @@ func (d *Discord) SendDM(ctx context.Context, u bot.UserRef, cached string, m *b
 	if err != nil {
 		return bot.Sent{}, err
 	}
-	msg, err := d.post(ctx, channelID, renderDM(m.Reply, m.Key), refFor(m.Key))
+	payload, err := d.checked("send direct message", renderDM(m.Reply, m.Key),
+		func() createMessage { return dmFallback(m.Key) }, "user", u.ID)
+	if err != nil {
+		return bot.Sent{}, err
+	}
+	msg, err := d.post(ctx, channelID, payload, refFor(m.Key))
 	if restCode(err) == codeCannotDMUser {
 		return bot.Sent{}, fmt.Errorf("%w (Discord error 50007)", bot.ErrDMsClosed)
 	}

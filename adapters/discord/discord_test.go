@@ -311,16 +311,11 @@ func TestMentionsNeverPing(t *testing.T) {
 	}
 }
 
-// unescape undoes markdown escapes and the zero-width space after "@".
+// unescape is the text a reader sees (markdown escapes undone, links
+// shown as their URL) without the zero-width space after "@".
 func unescape(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+1 < len(s) {
-			i++
-		}
-		b.WriteByte(s[i])
-	}
-	return strings.ReplaceAll(b.String(), "@\u200b", "@")
+	v, _ := mdView(s)
+	return strings.ReplaceAll(v, "@\u200b", "@")
 }
 
 func TestLongTextWithinLimits(t *testing.T) {
@@ -339,10 +334,10 @@ func TestLongTextWithinLimits(t *testing.T) {
 	}
 	_, msgs := e.thread(textID)
 	em := msgs[0].Embeds[0]
-	if n := utf8.RuneCountInString(em.Title); n > 256 || !utf8.ValidString(em.Title) || !strings.HasSuffix(em.Title, "…") {
+	if n := bot.Length(em.Title); n > 256 || !utf8.ValidString(em.Title) || !strings.HasSuffix(em.Title, "…") {
 		t.Errorf("title: %d runes, valid %v: %q", n, utf8.ValidString(em.Title), em.Title)
 	}
-	if n := utf8.RuneCountInString(unescape(em.Description)); n > bot.SummaryLen || !utf8.ValidString(em.Description) {
+	if n := bot.Length(unescape(em.Description)); n > bot.SummaryLen || !utf8.ValidString(em.Description) {
 		t.Errorf("description: %d runes", n)
 	}
 }
@@ -605,7 +600,7 @@ func TestFindDMAfterNonceForgotten(t *testing.T) {
 		t.Fatalf("%d DMs, want 1", len(dms))
 	}
 	content := dms[0].Content
-	if n := utf8.RuneCountInString(content); n > maxContent || !strings.HasSuffix(content, "\n-# paperboy · "+refFor(m.Key)) {
+	if n := bot.Length(content); n > maxContent || !strings.HasSuffix(content, "\n-# paperboy · "+refFor(m.Key)) {
 		t.Fatalf("content (%d runes) does not end with the reference: …%q", n, content[max(0, len(content)-80):])
 	}
 	// A user's message quoting the reference is not the bot's DM.

@@ -3,10 +3,16 @@ package discord
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/paperboy-bot/paperboy/bot"
 )
 
 // The tests below judge escaped text the way a Discord user sees it, with
@@ -18,30 +24,60 @@ const jsSpace = `\t\n\v\f\r \x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{20
 
 var (
 	// mdURL is simple-markdown's bare-URL rule, as Discord applies it to
-	// the text it receives (escapes included).
+	// the text it receives (escapes included). Such a URL links and shows
+	// a preview: paperboy never writes one.
 	mdURL = regexp.MustCompile(`^https?://[^` + jsSpace + `<]+[^<.,:;"')\]` + jsSpace + `]`)
+	// mdAutolink is simple-markdown's autolink rule: <scheme:/…>, a link
+	// without a preview that shows the URL as it is.
+	mdAutolink = regexp.MustCompile(`^<([^: >]+:/[^ >]+)>`)
+	// mdInvite is what Discord takes for a server invite in the raw text
+	// it receives (and shows as a card that joins the server).
+	mdInvite = regexp.MustCompile(`(?i)discord\.gg/|discord(app)?\.com/invite`)
 	// mdLeading are the block markers Discord honours at the start of a
 	// line: heading, subtext, list, quote, numbered list.
 	mdLeading = regexp.MustCompile(`^(#|-|\+|\*|>|\d+\.( |$))`)
-	// mdMention is a mass mention as Discord would read it.
-	mdMention = regexp.MustCompile(`(?i)@(everyone|here)`)
+	// mdMention is a mass mention as Discord (or Slack, for @channel)
+	// would read it.
+	mdMention = regexp.MustCompile(`(?i)@(everyone|here|channel)`)
 )
 
 // mdView returns what Discord shows for s (one line of embed text) and the
 // markdown in it that would still do something: a formatting character, a
 // "[" that could open a masked link, a "<" that could open a mention,
 // channel, timestamp or emoji, a leading block marker, an intact
-// @everyone/@here.
+// @everyone/@here, a bare URL (it would show a preview), a link to
+// another scheme than http(s), an invite.
 func mdView(s string) (visible string, active []string) {
+	visible, active, _ = mdParse(s)
+	return visible, active
+}
+
+// mdParse is mdView, with the targets of the links (autolinks) in s.
+func mdParse(s string) (visible string, active, links []string) {
 	if m := mdLeading.FindString(s); m != "" {
 		active = append(active, fmt.Sprintf("leading %q", m))
 	}
+	if m := mdInvite.FindString(s); m != "" {
+		active = append(active, "invite "+m)
+	}
 	var b strings.Builder
 	for i := 0; i < len(s); {
-		if s[i] == 'h' {
+		if s[i] == 'h' || s[i] == 'H' {
 			if m := mdURL.FindString(s[i:]); m != "" {
+				active = append(active, "bare URL "+m)
 				b.WriteString(m) // shown literally, escapes and all
 				i += len(m)
+				continue
+			}
+		}
+		if s[i] == '<' {
+			if m := mdAutolink.FindStringSubmatch(s[i:]); m != nil {
+				if l := strings.ToLower(m[1]); !strings.HasPrefix(l, "http://") && !strings.HasPrefix(l, "https://") {
+					active = append(active, "link to "+m[1])
+				}
+				links = append(links, m[1])
+				b.WriteString(m[1])
+				i += len(m[0])
 				continue
 			}
 		}
@@ -64,25 +100,33 @@ func mdView(s string) (visible string, active []string) {
 	if m := mdMention.FindString(visible); m != "" {
 		active = append(active, "mention "+m)
 	}
-	return visible, active
+	return visible, active, links
 }
 
-// wantVisible is what a reader should see for raw: the text without
-// invalid UTF-8, control characters, bidi overrides and isolates and BOMs,
-// white space collapsed, and @everyone/@here broken by a zero-width space.
+// wantVisible is what a reader should see for raw: the text as
+// bot.CleanText leaves it (no invalid UTF-8, control or invisible
+// characters, white space collapsed), every @everyone, @here and @channel
+// broken by a zero-width space.
 func wantVisible(raw string) string {
-	raw = strings.ToValidUTF8(raw, "")
-	raw = strings.Map(func(r rune) rune {
-		switch {
-		case unicode.IsSpace(r):
-			return ' '
-		case unicode.IsControl(r), r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069, r == 0xFEFF:
-			return -1
+	return mdMention.ReplaceAllString(bot.CleanText(raw), "@\u200b$1")
+}
+
+// wantLinks are the URLs of raw that must be links, exactly as written:
+// every http(s) URL but invites, those holding a mass mention or an
+// invite host, and those cut short with "…".
+func wantLinks(raw string) []string {
+	c := bot.CleanText(raw)
+	var out []string
+	for _, sp := range bot.FindURLs(c) {
+		u := c[sp.Start:sp.End]
+		next, _ := utf8.DecodeRuneInString(c[sp.End:])
+		if bot.IsDiscordInvite(u) || mdInvite.MatchString(u) || mdMention.MatchString(u) || strings.HasSuffix(u, "…") ||
+			next == '\u200d' || next == '\ufe0f' || next == '\ufe0e' {
+			continue
 		}
-		return r
-	}, raw)
-	raw = strings.Join(strings.Fields(raw), " ")
-	return mdMention.ReplaceAllString(raw, "@\u200b$1")
+		out = append(out, u)
+	}
+	return out
 }
 
 // trailingBackslashes counts the backslashes at the end of s.
@@ -119,6 +163,12 @@ var hostileTexts = []string{
 	"invalid \xff\xfe utf8 \xc3",
 	"bom\ufeffhere",
 	"see https://github.com/foo/bar_baz_qux.",
+	"join https://discord.gg/abc_d or discord.gg/xyz, https://www.DISCORD.com/invite/q and discordapp.com/invite/r",
+	"https://example.org/?next=discord.gg/abc and https://x.org/@everyone/a",
+	"javascript:alert(1) mailto:a@b.c ftp://x.example/f_g data:text/html,<b>x</b>",
+	"cut https://github.com/a/b… and https://x.org/a_b*c~d|e (https://y.org/(x)_y) [https://z.org/]",
+	"HTTPS://EXAMPLE.COM/A_B, xhttps://evil.example/a_b and https:/// no host",
+	"emoji https://x.org/👩\u200d🔬 and https://x.org/1\ufe0f\u20e3 and https://x.org/❤\ufe0f!",
 	"(code: https://github.com/x/y_z)",
 	"<https://example.com/a_b>",
 	"https://x.example<@123>",
@@ -133,9 +183,12 @@ var hostileTexts = []string{
 func TestEscapeMarkdownShowsTextAsWritten(t *testing.T) {
 	for _, raw := range hostileTexts {
 		got := escapeMarkdown(raw)
-		visible, active := mdView(got)
+		visible, active, links := mdParse(got)
 		if want := wantVisible(raw); visible != want {
 			t.Errorf("escapeMarkdown(%q) = %q\nDiscord shows %q\nwant          %q", raw, got, visible, want)
+		}
+		if diff := cmp.Diff(wantLinks(raw), links, cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("escapeMarkdown(%q) = %q: links (-want +got):\n%s", raw, got, diff)
 		}
 		if len(active) > 0 {
 			t.Errorf("escapeMarkdown(%q) = %q: still renders %v", raw, got, active)
@@ -163,18 +216,35 @@ func TestEscapeMarkdownExact(t *testing.T) {
 		{"a_b", `a\_b`},
 		{`a\b`, `a\\b`},
 		{"<@1>", `\<@1>`},
-		{"[click](https://evil.example)", `\[click\](https://evil.example)`},
 		{"@everyone", "@\u200beveryone"},
 		{"x @here", "x @\u200bhere"},
+		{"@Channel", "@\u200bChannel"},
 		{"mail@herecorp.com", "mail@\u200bherecorp.com"},
-		// Bare URLs stay intact: Discord shows them literally.
-		{"at https://github.com/a/b_c.", "at https://github.com/a/b_c."},
-		{"(https://x.org/~u/a_b)", "(https://x.org/~u/a_b)"},
-		// ... unless a "<" follows directly: then no URL at all.
-		{"https://x.org/a_b<@1>", `https\://x.org/a\_b\<@1>`},
-		// Text that escaping would turn into a URL.
-		{"http://_", `http\://\_`},
+		{"@\u200beveryone", "@ everyone"},
+		{"a\u200bb\u00adc\u2060d", "a bcd"},
+		// URLs are links without a preview, exactly as written.
+		{"at https://github.com/a/b_c.", "at <https://github.com/a/b_c>."},
+		{"(https://x.org/~u/a_b)", "(<https://x.org/~u/a_b>)"},
+		{"https://x.org/a_b<@1>", `<https://x.org/a_b>\<@1>`},
+		{"[click](https://evil.example)", `\[click\](<https://evil.example>)`},
+		{"<https://example.com/a_b>", `\<<https://example.com/a_b>>`},
+		{"1. https://x.org", `1\. <https://x.org>`},
+		{"https://x.org/a *b*", `<https://x.org/a> \*b\*`},
+		// Invites, and links that could not work, are plain text.
+		{"https://discord.gg/abc_d", `https\://discord\.gg/abc\_d`},
+		{"join discord.gg/abc", `join discord\.gg/abc`},
+		{"HTTPS://Discord.com/invite/x", `HTTPS\://Discord\.com/invite/x`},
+		{"https://www.discordapp.com/invite/x", `https\://www.discordapp\.com/invite/x`},
+		{"https://x.org/?r=discord.gg/a", `https\://x.org/?r=discord\.gg/a`},
+		{"https://x.org/@everyone", "https\\://x.org/@\u200beveryone"},
+		{"https://x.org/a_b…", `https\://x.org/a\_b…`},
+		{"https://x.org/👩\u200d🔬 x", "https\\://x.org/👩\u200d🔬 x"},
+		{"https://x.org/🧪 x", "<https://x.org/🧪> x"},
+		// Other schemes are never links.
 		{"ftp://x_y", `ftp\://x\_y`},
+		{"javascript:alert(1)", "javascript:alert(1)"},
+		{"mailto:a@b.c", "mailto:a@b.c"},
+		{"https:///x", `https\:///x`},
 		{"a\tb\n\nc  d", "a b c d"},
 		{"\u202Eevil\u202C", "evil"},
 		{"  spaced  ", "spaced"},
@@ -189,8 +259,8 @@ func TestEscapeMarkdownExact(t *testing.T) {
 func TestEscapeMarkdownIdempotentClean(t *testing.T) {
 	// Cleaning twice changes nothing, so the adapter may clean at any layer.
 	for _, raw := range hostileTexts {
-		if c := cleanText(raw); cleanText(c) != c {
-			t.Errorf("cleanText not idempotent on %q", raw)
+		if c := bot.CleanText(raw); escapeClean(c) != escapeMarkdown(raw) || bot.CleanText(c) != c {
+			t.Errorf("cleaning twice changes %q", raw)
 		}
 	}
 }
@@ -207,6 +277,8 @@ var graphemeTexts = []string{
 	strings.Repeat(`_*\`+"`|[#<👩‍💻 ", 30),
 	strings.Repeat("ع\u064eر\u064eب\u0650ي ", 40),
 	strings.Repeat("❤️‍🔥 ", 40),
+	strings.Repeat("\U0001D400\U0001D401 ", 60), // astral letters: 2 UTF-16 units each
+	strings.Repeat("see https://x.org/a_b ", 20),
 }
 
 // extendsBefore reports whether r belongs to the character before it.
@@ -215,26 +287,61 @@ func extendsBefore(r rune) bool {
 		r >= 0xFE00 && r <= 0xFE0F || r >= 0x1F3FB && r <= 0x1F3FF
 }
 
+// widestCluster is the length (bot.Length, escaped) of the widest
+// grapheme cluster of s, by the rules that matter here: a combining mark,
+// variation selector, skin tone or joiner belongs to the character before
+// it, a character after a joiner too, and regional indicators pair up.
+func widestCluster(s string) int {
+	widest, cur, ri := 0, 0, 0
+	var prev rune
+	for _, r := range s {
+		n := bot.Length(escapeMarkdown(string(r)))
+		if r == '_' || r == '*' || r == '`' || r == '|' || r == '[' || r == '#' || r == '<' || r == '\\' {
+			n = 2
+		}
+		isRI := r >= 0x1F1E6 && r <= 0x1F1FF
+		if extendsBefore(r) || prev == '\u200d' || isRI && ri%2 == 1 {
+			cur += n
+		} else {
+			cur = n
+		}
+		if isRI {
+			ri++
+		} else {
+			ri = 0
+		}
+		widest = max(widest, cur)
+		prev = r
+	}
+	return widest
+}
+
 func TestEscapeTruncateEscapedEveryLength(t *testing.T) {
 	for _, raw := range graphemeTexts {
 		want := wantVisible(raw)
 		full := escapeMarkdown(raw)
-		for limit := 0; limit <= utf8.RuneCountInString(full)+1; limit++ {
+		wide := widestCluster(raw)
+		for limit := 0; limit <= bot.Length(full)+1; limit++ {
 			got := truncateEscaped(raw, limit)
-			n := utf8.RuneCountInString(got)
+			n := bot.Length(got)
 			switch {
 			case !utf8.ValidString(got):
 				t.Fatalf("limit %d: invalid UTF-8 %q", limit, got)
 			case n > limit:
-				t.Fatalf("limit %d: %d runes: %q", limit, n, got)
+				t.Fatalf("limit %d: %d characters (UTF-16 units): %q", limit, n, got)
 			case trailingBackslashes(got)%2 != 0:
 				t.Fatalf("limit %d: lone trailing backslash: %q", limit, got)
-			case limit >= utf8.RuneCountInString(full) && got != full:
+			case limit >= bot.Length(full) && got != full:
 				t.Fatalf("limit %d: cut although it fits: %q", limit, got)
 			}
-			visible, active := mdView(got)
+			visible, active, links := mdParse(got)
 			if len(active) > 0 {
 				t.Fatalf("limit %d: %q renders %v", limit, got, active)
+			}
+			for _, l := range links {
+				if !strings.Contains(raw, l) || !slices.Contains(wantLinks(raw), l) {
+					t.Fatalf("limit %d: %q links %q, which is not a URL of the text (a cut one?)", limit, got, l)
+				}
 			}
 			if got == full {
 				continue
@@ -254,10 +361,11 @@ func TestEscapeTruncateEscapedEveryLength(t *testing.T) {
 					t.Fatalf("limit %d: cut before %U, which belongs to the character before: %q", limit, next, got)
 				}
 			}
-			// Leaving more room than half the limit unused means the
+			// Leaving more room than half the limit unused (beyond one
+			// cluster, and one link that was left out whole) means the
 			// search gave up too early.
-			if limit >= 8 && n < limit/2-2 {
-				t.Fatalf("limit %d: only %d runes used: %q", limit, n, got)
+			if limit >= 8 && n+wide+len("<https://x.org/a_b>") < limit/2-2 {
+				t.Fatalf("limit %d: only %d characters used: %q", limit, n, got)
 			}
 		}
 	}
@@ -297,13 +405,22 @@ func FuzzEscapeMarkdown(f *testing.F) {
 		if len(active) > 0 {
 			t.Fatalf("escapeMarkdown(%q) = %q renders %v", raw, got, active)
 		}
+		if _, _, links := mdParse(got); !cmp.Equal(wantLinks(raw), links, cmpopts.EquateEmpty()) {
+			t.Fatalf("escapeMarkdown(%q) = %q links %q, want %q", raw, got, links, wantLinks(raw))
+		}
 		for _, limit := range []int{1, 2, 7, 64, 256} {
 			cut := truncateEscaped(raw, limit)
-			if utf8.RuneCountInString(cut) > limit || !utf8.ValidString(cut) || trailingBackslashes(cut)%2 != 0 {
+			if bot.Length(cut) > limit || !utf8.ValidString(cut) || trailingBackslashes(cut)%2 != 0 {
 				t.Fatalf("truncateEscaped(%q, %d) = %q", raw, limit, cut)
 			}
-			if _, active := mdView(cut); len(active) > 0 {
+			_, active, links := mdParse(cut)
+			if len(active) > 0 {
 				t.Fatalf("truncateEscaped(%q, %d) = %q renders %v", raw, limit, cut, active)
+			}
+			for _, l := range links {
+				if !slices.Contains(wantLinks(raw), l) {
+					t.Fatalf("truncateEscaped(%q, %d) = %q links %q, not a URL of the text", raw, limit, cut, l)
+				}
 			}
 		}
 	})

@@ -10,13 +10,9 @@ package discord
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
-	"fmt"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -35,7 +31,8 @@ type createMessage struct {
 	Flags           discordgo.MessageFlags            `json:"flags,omitempty"`
 }
 
-// Discord's limits, in characters (runes: see validate).
+// Discord's limits, in characters as bot.Length counts them (UTF-16 units:
+// see validate).
 const (
 	maxContent       = 2000
 	maxEmbeds        = 10
@@ -107,10 +104,11 @@ func refOf(m *discordgo.Message) string {
 	return dmRefOf(m)
 }
 
-// threadName is the name of a digest's thread: its title. Thread names are
-// plain text (no markdown), at most 100 characters.
+// threadName is the name of a digest's thread (or forum post): its title,
+// cleaned and with mass mentions defused like every text paperboy sends.
+// Thread names are plain text (no markdown), at most 100 characters.
 func threadName(d *bot.Digest) string {
-	if name := bot.Truncate(cleanText(d.Title()), maxThreadName); name != "" {
+	if name := bot.Truncate(bot.DefuseMentions(bot.CleanText(d.Title())), maxThreadName); name != "" {
 		return name
 	}
 	return "Daily Papers"
@@ -136,12 +134,28 @@ func renderHeader(d *bot.Digest, key string) createMessage {
 	}
 }
 
+// minimalHeader is the header sent when renderHeader's would break a
+// limit (see Discord.checked): the plain title, the link and the
+// reference, which every later attempt looks for.
+func minimalHeader(d *bot.Digest, key string) createMessage {
+	m := renderHeader(d, key)
+	e := m.Embeds[0]
+	m.Embeds = []*discordgo.MessageEmbed{{Title: "Daily Papers", URL: e.URL, Color: hfYellow, Footer: e.Footer}}
+	return m
+}
+
+// itemFooter is the footer of a digest item: the arXiv id (when it is one)
+// and the reference of key.
+func itemFooter(p bot.Paper, key string) string {
+	if hasArxivID(p) {
+		return "arXiv " + p.ID + " · " + refFor(key)
+	}
+	return refFor(key)
+}
+
 // renderItem renders one paper of a digest, posted in the thread.
 func renderItem(it bot.Item, key string) createMessage {
-	footer := refFor(key)
-	if id, ok := bot.NormalizeID(it.Paper.ID); ok && id == it.Paper.ID {
-		footer = "arXiv " + id + " · " + footer
-	}
+	footer := itemFooter(it.Paper, key)
 	return createMessage{
 		Embeds:          []*discordgo.MessageEmbed{paperEmbed(it.Paper, it.Rank, footer)},
 		Components:      linkButtons(it.Paper),
@@ -151,36 +165,64 @@ func renderItem(it bot.Item, key string) createMessage {
 	}
 }
 
-// paperEmbed is a paper's card: the numbered title linked to its Hugging
-// Face page, its summary, authors, counters, organization and thumbnail.
-// rank 0 leaves the number out. footer is plain text (Discord renders no
-// markdown in footers) and is not escaped.
-func paperEmbed(p bot.Paper, rank int, footer string) *discordgo.MessageEmbed {
+// minimalItem is the card sent for a digest item when renderItem's would
+// break a limit (see Discord.checked): the numbered title, the paper's id
+// and reference in the footer, the links its id gives. One bad item must
+// not keep the rest of the thread from being posted, nor be posted again
+// and again: it carries the same nonce and reference.
+func minimalItem(it bot.Item, key string) createMessage {
+	m := createMessage{
+		Embeds:          []*discordgo.MessageEmbed{titleEmbed(it.Paper, it.Rank, itemFooter(it.Paper, key))},
+		AllowedMentions: noMentions(),
+		Nonce:           nonceFor(key),
+		EnforceNonce:    true,
+	}
+	if hasArxivID(it.Paper) {
+		m.Components = linkButtons(bot.Paper{ID: it.Paper.ID})
+	}
+	return m
+}
+
+// titleEmbed is the top of a paper's card: the numbered title (rank 0
+// leaves the number out), linked to its Hugging Face page, and footer
+// (plain text: Discord renders no markdown in footers; cleaned, not
+// escaped). A title that looks like a web address is not made a link: it
+// would show one address and lead to another (the Hugging Face button
+// still links the paper).
+func titleEmbed(p bot.Paper, rank int, footer string) *discordgo.MessageEmbed {
 	prefix := ""
 	if rank > 0 {
 		prefix = strconv.Itoa(rank) + ". "
 	}
-	title := cleanText(p.Title)
-	if title == "" {
-		title = cleanText(p.ID)
-	}
+	title := p.DisplayTitle()
 	e := &discordgo.MessageEmbed{
-		Title: strings.TrimSpace(prefix + truncateEscaped(title, maxTitle-utf8.RuneCountInString(prefix))),
+		Title: strings.TrimSpace(prefix + truncateEscaped(title, maxTitle-bot.Length(prefix))),
 		Color: hfYellow,
 	}
-	if hasArxivID(p) && validLink(p.HuggingFaceURL(), maxImageURL, false) {
+	if hasArxivID(p) && validLink(p.HuggingFaceURL(), maxImageURL, false) && !bot.LooksLikeURL(title) {
 		e.URL = p.HuggingFaceURL()
 	}
+	if f := bot.Truncate(bot.DefuseMentions(bot.CleanText(footer)), maxFooter); f != "" {
+		e.Footer = &discordgo.MessageEmbedFooter{Text: f}
+	}
+	return e
+}
+
+// paperEmbed is a paper's card: the numbered title linked to its Hugging
+// Face page (see titleEmbed), its summary, authors, counters, organization
+// and thumbnail.
+func paperEmbed(p bot.Paper, rank int, footer string) *discordgo.MessageEmbed {
+	e := titleEmbed(p, rank, footer)
 
 	// Summary works on whitespace-collapsed text; clean first so that the
 	// dropped characters do not count against its length.
 	q := p
-	q.AISummary, q.Abstract = cleanText(p.AISummary), cleanText(p.Abstract)
+	q.AISummary, q.Abstract = bot.CleanText(p.AISummary), bot.CleanText(p.Abstract)
 	e.Description = truncateEscaped(bot.Summary(q, bot.SummaryLen), maxDescription)
 
 	var authors []string
 	for _, a := range p.Authors {
-		if a = bot.Truncate(cleanText(a), maxAuthorDisplay); a != "" {
+		if a = bot.Truncate(bot.CleanText(a), maxAuthorDisplay); a != "" {
 			authors = append(authors, a)
 		}
 	}
@@ -197,9 +239,6 @@ func paperEmbed(p bot.Paper, rank int, footer string) *discordgo.MessageEmbed {
 
 	if validLink(p.Thumbnail, maxImageURL, true) {
 		e.Thumbnail = &discordgo.MessageEmbedThumbnail{URL: p.Thumbnail}
-	}
-	if f := bot.Truncate(cleanText(footer), maxFooter); f != "" {
-		e.Footer = &discordgo.MessageEmbedFooter{Text: f}
 	}
 	return e
 }
@@ -242,7 +281,7 @@ func linkButtons(p bot.Paper) []discordgo.MessageComponent {
 		}
 		seen[l.url] = true
 		buttons = append(buttons, discordgo.Button{
-			Label: bot.Truncate(l.label, maxButtonLabel),
+			Label: buttonLabel(l.label),
 			Style: discordgo.LinkButton,
 			URL:   l.url,
 		})
@@ -251,6 +290,15 @@ func linkButtons(p bot.Paper) []discordgo.MessageComponent {
 		return nil
 	}
 	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: buttons}}
+}
+
+// buttonLabel is a button's label: plain text (no markdown), cleaned, mass
+// mentions defused, at most 80 characters; never empty.
+func buttonLabel(s string) string {
+	if l := bot.Truncate(bot.DefuseMentions(bot.CleanText(s)), maxButtonLabel); l != "" {
+		return l
+	}
+	return bot.Ellipsis
 }
 
 // compactCount formats a count the way GitHub shows stars, rounding down so
@@ -277,214 +325,4 @@ func decimal(tenths int) string {
 		s += "." + strconv.Itoa(tenths%10)
 	}
 	return s
-}
-
-// hostRe is a DNS name with at least one dot (Discord refuses link buttons
-// to hosts it cannot resolve as a domain, such as "x").
-var hostRe = regexp.MustCompile(`^(?i:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+)$`)
-
-// validLink reports whether s is an absolute http:// or https:// URL (only
-// https when httpsOnly; scheme in lower case) of at most max characters,
-// printable ASCII, with a domain name, a valid port if any, no user info. Stricter than Discord, which rejects the whole
-// message over one malformed URL: a link that fails here is left out.
-func validLink(s string, max int, httpsOnly bool) bool {
-	if s == "" || len(s) > max {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] <= ' ' || s[i] >= 0x7f {
-			return false
-		}
-	}
-	if !strings.HasPrefix(s, "https://") && (httpsOnly || !strings.HasPrefix(s, "http://")) {
-		return false
-	}
-	u, err := url.Parse(s)
-	if err != nil || u.User != nil {
-		return false
-	}
-	if !hostRe.MatchString(u.Hostname()) {
-		return false
-	}
-	if port := u.Port(); port != "" {
-		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-			return false
-		}
-	}
-	return true
-}
-
-// validate checks c against Discord's limits, so that a payload Discord
-// would refuse (400) is caught before it is sent, and by tests. Lengths are
-// counted in runes (Unicode code points), as Discord counts characters.
-func (c createMessage) validate() error {
-	var errs []error
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-	text := func(what, s string, max int, required bool) {
-		switch n := utf8.RuneCountInString(s); {
-		case !utf8.ValidString(s):
-			bad("%s is not valid UTF-8", what)
-		case n > max:
-			bad("%s has %d characters (max %d)", what, n, max)
-		case required && strings.TrimSpace(s) == "":
-			bad("%s is empty", what)
-		}
-	}
-	link := func(what, s string, max int) {
-		if s != "" && !validLink(s, max, false) {
-			bad("%s %q is not a valid http(s) URL of at most %d characters", what, s, max)
-		}
-	}
-
-	text("content", c.Content, maxContent, false)
-	if c.Content == "" && len(c.Embeds) == 0 && len(c.Components) == 0 {
-		bad("message is empty")
-	}
-	if len(c.Embeds) > maxEmbeds {
-		bad("%d embeds (max %d)", len(c.Embeds), maxEmbeds)
-	}
-	total := 0
-	for i, e := range c.Embeds {
-		if e == nil {
-			bad("embed %d is nil", i)
-			continue
-		}
-		at := fmt.Sprintf("embed %d", i)
-		text(at+" title", e.Title, maxTitle, false)
-		text(at+" description", e.Description, maxDescription, false)
-		link(at+" url", e.URL, maxImageURL)
-		total += utf8.RuneCountInString(e.Title) + utf8.RuneCountInString(e.Description)
-		if len(e.Fields) > maxFields {
-			bad("%s has %d fields (max %d)", at, len(e.Fields), maxFields)
-		}
-		for j, f := range e.Fields {
-			if f == nil {
-				bad("%s field %d is nil", at, j)
-				continue
-			}
-			text(fmt.Sprintf("%s field %d name", at, j), f.Name, maxFieldName, true)
-			text(fmt.Sprintf("%s field %d value", at, j), f.Value, maxFieldValue, true)
-			total += utf8.RuneCountInString(f.Name) + utf8.RuneCountInString(f.Value)
-		}
-		if e.Footer != nil {
-			text(at+" footer", e.Footer.Text, maxFooter, true)
-			link(at+" footer icon", e.Footer.IconURL, maxImageURL)
-			total += utf8.RuneCountInString(e.Footer.Text)
-		}
-		if e.Author != nil {
-			text(at+" author", e.Author.Name, maxAuthorName, true)
-			link(at+" author url", e.Author.URL, maxImageURL)
-			link(at+" author icon", e.Author.IconURL, maxImageURL)
-			total += utf8.RuneCountInString(e.Author.Name)
-		}
-		if e.Thumbnail != nil {
-			if !validLink(e.Thumbnail.URL, maxImageURL, false) {
-				bad("%s thumbnail %q is not a valid http(s) URL", at, e.Thumbnail.URL)
-			}
-		}
-		if e.Image != nil {
-			if !validLink(e.Image.URL, maxImageURL, false) {
-				bad("%s image %q is not a valid http(s) URL", at, e.Image.URL)
-			}
-		}
-		if e.Title == "" && e.Description == "" && len(e.Fields) == 0 && e.Footer == nil && e.Author == nil &&
-			e.Thumbnail == nil && e.Image == nil {
-			bad("%s is empty", at)
-		}
-	}
-	if total > maxEmbedTotal {
-		bad("embeds have %d characters in all (max %d)", total, maxEmbedTotal)
-	}
-	c.validateComponents(bad)
-
-	text("nonce", c.Nonce, maxNonce, false)
-	if c.EnforceNonce && c.Nonce == "" {
-		bad("enforce_nonce without a nonce")
-	}
-	if c.AllowedMentions == nil {
-		bad("allowed_mentions is missing: Discord would ping every mention")
-	} else {
-		am := c.AllowedMentions
-		if am.Parse == nil || len(am.Parse) != 0 {
-			bad(`allowed_mentions must have "parse": [] (got %v)`, am.Parse)
-		}
-		if len(am.Roles) != 0 || len(am.Users) != 0 {
-			bad("allowed_mentions allows roles %v and users %v: paperboy pings nobody", am.Roles, am.Users)
-		}
-	}
-	if other := c.Flags &^ (discordgo.MessageFlagsSuppressEmbeds | discordgo.MessageFlagsSuppressNotifications); other != 0 {
-		bad("flags %d cannot be set when creating a message", other)
-	}
-	if len(errs) == 0 {
-		return nil
-	}
-	return fmt.Errorf("discord: invalid message: %w", errors.Join(errs...))
-}
-
-// validateComponents checks the action rows of c: link buttons (a URL, no
-// custom_id), other buttons (a custom_id, no URL), at most 5 in a row and 5
-// rows. No other component is used in a created message.
-func (c createMessage) validateComponents(bad func(string, ...any)) {
-	if len(c.Components) > maxRows {
-		bad("%d action rows (max %d)", len(c.Components), maxRows)
-	}
-	for i, comp := range c.Components {
-		var row discordgo.ActionsRow
-		switch r := comp.(type) {
-		case discordgo.ActionsRow:
-			row = r
-		case *discordgo.ActionsRow:
-			if r == nil {
-				bad("row %d is nil", i)
-				continue
-			}
-			row = *r
-		default:
-			bad("component %d is a %T, not an action row", i, comp)
-			continue
-		}
-		if len(row.Components) == 0 || len(row.Components) > maxRowItems {
-			bad("row %d has %d components (1 to %d)", i, len(row.Components), maxRowItems)
-		}
-		for j, item := range row.Components {
-			var b discordgo.Button
-			switch v := item.(type) {
-			case discordgo.Button:
-				b = v
-			case *discordgo.Button:
-				if v == nil {
-					bad("row %d component %d is nil", i, j)
-					continue
-				}
-				b = *v
-			default:
-				bad("row %d component %d is a %T, not a button", i, j, item)
-				continue
-			}
-			at := fmt.Sprintf("row %d button %d", i, j)
-			switch n := utf8.RuneCountInString(b.Label); {
-			case !utf8.ValidString(b.Label):
-				bad("%s label is not valid UTF-8", at)
-			case n > maxButtonLabel:
-				bad("%s label has %d characters (max %d)", at, n, maxButtonLabel)
-			case strings.TrimSpace(b.Label) == "" && b.Emoji == nil:
-				bad("%s has no label", at)
-			}
-			if b.Style == discordgo.LinkButton {
-				if b.CustomID != "" {
-					bad("%s is a link button with a custom_id", at)
-				}
-				if !validLink(b.URL, maxButtonURL, false) {
-					bad("%s URL %q is not a valid http(s) URL of at most %d characters", at, b.URL, maxButtonURL)
-				}
-			} else {
-				if b.URL != "" {
-					bad("%s has a URL but is not a link button", at)
-				}
-				if n := utf8.RuneCountInString(b.CustomID); n == 0 || n > maxCustomID || !utf8.ValidString(b.CustomID) {
-					bad("%s custom_id has %d characters (1 to %d)", at, n, maxCustomID)
-				}
-			}
-		}
-	}
 }

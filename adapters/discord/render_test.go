@@ -273,7 +273,7 @@ func TestRenderGolden(t *testing.T) {
 	if fullMsg.Embeds[0].Thumbnail == nil || minimalMsg.Embeds[0].Thumbnail != nil {
 		t.Error("thumbnail: want one on the full card and none on the minimal one")
 	}
-	if d := minimalMsg.Embeds[0].Description; !strings.HasSuffix(d, ".") || utf8.RuneCountInString(d) > bot.SummaryLen {
+	if d := minimalMsg.Embeds[0].Description; !strings.HasSuffix(d, ".") || bot.Length(d) > bot.SummaryLen {
 		t.Errorf("minimal description is not whole sentences within %d runes: %q", bot.SummaryLen, d)
 	}
 }
@@ -319,7 +319,7 @@ func TestRenderThreadName(t *testing.T) {
 		t.Errorf("threadName = %q, want %q", got, want)
 	}
 	d.ListDate = bot.Date{Year: 2026, Month: 9, Day: 30}
-	if got := threadName(d); utf8.RuneCountInString(got) > 100 || got != "Daily Papers · Wed 30 Sep 2026" {
+	if got := threadName(d); bot.Length(got) > 100 || got != "Daily Papers · Wed 30 Sep 2026" {
 		t.Errorf("threadName = %q", got)
 	}
 }
@@ -358,11 +358,18 @@ func TestRenderHostileText(t *testing.T) {
 				t.Errorf("payload contains %q:\n%s", bad, plain)
 			}
 		}
+		// The only "<" left unescaped opens a link without preview.
 		for what, s := range renderStrings(m) {
 			for i := 0; i < len(s); i++ {
-				if s[i] == '<' && trailingBackslashes(s[:i])%2 == 0 {
+				if s[i] == '<' && trailingBackslashes(s[:i])%2 == 0 && !mdAutolink.MatchString(s[i:]) {
 					t.Errorf("%s: unescaped < in %q", what, s)
 				}
+			}
+		}
+		// The masked links of the paper are text; their URLs are links.
+		for _, s := range []string{m.Embeds[0].Title, m.Embeds[0].Description} {
+			if _, _, links := mdParse(s); len(links) == 0 || links[0] != "https://evil.example" {
+				t.Errorf("%q links %v, want https://evil.example as a link of its own", s, links)
 			}
 		}
 
@@ -421,7 +428,7 @@ func TestRenderLongPaper(t *testing.T) {
 	}
 	e := m.Embeds[0]
 
-	if n := utf8.RuneCountInString(e.Title); n > 256 {
+	if n := bot.Length(e.Title); n > 256 {
 		t.Errorf("title has %d runes", n)
 	}
 	visible, _ := mdView(strings.TrimPrefix(e.Title, "12. "))
@@ -429,7 +436,7 @@ func TestRenderLongPaper(t *testing.T) {
 
 	visible, _ = mdView(e.Description)
 	assertWordCut(t, "description", visible, p.Abstract, bot.SummaryLen)
-	if n := utf8.RuneCountInString(e.Description); n > 2*bot.SummaryLen {
+	if n := bot.Length(e.Description); n > 2*bot.SummaryLen {
 		t.Errorf("description has %d runes, escapes included", n)
 	}
 	if got := e.Fields[0].Value; got != "Author 000, Author 001, Author 002 et al." {
@@ -440,7 +447,7 @@ func TestRenderLongPaper(t *testing.T) {
 	p.Title = strings.Repeat("_*", 300)
 	m = renderItem(bot.Item{Rank: 1, Paper: p}, "k")
 	renderWire(t, m)
-	if n := utf8.RuneCountInString(m.Embeds[0].Title); n > 256 || n < 240 {
+	if n := bot.Length(m.Embeds[0].Title); n > 256 || n < 240 {
 		t.Errorf("markdown title has %d runes: %q", n, m.Embeds[0].Title)
 	}
 }
@@ -449,7 +456,7 @@ func TestRenderLongPaper(t *testing.T) {
 // within max runes.
 func assertWordCut(t *testing.T, what, visible, raw string, max int) {
 	t.Helper()
-	if n := utf8.RuneCountInString(visible); n > max {
+	if n := bot.Length(visible); n > max {
 		t.Errorf("%s shows %d runes (max %d)", what, n, max)
 	}
 	head, cut := strings.CutSuffix(visible, "…")
@@ -459,13 +466,13 @@ func assertWordCut(t *testing.T, what, visible, raw string, max int) {
 	if !strings.HasPrefix(raw, head) || !strings.HasPrefix(raw[len(head):], " ") {
 		t.Errorf("%s not cut on a word boundary: %q", what, visible)
 	}
-	if utf8.RuneCountInString(head) < max/2 {
+	if bot.Length(head) < max/2 {
 		t.Errorf("%s cut too short: %q", what, visible)
 	}
 }
 
 func TestRenderMultibyteTitles(t *testing.T) {
-	for _, unit := range []string{"👨‍👩‍👧‍👦", "🇩🇪", "👍🏽", "深", "e\u0301", "_👩‍💻", "a\u0308\u0301 "} {
+	for _, unit := range []string{"👨‍👩‍👧‍👦", "🇩🇪", "👍🏽", "深", "e\u0301", "_👩‍💻", "a\u0308\u0301 ", "\U0001D400", "𠀀 "} {
 		for k := 1; k < 300; k += 7 {
 			p := bot.Paper{ID: "2608.19880", Title: strings.Repeat(unit, k)}
 			m := renderItem(bot.Item{Rank: 3, Paper: p}, "k")
@@ -639,6 +646,12 @@ func TestRenderValidate(t *testing.T) {
 	if err := m.validate(); err != nil {
 		t.Errorf("2000-rune content: %v", err)
 	}
+	// UTF-16 units, not code points: 1000 astral characters are 2000.
+	m = ok()
+	m.Content, m.Embeds[0].Title = strings.Repeat("🧪", 1000), strings.Repeat("\U0001D400", 128)
+	if err := m.validate(); err != nil {
+		t.Errorf("content and title of astral characters at the limits: %v", err)
+	}
 	fields := func(n int) []*discordgo.MessageEmbedField {
 		var fs []*discordgo.MessageEmbedField
 		for i := 0; i < n; i++ {
@@ -673,6 +686,15 @@ func TestRenderValidate(t *testing.T) {
 			}
 		}, "11 embeds"},
 		{"title", func(m *createMessage) { m.Embeds[0].Title = strings.Repeat("é", 257) }, "title has 257"},
+		{"astral title", func(m *createMessage) { m.Embeds[0].Title = strings.Repeat("\U0001D400", 128) + "a" }, "title has 257"},
+		{"astral content", func(m *createMessage) { m.Content = strings.Repeat("🧪", 1000) + "a" }, "content has 2001"},
+		{"astral label", func(m *createMessage) {
+			m.Components = row(discordgo.Button{Label: strings.Repeat("🧪", 40) + "a", Style: discordgo.LinkButton, URL: "https://a.example/"})
+		}, "label has 81"},
+		{"astral total", func(m *createMessage) {
+			m.Embeds = append(m.Embeds, &discordgo.MessageEmbed{Description: strings.Repeat("🧪", 2000)},
+				&discordgo.MessageEmbed{Description: strings.Repeat("🧪", 1000)})
+		}, "characters in all"},
 		{"description", func(m *createMessage) { m.Embeds[0].Description = strings.Repeat("a", 4097) }, "description has 4097"},
 		{"26 fields", func(m *createMessage) { m.Embeds[0].Fields = fields(26) }, "26 fields"},
 		{"field name", func(m *createMessage) { m.Embeds[0].Fields[0].Name = strings.Repeat("a", 257) }, "name has 257"},
@@ -777,7 +799,7 @@ func FuzzRenderItem(f *testing.F) {
 				t.Fatalf("%q renders %v", s, active)
 			}
 		}
-		if visible, _ := mdView(strings.TrimPrefix(e.Title, "7. ")); !strings.HasSuffix(visible, "…") && cleanText(title) != "" && visible != wantVisible(title) {
+		if visible, _ := mdView(strings.TrimPrefix(e.Title, "7. ")); !strings.HasSuffix(visible, "…") && bot.CleanText(title) != "" && visible != wantVisible(title) {
 			t.Fatalf("title %q shows %q, want %q", title, visible, wantVisible(title))
 		}
 	})

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -616,6 +617,96 @@ func TestLimits(t *testing.T) {
 	errors.As(err, &re)
 	if !bytes.Contains(re.ResponseBody, []byte(`"content":{"_errors":[{"code":"BASE_TYPE_MAX_LENGTH"`)) {
 		t.Fatalf("error body %s", re.ResponseBody)
+	}
+}
+
+// Lengths are counted in UTF-16 units: a character outside the Basic
+// Multilingual Plane counts 2, so text of fewer code points than a limit
+// can still be over it. Each limit is met exactly by astral characters,
+// then missed by one unit, through discordgo as paperboy sends.
+func TestLimitsCountUTF16Units(t *testing.T) {
+	srv, dg := newFake(t)
+	const astral = "\U0001D400" // MATHEMATICAL BOLD CAPITAL A: 1 code point, 2 UTF-16 units
+	at := func(limit int) string { return strings.Repeat(astral, limit/2) + strings.Repeat("a", limit%2) }
+	over := func(limit int) string { return at(limit) + "a" }
+	if n := utf8.RuneCountInString(over(MaxEmbedTitle)); n >= MaxEmbedTitle {
+		t.Fatalf("the over-limit title has %d code points; the test needs fewer than %d", n, MaxEmbedTitle)
+	}
+	send := func(ms *discordgo.MessageSend) error {
+		ms.AllowedMentions = emptyMentions()
+		_, err := dg.ChannelMessageSendComplex(channelID, ms)
+		return err
+	}
+	row := func(label string) []discordgo.MessageComponent {
+		return []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+			discordgo.Button{Label: label, Style: discordgo.LinkButton, URL: "https://arxiv.org/abs/2608.19880"}}}}
+	}
+	embed := func(e *discordgo.MessageEmbed) []*discordgo.MessageEmbed { return []*discordgo.MessageEmbed{e} }
+	cases := []struct {
+		name string
+		msg  func(s string) *discordgo.MessageSend
+		max  int
+	}{
+		{"content", func(s string) *discordgo.MessageSend { return &discordgo.MessageSend{Content: s} }, MaxContent},
+		{"title", func(s string) *discordgo.MessageSend {
+			return &discordgo.MessageSend{Embeds: embed(&discordgo.MessageEmbed{Title: s})}
+		}, MaxEmbedTitle},
+		{"description", func(s string) *discordgo.MessageSend {
+			return &discordgo.MessageSend{Embeds: embed(&discordgo.MessageEmbed{Description: s})}
+		}, MaxEmbedDescription},
+		{"field name", func(s string) *discordgo.MessageSend {
+			return &discordgo.MessageSend{Embeds: embed(&discordgo.MessageEmbed{Fields: []*discordgo.MessageEmbedField{{Name: s, Value: "v"}}})}
+		}, MaxFieldName},
+		{"field value", func(s string) *discordgo.MessageSend {
+			return &discordgo.MessageSend{Embeds: embed(&discordgo.MessageEmbed{Fields: []*discordgo.MessageEmbedField{{Name: "n", Value: s}}})}
+		}, MaxFieldValue},
+		{"footer", func(s string) *discordgo.MessageSend {
+			return &discordgo.MessageSend{Embeds: embed(&discordgo.MessageEmbed{Footer: &discordgo.MessageEmbedFooter{Text: s}})}
+		}, MaxFooterText},
+		{"author", func(s string) *discordgo.MessageSend {
+			return &discordgo.MessageSend{Embeds: embed(&discordgo.MessageEmbed{Author: &discordgo.MessageEmbedAuthor{Name: s}})}
+		}, MaxAuthorName},
+		{"button label", func(s string) *discordgo.MessageSend { return &discordgo.MessageSend{Content: "x", Components: row(s)} }, MaxButtonLabel},
+	}
+	for _, tc := range cases {
+		if err := send(tc.msg(at(tc.max))); err != nil {
+			t.Errorf("%s of exactly %d UTF-16 units refused: %v", tc.name, tc.max, err)
+		}
+		err := send(tc.msg(over(tc.max)))
+		if err == nil {
+			t.Errorf("%s of %d UTF-16 units (%d code points) accepted", tc.name, tc.max+1, utf8.RuneCountInString(over(tc.max)))
+			continue
+		}
+		if st, code := restErr(t, err); st != 400 || code != CodeInvalidFormBody {
+			t.Errorf("%s one unit over: %d %d, want 400 %d", tc.name, st, code, CodeInvalidFormBody)
+		}
+	}
+	// All embed text: 6000 units in all, here as 3000 astral characters.
+	total := &discordgo.MessageSend{Embeds: []*discordgo.MessageEmbed{{Description: at(4000)}, {Description: at(2000)}}}
+	if err := send(total); err != nil {
+		t.Errorf("6000 units of embed text refused: %v", err)
+	}
+	total = &discordgo.MessageSend{Embeds: []*discordgo.MessageEmbed{{Description: at(4000)}, {Description: over(2000)}}}
+	if err := send(total); err == nil {
+		t.Error("6001 units of embed text accepted")
+	}
+	// Thread names: 100 units.
+	head, err := dg.ChannelMessageSend(channelID, "head")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = dg.MessageThreadStartComplex(channelID, head.ID, &discordgo.ThreadStart{Name: over(MaxThreadName)})
+	if st, code := restErr(t, err); st != 400 || code != CodeInvalidFormBody {
+		t.Fatalf("thread name of 101 units: %d %d", st, code)
+	}
+	if _, err := dg.MessageThreadStartComplex(channelID, head.ID, &discordgo.ThreadStart{Name: at(MaxThreadName)}); err != nil {
+		t.Fatalf("thread name of 100 units: %v", err)
+	}
+	// The stored title is what was sent, 128 code points.
+	for _, m := range srv.Messages(channelID) {
+		if len(m.Embeds) == 1 && m.Embeds[0].Title != "" && m.Embeds[0].Title != at(MaxEmbedTitle) {
+			t.Errorf("stored title %q", m.Embeds[0].Title)
+		}
 	}
 }
 

@@ -41,8 +41,12 @@
 // Permissions are computed only for channels whose guild was added with
 // AddGuild; channels of unknown guilds let the bot do everything.
 //
-// Lengths are counted in Unicode code points (runes), not bytes or UTF-16
-// units.
+// Lengths are counted in UTF-16 code units, not bytes or code points: a
+// character outside the Basic Multilingual Plane counts 2, so the fake
+// refuses a title of 129 emoji (258 units) although it has fewer than 256
+// code points. That is the stricter of the two counts Discord's limits
+// have been measured in (code points by its API, UTF-16 units by its
+// clients); a body within it is within either.
 //
 // A Server is safe for concurrent use.
 package discordfake

@@ -53,7 +53,7 @@ func (s *Server) hPutCommands(c *call) reply {
 		desc, _ := cmd["description"].(string)
 		validateCommandName(&f, name, typ == 1, ix, "name")
 		if typ == 1 {
-			f.between(runes(desc), 1, 100, ix, "description")
+			f.between(length(desc), 1, 100, ix, "description")
 		} else if desc != "" {
 			f.add("APPLICATION_COMMAND_DESCRIPTION_NOT_ALLOWED", "Context menu commands cannot have a description.", ix, "description")
 		}
@@ -116,7 +116,7 @@ func cmdType(cmd map[string]any) int {
 // validateCommandName checks a command or option name: 1 to 32 characters;
 // for slash commands and options lowercase without spaces.
 func validateCommandName(f *formErrors, name string, strict bool, path ...string) {
-	f.between(runes(name), 1, 32, path...)
+	f.between(length(name), 1, 32, path...)
 	if !strict {
 		return
 	}
@@ -140,7 +140,7 @@ func validateOptions(f *formErrors, v any, path ...string) {
 		name, _ := m["name"].(string)
 		desc, _ := m["description"].(string)
 		validateCommandName(f, name, true, append(p, "name")...)
-		f.between(runes(desc), 1, 100, append(p, "description")...)
+		f.between(length(desc), 1, 100, append(p, "description")...)
 		if ch, ok := m["choices"].([]any); ok {
 			f.maxLen(len(ch), 25, append(p, "choices")...)
 		}
@@ -208,8 +208,8 @@ func (s *Server) hInteractionCallback(c *call) reply {
 		}
 		_ = json.Unmarshal(body.Data, &modal)
 		var f formErrors
-		f.between(runes(modal.CustomID), 1, MaxCustomID, "data", "custom_id")
-		f.between(runes(modal.Title), 1, 45, "data", "title")
+		f.between(length(modal.CustomID), 1, MaxCustomID, "data", "custom_id")
+		f.between(length(modal.Title), 1, 45, "data", "title")
 		if !hasItems(modal.Components) {
 			f.required("data", "components")
 		}

@@ -11,15 +11,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 )
 
-// Discord's message limits. Lengths are counted in Unicode code points
-// (utf8.RuneCountInString), which matches Discord for everything but
-// characters outside the Basic Multilingual Plane, which Discord may count
-// as two.
+// Discord's message limits, counted as length counts (see there).
 const (
 	MaxContent          = 2000
 	MaxEmbeds           = 10
@@ -45,7 +43,22 @@ const (
 // the fake does not validate.
 const flagComponentsV2 = 1 << 15
 
-func runes(s string) int { return utf8.RuneCountInString(s) }
+// length is how long s is against Discord's limits: in UTF-16 code units,
+// so a character outside the Basic Multilingual Plane (most emoji, the
+// mathematical alphanumerics) counts 2 and every other character 1.
+// Discord documents its limits in characters and has counted code points,
+// while its JavaScript clients count UTF-16 units; the fake refuses what
+// either count would refuse, so a 128-emoji title (128 code points, 256
+// units) is at the title limit and one more unit is over it. Bodies are
+// valid UTF-8 by the time anything is measured (decodeJSON refuses the
+// others).
+func length(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
 
 // msgInput is a decoded create- or edit-message body.
 type msgInput struct {
@@ -198,8 +211,8 @@ func decodeMessage(body []byte, files []string) (msgInput, *apiError) {
 // "Cannot send an empty message" check (50006) of message creation.
 func validateMessage(in *msgInput, requireNonEmpty bool) *apiError {
 	var f formErrors
-	f.maxLen(runes(in.content), MaxContent, "content")
-	f.maxLen(runes(in.nonce), MaxNonce, "nonce")
+	f.maxLen(length(in.content), MaxContent, "content")
+	f.maxLen(length(in.nonce), MaxNonce, "nonce")
 	validateEmbeds(&f, in.embeds)
 	if in.hasComponents && in.flags&flagComponentsV2 == 0 {
 		validateComponents(&f, in.components)
@@ -243,9 +256,9 @@ func validateEmbeds(f *formErrors, embeds []*discordgo.MessageEmbed) {
 	total := 0
 	for i, e := range embeds {
 		ix := strconv.Itoa(i)
-		f.maxLen(runes(e.Title), MaxEmbedTitle, "embeds", ix, "title")
-		f.maxLen(runes(e.Description), MaxEmbedDescription, "embeds", ix, "description")
-		total += runes(e.Title) + runes(e.Description)
+		f.maxLen(length(e.Title), MaxEmbedTitle, "embeds", ix, "title")
+		f.maxLen(length(e.Description), MaxEmbedDescription, "embeds", ix, "description")
+		total += length(e.Title) + length(e.Description)
 		if e.URL != "" && !validURL(e.URL, "http", "https") {
 			f.add("URL_TYPE_INVALID_URL", "Not a well formed URL.", "embeds", ix, "url")
 		}
@@ -269,26 +282,26 @@ func validateEmbeds(f *formErrors, embeds []*discordgo.MessageEmbed) {
 			if fl.Value == "" {
 				f.required("embeds", ix, "fields", jx, "value")
 			}
-			f.maxLen(runes(fl.Name), MaxFieldName, "embeds", ix, "fields", jx, "name")
-			f.maxLen(runes(fl.Value), MaxFieldValue, "embeds", ix, "fields", jx, "value")
-			total += runes(fl.Name) + runes(fl.Value)
+			f.maxLen(length(fl.Name), MaxFieldName, "embeds", ix, "fields", jx, "name")
+			f.maxLen(length(fl.Value), MaxFieldValue, "embeds", ix, "fields", jx, "value")
+			total += length(fl.Name) + length(fl.Value)
 		}
 		if e.Footer != nil {
 			if e.Footer.Text == "" {
 				f.required("embeds", ix, "footer", "text")
 			}
-			f.maxLen(runes(e.Footer.Text), MaxFooterText, "embeds", ix, "footer", "text")
-			total += runes(e.Footer.Text)
+			f.maxLen(length(e.Footer.Text), MaxFooterText, "embeds", ix, "footer", "text")
+			total += length(e.Footer.Text)
 		}
 		if e.Author != nil {
 			if e.Author.Name == "" {
 				f.required("embeds", ix, "author", "name")
 			}
-			f.maxLen(runes(e.Author.Name), MaxAuthorName, "embeds", ix, "author", "name")
+			f.maxLen(length(e.Author.Name), MaxAuthorName, "embeds", ix, "author", "name")
 			if e.Author.URL != "" && !validURL(e.Author.URL, "http", "https") {
 				f.add("URL_TYPE_INVALID_URL", "Not a well formed URL.", "embeds", ix, "author", "url")
 			}
-			total += runes(e.Author.Name)
+			total += length(e.Author.Name)
 		}
 	}
 	if total > MaxEmbedTotal {
@@ -348,7 +361,7 @@ func validateComponents(f *formErrors, raw json.RawMessage) {
 				if c.CustomID == nil || *c.CustomID == "" {
 					f.required(at("custom_id")...)
 				} else {
-					f.maxLen(runes(*c.CustomID), MaxCustomID, at("custom_id")...)
+					f.maxLen(length(*c.CustomID), MaxCustomID, at("custom_id")...)
 				}
 				if c.Type == 3 {
 					f.between(len(c.Options), 1, MaxSelectOptions, at("options")...)
@@ -362,15 +375,15 @@ func validateComponents(f *formErrors, raw json.RawMessage) {
 
 func validateButton(f *formErrors, c compNode, at func(string) []string) {
 	if c.Label != nil {
-		f.maxLen(runes(*c.Label), MaxButtonLabel, at("label")...)
+		f.maxLen(length(*c.Label), MaxButtonLabel, at("label")...)
 	}
 	hasLabel := (c.Label != nil && *c.Label != "") || !isNull(c.Emoji)
 	switch c.Style {
 	case 5: // link
 		if c.URL == nil || *c.URL == "" {
 			f.required(at("url")...)
-		} else if runes(*c.URL) > MaxButtonURL {
-			f.maxLen(runes(*c.URL), MaxButtonURL, at("url")...)
+		} else if length(*c.URL) > MaxButtonURL {
+			f.maxLen(length(*c.URL), MaxButtonURL, at("url")...)
 		} else if !validURL(*c.URL, "http", "https", "discord") {
 			f.add("URL_TYPE_INVALID_URL", "Not a well formed URL.", at("url")...)
 		}
@@ -384,7 +397,7 @@ func validateButton(f *formErrors, c compNode, at func(string) []string) {
 		if c.CustomID == nil || *c.CustomID == "" {
 			f.required(at("custom_id")...)
 		} else {
-			f.maxLen(runes(*c.CustomID), MaxCustomID, at("custom_id")...)
+			f.maxLen(length(*c.CustomID), MaxCustomID, at("custom_id")...)
 		}
 		if c.URL != nil {
 			f.add("BUTTON_COMPONENT_URL_NOT_ALLOWED", "Only link buttons can have a url.", at("url")...)
@@ -401,9 +414,10 @@ func validateButton(f *formErrors, c compNode, at func(string) []string) {
 	}
 }
 
-// validateThreadName checks a thread name (1 to 100 code points).
+// validateThreadName checks a thread name (1 to 100 characters, as length
+// counts them).
 func validateThreadName(f *formErrors, name string) {
-	f.between(runes(strings.TrimSpace(name)), 1, MaxThreadName, "name")
+	f.between(length(strings.TrimSpace(name)), 1, MaxThreadName, "name")
 }
 
 // validAutoArchive reports whether d is an allowed auto_archive_duration.
