@@ -183,6 +183,10 @@ func TestFindURLs(t *testing.T) {
 		{"xhttps://not.a/url https:// http:///path", nil},
 		{"end https://a.b/c.", []string{"https://a.b/c"}},
 		{"https://例え.jp/パス です", []string{"https://例え.jp/パス"}},
+		{"cut https://x.org/a/long…", []string{"https://x.org/a/long…"}},
+		{"https://x.org/a👩\u200d🔬 and https://y.org❤\ufe0f", []string{"https://x.org/a", "https://y.org"}},
+		{"http:///http://a.b http://", []string{"http://a.b"}},
+		{strings.Repeat("http:///", 1000) + "https://end.example", []string{"https://end.example"}},
 	}
 	for _, tt := range tests {
 		var got []string

@@ -19,12 +19,14 @@ type URLSpan struct{ Start, End int }
 
 // FindURLs returns the http:// and https:// URLs (scheme in any case) in
 // cleaned text s, in order. A URL runs from its scheme to the first white
-// space or one of < > " ` | \ (which no URL paperboy links may hold: they
-// end Slack's <url|label> and Discord's <url>), then loses the trailing
-// punctuation that ends a sentence (. , : ; ! ? ' * ~) and a closing ) ]
-// or } that has no opening one inside the URL, as Discord and Slack read
-// "(see https://x.org/a)." A URL needs a host: at least one character
-// after "//" that is not "/".
+// space, emoji or one of < > " ` | \ (which no URL paperboy links may
+// hold: they end Slack's <url|label> and Discord's <url>), then loses the
+// trailing punctuation that ends a sentence (. , : ; ! ? ' * ~) and a closing ) ] or } that has no opening one
+// inside the URL, as Discord and Slack read "(see https://x.org/a)." A URL
+// needs a host: at least one character after "//" that is not "/". A URL
+// in a text that was cut short keeps the "…" it runs into: the renderers
+// show such a URL as text, since it would lead nowhere. FindURLs takes
+// time linear in the length of s.
 func FindURLs(s string) []URLSpan {
 	var out []URLSpan
 	for i := 0; i < len(s); {
@@ -33,23 +35,34 @@ func FindURLs(s string) []URLSpan {
 			break
 		}
 		start := i + j
-		end := start
-		for end < len(s) {
-			r, size := utf8.DecodeRuneInString(s[end:])
-			if unicode.IsSpace(r) || strings.ContainsRune("<>\"`|\\", r) || Unprintable(r) {
-				break
-			}
+		host := start + strings.Index(s[start:], "://") + 3
+		if !urlRune(s[host:]) || s[host] == '/' {
+			i = host // no host: not a URL; look on after its "://"
+			continue
+		}
+		end := host
+		for end < len(s) && urlRune(s[end:]) {
+			_, size := utf8.DecodeRuneInString(s[end:])
 			end += size
 		}
 		end = start + trimURL(s[start:end])
-		if host := s[start:end]; end > start && hasHost(host) {
-			out = append(out, URLSpan{start, end})
-			i = end
-			continue
-		}
-		i = start + 1
+		out = append(out, URLSpan{start, end})
+		i = end
 	}
 	return out
+}
+
+// urlRune reports whether the text s starts with a character a URL may
+// hold: not white space, none of < > " ` | \, no invisible character and
+// no emoji (a URL never ends inside an emoji sequence, whose joiners it
+// could not hold).
+func urlRune(s string) bool {
+	if s == "" {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	return !unicode.IsSpace(r) && !strings.ContainsRune("<>\"`|\\", r) && !Unprintable(r) && !IsPictographic(r) &&
+		!(r >= 0x1F3FB && r <= 0x1F3FF) && !(r >= 0x1F1E6 && r <= 0x1F1FF)
 }
 
 // indexScheme returns the index of the first "http://" or "https://" (any
@@ -79,12 +92,6 @@ func hasPrefixFold(s, prefix string) bool {
 	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
-// hasHost reports whether the URL u (starting with its scheme) has a host.
-func hasHost(u string) bool {
-	_, rest, ok := strings.Cut(u, "://")
-	return ok && rest != "" && rest[0] != '/'
-}
-
 // trimURL returns the length of u without the punctuation that ends the
 // sentence around it rather than the URL.
 func trimURL(u string) int {
@@ -94,6 +101,7 @@ func trimURL(u string) int {
 		case '.', ',', ':', ';', '!', '?', '\'', '*', '~':
 			u = u[:len(u)-1]
 			continue
+
 		case ')', ']', '}':
 			open := map[byte]byte{')': '(', ']': '[', '}': '{'}[c]
 			if strings.Count(u, string(open)) < strings.Count(u, string(c)) {

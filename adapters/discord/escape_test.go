@@ -238,8 +238,8 @@ func TestEscapeMarkdownExact(t *testing.T) {
 		{"https://x.org/?r=discord.gg/a", `https\://x.org/?r=discord\.gg/a`},
 		{"https://x.org/@everyone", "https\\://x.org/@\u200beveryone"},
 		{"https://x.org/a_b…", `https\://x.org/a\_b…`},
-		{"https://x.org/👩\u200d🔬 x", "https\\://x.org/👩\u200d🔬 x"},
-		{"https://x.org/🧪 x", "<https://x.org/🧪> x"},
+		{"https://x.org/👩\u200d🔬 x", "<https://x.org/>👩\u200d🔬 x"}, // a URL ends before an emoji
+		{"https://x.org/🧪 x", "<https://x.org/>🧪 x"},
 		// Other schemes are never links.
 		{"ftp://x_y", `ftp\://x\_y`},
 		{"javascript:alert(1)", "javascript:alert(1)"},
