@@ -52,11 +52,14 @@ func (s *Slack) handleAction(cb slackgo.InteractionCallback) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	user := bot.UserRef{Platform: Name, TeamID: cb.Team.ID, ID: cb.User.ID}
-	m := renderReply(s.cmds.HandleAction(ctx, user, a.Value))
-	err := slackgo.PostWebhookCustomHTTPContext(ctx, cb.ResponseURL, s.http, &slackgo.WebhookMessage{
-		ResponseType: slackgo.ResponseTypeEphemeral, ReplaceOriginal: true, Text: m.Text, Blocks: &slackgo.Blocks{BlockSet: m.Blocks}})
+	m, err := s.checked("answer a button", renderReply(s.cmds.HandleAction(ctx, user, a.Value)), minimalReply)
+	if err == nil {
+		err = slackgo.PostWebhookCustomHTTPContext(ctx, cb.ResponseURL, s.http, &slackgo.WebhookMessage{
+			ResponseType: slackgo.ResponseTypeEphemeral, ReplaceOriginal: true, Text: m.Text, Blocks: &slackgo.Blocks{BlockSet: m.Blocks},
+			UnfurlLinks: &no, UnfurlMedia: &no})
+	}
 	if err != nil {
-		s.log.Warn("could not answer a button", "user", cb.User.ID, "error", err.Error())
+		s.log.Warn("could not answer a button", "user", cb.User.ID, "error", describe(err))
 	}
 }
 
@@ -103,15 +106,22 @@ func (s *Slack) botMissing(ctx context.Context, channel string) []string {
 
 // reply sends an ephemeral answer.
 func (s *Slack) reply(ctx context.Context, responseURL, channel, user string, m message) {
+	m, err := s.checked("answer a command", m, minimalReply)
+	if err != nil {
+		s.log.Warn("could not answer a command", "user", user, "error", err.Error())
+		return
+	}
 	if responseURL != "" {
 		err := slackgo.PostWebhookCustomHTTPContext(ctx, responseURL, s.http, &slackgo.WebhookMessage{
-			ResponseType: slackgo.ResponseTypeEphemeral, Text: m.Text, Blocks: &slackgo.Blocks{BlockSet: m.Blocks}})
+			ResponseType: slackgo.ResponseTypeEphemeral, Text: m.Text, Blocks: &slackgo.Blocks{BlockSet: m.Blocks},
+			UnfurlLinks: &no, UnfurlMedia: &no})
 		if err == nil {
 			return
 		}
-		s.log.Warn("could not answer through response_url; trying chat.postEphemeral", "error", err.Error())
+		// The response_url is a bearer URL: the error's text would show it.
+		s.log.Warn("could not answer through response_url; trying chat.postEphemeral", "error", describe(err))
 	}
-	err := s.call(ctx, "chat.postEphemeral", func() error {
+	err = s.call(ctx, "chat.postEphemeral", func() error {
 		_, err := s.api.PostEphemeralContext(ctx, channel, user, slackgo.MsgOptionText(m.Text, false), slackgo.MsgOptionBlocks(m.Blocks...))
 		return err
 	})
@@ -256,4 +266,17 @@ func (s *Slack) firstUse(sig string) bool {
 	}
 	s.replay[sig] = now
 	return true
+}
+
+// no is the false that WebhookMessage's unfurl fields point to.
+var no = false
+
+// describe is an error's text without the URL a transport error names
+// (*url.Error): for a response_url that is a credential.
+func describe(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Op + " (response URL): " + ue.Err.Error()
+	}
+	return err.Error()
 }

@@ -8,28 +8,25 @@ package slack
 // written: no mentions, links, dates, formatting, quotes or emoji codes.
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/paperboy-bot/paperboy/bot"
 )
-
-// zwsp is the zero-width space put where a token must be broken without a
-// visible change: after the "@" of "@channel", "@here" and "@everyone", and
-// after the first ":" of an emoji code such as ":fire:". cleanText drops
-// the ones already in the text, so every zero-width space in an escaped
-// text is one of ours.
-const zwsp = "\u200b"
 
 // lookAlikes replace mrkdwn's formatting characters where they could
 // format. Slack has no backslash escape, and a zero-width space does not
 // help: Slack takes it as a word boundary, so "\u200b*x*\u200b" is bold
 // (the "exact mode" of jsx-slack inserts zero-width spaces to force
-// formatting). Only a character that is not the marker is sure to show as
-// text. The fullwidth forms are included because Slack formats with them
-// too (jsx-slack escapes them for the same reason). Each look-alike stands
-// for one character only, so the text can be read back (see escapeMrkdwn).
+// formatting); and paperboy sends no invisible character but the one that
+// defuses a mention (bot.DefuseMentions). Only a character that is not the
+// marker is sure to show as text. The fullwidth forms are included because
+// Slack formats with them too (jsx-slack escapes them for the same reason).
+// The ":" that opens an emoji code (":fire:") becomes a modifier letter
+// colon, so the code shows as written instead of as an emoji. Each
+// look-alike stands for one character only, so the text can be read back
+// (see escapeMrkdwn). No look-alike ever goes inside a URL.
 var lookAlikes = map[rune]rune{
 	'*': '∗', // U+2217 ASTERISK OPERATOR
 	'_': 'ˍ', // U+02CD MODIFIER LETTER LOW MACRON
@@ -40,36 +37,92 @@ var lookAlikes = map[rune]rune{
 	'｀': '˴', // U+02F4 MODIFIER LETTER MIDDLE GRAVE ACCENT
 	'>': '˃', // U+02C3 MODIFIER LETTER RIGHT ARROWHEAD (leading only)
 	'＞': '﹥', // U+FE65 SMALL GREATER-THAN SIGN (leading only)
+	':': '꞉', // U+A789 MODIFIER LETTER COLON (opening an emoji code only)
 }
 
 // escapeMrkdwn turns untrusted text into mrkdwn (for a text object with
-// verbatim: true) that shows the text as written. In order:
+// verbatim: true) that shows the text as written and whose web addresses
+// work. In order:
 //
-//  1. cleanText: invalid UTF-8, control characters, bidi embeddings,
-//     overrides and isolates, byte-order marks and zero-width spaces are
-//     dropped; white space collapses to single spaces (one line).
-//  2. Formatting (see lookAlikes): every "`" becomes "ˋ"; "*", "_" and "~"
+//  1. bot.CleanText: invalid UTF-8, control characters, terminal escapes
+//     and invisible characters are dropped; white space collapses to
+//     single spaces (one line).
+//  2. URLs (bot.FindURLs) that can be linked (see linkURL) become Slack
+//     links whose text is the URL itself, <url|url>, untouched by steps 3
+//     and 4 but for & < > written as entities; unfurling is off on every
+//     message paperboy sends. A URL that cannot be linked (cut short by
+//     "…", or not an ASCII address) is text like the rest.
+//  3. Formatting (see lookAlikes): every "`" becomes "ˋ"; "*", "_" and "~"
 //     become "∗", "ˍ", "∼" unless they stand between two letters or digits
 //     ("snake_case", "x_t", "A*B"), where Slack never formats (a marker
 //     must touch a space or punctuation on its outer side), so identifiers
 //     and formulas keep their characters. A leading ">" (a quote at the
-//     start of a line) becomes "˃". Fullwidth forms likewise.
-//  3. Tokens: a zero-width space goes after the "@" of "@channel", "@here"
-//     and "@everyone" (any case) and after the first ":" of an emoji code.
-//  4. Slack's control characters: & < > become &amp; &lt; &gt;. This alone
+//     start of a line) becomes "˃". The ":" of an emoji code becomes "꞉".
+//     Fullwidth forms likewise.
+//  4. Mass mentions are defused with bot.DefuseMentions (a U+200B after
+//     the "@" of @channel, @here, @everyone), the same way as on Discord.
+//  5. Slack's control characters: & < > become &amp; &lt; &gt;. This alone
 //     neutralises <!channel>, <!here>, <!everyone>, <@U…>, <#C…>,
 //     <!subteam^…>, <!date^…> and <https://…|label>: Slack parses them only
 //     with a literal "<".
 //
-// Reading it back: decode the three entities, drop U+200B and map the
-// look-alikes back; that gives cleanText(s) unless s itself contained a
-// look-alike.
+// Reading it back: replace each link by its label, decode the three
+// entities, drop U+200B and map the look-alikes back; that gives
+// bot.CleanText(s) unless s itself contained a look-alike.
 func escapeMrkdwn(s string) string { return escapeClean(cleanText(s)) }
 
 // escapeClean is escapeMrkdwn for text cleanText has already seen.
-func escapeClean(s string) string { return escapeRun(s, true) }
+func escapeClean(s string) string { return escapeLinked(s, true) }
 
-// escapeRun is escapeClean for a piece of a line: lineStart says whether it
+// escapeLinked is escapeClean for a piece of a line: lineStart says
+// whether it starts the line, where a ">" would start a quote.
+func escapeLinked(s string, lineStart bool) string {
+	spans := bot.FindURLs(s)
+	if len(spans) == 0 {
+		return escapeRun(s, lineStart)
+	}
+	var b strings.Builder
+	i := 0
+	for _, sp := range spans {
+		u := s[sp.Start:sp.End]
+		link, ok := linkURL(u)
+		if !ok {
+			continue // text like the rest
+		}
+		b.WriteString(escapeRun(s[i:sp.Start], lineStart && i == 0))
+		b.WriteString(link)
+		i = sp.End
+	}
+	b.WriteString(escapeRun(s[i:], lineStart && i == 0))
+	return b.String()
+}
+
+// linkURL returns the Slack link for a URL found in untrusted text: the
+// URL as target (& as &amp;; bytes outside ASCII in its path
+// percent-encoded) and as label (& < > as entities, mass mentions
+// defused), so the text of the link is exactly where it leads. It reports
+// false for a URL that cannot be linked: cut short (it ends in "…") or
+// not a well-formed http(s) address once encoded (validLink).
+func linkURL(u string) (string, bool) {
+	if strings.HasSuffix(u, bot.Ellipsis) {
+		return "", false
+	}
+	var t strings.Builder
+	for i := 0; i < len(u); i++ {
+		if c := u[i]; c >= 0x80 {
+			fmt.Fprintf(&t, "%%%02X", c)
+		} else {
+			t.WriteByte(c)
+		}
+	}
+	target := t.String()
+	if !validLink(target, maxButtonURL, false) {
+		return "", false
+	}
+	return "<" + strings.ReplaceAll(target, "&", "&amp;") + "|" + escapeEntities(u) + ">", true
+}
+
+// escapeRun escapes text that holds no link: lineStart says whether it
 // starts the line, where a ">" would start a quote.
 func escapeRun(s string, lineStart bool) string {
 	if s == "" {
@@ -102,21 +155,17 @@ func escapeRun(s string, lineStart bool) string {
 			b.WriteString("&lt;")
 		case '&':
 			b.WriteString("&amp;")
-		case '@':
-			b.WriteByte('@')
-			if breaksMention(rs[i+1:]) {
-				b.WriteString(zwsp)
-			}
 		case ':':
-			b.WriteByte(':')
 			if emojiCodeAt(rs[i+1:]) {
-				b.WriteString(zwsp)
+				b.WriteRune(lookAlikes[':'])
+			} else {
+				b.WriteByte(':')
 			}
 		default:
 			b.WriteRune(r)
 		}
 	}
-	return b.String()
+	return bot.DefuseMentions(b.String())
 }
 
 // escapeText escapes text for the top-level "text" of a message (the
@@ -139,56 +188,21 @@ func cleanLines(s string) string {
 	return strings.Join(out, "\n")
 }
 
-// escapeEntities breaks the mentions of cleaned text and writes & < > as
-// entities: what a code span or the fallback text needs.
+// escapeEntities writes & < > of cleaned text as entities and defuses its
+// mass mentions: what a code span, a link's label or the fallback text
+// needs.
 func escapeEntities(s string) string {
-	if !strings.ContainsAny(s, "&<>@") {
-		return s
+	if strings.ContainsAny(s, "&<>") {
+		s = entityReplacer.Replace(s)
 	}
-	rs := []rune(s)
-	var b strings.Builder
-	b.Grow(len(s) + len(s)/8)
-	for i, r := range rs {
-		switch r {
-		case '&':
-			b.WriteString("&amp;")
-		case '<':
-			b.WriteString("&lt;")
-		case '>':
-			b.WriteString("&gt;")
-		case '@':
-			b.WriteByte('@')
-			if breaksMention(rs[i+1:]) {
-				b.WriteString(zwsp)
-			}
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
+	return bot.DefuseMentions(s)
 }
+
+var entityReplacer = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 // wordRune reports whether r is a letter or digit: a formatting marker
 // between two of them is inside a word, where Slack does not format.
 func wordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
-
-// breaksMention reports whether the text after an "@" starts with
-// "channel", "here" or "everyone" (any case).
-func breaksMention(rest []rune) bool {
-next:
-	for _, w := range []string{"channel", "here", "everyone"} {
-		if len(rest) < len(w) {
-			continue
-		}
-		for j := 0; j < len(w); j++ {
-			if r := rest[j]; r != rune(w[j]) && r != rune(w[j]-'a'+'A') {
-				continue next
-			}
-		}
-		return true
-	}
-	return false
-}
 
 // emojiCodeAt reports whether the text after a ":" is the rest of an emoji
 // code: one or more name characters and a closing ":" (":fire:",
@@ -206,12 +220,8 @@ func emojiCodeAt(rest []rune) bool {
 	return false
 }
 
-// cleanText is bot.CleanText that also drops U+200B, so that every
-// zero-width space in escaped text is one escapeMrkdwn put there.
-func cleanText(s string) string { return bot.CleanText(strings.ReplaceAll(s, "\u200b", "")) }
-
-// droppedRune reports whether cleanText removes r.
-func droppedRune(r rune) bool { return bot.Unprintable(r) || r == 0x200B }
+// cleanText is bot.CleanText.
+func cleanText(s string) string { return bot.CleanText(s) }
 
 // truncateEscaped returns raw escaped (as escapeMrkdwn does) and fitted in
 // max runes. It cuts the cleaned raw text, never the escaped one (on a word
@@ -240,16 +250,16 @@ func fitEscaped(c string, limit int, esc func(string) string) string {
 	// (then the whole text cannot fit, as escaping only adds).
 	if i := runeOffset(c, limit+1); i < len(c) {
 		c = c[:i]
-	} else if e := esc(c); utf8.RuneCountInString(e) <= limit {
+	} else if e := esc(c); bot.Length(e) <= limit {
 		return e
 	}
 	// Escaping adds at most four runes per rune ("&" → "&amp;"), so shrink
 	// the cut by a share of the excess at a time: few passes, and the
 	// result is at or near the longest cut that fits.
-	n := min(utf8.RuneCountInString(c), limit)
+	n := min(bot.Length(c), limit)
 	for n > 0 {
 		e := esc(bot.TruncateWords(c, n))
-		l := utf8.RuneCountInString(e)
+		l := bot.Length(e)
 		if l <= limit {
 			return e
 		}
@@ -259,7 +269,8 @@ func fitEscaped(c string, limit int, esc func(string) string) string {
 }
 
 // runeOffset returns the byte offset after the first n runes of s (len(s)
-// when s is shorter).
+// when s is shorter). n runes are at least n characters as bot.Length
+// counts them.
 func runeOffset(s string, n int) int {
 	for i := range s {
 		if n == 0 {

@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"unicode"
@@ -13,13 +14,26 @@ import (
 // characters go: the three entities decoded, our zero-width spaces gone and
 // the look-alikes read as the characters they stand for. One pass, so
 // "&amp;lt;" reads "&lt;".
-var escapeReadBack = func() *strings.Replacer {
-	pairs := []string{"&lt;", "<", "&gt;", ">", "&amp;", "&", zwsp, ""}
+var escapeReadBack = readBack{func() *strings.Replacer {
+	pairs := []string{"&lt;", "<", "&gt;", ">", "&amp;", "&", "\u200b", ""}
 	for orig, look := range lookAlikes {
 		pairs = append(pairs, string(look), string(orig))
 	}
 	return strings.NewReplacer(pairs...)
-}()
+}()}
+
+// readBack reads escaped mrkdwn back: each link is replaced by its label
+// (what Slack shows), then entities, zero-width spaces and look-alikes.
+type readBack struct{ r *strings.Replacer }
+
+var linkRe = regexp.MustCompile(`<(https?://[^<>|\s]+)\|([^<>]*)>`)
+
+func (b readBack) Replace(s string) string {
+	return b.r.Replace(linkRe.ReplaceAllString(s, "$2"))
+}
+
+// withoutLinks is escaped mrkdwn with its links replaced by their labels.
+func withoutLinks(s string) string { return linkRe.ReplaceAllString(s, "$2") }
 
 func escapeHasLookAlike(s string) bool {
 	for _, look := range lookAlikes {
@@ -47,7 +61,13 @@ func TestEscapeMrkdwnExact(t *testing.T) {
 		{"<!everyone>", "&lt;!everyone&gt;"},
 		{"<@U123>", "&lt;@U123&gt;"},
 		{"<#C123>", "&lt;#C123&gt;"},
-		{"<https://evil.example|click>", "&lt;https://evil.example|click&gt;"},
+		// A URL is a link whose text is the URL itself; the rest is text.
+		{"<https://evil.example|click>", "&lt;<https://evil.example|https://evil.example>|click&gt;"},
+		{"see https://x.org/a_b*c_d?q=1&r=2 now", "see <https://x.org/a_b*c_d?q=1&amp;r=2|https://x.org/a_b*c_d?q=1&amp;r=2> now"},
+		{"https://例え.jp/パス", "https://例え.jp/パス"}, // not an ASCII host: text
+		{"https://x.org/パス", "<https://x.org/%E3%83%91%E3%82%B9|https://x.org/パス>"},
+		{"cut https://x.org/a_/b…", "cut https://x.org/aˍ/b…"}, // cut short: text
+		{"javascript:alert(1) ftp://x.org", "javascript:alert(1) ftp://x.org"},
 		{"&amp;", "&amp;amp;"},
 		{"R&D", "R&amp;D"},
 		{"*bold*", "∗bold∗"},
@@ -65,11 +85,11 @@ func TestEscapeMrkdwnExact(t *testing.T) {
 		{"> quote", "˃ quote"},
 		{"a > b >> c", "a &gt; b &gt;&gt; c"},
 		{">>> all", "˃&gt;&gt; all"},
-		{":fire: at 12:30:45 :+1: a:b", ":\u200bfire: at 12:\u200b30:45 :\u200b+1: a:b"},
+		{":fire: at 12:30:45 :+1: a:b", "꞉fire: at 12꞉30:45 ꞉+1: a:b"},
 		{"＊太字＊ ＿斜体＿ ｀コード｀", "﹡太字﹡ ⸏斜体⸏ ˴コード˴"},
 		{"＞ 引用", "﹥ 引用"},
 		{"  two\n\nlines\t and  spaces ", "two lines and spaces"},
-		{"a\u202Eb\u2066c\u200bd\ufeffe\x00f\x7fg\u0085h", "abcdefg h"},
+		{"a\u202Eb\u2066c\u200bd\ufeffe\x00f\x7fg\u0085h", "abc defg h"}, // a zero-width space separates words
 		{"bad \xff\xfe utf-8", "bad utf-8"},
 		{"", ""},
 	} {
@@ -90,7 +110,7 @@ func TestEscapeMrkdwnReadsAsWritten(t *testing.T) {
 			t.Errorf("escapeMrkdwn(%q) = %q: %v", s, got, err)
 		}
 		for _, active := range []string{"<", ">", "*", "`", "~", "@channel", "@here", "@everyone", ":fire:"} {
-			if strings.Contains(strings.ToLower(got), active) {
+			if strings.Contains(strings.ToLower(withoutLinks(got)), active) {
 				t.Errorf("escapeMrkdwn(%q) = %q still holds %q", s, got, active)
 			}
 		}
@@ -124,17 +144,17 @@ func TestEscapeTruncateEscapedEveryLength(t *testing.T) {
 	for _, raw := range escapeCutSamples {
 		clean := cleanText(raw)
 		full := escapeMrkdwn(raw)
-		for limit := 0; limit <= utf8.RuneCountInString(full)+2; limit++ {
+		for limit := 0; limit <= bot.Length(full)+2; limit++ {
 			got := truncateEscaped(raw, limit)
-			n := utf8.RuneCountInString(got)
+			n := bot.Length(got)
 			switch {
 			case !utf8.ValidString(got):
 				t.Fatalf("limit %d: invalid UTF-8 %q", limit, got)
 			case n > limit:
-				t.Fatalf("limit %d: %d runes: %q", limit, n, got)
-			case limit >= utf8.RuneCountInString(full) && got != full:
+				t.Fatalf("limit %d: %d characters: %q", limit, n, got)
+			case limit >= bot.Length(full) && got != full:
 				t.Fatalf("limit %d: cut although the whole text fits: %q", limit, got)
-			case limit < utf8.RuneCountInString(full) && limit > 0 && !strings.HasSuffix(got, bot.Ellipsis):
+			case limit < bot.Length(full) && limit > 0 && !strings.HasSuffix(got, bot.Ellipsis):
 				t.Fatalf("limit %d: cut without …: %q", limit, got)
 			}
 			if err := checkMrkdwn(got); err != nil {
@@ -191,7 +211,7 @@ func FuzzEscapeMrkdwn(f *testing.F) {
 	f.Add("\xff<\x00@here\u202e`*_~:x:", 3)
 	f.Fuzz(func(t *testing.T, s string, limit int) {
 		got := escapeMrkdwn(s)
-		if !utf8.ValidString(got) || strings.ContainsAny(got, "\n<>") {
+		if !utf8.ValidString(got) || strings.ContainsAny(withoutLinks(got), "\n<>") {
 			t.Fatalf("escapeMrkdwn(%q) = %q", s, got)
 		}
 		if err := checkMrkdwn(got); err != nil {
@@ -207,7 +227,7 @@ func FuzzEscapeMrkdwn(f *testing.F) {
 		}
 		limit = int(uint(limit) % 400)
 		cut := truncateEscaped(s, limit)
-		if !utf8.ValidString(cut) || utf8.RuneCountInString(cut) > limit || checkMrkdwn(cut) != nil {
+		if !utf8.ValidString(cut) || bot.Length(cut) > limit || checkMrkdwn(cut) != nil {
 			t.Fatalf("truncateEscaped(%q, %d) = %q", s, limit, cut)
 		}
 		text := escapeText(s)

@@ -54,7 +54,13 @@ func checkHostile(t testing.TB, what string, m message, p bot.Paper) {
 		}
 		rest := botLinkRe.ReplaceAllStringFunc(s, func(link string) string {
 			sub := botLinkRe.FindStringSubmatch(link)
-			if allowed(strings.ReplaceAll(sub[1], "&amp;", "&")) {
+			target, label := strings.ReplaceAll(sub[1], "&amp;", "&"), readLabel(sub[2])
+			if bot.LooksLikeURL(label) && !sameURL(label, target) {
+				t.Fatalf("%s: link text %q leads to %q", what, label, target)
+			}
+			// The bot's own links, and URLs from the paper linked to
+			// themselves (their text is where they lead).
+			if allowed(target) || sameURL(label, target) {
 				return sub[2]
 			}
 			return link
@@ -68,6 +74,22 @@ func checkHostile(t testing.TB, what string, m message, p bot.Paper) {
 			t.Fatalf("%s: button to %q", what, b.URL)
 		}
 	}
+}
+
+// readLabel is the text Slack shows for a link label: entities decoded,
+// the zero-width spaces of defused mentions gone.
+func readLabel(s string) string {
+	return strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">", "\u200b", "").Replace(s)
+}
+
+// sameURL reports whether a link's text is the address it leads to (the
+// target percent-encodes what is not ASCII).
+func sameURL(label, target string) bool {
+	if label == target {
+		return true
+	}
+	u, err := url.PathUnescape(target)
+	return err == nil && u == label
 }
 
 // TestRenderHostileCorpus feeds the shared hostile papers (and queries)

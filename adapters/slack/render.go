@@ -6,8 +6,10 @@ package slack
 //
 // This file turns a bot.Digest and command replies into Block Kit. It is
 // pure: no I/O, and the same input always gives the same blocks. validate
-// checks every limit Slack enforces, so a message Slack would refuse is
-// caught in tests (Slack answers invalid_blocks for the whole message).
+// checks every limit Slack enforces, counted the stricter way (bot.Length:
+// UTF-16 units), and runs before every send (Slack.checked), so a message
+// Slack would refuse (it answers invalid_blocks for the whole message) is
+// never sent.
 
 import (
 	"encoding/json"
@@ -138,8 +140,8 @@ func itemText(p bot.Paper, rank int) string {
 	if rank > 0 {
 		prefix = strconv.Itoa(rank) + ". "
 	}
-	room := maxText - utf8.RuneCountInString(prefix+tail)
-	return orEllipsis(strings.TrimSpace(prefix + truncateText(paperTitle(p), room) + tail))
+	room := maxText - bot.Length(prefix+tail)
+	return orEllipsis(strings.TrimSpace(prefix + truncateText(p.DisplayTitle(), room) + tail))
 }
 
 // cardLimits are the lengths a paper card is built with. A card that would
@@ -177,14 +179,10 @@ func fitCard(p bot.Paper, rank, reserved int) []slackgo.Block {
 // the thumbnail; a context line with authors, upvotes, comments and
 // organization; and the link buttons.
 func paperCard(p bot.Paper, rank int, lim cardLimits) []slackgo.Block {
-	head := truncateEscaped(paperTitle(p), lim.title)
-	if hasArxivID(p) {
-		head = "<" + p.HuggingFaceURL() + "|" + head + ">"
+	text := "*" + titleLink(p, rank, lim.title) + "*"
+	if hasArxivID(p) && bot.LooksLikeURL(p.DisplayTitle()) {
+		text += " " + hfLink(p)
 	}
-	if rank > 0 {
-		head = strconv.Itoa(rank) + ". " + head
-	}
-	text := "*" + head + "*"
 	// Summary works on whitespace-collapsed text; clean first so that the
 	// dropped characters do not count against its length.
 	q := p
@@ -195,7 +193,7 @@ func paperCard(p bot.Paper, rank int, lim cardLimits) []slackgo.Block {
 	section := &slackgo.SectionBlock{Type: slackgo.MBTSection, Text: mrkdwnText(text)}
 	if lim.alt > 0 && validLink(p.Thumbnail, maxImageURL, true) {
 		section.Accessory = &slackgo.Accessory{ImageElement: slackgo.NewImageBlockElement(p.Thumbnail,
-			"thumbnail: "+bot.Truncate(paperTitle(p), lim.alt))}
+			"thumbnail: "+bot.Truncate(p.DisplayTitle(), lim.alt))}
 	}
 	blocks := []slackgo.Block{section}
 
@@ -222,16 +220,26 @@ func paperCard(p bot.Paper, rank int, lim cardLimits) []slackgo.Block {
 	return blocks
 }
 
-// paperTitle is the cleaned title of p, else its id, else a placeholder.
-func paperTitle(p bot.Paper) string {
-	if t := cleanText(p.Title); t != "" {
-		return t
+// titleLink is a paper's title (p.DisplayTitle, cut to max) as the label
+// of a link to its Hugging Face page, after "N. " when rank > 0. A title
+// that looks like a web address (bot.LooksLikeURL) is never the label of a
+// link that leads elsewhere: it is written as text (its own URLs linked to
+// themselves), and the caller adds hfLink after it.
+func titleLink(p bot.Paper, rank, max int) string {
+	prefix := ""
+	if rank > 0 {
+		prefix = strconv.Itoa(rank) + ". "
 	}
-	if id := cleanText(p.ID); id != "" {
-		return id
+	title := p.DisplayTitle()
+	if !hasArxivID(p) || bot.LooksLikeURL(title) {
+		return prefix + truncateEscaped(title, max)
 	}
-	return "Untitled paper"
+	return prefix + "<" + p.HuggingFaceURL() + "|" + truncateEscaped(title, max) + ">"
 }
+
+// hfLink is a link to the paper's Hugging Face page with a label of
+// paperboy's own.
+func hfLink(p bot.Paper) string { return "<" + p.HuggingFaceURL() + "|Hugging Face>" }
 
 // hasArxivID reports whether p's links built from its id (Hugging Face,
 // arXiv, PDF) can be trusted: the id is a bare arXiv id.
@@ -400,7 +408,7 @@ func packSections(entries []replyEntry, fixed, card []slackgo.Block) ([]slackgo.
 	}
 	for i, e := range entries {
 		next := append([]string{}, texts...)
-		if n := len(next); n > 0 && utf8.RuneCountInString(next[n-1])+1+utf8.RuneCountInString(e.text) <= maxSectionText {
+		if n := len(next); n > 0 && bot.Length(next[n-1])+1+bot.Length(e.text) <= maxSectionText {
 			next[n-1] += "\n" + e.text
 		} else {
 			next = append(next, e.text)
@@ -437,11 +445,11 @@ func leftOutNote(rest []replyEntry) slackgo.Block {
 
 // listLine is one paper of a list: "2. <url|Title> · 41 upvotes".
 func listLine(n int, p bot.Paper) string {
-	title := truncateEscaped(paperTitle(p), maxListTitle)
-	if hasArxivID(p) {
-		title = "<" + p.HuggingFaceURL() + "|" + title + ">"
+	title := titleLink(p, n, maxListTitle)
+	if hasArxivID(p) && bot.LooksLikeURL(p.DisplayTitle()) {
+		title += " · " + hfLink(p)
 	}
-	return fmt.Sprintf("%d. %s · %s", n, title, count(p.Upvotes, "upvote"))
+	return fmt.Sprintf("%s · %s", title, count(p.Upvotes, "upvote"))
 }
 
 // titleBlock shows a title: a header block when it fits in one (150
@@ -455,7 +463,7 @@ func titleBlock(title string) slackgo.Block {
 	}
 	if !strings.ContainsAny(c, "&<>") {
 		// escapeEntities only breaks mentions here.
-		if h := escapeEntities(c); utf8.RuneCountInString(h) <= maxHeaderText {
+		if h := escapeEntities(c); bot.Length(h) <= maxHeaderText {
 			return &slackgo.HeaderBlock{Type: slackgo.MBTHeader, Text: plainText(h)}
 		}
 	}
@@ -464,9 +472,14 @@ func titleBlock(title string) slackgo.Block {
 
 // renderLine renders one line of a reply as mrkdwn: Bold as *x*, Code as
 // `x`, URL as <url|x>, all text escaped. Slack formats *x* and `x` only at
-// word boundaries, so a zero-width space separates them from a letter or
-// digit right next to them. A line longer than a section loses its
-// formatting and is cut.
+// word boundaries, so a space separates them from a letter or digit right
+// next to them (a zero-width space would do it invisibly, but paperboy
+// sends none but the one that defuses a mention). Markup never touches a
+// URL: a Bold span that holds one is written without the markers, a Code
+// span that holds one as text; a link whose label comes with a web
+// address of its own (bot.LooksLikeURL) is written as that text followed
+// by a separate link. A line longer than a section loses its formatting
+// and is cut.
 func renderLine(l bot.Line) string {
 	var b strings.Builder
 	boundary := false // the last piece was formatted and needs a boundary after it
@@ -480,22 +493,25 @@ func renderLine(l bot.Line) string {
 		if core == "" {
 			continue
 		}
+		hasURL := len(bot.FindURLs(core)) > 0
 		var piece string
 		formatted := false
 		switch {
+		case sp.URL != "" && validLink(sp.URL, maxButtonURL, false) && bot.LooksLikeURL(core):
+			piece = escapeLinked(core, b.Len() == 0) + " <" + strings.ReplaceAll(sp.URL, "&", "&amp;") + "|link>"
 		case sp.URL != "" && validLink(sp.URL, maxButtonURL, false):
 			piece = "<" + strings.ReplaceAll(sp.URL, "&", "&amp;") + "|" + escapeRun(core, false) + ">"
-		case sp.Code:
+		case sp.Code && !hasURL:
 			piece, formatted = "`"+escapeEntities(strings.ReplaceAll(core, "`", string(lookAlikes['`'])))+"`", true
-		case sp.Bold:
+		case sp.Bold && !hasURL:
 			piece, formatted = "*"+escapeRun(core, false)+"*", true
 		default:
-			piece = escapeRun(core, b.Len() == 0)
+			piece = escapeLinked(core, b.Len() == 0)
 		}
 		first, _ := utf8.DecodeRuneInString(piece)
 		last, _ := utf8.DecodeLastRuneInString(b.String())
 		if (formatted && wordRune(last)) || (boundary && wordRune(first)) {
-			b.WriteString(zwsp)
+			b.WriteByte(' ')
 		}
 		b.WriteString(piece)
 		boundary = formatted
@@ -505,7 +521,7 @@ func renderLine(l bot.Line) string {
 		}
 	}
 	s := strings.TrimRight(b.String(), " ")
-	if utf8.RuneCountInString(s) > maxSectionText {
+	if bot.Length(s) > maxSectionText {
 		var plain strings.Builder
 		for _, sp := range l {
 			plain.WriteString(sp.Text)
@@ -607,4 +623,40 @@ func validLink(s string, max int, httpsOnly bool) bool {
 		}
 	}
 	return true
+}
+
+// minimalHeader is the header sent when the rendered one would break a
+// limit (see Slack.checked): the digest's title and paper count in one
+// section.
+func minimalHeader(d *bot.Digest, key string) message {
+	title := truncateEscaped(d.Header(), maxHeaderText)
+	m := message{Text: orEllipsis(truncateText(d.Header(), maxText)),
+		Blocks: []slackgo.Block{&slackgo.SectionBlock{Type: slackgo.MBTSection, Text: mrkdwnText(orEllipsis(title))}}}
+	if key != "" {
+		m.Metadata = metadataFor(key)
+	}
+	return m
+}
+
+// minimalItem is the card sent when the rendered one would break a limit
+// (see Slack.checked): the numbered title, cut short, with the paper's
+// link buttons, so the rest of the thread goes on.
+func minimalItem(it bot.Item, key string) message {
+	text := "*" + titleLink(it.Paper, it.Rank, 100) + "*"
+	blocks := []slackgo.Block{&slackgo.SectionBlock{Type: slackgo.MBTSection, Text: mrkdwnText(text)}}
+	if buttons := linkButtons(it.Paper, 200); len(buttons) > 0 {
+		blocks = append(blocks, &slackgo.ActionBlock{Type: slackgo.MBTAction, Elements: &slackgo.BlockElements{ElementSet: buttons}})
+	}
+	m := message{Blocks: blocks, Text: orEllipsis(truncateText(it.Paper.DisplayTitle(), 200))}
+	if key != "" {
+		m.Metadata = metadataFor(key)
+	}
+	return m
+}
+
+// minimalReply is the answer sent when the rendered one would break a
+// limit (see Slack.checked).
+func minimalReply() message {
+	const text = "paperboy could not show this answer within Slack's limits; please try again, or narrow the search."
+	return message{Text: text, Blocks: []slackgo.Block{&slackgo.SectionBlock{Type: slackgo.MBTSection, Text: mrkdwnText(text)}}}
 }

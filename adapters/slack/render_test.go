@@ -347,7 +347,9 @@ func TestRenderHeader(t *testing.T) {
 // Slack as written, and what escapeMrkdwn makes of it.
 const (
 	renderHostile = "<!channel> <!here> <!everyone> <@U123> <#C123> <https://evil.example|click> &amp; *bold* _it_ ~s~ `c` ``` @channel"
-	renderEscaped = "&lt;!channel&gt; &lt;!here&gt; &lt;!everyone&gt; &lt;@U123&gt; &lt;#C123&gt; &lt;https://evil.example|click&gt; &amp;amp; ∗bold∗ ˍitˍ ∼s∼ ˋcˋ ˋˋˋ @\u200bchannel"
+	// The evil URL is a link to itself (its text is where it leads); the
+	// "|click>" around it is text.
+	renderEscaped = "&lt;!channel&gt; &lt;!here&gt; &lt;!everyone&gt; &lt;@U123&gt; &lt;#C123&gt; &lt;<https://evil.example|https://evil.example>|click&gt; &amp;amp; ∗bold∗ ˍitˍ ∼s∼ ˋcˋ ˋˋˋ @\u200bchannel"
 	renderAuthor  = "<@U123> *Ann* _Lee_ @here &amp;"
 	renderOrg     = "<!everyone> ~Org~ `x`"
 )
@@ -365,8 +367,9 @@ func renderHostilePaper() bot.Paper {
 func renderNoActiveTokens(t *testing.T, what, s string) {
 	t.Helper()
 	rest := botLinkRe.ReplaceAllStringFunc(s, func(link string) string {
-		if strings.HasPrefix(link, "<https://huggingface.co/papers") {
-			return botLinkRe.FindStringSubmatch(link)[2]
+		sub := botLinkRe.FindStringSubmatch(link)
+		if strings.HasPrefix(link, "<https://huggingface.co/papers") || sameURL(readLabel(sub[2]), strings.ReplaceAll(sub[1], "&amp;", "&")) {
+			return sub[2]
 		}
 		return link
 	})
@@ -381,7 +384,9 @@ func TestRenderHostileText(t *testing.T) {
 	m := renderItem(bot.Item{Rank: 1, Paper: renderHostilePaper()}, bot.ItemKey(renderChannel, "2608.19880"))
 	wire := renderWire(t, m)
 	texts := renderTexts(m)
-	wantSection := "*1. <https://huggingface.co/papers/2608.19880|" + renderEscaped + ">*\n" + renderEscaped
+	// The title holds a web address, so it is not the text of the link to
+	// Hugging Face: that link follows it.
+	wantSection := "*1. " + renderEscaped + "* <https://huggingface.co/papers/2608.19880|Hugging Face>\n" + renderEscaped
 	wantContext := "&lt;@U123&gt; ∗Ann∗ ˍLeeˍ @\u200bhere &amp;amp;, Bob, Cy · ▲ 3 upvotes · 1 comment · &lt;!everyone&gt; ∼Org∼ ˋxˋ"
 	if diff := cmp.Diff([]string{wantSection, wantContext}, texts); diff != "" {
 		t.Fatalf("texts (-want +got):\n%s", diff)
@@ -393,7 +398,7 @@ func TestRenderHostileText(t *testing.T) {
 		}
 	}
 	// Read back, it is the original text.
-	if got := renderVisible(texts[0]); got != "*1. "+renderHostile+"*\n"+renderHostile {
+	if got := renderVisible(texts[0]); got != "*1. "+renderHostile+"* Hugging Face\n"+renderHostile {
 		t.Errorf("section reads %q", got)
 	}
 	if got := renderVisible(texts[1]); got != renderAuthor+", Bob, Cy · ▲ 3 upvotes · 1 comment · "+renderOrg {
@@ -421,10 +426,12 @@ func TestRenderHostileText(t *testing.T) {
 		},
 	})
 	wire = renderWire(t, r)
-	codeEscaped := "&lt;!channel&gt; &lt;!here&gt; &lt;!everyone&gt; &lt;@U123&gt; &lt;#C123&gt; &lt;https://evil.example|click&gt; &amp;amp; *bold* _it_ ~s~ ˋcˋ ˋˋˋ @\u200bchannel"
+	// The spans hold a URL, so none is formatted: code and bold would
+	// touch the link, and the link's text would show one address and lead
+	// to another (it becomes text and a link of its own).
 	want := []string{
 		"*" + renderEscaped + "*",
-		"query: `" + codeEscaped + "` *" + renderEscaped + "* <https://huggingface.co/papers?q=a&amp;b=c|" + renderEscaped + "> x\n" + renderEscaped,
+		"query: " + renderEscaped + " " + renderEscaped + " " + renderEscaped + " <https://huggingface.co/papers?q=a&amp;b=c|link> x\n" + renderEscaped,
 	}
 	if diff := cmp.Diff(want, renderTexts(r)); diff != "" {
 		t.Fatalf("reply texts (-want +got):\n%s", diff)
@@ -435,7 +442,7 @@ func TestRenderHostileText(t *testing.T) {
 		}
 		renderNoActiveTokens(t, "reply", strings.ReplaceAll(s, "<https://huggingface.co/papers?q=a&amp;b=c|", "<https://huggingface.co/papers|"))
 	}
-	if got := renderVisible(renderTexts(r)[1]); got != "query: `"+renderHostile+"` *"+renderHostile+"* "+renderHostile+" x\n"+renderHostile {
+	if got := renderVisible(renderTexts(r)[1]); got != "query: "+renderHostile+" "+renderHostile+" "+renderHostile+" link x\n"+renderHostile {
 		t.Errorf("reply reads %q", got)
 	}
 	renderNoActiveTokens(t, "reply text", r.Text)
@@ -730,9 +737,16 @@ func TestRenderReplyLines(t *testing.T) {
 	}{
 		{bot.Line{bot.Code("/papers help"), bot.Text(": what each command does. Example: "), bot.Code("/papers help")},
 			"`/papers help`: what each command does. Example: `/papers help`"},
-		// Slack formats only at word boundaries: a zero-width space makes one.
+		// Slack formats only at word boundaries: a space makes one (paperboy
+		// sends no zero-width space but a defused mention's).
 		{bot.Line{bot.Text("a"), bot.Bold("b"), bot.Text("c"), bot.Code("d"), bot.Text("e")},
-			"a\u200b*b*\u200bc\u200b`d`\u200be"},
+			"a *b* c `d` e"},
+		// Markup never touches a URL; a label that looks like an address
+		// is text, followed by its own link.
+		{bot.Line{bot.Bold("https://x.org/a_b"), bot.Text(" "), bot.Code("see https://y.org")},
+			"<https://x.org/a_b|https://x.org/a_b> see <https://y.org|https://y.org>"},
+		{bot.Line{bot.Link("evil.example/login", "https://huggingface.co/papers/2401.00001")},
+			"evil.example/login <https://huggingface.co/papers/2401.00001|link>"},
 		{bot.Line{bot.Text("("), bot.Bold("b"), bot.Text(")")}, "(*b*)"},
 		{bot.Line{bot.Text("  spaced  "), bot.Bold(" bold "), bot.Text(" end ")}, "spaced *bold* end"},
 		{bot.Line{bot.Link("Hugging Face", "https://huggingface.co/papers?a=1&b=2"), bot.Text(" and "), bot.Link("bad", "javascript:x")},
@@ -859,8 +873,9 @@ func FuzzRenderItem(f *testing.F) {
 				// Only the bot's links may use "<": links to Hugging Face and
 				// to the project page given in the span.
 				rest := botLinkRe.ReplaceAllStringFunc(s, func(link string) string {
-					u := strings.ReplaceAll(botLinkRe.FindStringSubmatch(link)[1], "&amp;", "&")
-					if strings.HasPrefix(u, "https://huggingface.co/papers/2608.19880") || u == project {
+					sub := botLinkRe.FindStringSubmatch(link)
+					u := strings.ReplaceAll(sub[1], "&amp;", "&")
+					if strings.HasPrefix(u, "https://huggingface.co/papers/2608.19880") || u == project || sameURL(readLabel(sub[2]), u) {
 						return ""
 					}
 					return link
@@ -878,6 +893,7 @@ func FuzzRenderItem(f *testing.F) {
 		// The title reads as written when it is not cut.
 		m := renderItem(bot.Item{Rank: 7, Paper: p}, "k")
 		head, _, _ := strings.Cut(renderTexts(m)[0], "\n")
+		head = strings.TrimSuffix(head, " <https://huggingface.co/papers/2608.19880|Hugging Face>")
 		visible := renderVisible(strings.TrimSuffix(strings.TrimPrefix(head, "*7. "), "*"))
 		if clean := cleanText(title); clean != "" && !strings.HasSuffix(visible, "…") && !escapeHasLookAlike(title) && visible != clean {
 			t.Fatalf("title %q shows %q", title, visible)

@@ -65,6 +65,10 @@ type Slack struct {
 
 	mu     sync.Mutex
 	replay map[string]time.Time // HTTP mode: signatures seen in the last 5 minutes
+
+	// mangle, in tests only, changes a message before it is checked (to
+	// show what happens to one that would break a limit).
+	mangle func(what string, m *message)
 }
 
 var (
@@ -238,7 +242,11 @@ func (s *Slack) wait(err error, attempt int) time.Duration {
 // that may have posted it (a 5xx, a timeout, a dropped connection), it
 // first looks for the message's key in the channel's history or the
 // thread's replies, so a retry never posts a second copy.
-func (s *Slack) post(ctx context.Context, channel, threadTS string, m message) (string, error) {
+func (s *Slack) post(ctx context.Context, channel, threadTS string, m message, fallback func() message) (string, error) {
+	m, err := s.checked("post", m, fallback)
+	if err != nil {
+		return "", err
+	}
 	opts := []slackgo.MsgOption{slackgo.MsgOptionText(m.Text, false), slackgo.MsgOptionBlocks(m.Blocks...),
 		slackgo.MsgOptionDisableLinkUnfurl(), slackgo.MsgOptionDisableMediaUnfurl()}
 	key := ""
@@ -312,13 +320,13 @@ func (s *Slack) find(ctx context.Context, channel, threadTS, key string) (string
 // header's thread).
 func (s *Slack) Send(ctx context.Context, m *bot.Message) (bot.Sent, error) {
 	if m.IsHeader() {
-		ts, err := s.post(ctx, m.Channel.ID, "", renderHeader(m.Digest, m.Key))
+		ts, err := s.post(ctx, m.Channel.ID, "", renderHeader(m.Digest, m.Key), func() message { return minimalHeader(m.Digest, m.Key) })
 		if err != nil {
 			return bot.Sent{}, err
 		}
 		return bot.Sent{MessageID: ts, ThreadID: ts}, nil
 	}
-	ts, err := s.post(ctx, m.Channel.ID, m.Thread.ThreadID, renderItem(*m.Item, m.Key))
+	ts, err := s.post(ctx, m.Channel.ID, m.Thread.ThreadID, renderItem(*m.Item, m.Key), func() message { return minimalItem(*m.Item, m.Key) })
 	if err != nil {
 		return bot.Sent{}, err
 	}
@@ -409,7 +417,11 @@ func (s *Slack) SendDM(ctx context.Context, u bot.UserRef, cached string, m *bot
 	}
 	msg := renderReply(m.Reply)
 	msg.Metadata = metadataFor(m.Key)
-	ts, err := s.post(ctx, channel, "", msg)
+	ts, err := s.post(ctx, channel, "", msg, func() message {
+		f := minimalReply()
+		f.Metadata = metadataFor(m.Key)
+		return f
+	})
 	if e := slackError(err); dmClosed[e] {
 		return bot.Sent{}, fmt.Errorf("%w (%s)", bot.ErrDMsClosed, e)
 	}
@@ -420,4 +432,29 @@ func (s *Slack) SendDM(ctx context.Context, u bot.UserRef, cached string, m *bot
 		return bot.Sent{}, err
 	}
 	return bot.Sent{MessageID: ts, ThreadID: channel}, nil
+}
+
+// checked returns m when it keeps every limit and escaping rule
+// (message.validate), so that nothing Slack would refuse, or that could
+// ping or link, is ever sent. Otherwise it logs one ERROR line naming what
+// is wrong and returns fallback(), a minimal message that is always valid
+// (checked too); if even that fails, the error names the fields and
+// nothing is sent.
+func (s *Slack) checked(what string, m message, fallback func() message) (message, error) {
+	if s.mangle != nil {
+		s.mangle(what, &m)
+	}
+	err := m.validate()
+	if err == nil {
+		return m, nil
+	}
+	s.log.Error("a message would break Slack's limits; sending a minimal one instead", "op", what, "error", err.Error())
+	f := fallback()
+	if s.mangle != nil {
+		s.mangle(what+" (minimal)", &f)
+	}
+	if ferr := f.validate(); ferr != nil {
+		return message{}, fmt.Errorf("slack: %s: not sent: %w", what, errors.Join(err, ferr))
+	}
+	return f, nil
 }

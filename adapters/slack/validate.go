@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	slackgo "github.com/slack-go/slack"
+
+	"github.com/paperboy-bot/paperboy/bot"
 )
 
 // validate checks m against Slack's limits and paperboy's escaping rules,
@@ -145,10 +147,11 @@ func (m message) validate() error {
 	return fmt.Errorf("slack: invalid message: %w", errors.Join(errs...))
 }
 
-// checkString checks that s is valid UTF-8 of at most max runes (and not
-// blank when required).
+// checkString checks that s is valid UTF-8 of at most max characters,
+// counted the stricter way (bot.Length: UTF-16 units), and not blank when
+// required.
 func checkString(bad func(string, ...any), what, s string, max int, required bool) {
-	switch n := utf8.RuneCountInString(s); {
+	switch n := bot.Length(s); {
 	case !utf8.ValidString(s):
 		bad("%s is not valid UTF-8", what)
 	case n > max:
@@ -188,11 +191,31 @@ var botLinkRe = regexp.MustCompile(`<(https?://[^<>|\s]+)\|([^<>]*)>`)
 // entities are the only ones paperboy writes.
 var entities = strings.NewReplacer("&amp;", "", "&lt;", "", "&gt;", "")
 
+// allowedInvisible reports whether the default-ignorable r at byte i of s
+// is one paperboy may send: the U+200B that bot.DefuseMentions puts after
+// the "@" of a mass mention, or a joiner or variation selector inside an
+// emoji (bot.CleanText keeps those).
+func allowedInvisible(s string, i int, r rune) bool {
+	prev, _ := utf8.DecodeLastRuneInString(s[:i])
+	rest := s[i+utf8.RuneLen(r):]
+	next, _ := utf8.DecodeRuneInString(rest)
+	switch r {
+	case '\u200b':
+		return prev == '@' && bot.DefuseMentions("@"+rest) != "@"+rest
+	case '\u200d':
+		return (bot.IsPictographic(prev) || prev == '\ufe0f' || prev >= 0x1F3FB && prev <= 0x1F3FF) && bot.IsPictographic(next)
+	case '\ufe0e', '\ufe0f':
+		return bot.IsPictographic(prev) || strings.ContainsRune("0123456789#*", prev)
+	}
+	return false
+}
+
 // checkMrkdwn reports text that could make Slack do more than show it:
 // after the bot's own links (a valid http(s) URL with its & written as
 // &amp;) are replaced by their labels and &amp; &lt; &gt; are removed, no
 // < > & may remain (so no <!channel>, <@U…>, <#C…> or foreign link can),
-// nor a control character other than a new line, nor a bidi override.
+// nor a control character other than a new line, nor an invisible
+// character other than those allowedInvisible allows.
 func checkMrkdwn(s string) error {
 	var bad []string
 	rest := botLinkRe.ReplaceAllStringFunc(s, func(link string) string {
@@ -208,8 +231,8 @@ func checkMrkdwn(s string) error {
 	if i := strings.IndexAny(rest, "<>&"); i >= 0 {
 		bad = append(bad, fmt.Sprintf("unescaped %q", rest[i]))
 	}
-	for _, r := range s {
-		if (unicode.IsControl(r) && r != '\n') || r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 {
+	for i, r := range s {
+		if unicode.IsControl(r) && r != '\n' || bot.IsDefaultIgnorable(r) && !allowedInvisible(s, i, r) {
 			bad = append(bad, fmt.Sprintf("character %U", r))
 			break
 		}

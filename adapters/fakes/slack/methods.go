@@ -317,7 +317,7 @@ func checkContent(p url.Values, need, meta bool) (content, reply, bool) {
 	if need && ct.text == "" && !nonEmptyBlocks && p.Get("attachments") == "" {
 		return ct, errReply("no_text"), false
 	}
-	if utf8.RuneCountInString(ct.text) > MaxTextChars {
+	if length(ct.text) > MaxTextChars {
 		return ct, errReply("msg_too_long"), false
 	}
 	if meta {

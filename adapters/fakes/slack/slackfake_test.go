@@ -446,6 +446,17 @@ func TestBlockKitLimits(t *testing.T) {
 		return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
 	}
 	slackErr(t, post(slack.NewHeaderBlock(plain(long(151)))), "invalid_blocks")
+	// Limits count UTF-16 units: an astral character counts 2, so 75 of
+	// them fill a header and 76 (76 code points) are over it.
+	astral := func(n int) string { return strings.Repeat("𝐀", n) }
+	if err := post(slack.NewHeaderBlock(plain(astral(75)))); err != nil {
+		t.Fatalf("a header of 150 UTF-16 units: %v", err)
+	}
+	slackErr(t, post(slack.NewHeaderBlock(plain(astral(76)))), "invalid_blocks")
+	if err := post(section(astral(1500))); err != nil {
+		t.Fatalf("a section of 3000 UTF-16 units: %v", err)
+	}
+	slackErr(t, post(section(astral(1500)+"x")), "invalid_blocks")
 	slackErr(t, post(slack.NewHeaderBlock(slack.NewTextBlockObject(slack.MarkdownType, "*h*", false, false))), "invalid_blocks")
 	slackErr(t, post(section("")), "invalid_blocks")
 	b1 := slack.NewButtonBlockElement("same", "1", plain("a"))
@@ -489,8 +500,8 @@ func TestBlockKitLimits(t *testing.T) {
 	if body["error"] != "invalid_blocks_format" {
 		t.Fatalf("bad blocks JSON: %v", body)
 	}
-	if n := len(srv.Messages(chanID)); n != 2 {
-		t.Fatalf("%d messages stored, want the 2 valid ones", n)
+	if n := len(srv.Messages(chanID)); n != 4 {
+		t.Fatalf("%d messages stored, want the 4 valid ones", n)
 	}
 }
 

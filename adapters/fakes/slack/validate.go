@@ -5,18 +5,18 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"unicode/utf8"
+	"unicode/utf16"
 )
 
-// Limits the fake enforces, counted in Unicode code points (runes).
+// Limits the fake enforces, counted in UTF-16 code units (see length).
 const (
 	// MaxTextChars is the longest top-level "text": more fails with
 	// msg_too_long.
 	MaxTextChars = 40000
 	// MaxBlocks is the most blocks in a message.
 	MaxBlocks = 50
-	// MaxBlocksJSONChars is the longest blocks JSON, counted in runes of
-	// its compact encoding (json.Compact of what was sent); more fails with
+	// MaxBlocksJSONChars is the longest blocks JSON, counted in UTF-16
+	// units of its compact encoding (json.Compact of what was sent); more fails with
 	// msg_blocks_too_long. Slack documents no number: reports put the limit
 	// between about 13,170 and 13,300 characters depending on the blocks,
 	// so the fake uses a round value at the low end.
@@ -71,8 +71,22 @@ func (b *blockCheck) add(ptr, format string, a ...any) {
 	}
 }
 
+// length is how long s is against Slack's limits: in UTF-16 code units,
+// so a character outside the Basic Multilingual Plane (most emoji, the
+// mathematical alphanumerics) counts 2 and every other character 1.
+// Slack documents its limits in characters; its clients are JavaScript,
+// which counts UTF-16 units, so the fake refuses what either count would
+// refuse.
+func length(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
+
 func (b *blockCheck) maxLen(ptr, s string, max int) {
-	if utf8.RuneCountInString(s) > max {
+	if length(s) > max {
 		b.add(ptr, "must be less than %d characters", max+1)
 	}
 }
@@ -100,7 +114,7 @@ func validateBlocks(raw string) (json.RawMessage, string, []string) {
 	if len(b.msgs) > 0 {
 		return compact, "invalid_blocks", b.msgs
 	}
-	if utf8.RuneCount(compact) > MaxBlocksJSONChars {
+	if length(string(compact)) > MaxBlocksJSONChars {
 		return compact, "msg_blocks_too_long", nil
 	}
 	return compact, "", nil
@@ -126,7 +140,7 @@ func (b *blockCheck) block(v any, ptr string) {
 		switch {
 		case !ok || s == "":
 			b.add(ptr+"/block_id", "must be a non-empty string")
-		case utf8.RuneCountInString(s) > MaxBlockID:
+		case length(s) > MaxBlockID:
 			b.maxLen(ptr+"/block_id", s, MaxBlockID)
 		case b.blockIDs[s]:
 			b.add(ptr+"/block_id", "duplicate block_id: %s", s)
@@ -271,7 +285,7 @@ func (b *blockCheck) element(v any, ptr string) {
 		switch {
 		case !ok || s == "":
 			b.add(ptr+"/action_id", "must be more than 0 characters")
-		case utf8.RuneCountInString(s) > MaxActionID:
+		case length(s) > MaxActionID:
 			b.maxLen(ptr+"/action_id", s, MaxActionID)
 		case b.actionIDs[s]:
 			b.add(ptr+"/action_id", "duplicate action_id: %s", s)
