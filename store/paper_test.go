@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -528,5 +529,40 @@ func TestRecordSkipped(t *testing.T) {
 	}
 	if info, _ := db.ListInfo(ctx, day1); len(info.Skipped) != 0 {
 		t.Errorf("after clearing: %+v", info.Skipped)
+	}
+}
+
+// TestSaveDiskFull: a full disk (here: the file may not grow) fails the
+// save in one line and keeps nothing of it; the store works again once
+// there is room.
+func TestSaveDiskFull(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db, _ := openDB(t)
+	var pages int
+	if err := db.w.QueryRowContext(ctx, `PRAGMA page_count`).Scan(&pages); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.w.ExecContext(ctx, fmt.Sprintf(`PRAGMA max_page_count = %d`, pages)); err != nil {
+		t.Fatal(err)
+	}
+	var batch []bot.Paper
+	for i := range 200 {
+		p := samplePaper(fmt.Sprintf("2603.%05d", i), i, day1)
+		p.Abstract = strings.Repeat("words that fill pages ", 200)
+		batch = append(batch, p)
+	}
+	_, err := db.SavePapers(ctx, batch, t0)
+	if err == nil || !strings.HasPrefix(err.Error(), "store: ") || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), "full") {
+		t.Fatalf("error %v, want one line saying the disk is full", err)
+	}
+	if _, err := db.GetPaper(ctx, batch[0].ID); !errors.Is(err, bot.ErrNotFound) {
+		t.Errorf("a paper of the failed save was kept: %v", err)
+	}
+	if _, err := db.w.ExecContext(ctx, `PRAGMA max_page_count = 1073741823`); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := db.SavePapers(ctx, batch, t0); err != nil || res.New != len(batch) {
+		t.Errorf("after making room: %+v, %v", res, err)
 	}
 }
