@@ -79,7 +79,8 @@ type Query struct {
 	// is empty for an ID query and a query of filters only. A query whose text has no letters or
 	// digits has only a Title (Expr nil, no filters): it finds the papers
 	// with exactly that title, or nothing. ParseQuery never sets it;
-	// Matches and Store.MatchIDs ignore it.
+	// Matches and MatchIDs ignore it, and so does the store's Search for
+	// a query of filters only.
 	Title string
 }
 
@@ -180,7 +181,7 @@ func ParseQuery(s string, now time.Time) (*Query, error) {
 // exactly as ParseQuery parses it, apart from Title.
 func ParseSearch(s string, now time.Time) (q *Query, note string, err error) {
 	raw := strings.ToValidUTF8(s, "\uFFFD")
-	text := CleanText(raw)
+	text := CleanText(s) // as the store cleans titles: invalid UTF-8 dropped
 	if text == "" {
 		return nil, "", queryError(emptyQueryMessage)
 	}
@@ -330,6 +331,10 @@ func parse(text string, now time.Time, lenient bool) (q *Query, note string, err
 	}
 	return q, note, nil
 }
+
+// HasFilter reports whether the query has a filter (author:, org:,
+// upvotes:, has:, since:, before:; sort: is an order, not a filter).
+func (q *Query) HasFilter() bool { return q.hasFilter() }
 
 func (q *Query) hasFilter() bool {
 	return len(q.Authors) > 0 || len(q.Orgs) > 0 || len(q.Upvotes) > 0 || q.HasCode || q.HasProject ||

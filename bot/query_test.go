@@ -544,8 +544,11 @@ func checkQuery(q *Query) error {
 		}
 		return nil
 	}
-	if q.Expr == nil && !q.hasFilter() {
+	if q.Expr == nil && !q.hasFilter() && q.Title == "" {
 		return fmt.Errorf("nothing to search for: %#v", q)
+	}
+	if q.Title != "" && (q.Title != CleanText(q.Title) || q.Expr == nil && q.hasFilter()) {
+		return fmt.Errorf("Title %q", q.Title)
 	}
 	if _, ok := q.Expr.(Not); ok {
 		return fmt.Errorf("a lone Not: %#v", q.Expr)
