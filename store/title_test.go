@@ -539,3 +539,85 @@ func FuzzSearch(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkSearchTitleStage measures what the exact-title stage costs, in
+// the same run: each query is searched as ParseSearch reads it (Title
+// set) and with its Title cleared (no title stage), alternately, top 10,
+// on the shared corpus. "words": the 300 known-item queries of
+// TestSearchQuality and a 1- or 2-word prefix of each (no title matches
+// them: the cost of a lookup that finds nothing); "titles": 200 pasted
+// titles (each finds its paper: the cost of scoring and counting it).
+//
+//	go test -tags sqlite_fts5 -run '^$' -bench SearchTitleStage -benchtime 3x -count 3 ./store
+func BenchmarkSearchTitleStage(b *testing.B) {
+	papers := loadEvalCorpus(b)
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	for i := 0; i < len(papers); i += 2000 {
+		if _, err := db.SavePapers(ctx, papers[i:min(i+2000, len(papers))], time.Now()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	now := time.Date(2026, 8, 22, 12, 0, 0, 0, time.UTC)
+	var words, titles []string
+	for i, e := range evalQueries(papers) {
+		ws := strings.Fields(e.query)
+		words = append(words, e.query, strings.Join(ws[:1+i%2], " "))
+	}
+	r := rand.New(rand.NewPCG(evalSeed, 3))
+	for range 200 {
+		titles = append(titles, papers[r.IntN(len(papers))].DisplayTitle())
+	}
+	for _, set := range []struct {
+		name    string
+		queries []string
+	}{{"words", words}, {"titles", titles}} {
+		b.Run(set.name, func(b *testing.B) {
+			var with, without []time.Duration
+			for range b.N {
+				for i, s := range set.queries {
+					q, _, err := bot.ParseSearch(s, now)
+					if err != nil {
+						b.Fatal(err)
+					}
+					bare := *q
+					bare.Title = ""
+					type variant struct {
+						q   *bot.Query
+						lat *[]time.Duration
+					}
+					// Each first for half the queries: the second search of
+					// a query finds its pages cached.
+					vs := []variant{{q, &with}, {&bare, &without}}
+					if i%2 == 1 {
+						vs[0], vs[1] = vs[1], vs[0]
+					}
+					for _, v := range vs {
+						start := time.Now()
+						if _, err := db.Search(ctx, bot.SearchRequest{Query: v.q, Limit: 10, Now: now}); err != nil {
+							b.Fatal(err)
+						}
+						*v.lat = append(*v.lat, time.Since(start))
+					}
+				}
+			}
+			p50 := func(lat []time.Duration) float64 {
+				slices.Sort(lat)
+				return float64(lat[len(lat)/2].Microseconds()) / 1000
+			}
+			p95 := func(lat []time.Duration) float64 {
+				slices.Sort(lat)
+				return float64(lat[len(lat)*95/100].Microseconds()) / 1000
+			}
+			b.ReportMetric(p50(with), "p50-ms")
+			b.ReportMetric(p50(without), "p50-ms-without")
+			b.ReportMetric(p95(with), "p95-ms")
+			b.ReportMetric(p95(without), "p95-ms-without")
+			b.ReportMetric(p50(with)/p50(without), "p50-ratio")
+		})
+	}
+}
