@@ -20,8 +20,8 @@ const (
 	tokOr
 	tokAnd
 	tokNot
-	tokField // name:value, name known
-	tokLink  // a paper URL or arXiv:id
+	tokField // name:value, name known, value present
+	tokLink  // a URL (a paper's or not: the parser decides) or arXiv:id
 )
 
 type qtoken struct {
@@ -118,7 +118,7 @@ func lexQuery(s string) ([]qtoken, error) {
 		}
 		if j > i && j < len(s) && s[j] == ':' {
 			name := strings.ToLower(s[i:j])
-			if isQueryField(name) {
+			if isQueryField(name) && startsValue(s[j+1:]) {
 				var value string
 				k := j + 1
 				if r, _ := utf8.DecodeRuneInString(s[k:]); isQuote(r) {
@@ -134,13 +134,16 @@ func lexQuery(s string) ([]qtoken, error) {
 				i = k
 				continue
 			}
+			// Any other word with a colon is text ("FruitNeRF: a unified
+			// …", "re:invent", "author: lecun"), or a link.
 			w, k := readWord(i)
 			if looksLikeURL(w) || strings.EqualFold(name, "arxiv") && isArxivRef(w) {
 				toks = append(toks, qtoken{kind: tokLink, text: w, value: w})
-				i = k
-				continue
+			} else {
+				toks = append(toks, qtoken{kind: tokWord, text: w})
 			}
-			return nil, queryError(`unknown field "%s": %s (to search for the text, put it in quotes: %s)`, qplain(s[i:j+1]), knownFields, qshow(w))
+			i = k
+			continue
 		}
 		w, k := readWord(i)
 		i = k
@@ -157,16 +160,15 @@ func lexQuery(s string) ([]qtoken, error) {
 			toks = append(toks, qtoken{kind: tokWord, text: w})
 		}
 	}
-	// Links are checked here so that a link that is not a paper's gets its
-	// own message.
-	for _, t := range toks {
-		if t.kind == tokLink {
-			if _, ok := paperLinkID(t.value); !ok {
-				return nil, queryError("%s is not a paper link: paste a Hugging Face or arXiv paper link like https://huggingface.co/papers/2405.15738, or put the text in quotes to search for it", qshow(t.value))
-			}
-		}
-	}
 	return toks, nil
+}
+
+// startsValue reports whether rest, the text after a filter name's colon,
+// starts a value: anything but the end, white space or a parenthesis (a
+// quote starts a quoted value).
+func startsValue(rest string) bool {
+	r, _ := utf8.DecodeRuneInString(rest)
+	return rest != "" && !unicode.IsSpace(r) && r != '(' && r != ')'
 }
 
 func isQueryField(name string) bool {

@@ -7,12 +7,17 @@ import (
 )
 
 // String returns the query in a canonical form: re-parsing it gives an
-// equal Query (except Raw). Phrases are written with hyphens (gpt-4,
+// equal Query (except Raw; for a query of ParseSearch, ParseSearch gives
+// it back except Raw and Title). Phrases are written with hyphens (gpt-4,
 // exact-phrase), which parse the same as quotes and are never longer than
-// what was typed; relative dates are written as dates.
+// what was typed; relative dates are written as dates. A query of only a
+// Title (text without letters or digits) is written as that title.
 func (q *Query) String() string {
 	if q.ID != "" {
 		return "id:" + q.ID
+	}
+	if q.Expr == nil && !q.hasFilter() {
+		return q.Title
 	}
 	var parts []string
 	if q.Expr != nil {

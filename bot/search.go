@@ -42,6 +42,12 @@ type SearchHit struct {
 	// Partial is true for a paper that matches only some of the words
 	// (the any-word results that follow the all-words ones).
 	Partial bool
+	// TitleMatch is true for a paper whose title is exactly the query's
+	// Title (the search as typed, cleaned). Such papers come before all
+	// the others; their Score is their score for the query's words, 0
+	// when they lack them (a title whose NOT or leading "-" reads as an
+	// exclusion, a title without letters or digits).
+	TitleMatch bool
 }
 
 // SearchResults is one page of results and the totals.
@@ -55,10 +61,14 @@ type SearchResults struct {
 
 // Searcher runs search queries.
 type Searcher interface {
-	// Search returns one page of results: the papers matching every word,
-	// best first, then (when they are fewer than a page) the best papers
-	// matching some of the words, marked Partial. A query with an ID
-	// returns that paper alone (or nothing).
+	// Search returns one page of results: the papers whose title is
+	// exactly the query's Title (marked TitleMatch, whatever the words and
+	// filters say), then the papers matching every word, best first, then
+	// (when they are fewer than a page) the best papers matching some of
+	// the words, marked Partial; a paper comes once. Total counts the
+	// title matches and the all-words ones. A query with an ID returns
+	// that paper alone (or nothing); a query of only a Title, the papers
+	// with that title.
 	Search(ctx context.Context, req SearchRequest) (SearchResults, error)
 	// MatchIDs returns which of ids (nil: all papers) match the query's
 	// words and filters, as Search would find them.

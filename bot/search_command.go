@@ -14,7 +14,8 @@ import (
 // "s:<key>:<page>", the key naming the query in the PageStore.
 const searchAction = "s:"
 
-// searchHelp is the short guide shown with a query that does not parse.
+// searchHelp is the short guide shown with a query that has nothing in
+// it once cleaned (the one query ParseSearch refuses).
 const searchHelp = `Write words (all must match), "an exact phrase", -exclude, a OR b, (groups), ` +
 	`author:"Name", org:name, upvotes:>=10, has:code, has:project, since:30d, before:2025-01-01, sort:date|upvotes|relevance, ` +
 	`or paste a paper link.`
@@ -52,29 +53,41 @@ func (c *Commands) HandleAction(ctx context.Context, user UserRef, action string
 	return r
 }
 
+// searchPage answers one page of a search. The query is read leniently
+// (ParseSearch): only an empty one is refused, and the note on how it was
+// read (searched as plain words, cut to the length limit, ...) is the last
+// line of the reply, on every page.
 func (c *Commands) searchPage(ctx context.Context, text string, page int, key string) (Reply, error) {
+	r, note, err := c.searchReply(ctx, text, page, key)
+	if err == nil && note != "" {
+		r.Lines = append(r.Lines, Line{Text("%s", capitalize(note)+".")})
+	}
+	return r, err
+}
+
+func (c *Commands) searchReply(ctx context.Context, text string, page int, key string) (Reply, string, error) {
 	now := c.Bot.now()
-	q, err := ParseQuery(text, now)
+	q, note, err := ParseSearch(text, now)
 	if err != nil {
 		var e *Error
 		if errors.As(err, &e) {
-			return Reply{Error: true, Lines: []Line{{Text("%s", e.Message)}, {Text("%s", searchHelp)}}}, nil
+			return Reply{Error: true, Lines: []Line{{Text("%s", e.Message)}, {Text("%s", searchHelp)}}}, "", nil
 		}
-		return Reply{}, err
+		return Reply{}, "", err
 	}
 	res, err := c.Bot.Store.Search(ctx, SearchRequest{Query: q, Limit: SearchPageSize, Offset: page * SearchPageSize, Now: now})
 	if err != nil {
-		return Reply{}, err
+		return Reply{}, "", err
 	}
 	if q.ID != "" {
 		if len(res.Hits) == 0 {
-			return Reply{Lines: []Line{{Text("Paper %s is not in paperboy's store. ", q.ID), Link("Look it up on Hugging Face", "https://huggingface.co/papers/"+q.ID)}}}, nil
+			return Reply{Lines: []Line{{Text("Paper %s is not in paperboy's store. ", q.ID), Link("Look it up on Hugging Face", "https://huggingface.co/papers/"+q.ID)}}}, note, nil
 		}
-		return Reply{Papers: []Paper{res.Hits[0].Paper}}, nil
+		return Reply{Papers: []Paper{res.Hits[0].Paper}}, note, nil
 	}
 	all := res.Total + res.PartialTotal
 	if all == 0 {
-		return Reply{Title: "No papers found", Lines: []Line{{Text("Nothing matches %s. %s", q.String(), loosen(q))}}}, nil
+		return Reply{Title: "No papers found", Lines: []Line{{Text("Nothing matches %s. %s", q.String(), loosen(q))}}}, note, nil
 	}
 	r := Reply{}
 	switch {
@@ -103,10 +116,10 @@ func (c *Commands) searchPage(ctx context.Context, text string, page int, key st
 	if page > 0 || last < all {
 		if key == "" {
 			if key, err = newKey(); err != nil {
-				return Reply{}, err
+				return Reply{}, "", err
 			}
 			if err := c.Bot.Store.SavePage(ctx, key, text, now); err != nil {
-				return Reply{}, err
+				return Reply{}, "", err
 			}
 		}
 		if page > 0 {
@@ -116,7 +129,7 @@ func (c *Commands) searchPage(ctx context.Context, text string, page int, key st
 			r.Buttons = append(r.Buttons, Button{Label: "Next ▶", Action: fmt.Sprintf("%s%s:%d", searchAction, key, page+1)})
 		}
 	}
-	return r, nil
+	return r, note, nil
 }
 
 // loosen suggests how to find something when nothing matched.

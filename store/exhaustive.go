@@ -19,8 +19,11 @@ import (
 // (TestPaperboyBM25MatchesBM25, and checkTerms in the tests compares
 // search_terms with FTS5's own counts). Only relevance order and
 // the filters benchmarks use (author:, org:, upvotes:, has:, since:,
-// before:) are supported. Tests and benchmarks compare Search with it; it
-// is far too slow for the product at scale.
+// before:) are supported. A query's Title is looked up as Search does:
+// the papers titled exactly so come first (whatever the filters), by their
+// score for the words (0 for a paper that lacks them), and the ranking
+// below them leaves out every paper of that title. Tests and benchmarks
+// compare Search with it; it is far too slow for the product at scale.
 func (db *DB) ExhaustiveSearch(ctx context.Context, req bot.SearchRequest) (bot.SearchResults, error) {
 	var res bot.SearchResults
 	q := req.Query
@@ -28,6 +31,15 @@ func (db *DB) ExhaustiveSearch(ctx context.Context, req bot.SearchRequest) (bot.
 		return res, errors.New("store: exhaustive search: only word queries in relevance order")
 	}
 	where, args := plainFilters(q)
+	var titled []bot.SearchHit
+	if q.Title != "" {
+		var err error
+		if titled, err = db.exhaustiveTitled(ctx, req); err != nil {
+			return res, err
+		}
+		where += " AND p.title IS NOT ?"
+		args = append(args, q.Title)
+	}
 	run := func(match, exclude string, limit int, partial bool) ([]bot.SearchHit, int, error) {
 		phrases := phrasesOf(match)
 		var a []any
@@ -76,11 +88,11 @@ func (db *DB) ExhaustiveSearch(ctx context.Context, req bot.SearchRequest) (bot.
 		return hits, total, mapErr(err)
 	}
 	all := matchExpr(q.Expr)
-	hits, total, err := run(all, "", req.Limit, false)
+	hits, total, err := run(all, "", max(0, req.Limit-len(titled)), false)
 	if err != nil {
 		return res, err
 	}
-	res.Hits, res.Total = hits, total
+	res.Hits, res.Total = append(titled[:min(len(titled), req.Limit)], hits...), total+len(titled)
 	anyExpr := anyWordExpr(q)
 	if anyExpr == "" || anyExpr == all || len(res.Hits) >= req.Limit {
 		return res, nil
@@ -88,6 +100,43 @@ func (db *DB) ExhaustiveSearch(ctx context.Context, req bot.SearchRequest) (bot.
 	more, _, err := run(anyExpr, all, req.Limit-len(res.Hits), true)
 	res.Hits = append(res.Hits, more...)
 	return res, err
+}
+
+// exhaustiveTitled returns the papers titled exactly as the query, best
+// first: by their score for the query's words (0 when they lack them),
+// then newer rowid.
+func (db *DB) exhaustiveTitled(ctx context.Context, req bot.SearchRequest) ([]bot.SearchHit, error) {
+	match := matchExpr(req.Query.Expr)
+	phrases := phrasesOf(match)
+	var a []any
+	for _, ph := range phrases {
+		counts, err := termCounts(ctx, db.r, ph)
+		if err != nil {
+			return nil, fmt.Errorf("store: exhaustive search: %w", err)
+		}
+		a = append(a, hitsArg(counts))
+	}
+	score := fmt.Sprintf(`%s * (1.0 + 0.5 * max(p.upvotes, 0) / (max(p.upvotes, 0) + 20.0))
+		* (1.0 + 0.3 * 30.0 / (30.0 + max(0.0, ? - julianday(%s))))`, bm25Call(len(phrases)), effDate)
+	rows, err := db.r.QueryContext(ctx, `SELECT `+paperColumns+`, coalesce((SELECT `+score+` FROM papers_fts
+			WHERE papers_fts MATCH ? AND papers_fts.rowid = p.rid), 0) AS score
+		FROM papers p WHERE p.title = ? AND p.rid IS NOT NULL ORDER BY score DESC, p.rid DESC`,
+		append(a, julian(req.Now), match, req.Query.Title)...)
+	if err != nil {
+		return nil, fmt.Errorf("store: exhaustive search: %w", mapErr(err))
+	}
+	defer rows.Close()
+	var hits []bot.SearchHit
+	for rows.Next() {
+		var pr paperRow
+		h := bot.SearchHit{TitleMatch: true}
+		if err := rows.Scan(append(pr.dest(), &h.Score)...); err != nil {
+			return nil, fmt.Errorf("store: exhaustive search: %w", mapErr(err))
+		}
+		h.Paper = pr.paper()
+		hits = append(hits, h)
+	}
+	return hits, mapErr(rows.Err())
 }
 
 // plainFilters writes a query's filters as SQL conditions on p.

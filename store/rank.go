@@ -128,6 +128,17 @@ func (o order) before(a, b candidate) bool {
 	return a.rid > b.rid
 }
 
+// compare orders a before b (-1) or after it (1), as before does.
+func (o order) compare(a, b candidate) int {
+	switch {
+	case o.before(a, b):
+		return -1
+	case o.before(b, a):
+		return 1
+	}
+	return 0
+}
+
 // topK keeps the best k candidates in order.
 type topK struct {
 	k    int
@@ -298,7 +309,32 @@ func (db *DB) Search(ctx context.Context, req bot.SearchRequest) (bot.SearchResu
 	defer tx.Rollback()
 	r := &ranker{ctx: ctx, tx: tx, q: q, pl: planFilters(q), now: julian(req.Now), o: orderOf(q), db: db}
 	k := req.Offset + req.Limit
+	// The papers titled exactly as the query come first (positions 0 to
+	// nt-1); the ranking below leaves them out and fills the positions
+	// after them.
+	titled, err := r.titled()
+	if err != nil {
+		return res, err
+	}
+	nt := len(titled)
+	var skipTitled map[int64]bool
+	if nt > 0 {
+		skipTitled = map[int64]bool{}
+		for _, c := range titled {
+			skipTitled[c.rid] = true
+		}
+		if res.Hits, err = r.hits(titled[:min(nt, k)], req.Offset, false); err != nil {
+			return res, err
+		}
+		for i := range res.Hits {
+			res.Hits[i].TitleMatch = true
+		}
+	}
 	if q.Expr == nil {
+		if !q.HasFilter() { // only a Title
+			res.Total = nt
+			return res, nil
+		}
 		if res.Total, err = r.countFiltered(); err != nil {
 			return res, err
 		}
@@ -317,7 +353,9 @@ func (db *DB) Search(ctx context.Context, req bot.SearchRequest) (bot.SearchResu
 	if known < 0 {
 		r.tally = &tally{}
 	}
-	best, err := r.matches(all, k, nil, false)
+	// At least one, so that the scans run and count (tally) even when the
+	// title matches fill the page.
+	best, err := r.matches(all, max(1, k-nt), skipTitled, false)
 	if err != nil {
 		return res, err
 	}
@@ -326,9 +364,21 @@ func (db *DB) Search(ctx context.Context, req bot.SearchRequest) (bot.SearchResu
 			return res, err
 		}
 	}
-	if res.Hits, err = r.hits(best, req.Offset, false); err != nil {
+	if nt > 0 {
+		// The count has the title matches that have all the words too.
+		in, err := r.titledMatching(all)
+		if err != nil {
+			return res, err
+		}
+		if res.Total < bot.CountCap {
+			res.Total = min(bot.CountCap, res.Total-len(in)+nt)
+		}
+	}
+	more, err := r.hits(best[:max(0, min(len(best), k-nt))], max(0, req.Offset-nt), false)
+	if err != nil {
 		return res, err
 	}
+	res.Hits = append(res.Hits, more...)
 	anyExpr := anyWordExpr(q)
 	// The any-word fill: papers matching some words, after all the
 	// all-words ones, when the page reaches past those. Counted only then
@@ -347,6 +397,22 @@ func (db *DB) Search(ctx context.Context, req bot.SearchRequest) (bot.SearchResu
 		return res, err
 	}
 	res.PartialTotal = n - len(skip)
+	if nt > 0 {
+		// Nor the title matches, which the count has when they have some
+		// of the words but not all.
+		in, err := r.titledMatching(anyExpr)
+		if err != nil {
+			return res, err
+		}
+		for rid := range in {
+			if !skip[rid] && n < bot.CountCap+len(skip) {
+				res.PartialTotal--
+			}
+		}
+		for rid := range skipTitled {
+			skip[rid] = true
+		}
+	}
 	if res.PartialTotal <= 0 || len(res.Hits) >= req.Limit {
 		return res, nil
 	}
@@ -355,9 +421,98 @@ func (db *DB) Search(ctx context.Context, req bot.SearchRequest) (bot.SearchResu
 	if err != nil {
 		return res, err
 	}
-	more, err := r.hits(best, offset, true)
+	more, err = r.hits(best, offset, true)
 	res.Hits = append(res.Hits, more...)
 	return res, err
+}
+
+// titledSQL selects the search rowids of the papers titled exactly ?.
+const titledSQL = `SELECT rid FROM papers WHERE title = ? AND rid IS NOT NULL`
+
+// titled returns the papers whose title is exactly the query's Title
+// (index papers_title, migration 0008), in the query's order, each scored
+// for the query's words as the ranking scores them, or 0 when it lacks
+// them. Their filters do not apply: the text is a title, so what reads as
+// a filter is part of it. A query of filters only has no title stage.
+func (r *ranker) titled() ([]candidate, error) {
+	q := r.q
+	if q.Title == "" || q.Expr == nil && q.HasFilter() {
+		return nil, nil
+	}
+	rows, err := r.tx.QueryContext(r.ctx, `SELECT r.rid, r.upvotes FROM search_rank r WHERE r.rid IN (`+titledSQL+`)`, q.Title)
+	if err != nil {
+		return nil, r.err(err)
+	}
+	var out []candidate
+	for rows.Next() {
+		var c candidate
+		if err := rows.Scan(&c.rid, &c.upvotes); err != nil {
+			rows.Close()
+			return nil, r.err(err)
+		}
+		c.day = ridDay(c.rid)
+		out = append(out, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(out) == 0 || q.Expr == nil {
+		slices.SortFunc(out, func(a, b candidate) int { return r.o.compare(a, b) })
+		return out, r.err(err)
+	}
+	all := matchExpr(q.Expr)
+	score, sargs, err := r.bm25(all, 0)
+	if err != nil {
+		return nil, err
+	}
+	text := map[int64]float64{}
+	rows, err = r.tx.QueryContext(r.ctx, `SELECT papers_fts.rowid, `+score+` FROM papers_fts
+		WHERE papers_fts MATCH ? AND papers_fts.rowid IN (`+titledSQL+`)`, append(sargs, all, q.Title)...)
+	if err != nil {
+		return nil, r.err(err)
+	}
+	for rows.Next() {
+		var rid int64
+		var t float64
+		if err := rows.Scan(&rid, &t); err != nil {
+			rows.Close()
+			return nil, r.err(err)
+		}
+		text[rid] = t
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, r.err(err)
+	}
+	for i, c := range out {
+		out[i].score = text[c.rid] * boost(c.upvotes, c.day, r.now)
+	}
+	slices.SortFunc(out, func(a, b candidate) int { return r.o.compare(a, b) })
+	return out, nil
+}
+
+// titledMatching returns which papers titled exactly as the query match
+// an FTS5 expression and the filters.
+func (r *ranker) titledMatching(match string) (map[int64]bool, error) {
+	join := ""
+	if r.pl.rank {
+		join = " JOIN search_rank r ON r.rid = papers_fts.rowid"
+	}
+	where, args := r.pl.where("papers_fts.rowid", -1)
+	rows, err := r.tx.QueryContext(r.ctx, `SELECT papers_fts.rowid FROM papers_fts`+join+`
+		WHERE papers_fts MATCH ? AND papers_fts.rowid IN (`+titledSQL+`) AND `+where,
+		append([]any{match, r.q.Title}, args...)...)
+	if err != nil {
+		return nil, r.err(err)
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var rid int64
+		if err := rows.Scan(&rid); err != nil {
+			return nil, r.err(err)
+		}
+		out[rid] = true
+	}
+	return out, r.err(rows.Err())
 }
 
 // ranker runs the statements of one search in one read transaction.

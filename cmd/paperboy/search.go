@@ -14,7 +14,7 @@ import (
 
 func searchFlags(fs *flag.FlagSet) func(*env, []string) error {
 	limit := fs.Int("limit", 10, "how many `results`")
-	asJSON := fs.Bool("json", false, "print a JSON array (id, title, url, score, …), best first")
+	asJSON := fs.Bool("json", false, "print a JSON array (id, title, url, score, …), best first; notes go to stderr")
 	return func(e *env, args []string) error {
 		text := strings.TrimSpace(strings.Join(args, " "))
 		if text == "" {
@@ -29,27 +29,38 @@ func searchFlags(fs *flag.FlagSet) func(*env, []string) error {
 
 // searchResult is one result of `paperboy search --json`.
 type searchResult struct {
-	ID       string   `json:"id"`
-	Title    string   `json:"title"`
-	URL      string   `json:"url"`
-	Score    float64  `json:"score"`
-	Upvotes  int      `json:"upvotes"`
-	Date     string   `json:"date"`
-	Authors  []string `json:"authors"`
-	Partial  bool     `json:"partial"`
-	Snippet  string   `json:"snippet"`
-	ArxivURL string   `json:"arxiv_url"`
+	ID    string `json:"id"`
+	Title string `json:"title"` // bot.Paper.DisplayTitle: never empty
+	URL   string `json:"url"`
+	// Score is the paper's relevance (BM25 times the boosts); 0 for a
+	// title match that lacks the query's words.
+	Score   float64  `json:"score"`
+	Upvotes int      `json:"upvotes"`
+	Date    string   `json:"date"`
+	Authors []string `json:"authors"`
+	Partial bool     `json:"partial"`
+	// TitleMatch: the paper's title is exactly the query; such papers
+	// come first.
+	TitleMatch bool   `json:"title_match"`
+	Snippet    string `json:"snippet"`
+	ArxivURL   string `json:"arxiv_url"`
 }
 
+// runSearch reads the query as chat does (bot.ParseSearch: only an empty
+// query is refused) and prints its note, when there is one, on stderr as
+// one line, so that stdout (--json) holds only the results.
 func runSearch(e *env, text string, limit int, asJSON bool) error {
 	now := time.Now()
-	q, err := bot.ParseQuery(text, now)
+	q, note, err := bot.ParseSearch(text, now)
 	if err != nil {
 		var be *bot.Error
 		if errors.As(err, &be) {
 			return usagef("%s", be.Message)
 		}
 		return err
+	}
+	if note != "" {
+		fmt.Fprintf(e.stderr, "paperboy search: %s\n", console.Clean(note))
 	}
 	db, err := e.openStore()
 	if err != nil {
@@ -68,8 +79,9 @@ func runSearch(e *env, text string, limit int, asJSON bool) error {
 			if date == "" && !p.PublishedAt.IsZero() {
 				date = bot.DateOf(p.PublishedAt.UTC()).String()
 			}
-			out = append(out, searchResult{ID: p.ID, Title: p.Title, URL: p.HuggingFaceURL(), Score: h.Score,
-				Upvotes: p.Upvotes, Date: date, Authors: p.Authors, Partial: h.Partial, Snippet: plain(h.Snippet), ArxivURL: p.ArxivURL()})
+			out = append(out, searchResult{ID: p.ID, Title: p.DisplayTitle(), URL: p.HuggingFaceURL(), Score: h.Score,
+				Upvotes: p.Upvotes, Date: date, Authors: p.Authors, Partial: h.Partial, TitleMatch: h.TitleMatch,
+				Snippet: plain(h.Snippet), ArxivURL: p.ArxivURL()})
 		}
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
@@ -93,10 +105,13 @@ func runSearch(e *env, text string, limit int, asJSON bool) error {
 	for i, h := range res.Hits {
 		p := h.Paper
 		tag := ""
-		if h.Partial {
+		switch {
+		case h.TitleMatch:
+			tag = " · exact title"
+		case h.Partial:
 			tag = " · some words"
 		}
-		fmt.Fprintf(w, "%2d. %s\n    %s · %d upvotes · %s · score %.2f%s\n    %s\n", i+1, console.Clean(p.Title),
+		fmt.Fprintf(w, "%2d. %s\n    %s · %d upvotes · %s · score %.2f%s\n    %s\n", i+1, console.Clean(p.DisplayTitle()),
 			p.ID, p.Upvotes, p.ListDate, h.Score, tag, p.HuggingFaceURL())
 		if s := color.Highlight(h.Snippet); s != "" {
 			fmt.Fprintf(w, "    %s\n", s)

@@ -1,10 +1,15 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/paperboy-bot/paperboy/bot"
+	"github.com/paperboy-bot/paperboy/store"
 )
 
 func TestSearchCommand(t *testing.T) {
@@ -41,13 +46,92 @@ func TestSearchCommand(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, " 1. EnvHarness") || !strings.Contains(r.stdout, "https://huggingface.co/papers/2608.19880") {
 		t.Fatalf("terminal: %s", r.stdout)
 	}
-	// A bad query: one line, exit 2.
-	r = runMain(t, testEnv(), "search", `"unbalanced`, "--db", db)
-	if r.code != 2 || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 || !strings.Contains(r.stderr, "quote") {
-		t.Fatalf("bad query: exit %d %q", r.code, r.stderr)
-	}
+	// No query, or one with nothing in it once cleaned: one line, exit 2.
 	r = runMain(t, testEnv(), "search", "--db", db)
 	if r.code != 2 {
 		t.Fatalf("no query: exit %d", r.code)
+	}
+	r = runMain(t, testEnv(), "search", "\u200b", "--db", db)
+	if r.code != 2 || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 || !strings.Contains(r.stderr, "type something to search for") {
+		t.Fatalf("invisible query: exit %d %q", r.code, r.stderr)
+	}
+}
+
+// TestSearchCommandPastedTitle: a pasted title finds its paper first; a
+// query that does not parse is searched as plain words, the note on stderr
+// (one line) and stdout still a bare JSON array; the title shown is the
+// display title.
+func TestSearchCommandPastedTitle(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "p.db")
+	if r := runMain(t, testEnv(), "ingest", "--source", "sample", "--db", db); r.code != 0 {
+		t.Fatalf("ingest: %s", r.stderr)
+	}
+	type hit struct {
+		ID         string `json:"id"`
+		Title      string `json:"title"`
+		TitleMatch bool   `json:"title_match"`
+	}
+	search := func(args ...string) ([]hit, result) {
+		t.Helper()
+		r := runMain(t, testEnv(), append([]string{"search", "--json", "--db", db}, args...)...)
+		if r.code != 0 {
+			t.Fatalf("search %q: exit %d: %s", args, r.code, r.stderr)
+		}
+		var hits []hit
+		if err := json.Unmarshal([]byte(r.stdout), &hits); err != nil {
+			t.Fatalf("search %q: stdout is not a JSON array: %v\n%s", args, err, r.stdout)
+		}
+		return hits, r
+	}
+	for _, tc := range []struct{ paste, id string }{
+		{"EnvHarness: Awakening Static Worlds for Agent Learning", "2608.19880"},
+		{"SWE-bench Science: Can Coding Agents Resolve Engineering Tasks in Science?", "2608.19799"},
+		{"Inject, Align, Recover: Staged Post-Training for Retrieval-Free Document Knowledge Internalization", "2608.20281"},
+	} {
+		hits, r := search(tc.paste)
+		if len(hits) == 0 || hits[0].ID != tc.id || !hits[0].TitleMatch || hits[0].Title != tc.paste {
+			t.Errorf("%q: hits %+v, want %s first", tc.paste, hits, tc.id)
+		}
+		if r.stderr != "" {
+			t.Errorf("%q: stderr %q", tc.paste, r.stderr)
+		}
+	}
+	// Split over several arguments, as an unquoted shell paste is.
+	hits, _ := search(strings.Fields("EnvHarness: Awakening Static Worlds for Agent Learning")...)
+	if len(hits) == 0 || hits[0].ID != "2608.19880" {
+		t.Errorf("unquoted paste: %+v", hits)
+	}
+	hits, r := search(`"unbalanced agents`)
+	if len(hits) == 0 || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 ||
+		!strings.HasPrefix(r.stderr, "paperboy search: searched as plain words: unbalanced quote") {
+		t.Errorf("unbalanced quote: %d hits, stderr %q", len(hits), r.stderr)
+	}
+	// The terminal form marks the exact title.
+	r = runMain(t, testEnv(), "search", "--db", db, "--limit", "2", "EnvHarness: Awakening Static Worlds for Agent Learning")
+	if r.code != 0 || !strings.Contains(r.stdout, " 1. EnvHarness: Awakening Static Worlds for Agent Learning\n") || !strings.Contains(r.stdout, "· exact title") {
+		t.Errorf("terminal: exit %d\n%s", r.code, r.stdout)
+	}
+
+	// A paper without a title is shown, and found, as Untitled (arXiv:ID).
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := bot.Paper{ID: "2608.99999", Title: "\u200b", Abstract: "A paper whose title is invisible: zyxwvut.", ListDate: bot.Date{Year: 2026, Month: 8, Day: 21}}
+	if _, err := st.SavePapers(context.Background(), []bot.Paper{p}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	hits, _ = search("zyxwvut")
+	if len(hits) != 1 || hits[0].Title != "Untitled (arXiv:2608.99999)" {
+		t.Fatalf("untitled paper: %+v", hits)
+	}
+	hits, _ = search(hits[0].Title)
+	if len(hits) != 1 || hits[0].ID != "2608.99999" {
+		t.Errorf("searching its display title: %+v", hits)
+	}
+	r = runMain(t, testEnv(), "search", "--db", db, "zyxwvut")
+	if !strings.Contains(r.stdout, " 1. Untitled (arXiv:2608.99999)\n") {
+		t.Errorf("terminal, untitled:\n%s", r.stdout)
 	}
 }
