@@ -602,7 +602,7 @@ func TestChannelFilterApplied(t *testing.T) {
 		t.Fatalf("has:code: %+v %v", res.Run, err)
 	}
 	// An invalid stored filter is reported, not applied blindly.
-	ch.Settings.Filter = "autor:x"
+	ch.Settings.Filter = "has:data"
 	d3 := date(t, "2026-11-25")
 	f.src.set(d3, makeList(d3, 2))
 	res, _ = f.bot().Digest(context.Background(), bot.DigestRequest{Channel: ch, ListDate: d3})

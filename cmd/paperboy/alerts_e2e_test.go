@@ -254,7 +254,7 @@ func alertsScenario(t *testing.T, w *chatWorld) {
 	if out := w.command(t, ann, `subscribe video -survey label:"Video, no surveys"`); !strings.Contains(out, "Subscribed (#2)") {
 		t.Fatalf("second subscribe: %q", out)
 	}
-	if out := w.command(t, ann, `subscribe "state space" autor:x`); !strings.Contains(out, `unknown field "autor:"`) {
+	if out := w.command(t, ann, `subscribe "state space" has:data`); !strings.Contains(out, `has: takes code or project`) {
 		t.Fatalf("bad query: %q", out)
 	}
 	if out := w.command(t, ann, `alerts daily 25:00 Europe/Berlin`); !strings.Contains(out, `time: "25:00" is not a time of day`) {
