@@ -380,6 +380,28 @@ func TestSearchQuality(t *testing.T) {
 
 // sameTop reports how a ranking differs from the exhaustive one, allowing
 // two papers whose scores are equal to within rounding to swap places.
+// againstOracle runs req through Search and through the exhaustive scorer
+// and reports (labelled with the query text s) where the top hits or the
+// total differ. It returns both answers for further checks.
+func againstOracle(ctx context.Context, t *testing.T, db *store.DB, s string, req bot.SearchRequest) (got, want bot.SearchResults) {
+	t.Helper()
+	got, err := db.Search(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err = db.ExhaustiveSearch(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sameTop(got.Hits, want.Hits); err != nil {
+		t.Errorf("%q: %v", s, err)
+	}
+	if got.Total != min(want.Total, bot.CountCap) {
+		t.Errorf("%q: total %d, exhaustive count %d", s, got.Total, want.Total)
+	}
+	return got, want
+}
+
 func sameTop(got, want []bot.SearchHit) error {
 	if len(got) != len(want) {
 		return fmt.Errorf("%d results, exhaustive ranking has %d", len(got), len(want))
@@ -439,21 +461,7 @@ func TestSearchExact(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%q: %v", s, err)
 		}
-		req := bot.SearchRequest{Query: q, Limit: 10, Now: now}
-		got, err := db.Search(ctx, req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := db.ExhaustiveSearch(ctx, req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := sameTop(got.Hits, want.Hits); err != nil {
-			t.Errorf("%q: %v", s, err)
-		}
-		if got.Total != min(want.Total, bot.CountCap) {
-			t.Errorf("%q: total %d, exhaustive count %d", s, got.Total, want.Total)
-		}
+		againstOracle(ctx, t, db, s, bot.SearchRequest{Query: q, Limit: 10, Now: now})
 	}
 	t.Logf("%d queries ranked exactly as the exhaustive scorer", len(list))
 }

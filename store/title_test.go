@@ -447,21 +447,7 @@ func TestSearchExactTitled(t *testing.T) {
 			continue
 		}
 		n++
-		req := bot.SearchRequest{Query: q, Limit: 10, Now: now}
-		got, err := db.Search(ctx, req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := db.ExhaustiveSearch(ctx, req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := sameTop(got.Hits, want.Hits); err != nil {
-			t.Errorf("%q: %v", s, err)
-		}
-		if got.Total != min(want.Total, bot.CountCap) {
-			t.Errorf("%q: total %d, exhaustive count %d", s, got.Total, want.Total)
-		}
+		got, want := againstOracle(ctx, t, db, s, bot.SearchRequest{Query: q, Limit: 10, Now: now})
 		for i := range got.Hits {
 			if i < len(want.Hits) && got.Hits[i].TitleMatch != want.Hits[i].TitleMatch {
 				t.Errorf("%q: hit %d title match %v, exhaustive %v", s, i+1, got.Hits[i].TitleMatch, want.Hits[i].TitleMatch)
