@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Platform is where messages go: the console, Discord, Slack.
@@ -71,4 +72,29 @@ func IsStop(err error) (*StopError, bool) {
 	var s *StopError
 	ok := errors.As(err, &s)
 	return s, ok
+}
+
+// PlatformState is what the daemon last saw of a platform's connection,
+// kept in the database so that `paperboy status` can show it.
+type PlatformState struct {
+	Platform  string
+	Connected bool
+	// Reason says what the state is: "gateway connected", "Socket Mode:
+	// invalid_auth (retrying)", "the daemon stopped".
+	Reason string
+	Since  time.Time // when it entered this state
+}
+
+// Describe is the state in a few words: "connected since 2026-12-07 15:02
+// UTC (gateway connected)".
+func (s PlatformState) Describe() string {
+	word := "connected"
+	if !s.Connected {
+		word = "not connected"
+	}
+	out := word + " since " + s.Since.UTC().Format("2006-01-02 15:04 UTC")
+	if s.Reason != "" {
+		out += " (" + s.Reason + ")"
+	}
+	return out
 }

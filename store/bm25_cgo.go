@@ -20,6 +20,8 @@ int sqlite3_step(sqlite3_stmt*);
 int sqlite3_finalize(sqlite3_stmt*);
 int sqlite3_auto_extension(void(*)(void));
 int sqlite3_busy_timeout(sqlite3*, int);
+const char *sqlite3_errstr(int);
+char *sqlite3_mprintf(const char*, ...);
 void sqlite3_result_double(sqlite3_context*, double);
 void sqlite3_result_error(sqlite3_context*, const char*, int);
 void sqlite3_result_error_code(sqlite3_context*, int);
@@ -145,13 +147,25 @@ static int pbRegister(sqlite3 *db, char **errMsg, const void *thunk) {
 	if (rc == 1) {
 		return 0; // SQLITE_ERROR: no FTS5 in this build; store.Open reports it
 	}
-	if (rc != 0) return rc;
-	sqlite3_bind_pointer(stmt, 1, (void*)&fts, "fts5_api_ptr", 0);
-	sqlite3_step(stmt);
-	rc = sqlite3_finalize(stmt);
-	if (rc != 0) return rc;
-	if (fts == 0 || fts->iVersion < 2) return 0;
-	return fts->xCreateFunction(fts, "paperboy_bm25", 0, pbBM25, 0);
+	if ((rc & 0xff) == 11 || (rc & 0xff) == 26) {
+		// SQLITE_CORRUPT, SQLITE_NOTADB: the file is not a usable
+		// database. The open's first statement fails with SQLite's own
+		// words for it, which store.Open turns into advice; failing here
+		// would report only "automatic extension loading failed".
+		return 0;
+	}
+	if (rc == 0) {
+		sqlite3_bind_pointer(stmt, 1, (void*)&fts, "fts5_api_ptr", 0);
+		sqlite3_step(stmt);
+		rc = sqlite3_finalize(stmt);
+	}
+	if (rc == 0 && fts != 0 && fts->iVersion >= 2) {
+		rc = fts->xCreateFunction(fts, "paperboy_bm25", 0, pbBM25, 0);
+	}
+	if (rc != 0 && errMsg != 0) {
+		*errMsg = sqlite3_mprintf("registering paperboy_bm25: %s", sqlite3_errstr(rc));
+	}
+	return rc;
 }
 
 static int pbAutoExtension(void) {
@@ -167,8 +181,12 @@ import (
 	_ "github.com/mattn/go-sqlite3"
 )
 
+// registerErr is why paperboy_bm25 could not be registered for every new
+// connection (nil when it was); Open returns it.
+var registerErr error
+
 func init() {
 	if rc := C.pbAutoExtension(); rc != 0 {
-		panic(fmt.Sprintf("store: registering paperboy_bm25: SQLite error %d", rc))
+		registerErr = fmt.Errorf("store: registering paperboy_bm25 with SQLite: error code %d", int(rc))
 	}
 }

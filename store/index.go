@@ -155,6 +155,15 @@ func (r *rids) indexNew(ctx context.Context, tx *sql.Tx, indexed int64) (int64, 
 // indexUnindexed gives the papers of a store upgraded by migration 0005
 // (rid NULL) their search rowids and indexes them.
 func (db *DB) indexUnindexed(ctx context.Context) error {
+	// Read first: a store with nothing to index opens without the write
+	// lock.
+	var any int
+	if err := db.w.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM papers WHERE rid IS NULL)`).Scan(&any); err != nil {
+		return fmt.Errorf("store: index papers: %w", mapErr(err))
+	}
+	if any == 0 {
+		return nil
+	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return mapErr(err)

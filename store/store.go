@@ -49,48 +49,6 @@ const auxReaders = 2
 
 var _ bot.Store = (*DB)(nil)
 
-// Open opens (creating if needed) the database at path and applies any
-// pending migrations.
-func Open(ctx context.Context, path string) (*DB, error) {
-	if path == "" {
-		return nil, errors.New("store: no database path")
-	}
-	base := "file:" + escapePath(path)
-	// No _journal_mode=WAL here: see walMode.
-	w, err := sql.Open("sqlite3", base+"?_busy_timeout=10000&_foreign_keys=on&_synchronous=NORMAL&_txlock=immediate&_cache_size=-65536")
-	if err != nil {
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
-	}
-	w.SetMaxOpenConns(1)
-	w.SetConnMaxIdleTime(0)
-	db := &DB{path: path, w: w}
-	if err := db.init(ctx); err != nil {
-		w.Close()
-		return nil, err
-	}
-	r, err := sql.Open("sqlite3", base+"?mode=ro&_busy_timeout=10000&_foreign_keys=on&_query_only=1")
-	if err != nil {
-		w.Close()
-		return nil, fmt.Errorf("store: open %s read-only: %w", path, err)
-	}
-	r.SetMaxOpenConns(4)
-	db.r = r
-	if err := r.PingContext(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("store: open %s read-only: %w", path, err)
-	}
-	// The second readers of searches (see ranker.parallel): a search uses
-	// one only when one is free at once.
-	aux, err := sql.Open("sqlite3", base+"?mode=ro&_busy_timeout=10000&_query_only=1")
-	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("store: open %s read-only: %w", path, err)
-	}
-	aux.SetMaxOpenConns(auxReaders)
-	db.aux, db.auxFree = aux, make(chan struct{}, auxReaders)
-	return db, nil
-}
-
 // escapePath makes a file path safe inside a SQLite URI.
 func escapePath(p string) string {
 	r := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
@@ -223,35 +181,76 @@ var migrationHooks = map[string]func(context.Context, *sql.Tx) error{
 // migrate applies the embedded migrations that have not been applied yet,
 // each in its own transaction, in order of their number.
 func (db *DB) migrate(ctx context.Context) error {
-	if _, err := db.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+	applied, err := appliedVersions(ctx, db.w)
+	if err != nil && strings.Contains(err.Error(), "no such table") {
+		if _, err := db.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+			version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+			return fmt.Errorf("store: migrations: %w", mapErr(err))
+		}
+		applied, err = map[int]bool{}, nil
+	}
+	if err != nil {
 		return fmt.Errorf("store: migrations: %w", mapErr(err))
 	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
+	todo, err := embeddedMigrations()
 	if err != nil {
-		return fmt.Errorf("store: migrations: %w", err)
+		return err
 	}
-	type mig struct {
-		version int
-		name    string
-	}
-	var todo []mig
-	for _, n := range names {
-		base := path.Base(n)
-		num, _, _ := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if err != nil {
-			return fmt.Errorf("store: migration %s: name must start with a number", base)
-		}
-		todo = append(todo, mig{v, base})
-	}
-	sort.Slice(todo, func(i, j int) bool { return todo[i].version < todo[j].version })
 	for _, m := range todo {
+		if applied[m.version] {
+			continue // no write transaction, so no wait for another writer
+		}
 		if err := db.apply(ctx, m.version, m.name); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// migration is one embedded migration file.
+type migration struct {
+	version int
+	name    string
+}
+
+// embeddedMigrations lists the migrations in the binary, in order.
+func embeddedMigrations() ([]migration, error) {
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return nil, fmt.Errorf("store: migrations: %w", err)
+	}
+	var todo []migration
+	for _, n := range names {
+		base := path.Base(n)
+		num, _, _ := strings.Cut(base, "_")
+		v, err := strconv.Atoi(num)
+		if err != nil {
+			return nil, fmt.Errorf("store: migration %s: name must start with a number", base)
+		}
+		todo = append(todo, migration{v, base})
+	}
+	sort.Slice(todo, func(i, j int) bool { return todo[i].version < todo[j].version })
+	return todo, nil
+}
+
+// appliedVersions reads which migrations the file has.
+func appliedVersions(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}) (map[int]bool, error) {
+	rows, err := q.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out[v] = true
+	}
+	return out, rows.Err()
 }
 
 func (db *DB) apply(ctx context.Context, version int, name string) error {

@@ -30,6 +30,8 @@ type Config struct {
 	Channels    []ChannelConfig   `yaml:"channels"`
 
 	path string // where it was read from; "" for the built-in defaults
+	// tokenRefs names the variable each token key refers to.
+	tokenRefs map[string]string
 }
 
 // LogConfig sets up logging.
@@ -128,7 +130,8 @@ var slackChannelID = regexp.MustCompile(`^[CG][A-Z0-9]{2,}$`)
 var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
 
 // expandEnv replaces ${NAME} with the environment variable's value (empty
-// when unset). A bare $ is left alone: filters and titles may contain one.
+// when unset: scalar refuses that but for tokens). A bare $ is left alone:
+// filters and titles may contain one.
 func expandEnv(s string, getenv func(string) string) string {
 	return envRef.ReplaceAllStringFunc(s, func(m string) string {
 		return getenv(m[2 : len(m)-1])
@@ -163,9 +166,11 @@ func parseConfig(data []byte, cfg *Config, getenv func(string) string) error {
 	}
 	// Secrets must come from the environment: a token written into the file
 	// would end up in backups and repositories.
-	if err := checkSecrets(root.Content[0]); err != nil {
+	refs, err := checkSecrets(root.Content[0])
+	if err != nil {
 		return err
 	}
+	cfg.tokenRefs = refs
 	return decodeNode(root.Content[0], reflect.ValueOf(cfg).Elem(), "", getenv)
 }
 
@@ -173,7 +178,10 @@ func parseConfig(data []byte, cfg *Config, getenv func(string) string) error {
 var secretKeys = map[string]string{"huggingface.token": "HF_TOKEN", "discord.token": "DISCORD_BOT_TOKEN",
 	"slack.bot_token": "SLACK_BOT_TOKEN", "slack.app_token": "SLACK_APP_TOKEN", "slack.signing_secret": "SLACK_SIGNING_SECRET"}
 
-func checkSecrets(n *yaml.Node) error {
+// checkSecrets also returns the variable each secret key names
+// ("discord.token" → "DISCORD_BOT_TOKEN").
+func checkSecrets(n *yaml.Node) (map[string]string, error) {
+	refs := map[string]string{}
 	var walk func(n *yaml.Node, path string) error
 	walk = func(n *yaml.Node, path string) error {
 		if n.Kind != yaml.MappingNode {
@@ -185,13 +193,18 @@ func checkSecrets(n *yaml.Node) error {
 			if env, ok := secretKeys[p]; ok && v.Kind == yaml.ScalarNode && v.Value != "" && !envRef.MatchString(v.Value) {
 				return cfgErr(p, "write ${%s} and set %s in the environment; secrets do not belong in the file", env, env)
 			}
+			if _, ok := secretKeys[p]; ok && v.Kind == yaml.ScalarNode {
+				if m := envRef.FindStringSubmatch(v.Value); m != nil {
+					refs[p] = m[1]
+				}
+			}
 			if err := walk(v, p); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	return walk(n, "")
+	return refs, walk(n, "")
 }
 
 func joinKey(path, k string) string {
@@ -223,6 +236,9 @@ type settings struct {
 	Slack        slackSettings
 	Channels     []bot.Channel
 	LocalZone    string
+	// TokenRefs names the variable each token key of the file refers to
+	// ("discord.token" → "DISCORD_BOT_TOKEN").
+	TokenRefs map[string]string
 }
 
 // discordSettings are the resolved Discord settings; Token empty means
@@ -268,6 +284,7 @@ func (c *Config) resolve(localZone string, getenv func(string) string) (*setting
 		ConsolePace:  c.Console.Pace.Duration,
 	}
 	s.LocalZone = localZone
+	s.TokenRefs = c.tokenRefs
 	if s.HFToken == "" {
 		s.HFToken = getenv("HF_TOKEN")
 	}

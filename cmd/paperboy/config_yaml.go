@@ -68,8 +68,13 @@ func decodeNode(n *yaml.Node, v reflect.Value, path string, getenv func(string) 
 				names = append(names, tag)
 			}
 		}
+		seen := map[string]int{}
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			key := n.Content[i].Value
+			if line, dup := seen[key]; dup {
+				return cfgErr(joinKey(path, key), "appears twice (lines %d and %d); keep one", line, n.Content[i].Line)
+			}
+			seen[key] = n.Content[i].Line
 			idx, ok := fields[key]
 			if !ok {
 				msg := fmt.Sprintf("unknown key (line %d)", n.Content[i].Line)
@@ -146,6 +151,16 @@ func decodeNode(n *yaml.Node, v reflect.Value, path string, getenv func(string) 
 func scalar(n *yaml.Node, path string, getenv func(string) string) (string, error) {
 	if n.Kind != yaml.ScalarNode {
 		return "", cfgErr(path, "expected a single value (line %d)", n.Line)
+	}
+	// A token's variable may be unset: the platform is then off (with a
+	// warning at start, see platformStates). Any other key would silently
+	// take its default, so an unset variable there is an error.
+	if _, token := secretKeys[path]; !token {
+		for _, m := range envRef.FindAllStringSubmatch(n.Value, -1) {
+			if getenv(m[1]) == "" {
+				return "", cfgErr(path, "${%s} is not set in the environment (line %d)", m[1], n.Line)
+			}
+		}
 	}
 	return strings.TrimSpace(expandEnv(n.Value, getenv)), nil
 }

@@ -58,7 +58,10 @@ func runDigest(e *env, day bot.Date, only string, dryRun bool) error {
 	if err != nil {
 		return err
 	}
-	b := e.newBot(db, src)
+	b, err := e.newBot(db, src)
+	if err != nil {
+		return err
+	}
 	now := b.Clock.Now()
 	var errs []error
 	for _, ch := range chans {
@@ -111,7 +114,7 @@ func newestArchived(e *env, a bot.Archive, local bot.Date) (bot.Date, error) {
 }
 
 // seedsInMemory returns the channels as applySeeds would store them,
-// without writing anything (for dry runs).
+// without writing anything (for dry runs and status).
 func seedsInMemory(e *env, db *store.DB) ([]bot.Channel, error) {
 	stored, err := db.Channels(e.ctx)
 	if err != nil {
@@ -121,14 +124,23 @@ func seedsInMemory(e *env, db *store.DB) ([]bot.Channel, error) {
 	for i, ch := range stored {
 		byRef[ch.ChannelRef] = i
 	}
+	inConfig := map[bot.ChannelRef]bool{}
 	for _, seed := range e.set.Channels {
+		inConfig[seed.ChannelRef] = true
 		if i, ok := byRef[seed.ChannelRef]; ok {
 			stored[i] = bot.MergeSeed(&stored[i], seed)
 			continue
 		}
 		stored = append(stored, bot.MergeSeed(nil, seed))
 	}
-	return stored, nil
+	out := stored[:0]
+	for _, ch := range stored {
+		if ch.FromConfig && !inConfig[ch.ChannelRef] && !changedInChat(ch) {
+			continue // applySeeds removes it
+		}
+		out = append(out, ch)
+	}
+	return out, nil
 }
 
 // pickChannel finds a channel by id, platform:id or name.

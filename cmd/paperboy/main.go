@@ -321,6 +321,12 @@ func (e *env) openStore() (*store.DB, error) {
 	return store.Open(e.ctx, e.set.Database)
 }
 
+// openReadOnly opens the database for a command that only reads (search,
+// status): it never waits for the write lock another process holds.
+func (e *env) openReadOnly() (*store.DB, error) {
+	return store.OpenReadOnly(e.ctx, e.set.Database)
+}
+
 // newConsole builds the console platform writing to stdout.
 func (e *env) newConsole() *console.Console {
 	color := false
@@ -355,13 +361,22 @@ func (e *env) newSlack() (*slack.Slack, error) {
 		APIURL: ss.APIURL, Admins: ss.Admins, Timeout: ss.Timeout, Logger: e.log})
 }
 
-// newBot wires the bot.
-func (e *env) newBot(db *store.DB, src bot.Source) *bot.Bot {
+// newBot wires the bot. A platform the adapter refuses (a malformed token
+// or URL) is a configuration error: it never silently goes missing.
+func (e *env) newBot(db *store.DB, src bot.Source) (*bot.Bot, error) {
 	platforms := map[string]bot.Platform{console.Name: e.newConsole()}
-	if d, err := e.newDiscord(); err == nil && d != nil {
+	d, err := e.newDiscord()
+	if err != nil {
+		return nil, &configError{msg: err.Error()}
+	}
+	if d != nil {
 		platforms[discord.Name] = d
 	}
-	if sl, err := e.newSlack(); err == nil && sl != nil {
+	sl, err := e.newSlack()
+	if err != nil {
+		return nil, &configError{msg: err.Error()}
+	}
+	if sl != nil {
 		platforms[slack.Name] = sl
 	}
 	return &bot.Bot{
@@ -374,7 +389,7 @@ func (e *env) newBot(db *store.DB, src bot.Source) *bot.Bot {
 		PollInterval: e.set.PollInterval,
 		RetryDelay:   e.set.RetryDelay,
 		CatchUp:      e.set.CatchUp,
-	}
+	}, nil
 }
 
 // applySeeds stores the channels of the config file: a new channel is
@@ -458,6 +473,15 @@ func (e *env) startSlack(sl *slack.Slack) (func(), error) {
 	return func() { cancel(); <-done }, nil
 }
 
+// recordPlatform keeps what the daemon saw of a platform for status; a
+// failure to record is logged, never fatal.
+func (e *env) recordPlatform(db *store.DB, name string, connected bool, reason string) {
+	st := bot.PlatformState{Platform: name, Connected: connected, Reason: reason, Since: botClock.Now()}
+	if err := db.RecordPlatformState(context.WithoutCancel(e.ctx), st); err != nil {
+		e.log.Warn("could not record the platform's state", "platform", name, "error", err.Error())
+	}
+}
+
 func cmdVersion(e *env, _ []string) error {
 	rev := ""
 	if bi, ok := debug.ReadBuildInfo(); ok {
@@ -475,6 +499,11 @@ func cmdRun(e *env, args []string) error {
 	if len(args) > 0 {
 		return usagef("unexpected arguments: %s", strings.Join(args, " "))
 	}
+	unlock, err := lockDatabase(e.set.Database)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	db, err := e.openStore()
 	if err != nil {
 		return err
@@ -487,23 +516,32 @@ func cmdRun(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	b := e.newBot(db, src)
+	b, err := e.newBot(db, src)
+	if err != nil {
+		return err
+	}
 	e.log.Info("paperboy starting", "version", version, "database", db.Path(), "source", src.Name())
+	e.warnPlatforms()
 	if d, ok := b.Platforms[discord.Name].(*discord.Discord); ok {
 		d.SetCommands(&bot.Commands{Bot: b, DefaultZone: e.set.LocalZone, MaxTopics: e.set.MaxTopics})
 		if err := d.Open(e.ctx, e.set.Discord.Gateway); err != nil {
+			e.recordPlatform(db, discord.Name, false, err.Error())
 			return err
 		}
 		defer d.Close()
 		e.log.Info("discord connected", "gateway", e.set.Discord.Gateway, "guilds", len(e.set.Discord.GuildIDs))
+		e.recordPlatform(db, discord.Name, true, "connected")
+		defer e.recordPlatform(db, discord.Name, false, "the daemon stopped")
 	}
 	if sl, ok := b.Platforms[slack.Name].(*slack.Slack); ok {
 		sl.SetCommands(&bot.Commands{Bot: b, DefaultZone: e.set.LocalZone, MaxTopics: e.set.MaxTopics})
 		stopSlack, err := e.startSlack(sl)
 		if err != nil {
+			e.recordPlatform(db, slack.Name, false, err.Error())
 			return err
 		}
 		defer stopSlack()
+		defer e.recordPlatform(db, slack.Name, false, "the daemon stopped")
 	}
 	err = b.Run(e.ctx)
 	e.log.Info("paperboy stopped")

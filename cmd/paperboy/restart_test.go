@@ -21,12 +21,19 @@ import (
 // startBinary starts this test binary as the paperboy binary.
 func startBinary(t *testing.T, args ...string) (*exec.Cmd, io.ReadCloser, *syncBuffer) {
 	t.Helper()
+	return startBinaryEnv(t, nil, args...)
+}
+
+// startBinaryEnv is startBinary with extra environment variables
+// ("NAME=value").
+func startBinaryEnv(t *testing.T, env []string, args ...string) (*exec.Cmd, io.ReadCloser, *syncBuffer) {
+	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(exe, args...)
-	cmd.Env = append(os.Environ(), "PAPERBOY_TEST_MAIN=1", "TZ=UTC", "NO_COLOR=1")
+	cmd.Env = append(append(os.Environ(), "PAPERBOY_TEST_MAIN=1", "TZ=UTC", "NO_COLOR=1"), env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -62,7 +62,7 @@ func runSearch(e *env, text string, limit int, asJSON bool) error {
 	if note != "" {
 		fmt.Fprintf(e.stderr, "paperboy search: %s\n", console.Clean(note))
 	}
-	db, err := e.openStore()
+	db, err := e.openReadOnly()
 	if err != nil {
 		return err
 	}

@@ -13,12 +13,12 @@ func cmdStatus(e *env, args []string) error {
 	if len(args) > 0 {
 		return usagef("unexpected arguments: %s", strings.Join(args, " "))
 	}
-	db, err := e.openStore()
+	db, err := e.openReadOnly()
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	chans, err := e.applySeeds(db)
+	chans, err := seedsInMemory(e, db)
 	if err != nil {
 		return err
 	}
@@ -28,13 +28,21 @@ func cmdStatus(e *env, args []string) error {
 	}
 	w := e.stdout
 	now := time.Now()
-	b := e.newBot(db, nil)
+	b, err := e.newBot(db, nil)
+	if err != nil {
+		return err
+	}
 	cfg := "none (built-in defaults)"
 	if e.flags.config != "" || fileExists("paperboy.yaml") {
 		cfg = or(e.flags.config, "paperboy.yaml")
 	}
 	fmt.Fprintf(w, "paperboy %s · database %s: %s on %s · source %s · config %s\n",
 		version, e.set.Database, count(st.Papers, "paper"), count(st.Lists, "list"), e.set.Source, cfg)
+	seen, err := db.PlatformStates(e.ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w, platformLine(e.set.platformStates(), seen))
 	if last, err := db.LastFetch(e.ctx); err == nil {
 		line := fmt.Sprintf("last fetch: the list of %s at %s: %s stored", last.Date.Long(),
 			last.FetchedAt.UTC().Format("2006-01-02 15:04 UTC"), count(last.Papers, "paper"))
