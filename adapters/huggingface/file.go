@@ -128,12 +128,18 @@ func (a *Archive) each(ctx context.Context, f io.Reader, fn func(where string, p
 	}
 	switch first {
 	case '[':
-		err = decodeArray(r, func(i int, raw json.RawMessage) error {
+		// An element cannot be skipped without reading it whole, so one
+		// larger than the cap ends the file with one error.
+		br := &budgetReader{r: r, left: MaxElementBytes}
+		err = decodeArray(br, func(i int, raw json.RawMessage) error {
+			br.left = MaxElementBytes
 			return emit(fmt.Sprintf("element %d", i), raw)
 		})
 	case '{':
 		err = eachLine(r, skippedLines+1, func(n int, line []byte) error {
 			return emit(fmt.Sprintf("line %d", n), line)
+		}, func(n int) {
+			skipped(bot.Skip{Where: fmt.Sprintf("line %d", n), Reason: fmt.Sprintf("larger than %d MiB, the most an element may have; not read", MaxElementBytes>>20)})
 		})
 	default:
 		return fmt.Errorf("neither a JSON array nor JSON lines (starts with %q)", excerpt([]byte{first}, 1))
@@ -171,16 +177,63 @@ func firstByte(r *bufio.Reader) (byte, int, error) {
 	}
 }
 
+// MaxElementBytes is the most one list element may take (a real one,
+// with hundreds of authors and a long abstract, is well under 1 MiB): a
+// larger one is not read into memory, so a small compressed file that
+// inflates to one huge line cannot exhaust it.
+const MaxElementBytes = 8 << 20
+
+// errElementTooBig ends a JSON array whose element passes MaxElementBytes.
+var errElementTooBig = fmt.Errorf("larger than %d MiB, the most an element may have", MaxElementBytes>>20)
+
+// budgetReader reads at most left more bytes from r before it fails with
+// errElementTooBig; the array decoder gives it a new budget per element.
+type budgetReader struct {
+	r    io.Reader
+	left int64
+}
+
+func (b *budgetReader) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		return 0, errElementTooBig
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.r.Read(p)
+	b.left -= int64(n)
+	return n, err
+}
+
 // eachLine calls fn with every non-blank line of r and its 1-based number,
-// counting from first. Lines may be of any length (a paper with hundreds
-// of authors is a long line).
-func eachLine(r *bufio.Reader, first int, fn func(n int, line []byte) error) error {
+// counting from first. A line longer than MaxElementBytes is not kept:
+// tooLong is told its number and the lines after it are read on.
+func eachLine(r *bufio.Reader, first int, fn func(n int, line []byte) error, tooLong func(n int)) error {
+	var line []byte
 	for n := first; ; n++ {
-		line, err := r.ReadBytes('\n')
+		line = line[:0]
+		over := false
+		var err error
+		for {
+			var part []byte
+			part, err = r.ReadSlice('\n')
+			if !over {
+				if len(line)+len(part) > MaxElementBytes {
+					over, line = true, line[:0]
+				} else {
+					line = append(line, part...)
+				}
+			}
+			if err != bufio.ErrBufferFull {
+				break
+			}
+		}
 		if err != nil && err != io.EOF {
 			return fmt.Errorf("line %d: read: %w", n, err)
 		}
-		if t := bytes.TrimSpace(line); len(t) > 0 {
+		if over {
+			tooLong(n)
+		} else if t := bytes.TrimSpace(line); len(t) > 0 {
 			if ferr := fn(n, t); ferr != nil {
 				return ferr
 			}
