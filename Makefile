@@ -41,6 +41,7 @@ fuzz-all:
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzRender$$' -fuzztime $(FUZZTIME) ./adapters/discord
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzRender$$' -fuzztime $(FUZZTIME) ./adapters/slack
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzElementToPlatforms$$' -fuzztime $(FUZZTIME) ./cmd/paperboy
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzConfig$$' -fuzztime $(FUZZTIME) ./cmd/paperboy
 
 # The crash and fault tests of docs/RELIABILITY.md: 30 days of digests and
 # alerts through the real binary, killed with SIGKILL at random moments
