@@ -40,7 +40,7 @@ func runDigest(e *env, day bot.Date, only string, dryRun bool) error {
 	if dryRun {
 		chans, err = seedsInMemory(e, db)
 	} else {
-		chans, err = e.applySeeds(db)
+		chans, err = e.applySeeds(db, botClock.Now())
 	}
 	if err != nil {
 		return err

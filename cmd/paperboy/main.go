@@ -396,9 +396,8 @@ func (e *env) newBot(db *store.DB, src bot.Source) (*bot.Bot, error) {
 // created, a known one takes the file's values except for settings changed
 // in chat, and a channel created from the file that has left it is removed
 // (unless it was changed in chat).
-func (e *env) applySeeds(db *store.DB) ([]bot.Channel, error) {
+func (e *env) applySeeds(db *store.DB, now time.Time) ([]bot.Channel, error) {
 	ctx := e.ctx
-	now := botClock.Now()
 	inConfig := map[bot.ChannelRef]bool{}
 	for _, seed := range e.set.Channels {
 		inConfig[seed.ChannelRef] = true
@@ -509,7 +508,7 @@ func cmdRun(e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	if _, err := e.applySeeds(db); err != nil {
+	if _, err := e.applySeeds(db, botClock.Now()); err != nil {
 		return err
 	}
 	src, err := e.openSource()

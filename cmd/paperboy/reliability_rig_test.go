@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -185,10 +186,7 @@ channels:
 
 	// The channels, created (from the config) at 00:00 of the first day.
 	first := time.Date(r.days[0].Year, r.days[0].Month, r.days[0].Day, 0, 0, 0, 0, time.UTC)
-	cmd := r.command(first, "status")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("paperboy status: %v\n%s", err, out)
-	}
+	r.seedChannels(first)
 	r.subscribe(first)
 	return r
 }
@@ -226,6 +224,25 @@ func (r *rig) subscribe(at time.Time) {
 				r.t.Fatalf("subscribe %s to %q: %+v", u.ref, topic, reply)
 			}
 		}
+	}
+}
+
+// seedChannels stores the config's channels as created at, as the first
+// `paperboy run` would (status and dry runs only read).
+func (r *rig) seedChannels(at time.Time) {
+	vars := map[string]string{"TZ": "UTC", "DISCORD_BOT_TOKEN": fakeDiscordToken, "SLACK_BOT_TOKEN": fakeSlackBot, "SLACK_SIGNING_SECRET": rigSecret}
+	e := &env{ctx: context.Background(), getenv: func(k string) string { return vars[k] }, stdout: io.Discard, stderr: io.Discard,
+		flags: &globalFlags{config: r.cfg, db: r.db}}
+	if err := e.setup(); err != nil {
+		r.t.Fatal(err)
+	}
+	db, err := store.Open(e.ctx, r.db)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := e.applySeeds(db, at); err != nil {
+		r.t.Fatal(err)
 	}
 }
 
