@@ -362,3 +362,9 @@ func (s *Server) hFollowup(c *call) reply {
 	}
 	return noContent()
 }
+
+// hGetApplication answers the bot's application: its id is the bot user's,
+// as for every bot created since 2016.
+func (s *Server) hGetApplication(c *call) reply {
+	return ok(map[string]any{"id": s.bot.ID, "name": s.bot.Username, "bot_public": false})
+}
