@@ -249,6 +249,7 @@ func (d *Discord) handleCommand(i *discordgo.Interaction) {
 // cancelled the command before it finished.
 func (d *Discord) unlessCut(r bot.Reply) createMessage {
 	if d.life.cut() {
+		d.life.told.Add(1)
 		return renderReply(bot.Reply{Lines: []bot.Line{{bot.Text(restartingText)}}})
 	}
 	return renderReply(r)

@@ -3,6 +3,7 @@ package discord
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -30,10 +31,14 @@ type lifetime struct {
 	idle    chan struct{} // closed when running drops to 0 (made by Shutdown)
 	base    context.Context
 	cancel  context.CancelFunc
+	// stopping is closed when Shutdown begins.
+	stopping chan struct{}
+	// told counts the commands Shutdown cut short whose users were told.
+	told atomic.Int32
 }
 
 func newLifetime() *lifetime {
-	l := &lifetime{}
+	l := &lifetime{stopping: make(chan struct{})}
 	l.base, l.cancel = context.WithCancel(context.Background())
 	return l
 }
@@ -111,7 +116,7 @@ func (l *lifetime) waitIdle(ctx context.Context, closing bool) bool {
 // running commands finish until ctx ends, then cancels the rest (their
 // users are told the same through the interaction's reply) and returns
 // once every handler has returned: after it, nothing of the adapter uses
-// the store. It returns how many commands it cancelled. Calling it again
+// the store. It returns how many commands it cut short. Calling it again
 // returns 0 at once.
 func (d *Discord) Shutdown(ctx context.Context) (cancelled int) {
 	l := d.life
@@ -122,12 +127,14 @@ func (d *Discord) Shutdown(ctx context.Context) (cancelled int) {
 		return 0
 	}
 	l.state = lifeDraining
+	close(l.stopping)
 	l.mu.Unlock()
-	if !l.waitIdle(ctx, false) {
+	cut := !l.waitIdle(ctx, false)
+	if cut {
 		l.mu.Lock()
-		cancelled = l.running
+		running := l.running
 		l.mu.Unlock()
-		d.log.Warn("discord: shutting down; cancelling the commands still running", "commands", cancelled)
+		d.log.Warn("discord: shutting down; cancelling the commands still running", "handlers", running)
 		l.cancel()
 	}
 	// A handler cancelled above still tells its user; new interactions
@@ -135,5 +142,10 @@ func (d *Discord) Shutdown(ctx context.Context) (cancelled int) {
 	// request timeouts.
 	l.waitIdle(context.Background(), true)
 	l.cancel()
-	return cancelled
+	if !cut {
+		return 0
+	}
+	n := int(l.told.Load())
+	d.log.Info("discord: commands cut short by the shutdown; their users were told to try again", "commands", n)
+	return n
 }
