@@ -278,7 +278,35 @@ func (d *Discord) handleComponent(i *discordgo.Interaction) {
 	} else if i.User != nil {
 		user.ID = i.User.ID
 	}
-	d.respond(i, true, d.unlessCut(d.cmds.HandleAction(ctx, user, data.CustomID)))
+	r := d.cmds.HandleAction(ctx, user, data.CustomID)
+	if d.life.cut() {
+		// The message the button is on (a page of results) stays; the
+		// user is told in an ephemeral follow-up.
+		d.life.told.Add(1)
+		d.followup(i, restartingText)
+		return
+	}
+	d.respond(i, true, renderReply(r))
+}
+
+// followup sends an ephemeral follow-up message of one line.
+func (d *Discord) followup(i *discordgo.Interaction, text string) {
+	p, err := d.checked("follow up", renderReply(bot.Reply{Lines: []bot.Line{{bot.Text("%s", text)}}}), replyFallback)
+	if err != nil {
+		d.log.Error("could not follow up an interaction", "error", err.Error())
+		return
+	}
+	p.Flags |= discordgo.MessageFlagsEphemeral // checked as a message; a follow-up may be ephemeral
+	ctx, cancel := context.WithTimeout(context.Background(), answerWaitCut)
+	defer cancel()
+	endpoint := discordgo.EndpointWebhookToken(i.AppID, i.Token)
+	err = d.do(ctx, "follow up", routeFollowup, func(opts ...discordgo.RequestOption) error {
+		_, err := d.s.RequestWithBucketID("POST", endpoint, p, discordgo.EndpointWebhookToken("", ""), opts...)
+		return err
+	})
+	if err != nil {
+		d.log.Warn("could not follow up an interaction", "error", err.Error())
+	}
 }
 
 // deferReply acknowledges an interaction with an ephemeral "thinking…"

@@ -108,6 +108,10 @@ func leakRun(t *testing.T, e *env, fault discordfake.Rule) []string {
 		Type: discordgo.InteractionApplicationCommand, GuildID: "7777", ChannelID: "301", Token: "fgtoken-" + itoa(interactionSeq),
 		Member: &discordgo.Member{User: &discordgo.User{ID: "9556"}},
 		Data:   discordgo.ApplicationCommandInteractionData{Name: "papers", Options: []*discordgo.ApplicationCommandInteractionDataOption{sub("status")}}}})
+	// The follow-up that tells a user whose button click a shutdown cut
+	// short.
+	interactionSeq++
+	e.d.followup(&discordgo.Interaction{ID: "68" + itoa(interactionSeq), AppID: appID, Token: "itoken-" + itoa(interactionSeq)}, restartingText)
 	return errs
 }
 
@@ -174,7 +178,7 @@ func TestNoCredentialInLogsOrErrors(t *testing.T) {
 	// Every route the adapter calls was named in some failure.
 	for _, r := range []route{routeGetChannel, routeEditChannel, routeListMessages, routeCreateMessage, routeThreadFromMessage,
 		routeStartForumPost, routeActiveThreads, routeGetMember, routeCreateDM, routeGlobalCommands, routeGuildCommands,
-		routeGetApplication, routeInteractionRespond, routeEditOriginal} {
+		routeGetApplication, routeInteractionRespond, routeEditOriginal, routeFollowup} {
 		if !seen[r.String()] {
 			t.Errorf("no failure named %s; named: %v", r, seen)
 		}

@@ -211,3 +211,49 @@ func TestShutdownWith50CommandsInFlight(t *testing.T) {
 		t.Error("a second Shutdown cancelled something")
 	}
 }
+
+// A button click (search paging) cut short by the shutdown leaves the page
+// it was on as it is and tells its user in an ephemeral follow-up.
+func TestShutdownCutButtonFollowsUp(t *testing.T) {
+	e := newEnv(t, allPerms)
+	if _, err := e.db.SaveList(context.Background(), listDay, papers(listDay, 12), e.now); err != nil {
+		t.Fatal(err)
+	}
+	a := e.command(memberID, discordgo.PermissionViewChannel, "papers", sub("search", opt("query", "diffusion")))
+	ids := customIDRe.FindAllStringSubmatch(a.Raw, -1)
+	if len(ids) != 1 {
+		t.Fatalf("no Next button: %s", a.Raw)
+	}
+	gs := &gatedStore{DB: e.db, entered: make(chan struct{}, 1), release: make(chan struct{})}
+	e.b.Store = gs
+	before := len(e.srv.InteractionResponses())
+	clicked := make(chan struct{})
+	go func() {
+		defer close(clicked)
+		e.click(ids[0][1])
+	}()
+	<-gs.entered
+	over, cancel := context.WithCancel(context.Background())
+	cancel() // no grace
+	if n := e.d.Shutdown(over); n != 1 {
+		t.Errorf("Shutdown cut %d commands short, want 1", n)
+	}
+	<-clicked
+	var kinds []string
+	for _, r := range e.srv.InteractionResponses()[before:] {
+		kinds = append(kinds, r.Kind)
+		if r.Kind == "followup" {
+			var m struct {
+				Content string                 `json:"content"`
+				Flags   discordgo.MessageFlags `json:"flags"`
+			}
+			json.Unmarshal(r.Data, &m)
+			if !strings.Contains(m.Content, "paperboy is restarting, try again in a minute") || m.Flags&discordgo.MessageFlagsEphemeral == 0 {
+				t.Errorf("follow-up: %+v", m)
+			}
+		}
+	}
+	if strings.Join(kinds, ",") != "callback,followup" {
+		t.Errorf("the click got %v, want the acknowledgement and one follow-up (no edit of the page)", kinds)
+	}
+}
