@@ -39,6 +39,7 @@ fuzz-all:
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzParseDaily$$' -fuzztime $(FUZZTIME) ./adapters/huggingface
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzParseQuery$$' -fuzztime $(FUZZTIME) ./bot
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzRender$$' -fuzztime $(FUZZTIME) ./adapters/discord
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzInteractionCommand$$' -fuzztime $(FUZZTIME) ./adapters/discord
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzRender$$' -fuzztime $(FUZZTIME) ./adapters/slack
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzElementToPlatforms$$' -fuzztime $(FUZZTIME) ./cmd/paperboy
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzConfig$$' -fuzztime $(FUZZTIME) ./cmd/paperboy

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -105,7 +103,7 @@ func (d *Discord) SetCommands(c *bot.Commands) { d.cmds = c }
 func (d *Discord) RegisterCommands(ctx context.Context) error {
 	if d.appID == "" {
 		var app *discordgo.Application
-		err := d.do(ctx, "look up application", func(opts ...discordgo.RequestOption) error {
+		err := d.do(ctx, "look up application", routeGetApplication, func(opts ...discordgo.RequestOption) error {
 			var err error
 			app, err = d.s.Application("@me")
 			return err
@@ -121,7 +119,11 @@ func (d *Discord) RegisterCommands(ctx context.Context) error {
 	}
 	defs := CommandDefinitions()
 	for _, g := range guilds {
-		if err := d.do(ctx, "register commands", func(opts ...discordgo.RequestOption) error {
+		r := routeGuildCommands
+		if g == "" {
+			r = routeGlobalCommands
+		}
+		if err := d.do(ctx, "register commands", r, func(opts ...discordgo.RequestOption) error {
 			_, err := d.s.ApplicationCommandBulkOverwrite(d.appID, g, defs, opts...)
 			return err
 		}); err != nil {
@@ -132,29 +134,62 @@ func (d *Discord) RegisterCommands(ctx context.Context) error {
 }
 
 // Open connects to the gateway (minimal intents: interactions need none)
-// and registers the commands. Interactions arrive through HandleInteraction.
+// and registers the commands. Interactions arrive through HandleInteraction;
+// their handlers start from ctx's values, and only Shutdown (or Close)
+// ends them.
 func (d *Discord) Open(ctx context.Context, gateway bool) error {
+	d.life.setBase(ctx)
+	if d.guilds.open() {
+		d.log.Warn(OpenGuildsWarning)
+	}
 	d.s.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) { d.HandleInteraction(ic) })
 	if err := d.RegisterCommands(ctx); err != nil {
 		return err
 	}
 	if gateway {
 		if err := d.s.Open(); err != nil {
-			return fmt.Errorf("discord: connect to the gateway: %s", describe(err))
+			return fmt.Errorf("discord: connect to the gateway: %s", cause(err))
 		}
 	}
 	return nil
 }
 
-// Close disconnects from the gateway.
-func (d *Discord) Close() error { return d.s.Close() }
+// Close shuts the command handlers down (Shutdown, with Options.
+// ShutdownGrace for the running ones to finish) and then disconnects from
+// the gateway. When it returns, no handler uses the store.
+func (d *Discord) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), d.opts.ShutdownGrace)
+	d.Shutdown(ctx)
+	cancel()
+	return d.s.Close()
+}
 
 // HandleInteraction answers one interaction: slash commands are deferred
 // (ephemerally) unless instant, run by the shared command handling in bot,
-// and answered only to the user.
+// and answered only to the user. It returns when the answer is sent.
+// During a shutdown it answers "restarting"; after one it does nothing.
+// An interaction from a server not in Options.AllowedGuilds is answered
+// "not enabled here" and changes nothing.
 func (d *Discord) HandleInteraction(ic *discordgo.InteractionCreate) {
+	if ic == nil || ic.Interaction == nil || d.cmds == nil {
+		return
+	}
 	i := ic.Interaction
-	if i == nil || d.cmds == nil {
+	if i.Type != discordgo.InteractionApplicationCommand && i.Type != discordgo.InteractionMessageComponent {
+		return
+	}
+	end, state := d.life.begin()
+	if state == lifeClosed {
+		d.log.Info("discord: an interaction after shutdown; not answered")
+		return
+	}
+	defer end()
+	if state == lifeDraining {
+		d.refuse(i, restartingText)
+		return
+	}
+	if !d.guildAllowed(i) {
+		d.refuse(i, notEnabledText)
 		return
 	}
 	switch i.Type {
@@ -165,36 +200,76 @@ func (d *Discord) HandleInteraction(ic *discordgo.InteractionCreate) {
 	}
 }
 
-func (d *Discord) handleCommand(i *discordgo.Interaction) {
-	ctx, cancel := context.WithTimeout(context.Background(), 14*time.Minute) // follow-ups live 15 minutes
+// refuse answers an interaction at once, ephemerally, with one line.
+func (d *Discord) refuse(i *discordgo.Interaction, text string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2500*time.Millisecond)
 	defer cancel()
-	cmd := toCommand(i)
+	err := d.s.InteractionRespond(i, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Content: escapeMarkdown(text), AllowedMentions: noMentions(),
+			Flags: discordgo.MessageFlagsEphemeral | discordgo.MessageFlagsSuppressEmbeds},
+	}, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
+	if err != nil {
+		d.log.Warn("could not answer an interaction", "route", failedRoute(routeInteractionRespond, err).String(), "error", cause(err))
+	}
+}
+
+// handlerContext is a command's context: the lifetime's, for the 14
+// minutes an interaction's token lives (follow-ups live 15).
+func (d *Discord) handlerContext() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(d.life.context(), 14*time.Minute)
+}
+
+func (d *Discord) handleCommand(i *discordgo.Interaction) {
+	cmd, err := commandFrom(i)
+	if err != nil {
+		d.log.Info("discord: an interaction that is not a paperboy command", "reason", err.Error())
+		d.refuse(i, "paperboy cannot run this: "+err.Error()+".")
+		return
+	}
+	ctx, cancel := d.handlerContext()
+	defer cancel()
 	// Everything but help reads the database or the network: defer first,
 	// so Discord's 3-second deadline is never missed.
 	deferred := cmd.Sub != "help"
 	if deferred {
 		if err := d.deferReply(i); err != nil {
-			d.log.Warn("could not defer an interaction", "command", cmd.Name+" "+cmd.Sub, "error", describe(err))
+			d.log.Warn("could not defer an interaction", "command", cmd.Name+" "+cmd.Sub, "route", failedRoute(routeInteractionRespond, err).String(), "error", cause(err))
 			return
 		}
 	}
 	if cmd.Name == bot.CmdAdmin && cmd.Sub == "channel set" {
 		cmd.BotMissing = d.botMissing(ctx, i)
 	}
-	d.respond(i, deferred, renderReply(d.cmds.Handle(ctx, cmd)))
+	reply := d.cmds.Handle(ctx, cmd)
+	d.respond(i, deferred, d.unlessCut(reply))
+}
+
+// unlessCut is the reply to send: r, or "restarting" when Shutdown
+// cancelled the command before it finished.
+func (d *Discord) unlessCut(r bot.Reply) createMessage {
+	if d.life.cut() {
+		d.life.told.Add(1)
+		return renderReply(bot.Reply{Lines: []bot.Line{{bot.Text(restartingText)}}})
+	}
+	return renderReply(r)
 }
 
 // handleComponent answers a click on one of paperboy's buttons (search
 // paging): the reply replaces the message the button was on.
 func (d *Discord) handleComponent(i *discordgo.Interaction) {
-	ctx, cancel := context.WithTimeout(context.Background(), 14*time.Minute)
+	data, ok := i.Data.(discordgo.MessageComponentInteractionData)
+	if !ok {
+		return
+	}
+	ctx, cancel := d.handlerContext()
 	defer cancel()
-	rctx, rcancel := context.WithTimeout(ctx, 2500*time.Millisecond)
+	rctx, rcancel := context.WithTimeout(context.Background(), 2500*time.Millisecond)
 	err := d.s.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate},
 		discordgo.WithContext(rctx), discordgo.WithRetryOnRatelimit(false))
 	rcancel()
 	if err != nil {
-		d.log.Warn("could not acknowledge a button", "error", describe(err))
+		d.log.Warn("could not acknowledge a button", "route", failedRoute(routeInteractionRespond, err).String(), "error", cause(err))
 		return
 	}
 	user := bot.UserRef{Platform: Name}
@@ -203,7 +278,35 @@ func (d *Discord) handleComponent(i *discordgo.Interaction) {
 	} else if i.User != nil {
 		user.ID = i.User.ID
 	}
-	d.respond(i, true, renderReply(d.cmds.HandleAction(ctx, user, i.MessageComponentData().CustomID)))
+	r := d.cmds.HandleAction(ctx, user, data.CustomID)
+	if d.life.cut() {
+		// The message the button is on (a page of results) stays; the
+		// user is told in an ephemeral follow-up.
+		d.life.told.Add(1)
+		d.followup(i, restartingText)
+		return
+	}
+	d.respond(i, true, renderReply(r))
+}
+
+// followup sends an ephemeral follow-up message of one line.
+func (d *Discord) followup(i *discordgo.Interaction, text string) {
+	p, err := d.checked("follow up", renderReply(bot.Reply{Lines: []bot.Line{{bot.Text("%s", text)}}}), replyFallback)
+	if err != nil {
+		d.log.Error("could not follow up an interaction", "error", err.Error())
+		return
+	}
+	p.Flags |= discordgo.MessageFlagsEphemeral // checked as a message; a follow-up may be ephemeral
+	ctx, cancel := context.WithTimeout(context.Background(), answerWaitCut)
+	defer cancel()
+	endpoint := discordgo.EndpointWebhookToken(i.AppID, i.Token)
+	err = d.do(ctx, "follow up", routeFollowup, func(opts ...discordgo.RequestOption) error {
+		_, err := d.s.RequestWithBucketID("POST", endpoint, p, discordgo.EndpointWebhookToken("", ""), opts...)
+		return err
+	})
+	if err != nil {
+		d.log.Warn("could not follow up an interaction", "error", err.Error())
+	}
 }
 
 // deferReply acknowledges an interaction with an ephemeral "thinking…"
@@ -215,10 +318,14 @@ func (d *Discord) deferReply(i *discordgo.Interaction) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2500*time.Millisecond)
 	defer cancel()
-	return d.s.InteractionRespond(i, &discordgo.InteractionResponse{
+	err := d.s.InteractionRespond(i, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: data.AllowedMentions},
 	}, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
+	if err != nil {
+		return failure("defer interaction", routeInteractionRespond, err)
+	}
+	return nil
 }
 
 // webhookEdit is the body of an edit of an interaction's reply.
@@ -234,6 +341,13 @@ type webhookEdit struct {
 	Flags           discordgo.MessageFlags            `json:"flags"`
 }
 
+// answerWait bounds an answer's edit; after Shutdown cancelled the
+// command, the "restarting" edit gets answerWaitCut.
+const (
+	answerWait    = 30 * time.Second
+	answerWaitCut = 5 * time.Second
+)
+
 // respond sends the answer, checked first (see Discord.checked): an edit
 // of the deferred reply, or the reply.
 func (d *Discord) respond(i *discordgo.Interaction, deferred bool, p createMessage) {
@@ -243,7 +357,11 @@ func (d *Discord) respond(i *discordgo.Interaction, deferred bool, p createMessa
 		return
 	}
 	if deferred {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		wait := answerWait
+		if d.life.cut() {
+			wait = answerWaitCut
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), wait)
 		defer cancel()
 		edit := webhookEdit{Content: p.Content, Embeds: p.Embeds, Components: p.Components, AllowedMentions: p.AllowedMentions, Flags: p.Flags}
 		if edit.Embeds == nil {
@@ -253,7 +371,7 @@ func (d *Discord) respond(i *discordgo.Interaction, deferred bool, p createMessa
 			edit.Components = []discordgo.MessageComponent{}
 		}
 		endpoint := discordgo.EndpointWebhookMessage(i.AppID, i.Token, "@original")
-		err = d.do(ctx, "answer command", func(opts ...discordgo.RequestOption) error {
+		err = d.do(ctx, "answer command", routeEditOriginal, func(opts ...discordgo.RequestOption) error {
 			// The bucket discordgo's own InteractionResponseEdit uses.
 			_, err := d.s.RequestWithBucketID("PATCH", endpoint, edit, discordgo.EndpointWebhookToken("", ""), opts...)
 			return err
@@ -266,44 +384,13 @@ func (d *Discord) respond(i *discordgo.Interaction, deferred bool, p createMessa
 			Data: &discordgo.InteractionResponseData{Content: p.Content, Embeds: p.Embeds, Components: p.Components,
 				AllowedMentions: p.AllowedMentions, Flags: discordgo.MessageFlagsEphemeral | p.Flags},
 		}, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
-	}
-	if err != nil {
-		d.log.Warn("could not answer an interaction", "error", describe(err))
-	}
-}
-
-// toCommand translates an interaction into the platform-neutral command.
-func toCommand(i *discordgo.Interaction) bot.Command {
-	data := i.ApplicationCommandData()
-	cmd := bot.Command{Platform: Name, TeamID: i.GuildID, ChannelID: i.ChannelID, Name: data.Name, Args: map[string]string{}}
-	switch {
-	case i.Member != nil && i.Member.User != nil:
-		cmd.User = bot.UserRef{Platform: Name, ID: i.Member.User.ID}
-		cmd.CanManage = i.Member.Permissions&(manageChannels|discordgo.PermissionAdministrator) != 0
-	case i.User != nil:
-		cmd.User = bot.UserRef{Platform: Name, ID: i.User.ID}
-	}
-	opts := data.Options
-	var path []string
-	for len(opts) == 1 && (opts[0].Type == discordgo.ApplicationCommandOptionSubCommand || opts[0].Type == discordgo.ApplicationCommandOptionSubCommandGroup) {
-		path = append(path, opts[0].Name)
-		opts = opts[0].Options
-	}
-	cmd.Sub = strings.Join(path, " ")
-	for _, o := range opts {
-		switch v := o.Value.(type) {
-		case string:
-			cmd.Args[o.Name] = v
-		case float64:
-			cmd.Args[o.Name] = strconv.FormatFloat(v, 'f', -1, 64)
-		case bool:
-			cmd.Args[o.Name] = strconv.FormatBool(v)
-		case nil:
-		default:
-			cmd.Args[o.Name] = fmt.Sprint(v)
+		if err != nil {
+			err = failure("answer command", routeInteractionRespond, err)
 		}
 	}
-	return cmd
+	if err != nil {
+		d.log.Warn("could not answer an interaction", "error", err.Error())
+	}
 }
 
 // botMissing lists the permissions the bot lacks in the interaction's

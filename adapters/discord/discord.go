@@ -72,6 +72,14 @@ type Options struct {
 	// HTTPTransport is the transport under the base-URL rewrite (tests).
 	HTTPTransport http.RoundTripper
 	Logger        *slog.Logger
+	// AllowedGuilds are the servers whose interactions are answered
+	// (default: GuildIDs; neither: every server, with a warning at Open).
+	// Any other server's get "This bot is not enabled here." and change
+	// nothing; a direct message is answered for members of these servers.
+	AllowedGuilds []string
+	// ShutdownGrace is how long Close lets running commands finish
+	// (default DefaultShutdownGrace).
+	ShutdownGrace time.Duration
 }
 
 // Discord is the Discord platform.
@@ -84,6 +92,8 @@ type Discord struct {
 	mu      sync.Mutex
 	chans   map[string]*discordgo.Channel // channel id → channel (type, guild), for routing posts
 	botUser string
+	life    *lifetime
+	guilds  *guildGate
 	// testMangle, set only by tests, changes every body built from paper
 	// or user data just before it is checked (fallback: the minimal body
 	// that replaces an invalid one), to show that an invalid body is
@@ -125,6 +135,16 @@ func New(opts Options) (*Discord, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	if opts.ShutdownGrace <= 0 {
+		opts.ShutdownGrace = DefaultShutdownGrace
+	}
+	if opts.AllowedGuilds == nil {
+		opts.AllowedGuilds = opts.GuildIDs
+	}
+	guilds, err := newGuildGate(opts.AllowedGuilds)
+	if err != nil {
+		return nil, err
+	}
 	routeLibraryLog(opts.Logger)
 	// discordgo.New does not add the "Bot " prefix (platforms.md).
 	s, err := discordgo.New("Bot " + opts.Token)
@@ -140,8 +160,10 @@ func New(opts Options) (*Discord, error) {
 	s.MaxRestRetries = 0 // the adapter retries itself, with backoff and nonces
 	s.Identify.Intents = discordgo.IntentsGuilds
 	s.LogLevel = discordgo.LogError
+	s.Debug = false // its debug lines print URLs, headers and bodies to stderr
 	s.StateEnabled = false
-	return &Discord{s: s, opts: opts, log: opts.Logger, appID: opts.ApplicationID, chans: map[string]*discordgo.Channel{}}, nil
+	return &Discord{s: s, opts: opts, log: opts.Logger, appID: opts.ApplicationID, chans: map[string]*discordgo.Channel{},
+		life: newLifetime(), guilds: guilds}, nil
 }
 
 // Session returns the discordgo session (tests feed it interaction events).
@@ -189,7 +211,7 @@ func (d *Discord) channel(ctx context.Context, id string) (*discordgo.Channel, e
 		return c, nil
 	}
 	var ch *discordgo.Channel
-	err := d.do(ctx, "get channel", func(opts ...discordgo.RequestOption) error {
+	err := d.do(ctx, "get channel", routeGetChannel, func(opts ...discordgo.RequestOption) error {
 		var err error
 		ch, err = d.s.Channel(id, opts...)
 		return err
@@ -207,7 +229,7 @@ func (d *Discord) channel(ctx context.Context, id string) (*discordgo.Channel, e
 // a dropped connection is retried with backoff (discordgo itself retries
 // only 502, and 429s after their retry_after); a 4xx is returned at once,
 // as a *bot.StopError when the bot lost access to the channel.
-func (d *Discord) do(ctx context.Context, what string, call func(opts ...discordgo.RequestOption) error) error {
+func (d *Discord) do(ctx context.Context, what string, r route, call func(opts ...discordgo.RequestOption) error) error {
 	var err error
 	for attempt := 0; ; attempt++ {
 		err = call(discordgo.WithContext(ctx))
@@ -215,7 +237,7 @@ func (d *Discord) do(ctx context.Context, what string, call func(opts ...discord
 			return nil
 		}
 		if ctx.Err() != nil {
-			return fmt.Errorf("discord: %s: %w", what, ctx.Err())
+			return &requestError{msg: "discord: " + what + " (" + failedRoute(r, err).String() + "): " + ctx.Err().Error(), err: ctx.Err()}
 		}
 		if !retryable(err) || attempt >= d.opts.Retries {
 			break
@@ -225,15 +247,15 @@ func (d *Discord) do(ctx context.Context, what string, call func(opts ...discord
 		if errors.As(err, &rl) && rl.RetryAfter > wait {
 			wait = rl.RetryAfter
 		}
-		d.log.Warn("discord request failed; retrying", "op", what, "attempt", attempt+1, "wait", wait.String(), "error", describe(err))
+		d.log.Warn("discord request failed; retrying", "op", what, "route", failedRoute(r, err).String(), "attempt", attempt+1, "wait", wait.String(), "error", cause(err))
 		if serr := d.opts.Sleep(ctx, wait); serr != nil {
-			return fmt.Errorf("discord: %s: %w", what, serr)
+			return &requestError{msg: "discord: " + what + " (" + failedRoute(r, err).String() + "): " + serr.Error(), err: serr}
 		}
 	}
 	if stop := stopReason(err); stop != "" {
-		return &bot.StopError{Reason: stop, Err: fmt.Errorf("discord: %s: %s", what, describe(err))}
+		return &bot.StopError{Reason: stop, Err: failure(what, r, err)}
 	}
-	return &requestError{msg: "discord: " + what + ": " + describe(err), err: err}
+	return failure(what, r, err)
 }
 
 // requestError is a failed request: its text is describe's (no URL, which
@@ -302,29 +324,6 @@ func stopReason(err error) string {
 	return ""
 }
 
-// describe renders an error without request details (never the token).
-func describe(err error) string {
-	var rest *discordgo.RESTError
-	if errors.As(err, &rest) {
-		msg := ""
-		if rest.Message != nil {
-			msg = fmt.Sprintf(": %s (code %d)", rest.Message.Message, rest.Message.Code)
-		}
-		status := ""
-		if rest.Response != nil {
-			status = rest.Response.Status
-		}
-		return "HTTP " + status + msg
-	}
-	// A transport error names the URL, and an interaction's URL holds its
-	// token: keep only what failed.
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Op + " request: " + describe(ue.Err)
-	}
-	return err.Error()
-}
-
 // post creates a message with our own payload (nonce, enforce_nonce),
 // which carries ref. After a failure that may have posted it (a 5xx, a
 // timeout, a dropped connection), each retry first looks for ref among the
@@ -333,7 +332,7 @@ func describe(err error) string {
 func (d *Discord) post(ctx context.Context, channelID string, payload createMessage, ref string) (*discordgo.Message, error) {
 	var msg *discordgo.Message
 	unsure := false
-	err := d.do(ctx, "create message", func(opts ...discordgo.RequestOption) error {
+	err := d.do(ctx, "create message", routeCreateMessage, func(opts ...discordgo.RequestOption) error {
 		if unsure {
 			found, err := d.recent(channelID, ref, opts...)
 			if err != nil {
@@ -450,7 +449,7 @@ func (d *Discord) ensureThread(ctx context.Context, channelID string, msg *disco
 		return bot.Sent{}, fmt.Errorf("discord: start thread: %w", err)
 	}
 	var th *discordgo.Channel
-	err := d.do(ctx, "start thread", func(opts ...discordgo.RequestOption) error {
+	err := d.do(ctx, "start thread", routeThreadFromMessage, func(opts ...discordgo.RequestOption) error {
 		var err error
 		th, err = d.s.MessageThreadStartComplex(channelID, msg.ID, &discordgo.ThreadStart{
 			Name: name, AutoArchiveDuration: threadArchiveMinute, Type: discordgo.ChannelTypeGuildPublicThread}, opts...)
@@ -459,7 +458,7 @@ func (d *Discord) ensureThread(ctx context.Context, channelID string, msg *disco
 	if restCode(err) == codeThreadExists {
 		// An earlier attempt started it and its answer was lost.
 		var got *discordgo.Message
-		err = d.do(ctx, "get header", func(opts ...discordgo.RequestOption) error {
+		err = d.do(ctx, "get header", routeGetMessage, func(opts ...discordgo.RequestOption) error {
 			var err error
 			got, err = d.s.ChannelMessage(channelID, msg.ID, opts...)
 			return err
@@ -488,7 +487,7 @@ func (d *Discord) startForumPost(ctx context.Context, ch *discordgo.Channel, dg 
 	}
 	var th *discordgo.Channel
 	unsure := false
-	err := d.do(ctx, "start forum post", func(opts ...discordgo.RequestOption) error {
+	err := d.do(ctx, "start forum post", routeStartForumPost, func(opts ...discordgo.RequestOption) error {
 		if unsure {
 			// A post carries no nonce: after a failure that may have
 			// started it, look for it before starting another.
@@ -536,7 +535,7 @@ func (d *Discord) sendItem(ctx context.Context, m *bot.Message) (bot.Sent, error
 
 func (d *Discord) unarchive(ctx context.Context, thread string) error {
 	archived := false
-	return d.do(ctx, "unarchive thread", func(opts ...discordgo.RequestOption) error {
+	return d.do(ctx, "unarchive thread", routeEditChannel, func(opts ...discordgo.RequestOption) error {
 		_, err := d.s.ChannelEditComplex(thread, &discordgo.ChannelEdit{Archived: &archived}, opts...)
 		return err
 	})
@@ -580,7 +579,7 @@ func (d *Discord) Find(ctx context.Context, m *bot.Message) (bot.Sent, bool, err
 // findIn returns the recent message of channelID that carries ref, or nil.
 func (d *Discord) findIn(ctx context.Context, channelID, ref string) (*discordgo.Message, error) {
 	var msg *discordgo.Message
-	err := d.do(ctx, "read recent messages", func(opts ...discordgo.RequestOption) error {
+	err := d.do(ctx, "read recent messages", routeListMessages, func(opts ...discordgo.RequestOption) error {
 		var err error
 		msg, err = d.recent(channelID, ref, opts...)
 		return err
@@ -605,7 +604,7 @@ func (d *Discord) recent(channelID, ref string, opts ...discordgo.RequestOption)
 
 func (d *Discord) findForumPost(ctx context.Context, forum *discordgo.Channel, m *bot.Message) (bot.Sent, bool, error) {
 	var th *discordgo.Channel
-	err := d.do(ctx, "list active threads", func(opts ...discordgo.RequestOption) error {
+	err := d.do(ctx, "list active threads", routeActiveThreads, func(opts ...discordgo.RequestOption) error {
 		var err error
 		th, err = d.activePost(forum, threadName(m.Digest), opts...)
 		return err
@@ -638,7 +637,7 @@ func (d *Discord) openDM(ctx context.Context, u bot.UserRef, cached string) (str
 		return cached, nil
 	}
 	var ch *discordgo.Channel
-	err := d.do(ctx, "open DM channel", func(opts ...discordgo.RequestOption) error {
+	err := d.do(ctx, "open DM channel", routeCreateDM, func(opts ...discordgo.RequestOption) error {
 		var err error
 		ch, err = d.s.UserChannelCreate(u.ID, opts...)
 		return err
@@ -715,7 +714,9 @@ func routeLibraryLog(l *slog.Logger) {
 			case discordgo.LogError, discordgo.LogWarning:
 				lvl = slog.LevelWarn
 			}
-			l.Log(context.Background(), lvl, "discordgo: "+fmt.Sprintf(format, a...))
+			// Its lines may print URLs (an interaction's hold its token)
+			// and, at debug level, whole payloads.
+			l.Log(context.Background(), lvl, "discordgo: "+scrub(fmt.Sprintf(format, a...)))
 		}
 	})
 }

@@ -74,6 +74,7 @@ type DiscordConfig struct {
 	APIURL        string   `yaml:"api_url"`
 	ApplicationID string   `yaml:"application_id"`
 	GuildIDs      []string `yaml:"guild_ids"`
+	AllowedGuilds []string `yaml:"allowed_guilds"`
 	Gateway       *bool    `yaml:"gateway"`
 	Timeout       Duration `yaml:"timeout"`
 }
@@ -246,6 +247,7 @@ type settings struct {
 type discordSettings struct {
 	Token, APIURL, ApplicationID string
 	GuildIDs                     []string
+	AllowedGuilds                []string // empty: every server (a WARN at start)
 	Gateway                      bool
 	Timeout                      time.Duration
 }

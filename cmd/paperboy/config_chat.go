@@ -68,6 +68,17 @@ func (c *Config) resolveDiscord(s *settings, getenv func(string) string) error {
 			return cfgErr(fmt.Sprintf("discord.guild_ids[%d]", i), "%q is not a Discord id (a number)", g)
 		}
 	}
+	// Only these servers may use the bot; by default the ones its
+	// commands are registered in.
+	s.Discord.AllowedGuilds = append([]string(nil), d.AllowedGuilds...)
+	if len(s.Discord.AllowedGuilds) == 0 {
+		s.Discord.AllowedGuilds = append([]string(nil), d.GuildIDs...)
+	}
+	for i, g := range d.AllowedGuilds {
+		if _, err := strconv.ParseUint(g, 10, 64); err != nil {
+			return cfgErr(fmt.Sprintf("discord.allowed_guilds[%d]", i), "%q is not a Discord id (a number: right-click the server, Copy Server ID)", g)
+		}
+	}
 	if d.ApplicationID != "" {
 		if _, err := strconv.ParseUint(d.ApplicationID, 10, 64); err != nil {
 			return cfgErr("discord.application_id", "%q is not a Discord id (a number)", d.ApplicationID)

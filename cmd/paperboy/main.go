@@ -348,7 +348,7 @@ func (e *env) newDiscord() (*discord.Discord, error) {
 		return nil, nil
 	}
 	return discord.New(discord.Options{Token: ds.Token, APIURL: ds.APIURL, ApplicationID: ds.ApplicationID,
-		GuildIDs: ds.GuildIDs, Timeout: ds.Timeout, Logger: e.log})
+		GuildIDs: ds.GuildIDs, AllowedGuilds: ds.AllowedGuilds, Timeout: ds.Timeout, Logger: e.log})
 }
 
 // newSlack builds the Slack platform, or nil when no bot token is set.

@@ -2,7 +2,7 @@
 // tests.
 //
 // New starts an httptest server that answers the REST routes paperboy uses:
-// the bot user, gateway URL lookups, channels and messages (with nonce
+// the bot user and its application, gateway URL lookups, channels and messages (with nonce
 // idempotency and Discord's size limits), threads started from messages,
 // forum posts, thread archiving, DMs, the guild and its members (for
 // permission computations), application command bulk overwrites,

@@ -51,6 +51,7 @@ func init() {
 	add("GET", "/users/@me", (*Server).hGetMe, false)
 	add("POST", "/users/@me/channels", (*Server).hCreateDM, false)
 	add("GET", "/users/{user}", (*Server).hGetUser, false)
+	add("GET", "/oauth2/applications/@me", (*Server).hGetApplication, false)
 	add("GET", "/gateway", (*Server).hGateway, false)
 	add("GET", "/gateway/bot", (*Server).hGatewayBot, false)
 	add("GET", "/channels/{channel}", (*Server).hGetChannel, false)

@@ -229,7 +229,7 @@ func (s *Server) hInteractionCallback(c *call) reply {
 	if original != nil {
 		rec.MessageID = original.ID
 	}
-	s.interactions = append(s.interactions, rec)
+	s.recordInteractionLocked(rec)
 	return noContent()
 }
 
@@ -300,7 +300,7 @@ func (s *Server) hEditWebhookMessage(c *call) reply {
 	}
 	m.Flags &^= 1 << 7 // no longer loading
 	m.appID = c.p["app"]
-	s.interactions = append(s.interactions, InteractionResponse{
+	s.recordInteractionLocked(InteractionResponse{
 		Kind: "edit", InteractionID: ts.interactionID, ApplicationID: c.p["app"], Token: c.p["token"],
 		Data: append(json.RawMessage(nil), payload...), MessageID: m.ID, Time: c.now,
 	})
@@ -321,7 +321,7 @@ func (s *Server) hDeleteWebhookMessage(c *call) reply {
 	} else {
 		delete(s.followupLookup, c.p["token"]+"/"+c.p["message"])
 	}
-	s.interactions = append(s.interactions, InteractionResponse{
+	s.recordInteractionLocked(InteractionResponse{
 		Kind: "delete", InteractionID: ts.interactionID, ApplicationID: c.p["app"], Token: c.p["token"],
 		MessageID: m.ID, Time: c.now,
 	})
@@ -353,7 +353,7 @@ func (s *Server) hFollowup(c *call) reply {
 	}, appID: c.p["app"]}
 	m.embedsJSON = marshalEmbeds(in.embeds)
 	s.followupLookup[c.p["token"]+"/"+m.ID] = m
-	s.interactions = append(s.interactions, InteractionResponse{
+	s.recordInteractionLocked(InteractionResponse{
 		Kind: "followup", InteractionID: ts.interactionID, ApplicationID: c.p["app"], Token: c.p["token"],
 		Data: append(json.RawMessage(nil), payload...), MessageID: m.ID, Time: c.now,
 	})
@@ -361,4 +361,10 @@ func (s *Server) hFollowup(c *call) reply {
 		return ok(s.wireMessageLocked(m, false))
 	}
 	return noContent()
+}
+
+// hGetApplication answers the bot's application: its id is the bot user's,
+// as for every bot created since 2016.
+func (s *Server) hGetApplication(c *call) reply {
+	return ok(map[string]any{"id": s.bot.ID, "name": s.bot.Username, "bot_public": false})
 }

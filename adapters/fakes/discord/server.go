@@ -51,6 +51,7 @@ type Server struct {
 	commandIDs map[cmdKey]map[string]string
 
 	interactions   []InteractionResponse
+	watchers       []chan InteractionResponse
 	tokens         map[string]*tokenState
 	registered     map[string]time.Time // interaction id -> creation time
 	followupLookup map[string]*msgState // "token/messageID" -> message
@@ -406,6 +407,41 @@ func (s *Server) Commands(appID, guildID string) []json.RawMessage {
 		out[i] = append(json.RawMessage(nil), c...)
 	}
 	return out
+}
+
+// recordInteractionLocked stores an accepted interaction response and
+// hands a copy to each watcher (dropped if its buffer is full).
+func (s *Server) recordInteractionLocked(r InteractionResponse) {
+	s.interactions = append(s.interactions, r)
+	for _, w := range s.watchers {
+		c := r
+		c.Data = append(json.RawMessage(nil), r.Data...)
+		select {
+		case w <- c:
+		default:
+		}
+	}
+}
+
+// WatchInteractionResponses returns a channel that receives each
+// interaction callback, edit and follow-up accepted from now on (buf of
+// them at most waiting; more are dropped), so that a test can wait for
+// answers instead of polling. stop ends the watch.
+func (s *Server) WatchInteractionResponses(buf int) (<-chan InteractionResponse, func()) {
+	c := make(chan InteractionResponse, buf)
+	s.mu.Lock()
+	s.watchers = append(s.watchers, c)
+	s.mu.Unlock()
+	return c, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		for i, w := range s.watchers {
+			if w == c {
+				s.watchers = append(s.watchers[:i:i], s.watchers[i+1:]...)
+				return
+			}
+		}
+	}
 }
 
 // InteractionResponses returns the interaction callbacks, edits and
