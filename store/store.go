@@ -47,6 +47,11 @@ type DB struct {
 // auxReaders is the number of searches that may use a second core at once.
 const auxReaders = 2
 
+// ReadConns is the size of the read-only pool. The chat commands' cap on
+// concurrent searches (limits.concurrent_searches) must stay below it, so
+// that digests and alert runs always find a connection.
+const ReadConns = 4
+
 var _ bot.Store = (*DB)(nil)
 
 // Open opens (creating if needed) the database at path and applies any
@@ -73,7 +78,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("store: open %s read-only: %w", path, err)
 	}
-	r.SetMaxOpenConns(4)
+	r.SetMaxOpenConns(ReadConns)
 	db.r = r
 	if err := r.PingContext(ctx); err != nil {
 		db.Close()

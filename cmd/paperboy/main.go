@@ -489,8 +489,20 @@ func cmdRun(e *env, args []string) error {
 	}
 	b := e.newBot(db, src)
 	e.log.Info("paperboy starting", "version", version, "database", db.Path(), "source", src.Name())
+	// One Limiter for both platforms: the cap on concurrent searches is
+	// process-wide.
+	lim := bot.NewLimiter(e.set.Limits)
+	commands := func() *bot.Commands {
+		return &bot.Commands{
+			Bot:         b,
+			DefaultZone: e.set.LocalZone,
+			MaxTopics:   e.set.MaxTopics,
+			Limiter:     lim,
+			// TODO(lead): SearchTimeout: e.set.SearchTimeout,
+		}
+	}
 	if d, ok := b.Platforms[discord.Name].(*discord.Discord); ok {
-		d.SetCommands(&bot.Commands{Bot: b, DefaultZone: e.set.LocalZone, MaxTopics: e.set.MaxTopics})
+		d.SetCommands(commands())
 		if err := d.Open(e.ctx, e.set.Discord.Gateway); err != nil {
 			return err
 		}
@@ -498,7 +510,7 @@ func cmdRun(e *env, args []string) error {
 		e.log.Info("discord connected", "gateway", e.set.Discord.Gateway, "guilds", len(e.set.Discord.GuildIDs))
 	}
 	if sl, ok := b.Platforms[slack.Name].(*slack.Slack); ok {
-		sl.SetCommands(&bot.Commands{Bot: b, DefaultZone: e.set.LocalZone, MaxTopics: e.set.MaxTopics})
+		sl.SetCommands(commands())
 		stopSlack, err := e.startSlack(sl)
 		if err != nil {
 			return err
