@@ -6,14 +6,17 @@ import (
 	"sync"
 )
 
-// gate admits at most n searches at once, process-wide. The others wait in
-// a queue per user; a place that frees goes to the waiting user with the
-// fewest searches running (the one waiting longest among equals), so one
-// user's backlog never keeps another user's search behind it. A user may
-// have at most perUser searches waiting; past that acquire refuses at once,
-// so a flood never holds an unbounded number of goroutines.
+// gate admits at most n searches at once, process-wide, and at most n-1 of
+// one user's (when n > 1), so that a place is always left for someone
+// else: another user's search starts at once even while one user's
+// backlog fills the queue. The others wait in a queue per user; a place
+// that frees goes to the waiting user with the fewest searches running
+// (the one waiting longest among equals). A user may have at most perUser
+// searches waiting; past that acquire refuses at once, so a flood never
+// holds an unbounded number of goroutines.
 type gate struct {
 	n, perUser int
+	userMax    int // searches one user may run at once
 
 	mu       sync.Mutex
 	running  int
@@ -40,7 +43,7 @@ type gateWaiter struct {
 var errQueueFull = errors.New("too many searches waiting")
 
 func newGate(n, perUser int) *gate {
-	return &gate{n: n, perUser: perUser, users: map[UserRef]*gateUser{}}
+	return &gate{n: n, perUser: perUser, userMax: max(1, n-1), users: map[UserRef]*gateUser{}}
 }
 
 // acquire waits for a place for one of user's searches, until ctx ends.
@@ -52,7 +55,10 @@ func (g *gate) acquire(ctx context.Context, user UserRef) (release func(), err e
 		u = &gateUser{}
 		g.users[user] = u
 	}
-	if g.waiting == 0 && g.running < g.n {
+	// After every change the gate admits what it can (dispatch), so a free
+	// place here means every waiter's user is at userMax: a user under it
+	// goes ahead.
+	if g.running < g.n && u.running < g.userMax {
 		g.start(u)
 		g.mu.Unlock()
 		return g.releaser(user), nil
@@ -120,24 +126,33 @@ func (g *gate) release(user UserRef) {
 	u.running--
 	g.running--
 	g.forget(user, u)
-	if g.waiting == 0 {
-		return
-	}
-	var next *gateUser
-	for _, c := range g.users {
-		if len(c.queue) == 0 {
-			continue
+	g.dispatch()
+}
+
+// dispatch admits waiters while there are free places: each time the
+// first waiter of the user with the fewest running, among the users under
+// userMax. Under g.mu.
+func (g *gate) dispatch() {
+	for g.waiting > 0 && g.running < g.n {
+		var next *gateUser
+		for _, c := range g.users {
+			if len(c.queue) == 0 || c.running >= g.userMax {
+				continue
+			}
+			if next == nil || c.running < next.running || c.running == next.running && c.queue[0].seq < next.queue[0].seq {
+				next = c
+			}
 		}
-		if next == nil || c.running < next.running || c.running == next.running && c.queue[0].seq < next.queue[0].seq {
-			next = c
+		if next == nil {
+			return
 		}
+		w := next.queue[0]
+		next.queue = next.queue[1:]
+		g.waiting--
+		g.start(next)
+		w.admitted = true
+		close(w.ready)
 	}
-	w := next.queue[0]
-	next.queue = next.queue[1:]
-	g.waiting--
-	g.start(next)
-	w.admitted = true
-	close(w.ready)
 }
 
 // GateLoad is what the search gate is doing.

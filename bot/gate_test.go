@@ -45,36 +45,47 @@ func acquireAsync(ctx context.Context, g *gate, u UserRef, order chan<- *admissi
 	return a
 }
 
-// The next free place goes to the user with the fewest searches running,
-// not to the oldest waiter: B's one search goes ahead of A's backlog, and
-// A's backlog is served in order.
+// One user may take all places but one: another user's search starts at
+// once, ahead of the first user's backlog. When the gate is full, the next
+// free place goes to the user with the fewest searches running, not to the
+// oldest waiter, and each user's backlog is served in order.
 func TestGateAdmitsOtherUsersAheadOfABacklog(t *testing.T) {
-	g := newGate(2, 16)
-	a, b := UserRef{Platform: "slack", ID: "A"}, UserRef{Platform: "slack", ID: "B"}
+	g := newGate(3, 16)
+	a, b, c := UserRef{Platform: "slack", ID: "A"}, UserRef{Platform: "slack", ID: "B"}, UserRef{Platform: "slack", ID: "C"}
 	ctx := context.Background()
 	order := make(chan *admission, 16)
 	var running []*admission
-	for range 2 {
-		running = append(running, acquireAsync(ctx, g, a, order))
-	}
-	waitUntil(t, "A's first two admitted", func() bool { return g.load().Running == 2 })
-	for range 2 {
-		<-order
-	}
 	var queued []*admission
-	for i := range 5 {
-		queued = append(queued, acquireAsync(ctx, g, a, order))
-		waitUntil(t, "A's backlog queued", func() bool { return g.load().Waiting == i+1 })
+	for i := range 7 {
+		x := acquireAsync(ctx, g, a, order)
+		if i < 2 {
+			running = append(running, x)
+			waitUntil(t, "A's first two admitted", func() bool { return g.load().Running == i+1 })
+			<-order
+			continue
+		}
+		queued = append(queued, x)
+		waitUntil(t, "A's backlog queued", func() bool { return g.load().Waiting == i-1 })
+	}
+	if l := g.load(); l.Running != 2 || l.Waiting != 5 {
+		t.Fatalf("A alone: %+v, want 2 running (one place kept for others), 5 waiting", l)
 	}
 	bs := acquireAsync(ctx, g, b, order)
-	waitUntil(t, "B queued", func() bool { return g.load().Waiting == 6 })
-	running[0].release()
 	if first := <-order; first != bs {
-		t.Fatalf("first admitted after a release: a search of %s, want B's", first.user.ID)
+		t.Fatalf("admitted: a search of %s, want B's", first.user.ID)
+	}
+	// Full now: C waits, and goes first when one of A's ends (A still has
+	// one running, C none).
+	cs := acquireAsync(ctx, g, c, order)
+	waitUntil(t, "C waiting", func() bool { return g.load().Waiting == 6 })
+	running[0].release()
+	if first := <-order; first != cs {
+		t.Fatalf("first admitted after a release: a search of %s, want C's", first.user.ID)
 	}
 	// One release at a time, each admission received before the next, so
 	// the order seen is the order admitted.
 	bs.release()
+	cs.release()
 	prev := running[1]
 	for i, want := range queued {
 		got := <-order
@@ -82,14 +93,14 @@ func TestGateAdmitsOtherUsersAheadOfABacklog(t *testing.T) {
 			t.Fatalf("A's backlog admitted out of order at %d", i)
 		}
 		if l := g.load(); l.Running > 2 {
-			t.Fatalf("%d running, cap 2", l.Running)
+			t.Fatalf("%d of A's running, at most 2", l.Running)
 		}
 		prev.release()
 		prev = got
 	}
 	prev.release()
-	if l := g.load(); l.Running != 0 || l.Waiting != 0 || l.Users != 0 || l.Peak != 2 || l.Admitted != 8 {
-		t.Fatalf("load at the end = %+v, want nothing running or kept, peak 2, 8 admitted", l)
+	if l := g.load(); l.Running != 0 || l.Waiting != 0 || l.Users != 0 || l.Peak != 3 || l.Admitted != 9 {
+		t.Fatalf("load at the end = %+v, want nothing running or kept, peak 3, 9 admitted", l)
 	}
 }
 
@@ -132,12 +143,14 @@ func TestGateCancelAndQueueBound(t *testing.T) {
 	}
 }
 
-// Many users at once, some giving up: never more than the cap inside, and
-// everything that got in got out.
+// Many users at once, some giving up: never more than the cap inside, nor
+// more than cap-1 of one user's, and everything that got in got out.
 func TestGateNeverPastTheCap(t *testing.T) {
 	const n = 3
 	g := newGate(n, 64)
 	var inside, peak atomic.Int32
+	var perUser [5]atomic.Int32
+	var userPeak atomic.Int32
 	var wg sync.WaitGroup
 	for i := range 400 {
 		wg.Add(1)
@@ -154,13 +167,9 @@ func TestGateNeverPastTheCap(t *testing.T) {
 			if err != nil {
 				return
 			}
-			v := inside.Add(1)
-			for {
-				p := peak.Load()
-				if v <= p || peak.CompareAndSwap(p, v) {
-					break
-				}
-			}
+			raise(&userPeak, perUser[i%5].Add(1))
+			defer perUser[i%5].Add(-1)
+			raise(&peak, inside.Add(1))
 			runtime.Gosched()
 			inside.Add(-1)
 			release()
@@ -170,7 +179,20 @@ func TestGateNeverPastTheCap(t *testing.T) {
 	if p := peak.Load(); p > n {
 		t.Fatalf("%d inside at once, cap %d", p, n)
 	}
+	if p := userPeak.Load(); p > n-1 {
+		t.Fatalf("%d of one user's inside at once, want at most %d", p, n-1)
+	}
 	if l := g.load(); l.Running != 0 || l.Waiting != 0 || l.Users != 0 {
 		t.Fatalf("load at the end = %+v", l)
+	}
+}
+
+// raise sets m to v if v is more.
+func raise(m *atomic.Int32, v int32) {
+	for {
+		p := m.Load()
+		if v <= p || m.CompareAndSwap(p, v) {
+			return
+		}
 	}
 }

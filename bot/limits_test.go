@@ -60,6 +60,17 @@ func (s *holdStore) state() (inside, peak int, arrivals []string) {
 	return s.inside, s.peak, append([]string(nil), s.arrivals...)
 }
 
+// labels returns the arrivals with the heavy query shown as "heavy".
+func (s *holdStore) labels() []string {
+	_, _, arrivals := s.state()
+	for i, q := range arrivals {
+		if q == s.heavy {
+			arrivals[i] = "heavy"
+		}
+	}
+	return arrivals
+}
+
 // waitFor yields until cond holds, failing only if it never does (a stuck
 // command): it measures no time.
 func waitFor(t *testing.T, what string, cond func() bool) {
@@ -88,14 +99,17 @@ func next(t *testing.T, ch <-chan bot.Reply, what string) bot.Reply {
 // Issue 14, point 2 (fair use under load): one user sends 400 of the
 // heaviest searches at once while a channel's digest is due and another
 // user's topic has new papers. With the default limits (10 searches a
-// minute, 3 at once):
+// minute, 3 at once, 2 of one user's):
 //   - 390 are refused at once with "Slow down: try again in 6 s.", and the
 //     goroutines of the flood end with them (bounded by the bucket);
-//   - 3 run, 7 wait at the gate, never more than 3 inside the store;
-//   - while the gate is full, the daemon posts the digest and sends the
-//     alert DM (they never pass the gate);
-//   - another user's search, sent after the 7 were queued, is the first
-//     admitted when a place frees.
+//   - 2 run, 8 wait at the gate; never more than 3 searches inside the
+//     store in all;
+//   - another user's search, sent after A's backlog, runs at once;
+//   - while the gate is full (a third user's heavy searches took the last
+//     place), the daemon posts the digest and sends the alert DM: they
+//     never pass the gate;
+//   - a fourth user's search, waiting behind the full gate, is the first
+//     admitted when a place frees, ahead of the queued ones.
 func TestFairUseUnderLoad(t *testing.T) {
 	// Monday 30 November 2026, 09:00 in Berlin: the channel's digest time.
 	due := utc(t, "2026-11-30T08:00:00Z")
@@ -158,22 +172,39 @@ func TestFairUseUnderLoad(t *testing.T) {
 		}
 	}
 	lim := cmds.Limiter
-	waitFor(t, "3 heavy searches inside and 7 waiting", func() bool {
+	waitFor(t, "2 heavy searches inside and 8 waiting", func() bool {
 		inside, _, _ := hs.state()
 		l := lim.Load()
-		return inside == 3 && l.Running == 3 && l.Waiting == 7
+		return inside == 2 && l.Running == 2 && l.Waiting == 8
 	})
-	// What is left of the flood: the 10 admitted commands, 3 in the store
-	// and 7 waiting. The bound leaves room for the runtime's and the SQLite
+	// What is left of the flood: the 10 admitted commands, 2 in the store
+	// and 8 waiting. The bound leaves room for the runtime's and the SQLite
 	// driver's own goroutines.
 	if n := runtime.NumGoroutine(); n > before+10+10 {
 		t.Fatalf("%d goroutines while 10 commands of the flood wait (%d before it): the refused ones did not end", n, before)
 	}
 
-	// Another user's search, after A's backlog.
+	// Another user's search, sent after A's backlog, runs at once: one user
+	// may hold only 2 of the 3 places.
 	bReply := make(chan bot.Reply, 1)
 	go func() { bReply <- search("B", "diffusion") }()
-	waitFor(t, "B's search waiting at the gate", func() bool { return lim.Load().Waiting == 8 })
+	if r := next(t, bReply, "B's answer, while A's searches are held"); r.Error || !strings.Contains(r.Plain(), "diffusion") {
+		t.Fatalf("B's search: %s", r.Plain())
+	}
+	if _, _, arrivals := hs.state(); len(arrivals) != 4 || arrivals[3] != "diffusion" {
+		// arrivals[0] is the preview of C's subscribe.
+		t.Fatalf("searches in the order they reached the store: %q; want A's two, then B's, ahead of A's queued ones", hs.labels())
+	}
+
+	// A third user's heavy searches take the last place: the gate is full.
+	for range 3 {
+		go func() { replies <- search("D", heavyQuery) }()
+	}
+	waitFor(t, "the gate full: 3 heavy searches inside, 10 waiting", func() bool {
+		inside, _, _ := hs.state()
+		l := lim.Load()
+		return inside == 3 && l.Running == 3 && l.Waiting == 10
+	})
 
 	// The digest is due and C's topic has new papers: the daemon runs from
 	// just before 09:00 in Berlin to 09:30, with every search place taken.
@@ -199,36 +230,38 @@ func TestFairUseUnderLoad(t *testing.T) {
 	if got := dms.got("C"); len(got) != 1 || !strings.Contains(got[0], "Paper 1 of 2026-11-30") {
 		t.Fatalf("alert DMs to C = %q, want one with the new papers", got)
 	}
-	if l := lim.Load(); l.Running != 3 || l.Waiting != 8 {
-		t.Fatalf("gate after the daemon's run = %+v, want still 3 running, 8 waiting", l)
+	if l := lim.Load(); l.Running != 3 || l.Waiting != 10 {
+		t.Fatalf("gate after the daemon's run = %+v, want still 3 running, 10 waiting", l)
 	}
 
-	// One place frees: B's search is admitted ahead of A's seven.
+	// A fourth user's search waits behind the full gate, and is the first
+	// admitted when a place frees, ahead of A's and D's queued ones.
+	eReply := make(chan bot.Reply, 1)
+	go func() { eReply <- search("E", "diffusion") }()
+	waitFor(t, "E's search waiting at the gate", func() bool { return lim.Load().Waiting == 11 })
 	hs.release <- struct{}{}
-	r := next(t, bReply, "B's answer")
-	if r.Error || !strings.Contains(r.Plain(), "diffusion") {
-		t.Fatalf("B's search: %s", r.Plain())
+	if r := next(t, eReply, "E's answer"); r.Error || !strings.Contains(r.Plain(), "diffusion") {
+		t.Fatalf("E's search: %s", r.Plain())
 	}
-	_, _, arrivals := hs.state()
-	if len(arrivals) < 5 || arrivals[4] != "diffusion" {
-		// arrivals[0] is the preview of C's subscribe.
-		t.Fatalf("searches in the order they reached the store: %q; want B's fourth of the flood's, ahead of A's queued ones", arrivals[1:])
+	// (E's ended too, which let in one of the queued: 6 or 7 arrived.)
+	if _, _, arrivals := hs.state(); len(arrivals) < 6 || arrivals[5] != "diffusion" {
+		t.Fatalf("searches in the order they reached the store: %q; want E's right after the first place freed", hs.labels())
 	}
 
 	close(hs.release)
-	for len(answered) < 10 {
-		r := next(t, replies, "the 10 admitted searches")
+	for len(answered) < 13 {
+		r := next(t, replies, "the 13 admitted heavy searches")
 		if r.Error {
 			t.Fatalf("an admitted heavy search failed: %s", r.Plain())
 		}
 		answered = append(answered, r)
 	}
-	if _, peak, arrivals := hs.state(); peak > 3 || len(arrivals) != 12 {
-		t.Fatalf("%d searches inside the store at once (cap 3), %d in all (want 12: a preview, 10 of A's, B's)", peak, len(arrivals))
+	if _, peak, arrivals := hs.state(); peak > 3 || len(arrivals) != 16 {
+		t.Fatalf("%d searches inside the store at once (cap 3), %d in all (want 16: a preview, 10 of A's, B's, 3 of D's, E's)", peak, len(arrivals))
 	}
 	waitFor(t, "the gate empty", func() bool { l := lim.Load(); return l.Running == 0 && l.Waiting == 0 && l.Users == 0 })
-	if l := lim.Load(); l.Peak != 3 || l.Admitted != 12 {
-		t.Fatalf("gate: %+v, want peak 3 and 12 admitted", l)
+	if l := lim.Load(); l.Peak != 3 || l.Admitted != 16 {
+		t.Fatalf("gate: %+v, want peak 3 and 16 admitted", l)
 	}
 }
 
