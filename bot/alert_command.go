@@ -61,11 +61,21 @@ func (c *Commands) subscribe(ctx context.Context, cmd Command) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	res, err := c.Bot.Store.Search(ctx, SearchRequest{Query: Within(q, previewDays, now), Limit: 3, Now: now})
+	r := Reply{Title: fmt.Sprintf("Subscribed (#%d).", s.ID)}
+	release, err := c.admit(ctx, cmd.User)
+	if ErrorCode(err) == EBusy {
+		// The topic is saved; only the preview waits for a calmer moment.
+		r.Title += " paperboy is too busy to show what it would have matched."
+		return r, nil
+	}
 	if err != nil {
 		return Reply{}, err
 	}
-	r := Reply{Title: fmt.Sprintf("Subscribed (#%d).", s.ID)}
+	res, err := c.Bot.Store.Search(ctx, SearchRequest{Query: Within(q, previewDays, now), Limit: 3, Now: now})
+	release()
+	if err != nil {
+		return Reply{}, err
+	}
 	var hits []SearchHit
 	for _, h := range res.Hits {
 		if !h.Partial {
@@ -102,6 +112,11 @@ func (c *Commands) subscriptions(ctx context.Context, cmd Command) (Reply, error
 		return Reply{Lines: []Line{{Text("You have no topics. Add one with "), Code(`/papers subscribe "state space models" -survey`), Text(".")}}}, nil
 	}
 	now := c.Bot.now()
+	release, err := c.admit(ctx, cmd.User)
+	if err != nil {
+		return Reply{}, err
+	}
+	defer release()
 	r := Reply{Title: fmt.Sprintf("Your topics (%d of at most %d)", len(subs), c.maxTopics())}
 	for _, s := range subs {
 		line := Line{Bold(fmt.Sprintf("#%d", s.ID)), Text(" "), Code(s.Query)}

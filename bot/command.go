@@ -80,12 +80,20 @@ type Commands struct {
 	// MaxTopics is how many topics one user may have (DefaultMaxTopics
 	// when zero).
 	MaxTopics int
+	// Limiter applies the fair-use limits (none when nil); share one
+	// between the platforms' Commands.
+	Limiter *Limiter
 }
 
 // Handle runs one command and returns the reply to show the user (only to
 // them). It never returns an error: problems are explained in the reply,
 // and unexpected ones (a recovered panic included) are logged.
 func (c *Commands) Handle(ctx context.Context, cmd Command) Reply {
+	if cmd.Name == CmdPapers {
+		if r, limited := c.slowDown(cmd.User, limitKind(cmd.Sub)); limited {
+			return r
+		}
+	}
 	r, err := c.handleRecovered(ctx, cmd)
 	if err != nil {
 		var e *Error

@@ -10,6 +10,7 @@ const (
 	EInvalid  = "invalid"   // bad input: config, command arguments, dates
 	ENotFound = "not_found" // no such channel, paper, list
 	EConflict = "conflict"  // the work was already done or is being done
+	EBusy     = "busy"      // past a fair-use limit: try again later
 )
 
 // Error is an error meant for a person: Message says what is wrong and how

@@ -25,7 +25,7 @@ func (c *Commands) search(ctx context.Context, cmd Command) (Reply, error) {
 	if text == "" {
 		return usageReply("search", "What should paperboy look for?"), nil
 	}
-	return c.searchPage(ctx, text, 0, "")
+	return c.searchPage(ctx, cmd.User, text, 0, "")
 }
 
 // HandleAction answers a button of an earlier reply (search paging). The
@@ -37,6 +37,9 @@ func (c *Commands) HandleAction(ctx context.Context, user UserRef, action string
 	if !ok || !ok2 || err != nil || page < 0 || page > 1000 {
 		return errorReply("This button is not paperboy's, or it is broken.")
 	}
+	if r, limited := c.slowDown(user, "search"); limited {
+		return r
+	}
 	text, err := c.Bot.Store.LoadPage(ctx, key)
 	if errors.Is(err, ErrNotFound) {
 		return errorReply("This search is too old to page through; run /papers search again.")
@@ -45,7 +48,11 @@ func (c *Commands) HandleAction(ctx context.Context, user UserRef, action string
 		c.Bot.log().Error("load search page", "error", err)
 		return errorReply("Something went wrong on paperboy's side; please try again in a minute.")
 	}
-	r, err := recovered(func() (Reply, error) { return c.searchPage(ctx, text, page, key) })
+	r, err := recovered(func() (Reply, error) { return c.searchPage(ctx, user, text, page, key) })
+	var e *Error
+	if errors.As(err, &e) {
+		return errorReply("%s", e.Message)
+	}
 	if err != nil {
 		c.Bot.log().Error("search", "error", err)
 		return errorReply("Something went wrong on paperboy's side; please try again in a minute.")
@@ -57,15 +64,15 @@ func (c *Commands) HandleAction(ctx context.Context, user UserRef, action string
 // (ParseSearch): only an empty one is refused, and the note on how it was
 // read (searched as plain words, cut to the length limit, ...) is the last
 // line of the reply, on every page.
-func (c *Commands) searchPage(ctx context.Context, text string, page int, key string) (Reply, error) {
-	r, note, err := c.searchReply(ctx, text, page, key)
+func (c *Commands) searchPage(ctx context.Context, user UserRef, text string, page int, key string) (Reply, error) {
+	r, note, err := c.searchReply(ctx, user, text, page, key)
 	if err == nil && note != "" {
 		r.Lines = append(r.Lines, Line{Text("%s", capitalize(note)+".")})
 	}
 	return r, err
 }
 
-func (c *Commands) searchReply(ctx context.Context, text string, page int, key string) (Reply, string, error) {
+func (c *Commands) searchReply(ctx context.Context, user UserRef, text string, page int, key string) (Reply, string, error) {
 	now := c.Bot.now()
 	q, note, err := ParseSearch(text, now)
 	if err != nil {
@@ -75,7 +82,12 @@ func (c *Commands) searchReply(ctx context.Context, text string, page int, key s
 		}
 		return Reply{}, "", err
 	}
+	release, err := c.admit(ctx, user)
+	if err != nil {
+		return Reply{}, "", err
+	}
 	res, err := c.Bot.Store.Search(ctx, SearchRequest{Query: q, Limit: SearchPageSize, Offset: page * SearchPageSize, Now: now})
+	release()
 	if err != nil {
 		return Reply{}, "", err
 	}

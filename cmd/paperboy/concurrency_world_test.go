@@ -117,6 +117,13 @@ schedule:
   poll_interval: 1s
 alerts:
   max_topics: %d
+# Each user sends up to 11 subscription changes within the three bursts,
+# a few seconds apart: these tests race commands against each other, not
+# against the per-user buckets (TestFairUseUnderLoad does that). The cap on
+# concurrent searches stays at its default.
+limits:
+  searches_per_minute: 100
+  subscription_changes_per_minute: 100
 discord:
   token: ${DISCORD_BOT_TOKEN}
   api_url: %s

@@ -27,6 +27,7 @@ type Config struct {
 	Discord     DiscordConfig     `yaml:"discord"`
 	Slack       SlackConfig       `yaml:"slack"`
 	Alerts      AlertsConfig      `yaml:"alerts"`
+	Limits      LimitsConfig      `yaml:"limits"`
 	Channels    []ChannelConfig   `yaml:"channels"`
 
 	path string // where it was read from; "" for the built-in defaults
@@ -240,6 +241,10 @@ type settings struct {
 	// TokenRefs names the variable each token key of the file refers to
 	// ("discord.token" → "DISCORD_BOT_TOKEN").
 	TokenRefs map[string]string
+
+	// Limits and SearchTimeout are the limits: section.
+	Limits        bot.Limits
+	SearchTimeout time.Duration
 }
 
 // discordSettings are the resolved Discord settings; Token empty means
@@ -335,6 +340,9 @@ func (c *Config) resolve(localZone string, getenv func(string) string) (*setting
 	}
 	if c.Schedule.CatchUp != nil {
 		s.CatchUp = *c.Schedule.CatchUp
+	}
+	if err := c.resolveLimits(s); err != nil {
+		return nil, err
 	}
 	if c.Alerts.MaxTopics != nil {
 		if *c.Alerts.MaxTopics < 1 || *c.Alerts.MaxTopics > 1000 {

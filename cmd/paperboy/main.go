@@ -521,8 +521,20 @@ func cmdRun(e *env, args []string) error {
 	}
 	e.log.Info("paperboy starting", "version", version, "database", db.Path(), "source", src.Name())
 	e.warnPlatforms()
+	// One Limiter for both platforms: the cap on concurrent searches is
+	// process-wide.
+	lim := bot.NewLimiter(e.set.Limits)
+	commands := func() *bot.Commands {
+		return &bot.Commands{
+			Bot:         b,
+			DefaultZone: e.set.LocalZone,
+			MaxTopics:   e.set.MaxTopics,
+			Limiter:     lim,
+			// TODO(lead): SearchTimeout: e.set.SearchTimeout,
+		}
+	}
 	if d, ok := b.Platforms[discord.Name].(*discord.Discord); ok {
-		d.SetCommands(&bot.Commands{Bot: b, DefaultZone: e.set.LocalZone, MaxTopics: e.set.MaxTopics})
+		d.SetCommands(commands())
 		if err := d.Open(e.ctx, e.set.Discord.Gateway); err != nil {
 			e.recordPlatform(db, discord.Name, false, err.Error())
 			return err
@@ -533,7 +545,7 @@ func cmdRun(e *env, args []string) error {
 		defer e.recordPlatform(db, discord.Name, false, "the daemon stopped")
 	}
 	if sl, ok := b.Platforms[slack.Name].(*slack.Slack); ok {
-		sl.SetCommands(&bot.Commands{Bot: b, DefaultZone: e.set.LocalZone, MaxTopics: e.set.MaxTopics})
+		sl.SetCommands(commands())
 		stopSlack, err := e.startSlack(sl)
 		if err != nil {
 			e.recordPlatform(db, slack.Name, false, err.Error())
