@@ -587,21 +587,6 @@ func (d *Discord) findIn(ctx context.Context, channelID, ref string) (*discordgo
 	return msg, err
 }
 
-// recent reads the 100 most recent messages of channelID once and returns
-// the one that carries ref, or nil.
-func (d *Discord) recent(channelID, ref string, opts ...discordgo.RequestOption) (*discordgo.Message, error) {
-	msgs, err := d.s.ChannelMessages(channelID, 100, "", "", "", opts...)
-	if err != nil {
-		return nil, err
-	}
-	for _, msg := range msgs {
-		if refOf(msg) == ref {
-			return msg, nil
-		}
-	}
-	return nil, nil
-}
-
 func (d *Discord) findForumPost(ctx context.Context, forum *discordgo.Channel, m *bot.Message) (bot.Sent, bool, error) {
 	var th *discordgo.Channel
 	err := d.do(ctx, "list active threads", routeActiveThreads, func(opts ...discordgo.RequestOption) error {

@@ -287,35 +287,6 @@ func (s *Slack) post(ctx context.Context, channel, threadTS string, m message, f
 	}
 }
 
-// find looks for the message carrying key: in the thread's replies when
-// threadTS is set, else in the channel's recent history.
-func (s *Slack) find(ctx context.Context, channel, threadTS, key string) (string, bool, error) {
-	var msgs []slackgo.Message
-	err := s.call(ctx, "read history", func() error {
-		if threadTS != "" {
-			var err error
-			msgs, _, _, err = s.api.GetConversationRepliesContext(ctx, &slackgo.GetConversationRepliesParameters{
-				ChannelID: channel, Timestamp: threadTS, Limit: 200, IncludeAllMetadata: true})
-			return err
-		}
-		resp, err := s.api.GetConversationHistoryContext(ctx, &slackgo.GetConversationHistoryParameters{
-			ChannelID: channel, Limit: 100, IncludeAllMetadata: true})
-		if err == nil {
-			msgs = resp.Messages
-		}
-		return err
-	})
-	if err != nil {
-		return "", false, err
-	}
-	for _, m := range msgs {
-		if keyOf(m) == key {
-			return m.Timestamp, true, nil
-		}
-	}
-	return "", false, nil
-}
-
 // Send posts a digest's header or one of its items (a reply in the
 // header's thread).
 func (s *Slack) Send(ctx context.Context, m *bot.Message) (bot.Sent, error) {
