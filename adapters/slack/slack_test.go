@@ -605,14 +605,15 @@ func TestSlashCommandsOverHTTP(t *testing.T) {
 			"text": {text}, "response_url": {e.srv.ResponseURL(name)}}.Encode()
 	}
 	body := form("h1", "help")
-	if code := post(body, sign(body, time.Now(), signingSecret)); code != 200 {
+	signed := sign(body, time.Now(), signingSecret)
+	if code := post(body, signed); code != 200 {
 		t.Fatalf("signed request: %d", code)
 	}
 	if r := e.waitResponse("h1"); !strings.Contains(r.Text+texts(r.Blocks), "/papers search") || r.ResponseType != "ephemeral" {
 		t.Fatalf("answer: %+v", r)
 	}
 	// The same request again (a replay) is refused.
-	if code := post(body, sign(body, time.Now(), signingSecret)); code != 401 {
+	if code := post(body, signed); code != 401 {
 		t.Errorf("replayed request: %d, want 401", code)
 	}
 	for name, h := range map[string]http.Header{
