@@ -124,7 +124,12 @@ func decodeInteraction(body []byte) (slackgo.InteractionCallback, error) {
 // the rejection.
 func (s *Slack) verified(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	if err != nil || len(body) > maxBody {
+	if err != nil {
+		s.rejects.add(s.log, RejectBody)
+		http.Error(w, "could not read the request body", http.StatusBadRequest)
+		return nil, false
+	}
+	if len(body) > maxBody {
 		s.rejects.add(s.log, RejectTooBig)
 		http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
 		return nil, false

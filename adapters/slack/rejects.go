@@ -14,6 +14,7 @@ import (
 const (
 	RejectSignature = "bad signature"   // unsigned, wrongly signed or too old
 	RejectReplay    = "replay"          // a signature seen before
+	RejectBody      = "unreadable body" // cut off or too slow (ReadTimeout)
 	RejectTooBig    = "too big"         // a body over 64 KiB
 	RejectMethod    = "wrong method"    // not a POST
 	RejectPath      = "unknown path"    // not /slack/commands or /slack/interactivity

@@ -81,7 +81,10 @@ type env struct {
 	now  time.Time
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { t.Helper(); return newEnvWith(t, nil) }
+
+// newEnvWith is newEnv with the adapter's options changed by mod.
+func newEnvWith(t *testing.T, mod func(*Options)) *env {
 	t.Helper()
 	srv := slackfake.New()
 	t.Cleanup(srv.Close)
@@ -94,9 +97,13 @@ func newEnv(t *testing.T) *env {
 	srv.AddChannel(slackfake.Channel{ID: otherChannel, Name: "random", Members: []string{adminUser, memberUser}})
 	logs := &syncBuf{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	s, err := New(Options{BotToken: botToken, AppToken: appToken, SigningSecret: signingSecret, APIURL: srv.APIURL(),
+	opts := Options{BotToken: botToken, AppToken: appToken, SigningSecret: signingSecret, APIURL: srv.APIURL(),
 		// Real waits (the fake enforces Retry-After), capped for backoffs.
-		Retries: 4, Sleep: func(ctx context.Context, d time.Duration) error { return sleep(ctx, min(d, 1100*time.Millisecond)) }, Logger: log})
+		Retries: 4, Sleep: func(ctx context.Context, d time.Duration) error { return sleep(ctx, min(d, 1100*time.Millisecond)) }, Logger: log}
+	if mod != nil {
+		mod(&opts)
+	}
+	s, err := New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
