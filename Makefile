@@ -40,6 +40,8 @@ fuzz-all:
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzParseQuery$$' -fuzztime $(FUZZTIME) ./bot
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzRender$$' -fuzztime $(FUZZTIME) ./adapters/discord
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzRender$$' -fuzztime $(FUZZTIME) ./adapters/slack
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzSlashPayload$$' -fuzztime $(FUZZTIME) ./adapters/slack
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzInteractionPayload$$' -fuzztime $(FUZZTIME) ./adapters/slack
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzElementToPlatforms$$' -fuzztime $(FUZZTIME) ./cmd/paperboy
 
 # The crash and fault tests of docs/RELIABILITY.md: 30 days of digests and
