@@ -41,6 +41,8 @@ fuzz-all:
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzRender$$' -fuzztime $(FUZZTIME) ./adapters/discord
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzInteractionCommand$$' -fuzztime $(FUZZTIME) ./adapters/discord
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzRender$$' -fuzztime $(FUZZTIME) ./adapters/slack
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzSlashPayload$$' -fuzztime $(FUZZTIME) ./adapters/slack
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzInteractionPayload$$' -fuzztime $(FUZZTIME) ./adapters/slack
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzElementToPlatforms$$' -fuzztime $(FUZZTIME) ./cmd/paperboy
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzConfig$$' -fuzztime $(FUZZTIME) ./cmd/paperboy
 

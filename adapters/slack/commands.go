@@ -2,61 +2,125 @@ package slack
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
-	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
 	slackgo "github.com/slack-go/slack"
-	"github.com/slack-go/slack/socketmode"
 
 	"github.com/paperboy-bot/paperboy/bot"
 )
 
-// handleSlash answers one slash command. The caller has acknowledged it
-// already (Slack wants that within 3 seconds); the answer goes to the
-// command's response_url, visible only to the user, or through
-// chat.postEphemeral when that fails.
+// Handler lifetimes: a slash command's answer may take long (a search), but
+// its response_url lives 30 minutes; a button's answer is quick.
+const (
+	slashTimeout  = 25 * time.Minute
+	actionTimeout = 2 * time.Minute
+)
+
+// handleSlash answers one slash command (Socket Mode: the caller has
+// acknowledged it already, as Slack wants within 3 seconds). It is counted
+// by the adapter's lifetime (Shutdown waits for it).
 func (s *Slack) handleSlash(sc slackgo.SlashCommand) {
+	running := s.life.enter()
+	defer s.life.leave()
+	s.slash(sc, running)
+}
+
+// slash answers a slash command: through its response_url, visible only
+// to the user, or through chat.postEphemeral when that fails. When running
+// is false (Shutdown has begun) it only tells the user to try again.
+func (s *Slack) slash(sc slackgo.SlashCommand, running bool) {
 	if s.cmds == nil {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 25*time.Minute) // response_url lives 30 minutes
+	if !running {
+		s.tell(s.life.base, sc.ResponseURL, sc.ChannelID, sc.UserID, restartingText)
+		return
+	}
+	ctx, cancel := s.handlerContext(slashTimeout) // response_url lives 30 minutes
 	defer cancel()
+	if why := s.teamRefusal(ctx, sc.TeamID); why != "" {
+		if s.cancelledByShutdown(ctx) {
+			why = restartingText
+		}
+		s.tell(ctx, sc.ResponseURL, sc.ChannelID, sc.UserID, why)
+		return
+	}
 	cmd := bot.ParseCommand(sc.Command, sc.Text)
 	cmd.Platform, cmd.TeamID, cmd.ChannelID, cmd.ChannelName = Name, sc.TeamID, sc.ChannelID, sc.ChannelName
 	cmd.User = bot.UserRef{Platform: Name, TeamID: sc.TeamID, ID: sc.UserID}
 	if cmd.Name == bot.CmdAdmin {
-		cmd.CanManage = s.isAdmin(ctx, sc.UserID)
+		cmd.CanManage = s.isAdmin(ctx, sc.TeamID, sc.UserID)
 		if cmd.CanManage && cmd.Sub == "channel set" {
 			cmd.BotMissing = s.botMissing(ctx, sc.ChannelID)
 		}
 	}
-	s.reply(ctx, sc.ResponseURL, sc.ChannelID, sc.UserID, renderReply(s.cmds.Handle(ctx, cmd)))
+	r := s.cmds.Handle(ctx, cmd)
+	if s.cancelledByShutdown(ctx) {
+		s.tell(ctx, sc.ResponseURL, sc.ChannelID, sc.UserID, restartingText)
+		return
+	}
+	s.reply(ctx, sc.ResponseURL, sc.ChannelID, sc.UserID, renderReply(r))
+}
+
+// tell answers a command with one line, under a context Shutdown does not
+// cancel (bounded by tellTimeout).
+func (s *Slack) tell(ctx context.Context, responseURL, channel, user, text string) {
+	tctx, cancel := tellContext(ctx)
+	defer cancel()
+	s.reply(tctx, responseURL, channel, user, renderReply(bot.Reply{Error: true, Lines: []bot.Line{{bot.Text("%s", text)}}}))
 }
 
 // handleAction answers a click on one of paperboy's buttons (search
-// paging) by replacing the message it was on.
+// paging) by replacing the message it was on. It is counted like
+// handleSlash.
 func (s *Slack) handleAction(cb slackgo.InteractionCallback) {
+	running := s.life.enter()
+	defer s.life.leave()
+	s.action(cb, running)
+}
+
+func (s *Slack) action(cb slackgo.InteractionCallback, running bool) {
 	if s.cmds == nil || cb.Type != slackgo.InteractionTypeBlockActions || len(cb.ActionCallback.BlockActions) == 0 {
 		return
 	}
 	a := cb.ActionCallback.BlockActions[0]
-	if !strings.HasPrefix(a.ActionID, actionPrefix) || cb.ResponseURL == "" {
+	if a == nil || !strings.HasPrefix(a.ActionID, actionPrefix) || cb.ResponseURL == "" {
 		return // a link button: Slack opened the link
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	if !s.responseURLAllowed(cb.ResponseURL) {
+		s.log.Warn("slack: a button's response_url is not on Slack's hooks host; not answering it", "user", cb.User.ID)
+		return
+	}
+	ctx, cancel := s.handlerContext(actionTimeout)
 	defer cancel()
-	user := bot.UserRef{Platform: Name, TeamID: cb.Team.ID, ID: cb.User.ID}
-	m, err := s.checked("answer a button", renderReply(s.cmds.HandleAction(ctx, user, a.Value)), minimalReply)
+	var r bot.Reply
+	switch {
+	case !running:
+		r = bot.Reply{Error: true, Lines: []bot.Line{{bot.Text("%s", restartingText)}}}
+	default:
+		if why := s.teamRefusal(ctx, cb.Team.ID); why != "" {
+			r = bot.Reply{Error: true, Lines: []bot.Line{{bot.Text("%s", why)}}}
+			break
+		}
+		user := bot.UserRef{Platform: Name, TeamID: cb.Team.ID, ID: cb.User.ID}
+		r = s.cmds.HandleAction(ctx, user, a.Value)
+	}
+	replace := true
+	if s.cancelledByShutdown(ctx) || !running {
+		r = bot.Reply{Error: true, Lines: []bot.Line{{bot.Text("%s", restartingText)}}}
+		replace = false
+	}
+	if r.Error && len(r.Papers) == 0 && len(r.Buttons) == 0 {
+		replace = false // a refusal: keep the page the user was on
+	}
+	wctx, wcancel := tellContext(ctx)
+	defer wcancel()
+	m, err := s.checked("answer a button", renderReply(r), minimalReply)
 	if err == nil {
-		err = slackgo.PostWebhookCustomHTTPContext(ctx, cb.ResponseURL, s.http, &slackgo.WebhookMessage{
-			ResponseType: slackgo.ResponseTypeEphemeral, ReplaceOriginal: true, Text: m.Text, Blocks: &slackgo.Blocks{BlockSet: m.Blocks},
-			UnfurlLinks: &no, UnfurlMedia: &no})
+		err = s.scrub(slackgo.PostWebhookCustomHTTPContext(wctx, cb.ResponseURL, s.http, &slackgo.WebhookMessage{
+			ResponseType: slackgo.ResponseTypeEphemeral, ReplaceOriginal: replace, Text: m.Text, Blocks: &slackgo.Blocks{BlockSet: m.Blocks},
+			UnfurlLinks: &no, UnfurlMedia: &no}))
 	}
 	if err != nil {
 		s.log.Warn("could not answer a button", "user", cb.User.ID, "error", describe(err))
@@ -64,13 +128,16 @@ func (s *Slack) handleAction(cb slackgo.InteractionCallback) {
 }
 
 // isAdmin reports whether the user may use /papers-admin: listed in the
-// config, or a workspace admin or owner (checked with users.info on every
-// call).
-func (s *Slack) isAdmin(ctx context.Context, user string) bool {
-	for _, a := range s.opts.Admins {
-		if a == user {
-			return true
-		}
+// config (see listedAdmin: a "T…/U…" entry for that team, a plain "U…" in
+// the installed workspace), or an admin or owner of the installed
+// workspace (checked with users.info on every call).
+func (s *Slack) isAdmin(ctx context.Context, team, user string) bool {
+	installed, _ := s.installedTeam(ctx)
+	if listedAdmin(s.opts.Admins, installed, team, user) {
+		return true
+	}
+	if installed == "" || team != installed {
+		return false
 	}
 	var u *slackgo.User
 	err := s.call(ctx, "users.info", func() error {
@@ -104,12 +171,18 @@ func (s *Slack) botMissing(ctx context.Context, channel string) []string {
 	return nil
 }
 
-// reply sends an ephemeral answer.
+// reply sends an ephemeral answer: through responseURL when it is on
+// Slack's hooks host (responseURLAllowed), else, or when that fails,
+// through chat.postEphemeral. No log line names the response_url.
 func (s *Slack) reply(ctx context.Context, responseURL, channel, user string, m message) {
 	m, err := s.checked("answer a command", m, minimalReply)
 	if err != nil {
 		s.log.Warn("could not answer a command", "user", user, "error", err.Error())
 		return
+	}
+	if responseURL != "" && !s.responseURLAllowed(responseURL) {
+		s.log.Warn("slack: a command's response_url is not on Slack's hooks host; answering with chat.postEphemeral", "user", user)
+		responseURL = ""
 	}
 	if responseURL != "" {
 		err := slackgo.PostWebhookCustomHTTPContext(ctx, responseURL, s.http, &slackgo.WebhookMessage{
@@ -130,153 +203,5 @@ func (s *Slack) reply(ctx context.Context, responseURL, channel, user string, m 
 	}
 }
 
-// SocketHandler returns the Socket Mode dispatcher with paperboy's handlers
-// registered. RunSocketMode runs it; tests feed it events with
-// DispatchEvent.
-func (s *Slack) SocketHandler() *socketmode.SocketmodeHandler {
-	client := socketmode.New(s.api)
-	h := socketmode.NewSocketmodeHandler(client)
-	h.Handle(socketmode.EventTypeSlashCommand, func(evt *socketmode.Event, c *socketmode.Client) {
-		ack(evt, c)
-		sc, ok := evt.Data.(slackgo.SlashCommand)
-		if !ok {
-			return
-		}
-		s.handleSlash(sc)
-	})
-	h.Handle(socketmode.EventTypeInteractive, func(evt *socketmode.Event, c *socketmode.Client) {
-		ack(evt, c) // link buttons send a block action too
-		if cb, ok := evt.Data.(slackgo.InteractionCallback); ok {
-			s.handleAction(cb)
-		}
-	})
-	h.HandleDefault(func(evt *socketmode.Event, c *socketmode.Client) {
-		if evt.Request != nil {
-			ack(evt, c)
-		}
-	})
-	return h
-}
-
-func ack(evt *socketmode.Event, c *socketmode.Client) {
-	if evt.Request == nil {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	_ = c.AckCtx(ctx, evt.Request.EnvelopeID, nil)
-}
-
-// RunSocketMode receives slash commands over Socket Mode until ctx ends.
-func (s *Slack) RunSocketMode(ctx context.Context) error {
-	if !strings.HasPrefix(s.opts.AppToken, "xapp-") {
-		return errors.New("slack: Socket Mode needs an app-level token (xapp-…) in SLACK_APP_TOKEN")
-	}
-	err := s.SocketHandler().RunEventLoopContext(ctx)
-	if ctx.Err() != nil {
-		return nil
-	}
-	return err
-}
-
-// Paths of HTTP mode, both on one listen address.
-const (
-	CommandsPath      = "/slack/commands"
-	InteractivityPath = "/slack/interactivity"
-)
-
-// maxBody bounds a request body in HTTP mode.
-const maxBody = 64 << 10
-
-// HTTPHandler serves slash commands and interactivity over HTTP: every
-// request must carry a valid signature made with the signing secret and a
-// timestamp less than 5 minutes old (and a signature is accepted once),
-// else it gets 401 and changes nothing.
-func (s *Slack) HTTPHandler() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST "+CommandsPath, func(w http.ResponseWriter, r *http.Request) {
-		body, ok := s.verified(w, r)
-		if !ok {
-			return
-		}
-		form, err := url.ParseQuery(string(body))
-		if err != nil {
-			http.Error(w, "bad form", http.StatusBadRequest)
-			return
-		}
-		sc := slackgo.SlashCommand{TeamID: form.Get("team_id"), ChannelID: form.Get("channel_id"), ChannelName: form.Get("channel_name"),
-			UserID: form.Get("user_id"), UserName: form.Get("user_name"), Command: form.Get("command"), Text: form.Get("text"),
-			ResponseURL: form.Get("response_url"), TriggerID: form.Get("trigger_id"), APIAppID: form.Get("api_app_id")}
-		w.WriteHeader(http.StatusOK) // the acknowledgement; the answer follows on response_url
-		go s.handleSlash(sc)
-	})
-	mux.HandleFunc("POST "+InteractivityPath, func(w http.ResponseWriter, r *http.Request) {
-		body, ok := s.verified(w, r)
-		if !ok {
-			return
-		}
-		form, _ := url.ParseQuery(string(body))
-		var cb slackgo.InteractionCallback
-		if err := json.Unmarshal([]byte(form.Get("payload")), &cb); err != nil {
-			http.Error(w, "bad payload", http.StatusBadRequest)
-			return
-		}
-		w.WriteHeader(http.StatusOK)
-		go s.handleAction(cb)
-	})
-	return mux
-}
-
-// verified checks the request's signature and age and returns its body.
-func (s *Slack) verified(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	if err != nil || len(body) > maxBody {
-		http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
-		return nil, false
-	}
-	sv, err := slackgo.NewSecretsVerifier(r.Header, s.opts.SigningSecret)
-	if err == nil {
-		_, _ = sv.Write(body)
-		err = sv.Ensure()
-	}
-	if err == nil && !s.firstUse(r.Header.Get("X-Slack-Signature")) {
-		err = errors.New("replayed request")
-	}
-	if err != nil || s.opts.SigningSecret == "" {
-		s.log.Warn("rejected an unsigned, wrongly signed, old or replayed Slack request", "path", r.URL.Path, "reason", fmt.Sprint(err))
-		http.Error(w, "invalid signature", http.StatusUnauthorized)
-		return nil, false
-	}
-	return body, true
-}
-
-// firstUse remembers a signature for 5 minutes (the timestamp window) and
-// reports whether it is new.
-func (s *Slack) firstUse(sig string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := time.Now()
-	for k, t := range s.replay {
-		if now.Sub(t) > 6*time.Minute {
-			delete(s.replay, k)
-		}
-	}
-	if _, seen := s.replay[sig]; seen {
-		return false
-	}
-	s.replay[sig] = now
-	return true
-}
-
 // no is the false that WebhookMessage's unfurl fields point to.
 var no = false
-
-// describe is an error's text without the URL a transport error names
-// (*url.Error): for a response_url that is a credential.
-func describe(err error) string {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Op + " (response URL): " + ue.Err.Error()
-	}
-	return err.Error()
-}

@@ -42,7 +42,8 @@ type Options struct {
 	// fake. A trailing slash is added when missing.
 	APIURL string
 	// Admins may use /papers-admin besides the workspace's admins and
-	// owners (user ids).
+	// owners: "U456" (that user of the installed workspace) or "T123/U456"
+	// (that user of team T123 only).
 	Admins []string
 	// Timeout bounds each HTTP request (default 15 s).
 	Timeout time.Duration
@@ -53,6 +54,13 @@ type Options struct {
 	// Sleep waits between retries (tests record instead of sleeping).
 	Sleep  func(ctx context.Context, d time.Duration) error
 	Logger *slog.Logger
+	// Now is the clock of the rejected-request log and of State (default
+	// time.Now).
+	Now func() time.Time
+	// Context is the parent of every command handler's context (default
+	// context.Background()); Shutdown cancels the handlers still running
+	// when its own context ends.
+	Context context.Context
 }
 
 // Slack is the Slack platform.
@@ -63,8 +71,13 @@ type Slack struct {
 	log  *slog.Logger
 	cmds *bot.Commands
 
+	life    *lifetime // the command handlers (lifetime.go)
+	rejects *rejects  // rejected requests (rejects.go)
+
 	mu     sync.Mutex
 	replay map[string]time.Time // HTTP mode: signatures seen in the last 5 minutes
+	team   string               // the installed workspace (auth.test), once known
+	state  connState            // how commands arrive (state.go)
 
 	// mangle, in tests only, changes a message before it is checked (to
 	// show what happens to one that would break a limit).
@@ -107,12 +120,19 @@ func New(opts Options) (*Slack, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if err := checkAdmins(opts.Admins); err != nil {
+		return nil, err
+	}
 	hc := &http.Client{Timeout: opts.Timeout}
 	// No slack-go retries: a blind retry after a dropped connection could
 	// post twice. The adapter retries itself, looking for the message first.
 	api := slackgo.New(opts.BotToken, slackgo.OptionAPIURL(opts.APIURL), slackgo.OptionHTTPClient(hc),
 		slackgo.OptionAppLevelToken(opts.AppToken), slackgo.OptionDebug(false))
-	return &Slack{api: api, http: hc, opts: opts, log: opts.Logger, replay: map[string]time.Time{}}, nil
+	return &Slack{api: api, http: hc, opts: opts, log: opts.Logger, replay: map[string]time.Time{},
+		life: newLifetime(opts.Context), rejects: newRejects(opts.Now)}, nil
 }
 
 // Name returns "slack".
@@ -211,7 +231,7 @@ func slackError(err error) string {
 func (s *Slack) call(ctx context.Context, what string, f func() error) error {
 	var err error
 	for attempt := 0; ; attempt++ {
-		if err = f(); err == nil {
+		if err = s.scrub(f()); err == nil {
 			return nil
 		}
 		if ctx.Err() != nil {
@@ -259,6 +279,7 @@ func (s *Slack) post(ctx context.Context, channel, threadTS string, m message, f
 	}
 	for attempt := 0; ; attempt++ {
 		_, ts, err := s.api.PostMessageContext(ctx, channel, opts...)
+		err = s.scrub(err)
 		if err == nil {
 			return ts, nil
 		}

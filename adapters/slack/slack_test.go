@@ -81,7 +81,10 @@ type env struct {
 	now  time.Time
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { t.Helper(); return newEnvWith(t, nil) }
+
+// newEnvWith is newEnv with the adapter's options changed by mod.
+func newEnvWith(t *testing.T, mod func(*Options)) *env {
 	t.Helper()
 	srv := slackfake.New()
 	t.Cleanup(srv.Close)
@@ -94,9 +97,13 @@ func newEnv(t *testing.T) *env {
 	srv.AddChannel(slackfake.Channel{ID: otherChannel, Name: "random", Members: []string{adminUser, memberUser}})
 	logs := &syncBuf{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	s, err := New(Options{BotToken: botToken, AppToken: appToken, SigningSecret: signingSecret, APIURL: srv.APIURL(),
+	opts := Options{BotToken: botToken, AppToken: appToken, SigningSecret: signingSecret, APIURL: srv.APIURL(),
 		// Real waits (the fake enforces Retry-After), capped for backoffs.
-		Retries: 4, Sleep: func(ctx context.Context, d time.Duration) error { return sleep(ctx, min(d, 1100*time.Millisecond)) }, Logger: log})
+		Retries: 4, Sleep: func(ctx context.Context, d time.Duration) error { return sleep(ctx, min(d, 1100*time.Millisecond)) }, Logger: log}
+	if mod != nil {
+		mod(&opts)
+	}
+	s, err := New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -605,14 +612,15 @@ func TestSlashCommandsOverHTTP(t *testing.T) {
 			"text": {text}, "response_url": {e.srv.ResponseURL(name)}}.Encode()
 	}
 	body := form("h1", "help")
-	if code := post(body, sign(body, time.Now(), signingSecret)); code != 200 {
+	signed := sign(body, time.Now(), signingSecret)
+	if code := post(body, signed); code != 200 {
 		t.Fatalf("signed request: %d", code)
 	}
 	if r := e.waitResponse("h1"); !strings.Contains(r.Text+texts(r.Blocks), "/papers search") || r.ResponseType != "ephemeral" {
 		t.Fatalf("answer: %+v", r)
 	}
 	// The same request again (a replay) is refused.
-	if code := post(body, sign(body, time.Now(), signingSecret)); code != 401 {
+	if code := post(body, signed); code != 401 {
 		t.Errorf("replayed request: %d, want 401", code)
 	}
 	for name, h := range map[string]http.Header{
