@@ -13,7 +13,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"runtime"
@@ -358,7 +357,7 @@ func (e *env) newSlack() (*slack.Slack, error) {
 		return nil, nil
 	}
 	return slack.New(slack.Options{BotToken: ss.BotToken, AppToken: ss.AppToken, SigningSecret: ss.SigningSecret,
-		APIURL: ss.APIURL, Admins: ss.Admins, Timeout: ss.Timeout, Logger: e.log})
+		APIURL: ss.APIURL, Admins: ss.Admins, Timeout: ss.Timeout, Logger: e.log, Context: context.WithoutCancel(e.ctx)})
 }
 
 // newBot wires the bot. A platform the adapter refuses (a malformed token
@@ -444,33 +443,72 @@ func changedInChat(ch bot.Channel) bool {
 
 // startSlack receives Slack's slash commands: over Socket Mode, or on an
 // HTTP listener. It returns a function that stops it.
-func (e *env) startSlack(sl *slack.Slack) (func(), error) {
+func (e *env) startSlack(db *store.DB, sl *slack.Slack) (func(), error) {
 	ss := e.set.Slack
+	// The receiver lives until the handlers are done: on shutdown, Shutdown
+	// first answers new commands "restarting" and lets running ones finish,
+	// then the receiver stops.
+	rctx, cancel := context.WithCancel(context.WithoutCancel(e.ctx))
+	var run func() error
 	if ss.Mode == "http" {
-		srv := &http.Server{Addr: ss.Listen, Handler: sl.HTTPHandler(), ReadHeaderTimeout: 10 * time.Second}
 		ln, err := net.Listen("tcp", ss.Listen)
 		if err != nil {
+			cancel()
 			return nil, fmt.Errorf("slack: listen on %s: %w", ss.Listen, err)
 		}
-		go srv.Serve(ln)
 		e.log.Info("slack: receiving commands over HTTP", "listen", ln.Addr().String(), "commands", slack.CommandsPath, "interactivity", slack.InteractivityPath)
-		return func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			srv.Shutdown(ctx)
-		}, nil
+		run = func() error { return sl.RunHTTP(rctx, ss.Listen, ln) }
+	} else {
+		e.log.Info("slack: receiving commands over Socket Mode")
+		run = func() error { return sl.RunSocketMode(rctx) }
 	}
-	ctx, cancel := context.WithCancel(e.ctx)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		if err := sl.RunSocketMode(ctx); err != nil {
-			e.log.Error("slack: Socket Mode stopped", "error", err.Error())
+		if err := run(); err != nil {
+			e.log.Error("slack: not receiving commands", "error", err.Error())
+			e.recordPlatform(db, slack.Name, false, err.Error())
 		}
 	}()
-	e.log.Info("slack: receiving commands over Socket Mode")
-	return func() { cancel(); <-done }, nil
+	// What status shows: each change of the command connection's state.
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		var last string
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+			up, reason, _ := sl.State()
+			if reason == "not started" {
+				continue
+			}
+			if up && reason == "" {
+				reason = "receiving commands (" + ss.Mode + " mode)"
+			}
+			if key := fmt.Sprint(up, reason); key != last {
+				last = key
+				e.recordPlatform(db, slack.Name, up, reason)
+			}
+		}
+	}()
+	return func() {
+		sctx, scancel := context.WithTimeout(context.Background(), slackShutdownGrace)
+		_ = sl.Shutdown(sctx)
+		scancel()
+		cancel()
+		<-done
+		<-watched
+	}, nil
 }
+
+// slackShutdownGrace is how long running Slack commands may finish at
+// shutdown before they are cancelled and their users told to try again.
+const slackShutdownGrace = 10 * time.Second
 
 // recordPlatform keeps what the daemon saw of a platform for status; a
 // failure to record is logged, never fatal.
@@ -539,20 +577,20 @@ func cmdRun(e *env, args []string) error {
 			e.recordPlatform(db, discord.Name, false, err.Error())
 			return err
 		}
+		defer e.recordPlatform(db, discord.Name, false, "the daemon stopped")
 		defer d.Close()
 		e.log.Info("discord connected", "gateway", e.set.Discord.Gateway, "guilds", len(e.set.Discord.GuildIDs))
 		e.recordPlatform(db, discord.Name, true, "connected")
-		defer e.recordPlatform(db, discord.Name, false, "the daemon stopped")
 	}
 	if sl, ok := b.Platforms[slack.Name].(*slack.Slack); ok {
 		sl.SetCommands(commands())
-		stopSlack, err := e.startSlack(sl)
+		stopSlack, err := e.startSlack(db, sl)
 		if err != nil {
 			e.recordPlatform(db, slack.Name, false, err.Error())
 			return err
 		}
-		defer stopSlack()
 		defer e.recordPlatform(db, slack.Name, false, "the daemon stopped")
+		defer stopSlack()
 	}
 	err = b.Run(e.ctx)
 	e.log.Info("paperboy stopped")
