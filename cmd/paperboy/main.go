@@ -558,6 +558,9 @@ func cmdRun(e *env, args []string) error {
 		return err
 	}
 	e.log.Info("paperboy starting", "version", version, "database", db.Path(), "source", src.Name())
+	// Registered before the platforms' shutdowns, so it is the last line:
+	// it means every command has finished and each platform has closed.
+	defer e.log.Info("paperboy stopped")
 	e.warnPlatforms()
 	// One Limiter for both platforms: the cap on concurrent searches is
 	// process-wide.
@@ -592,7 +595,5 @@ func cmdRun(e *env, args []string) error {
 		defer e.recordPlatform(db, slack.Name, false, "the daemon stopped")
 		defer stopSlack()
 	}
-	err = b.Run(e.ctx)
-	e.log.Info("paperboy stopped")
-	return err
+	return b.Run(e.ctx)
 }
