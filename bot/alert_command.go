@@ -71,10 +71,15 @@ func (c *Commands) subscribe(ctx context.Context, cmd Command) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	res, err := c.Bot.Store.Search(ctx, SearchRequest{Query: Within(q, previewDays, now), Limit: 3, Now: now})
+	res, err := c.Bot.Store.Search(ctx, SearchRequest{Query: Within(q, previewDays, now), Limit: 3, Now: now, Timeout: c.searchTimeout()})
 	release()
 	if err != nil {
 		return Reply{}, err
+	}
+	if res.Stopped && len(res.Hits) == 0 {
+		// The topic is saved; its preview took too long to show.
+		r.Title += " Its preview took too long to show what it would have matched."
+		return r, nil
 	}
 	var hits []SearchHit
 	for _, h := range res.Hits {
@@ -85,7 +90,11 @@ func (c *Commands) subscribe(ctx context.Context, cmd Command) (Reply, error) {
 	if res.Total == 0 || len(hits) == 0 {
 		r.Title += fmt.Sprintf(" In the last %d days this would have matched no papers.", previewDays)
 	} else {
-		r.Title += fmt.Sprintf(" In the last %d days this would have matched %s, for example:", previewDays, plural(res.Total, "paper"))
+		n := plural(res.Total, "paper")
+		if res.Stopped {
+			n = "at least " + n
+		}
+		r.Title += fmt.Sprintf(" In the last %d days this would have matched %s, for example:", previewDays, n)
 		for _, h := range hits {
 			p := h.Paper
 			r.Lines = append(r.Lines, Line{Link(Truncate(p.DisplayTitle(), 200), p.HuggingFaceURL()),

@@ -83,6 +83,17 @@ type Commands struct {
 	// Limiter applies the fair-use limits (none when nil); share one
 	// between the platforms' Commands.
 	Limiter *Limiter
+	// SearchTimeout bounds each search and subscription preview
+	// (DefaultSearchTimeout when zero): one that reaches it answers with
+	// the best results found by then, and says so.
+	SearchTimeout time.Duration
+}
+
+func (c *Commands) searchTimeout() time.Duration {
+	if c.SearchTimeout > 0 {
+		return c.SearchTimeout
+	}
+	return DefaultSearchTimeout
 }
 
 // Handle runs one command and returns the reply to show the user (only to

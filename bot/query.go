@@ -553,6 +553,7 @@ func (p *queryParser) parseOr() (Expr, error) {
 			items = append(items, e)
 		}
 	}
+	items = dedupe(items)
 	switch len(items) {
 	case 0:
 		return nil, nil
@@ -644,6 +645,7 @@ func andOf(items []Expr, what string) (Expr, error) {
 			positive = true
 		}
 	}
+	flat = dedupe(flat)
 	switch {
 	case len(flat) == 0:
 		return nil, nil
@@ -653,6 +655,28 @@ func andOf(items []Expr, what string) (Expr, error) {
 		return flat[0], nil
 	}
 	return And{Items: flat}, nil
+}
+
+// dedupe drops the items equal to an earlier one (x x is x, x OR x is
+// x): a repeated word or phrase adds nothing to what matches, only to the
+// cost of matching it, which grows faster than the number of terms.
+// Items are equal when they are written the same (exprString), so
+// "gpt-4" and "gpt 4" in quotes are one term, gpt4 another.
+func dedupe(items []Expr) []Expr {
+	if len(items) < 2 {
+		return items
+	}
+	seen := make(map[string]bool, len(items))
+	out := items[:0:0]
+	for _, e := range items {
+		k := exprString(e) // -x for Not{x}: never equal to x
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, e)
+	}
+	return out
 }
 
 // Filters.

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -30,7 +31,24 @@ type SearchRequest struct {
 	Offset int // results to skip
 	// Now is the reference time of the recency boost.
 	Now time.Time
+	// Timeout bounds the search (0: only ctx does): when it is reached,
+	// the store stops reading and answers with the best results it found
+	// by then, marked Stopped. Chat searches use DefaultSearchTimeout
+	// (limits.search_timeout).
+	Timeout time.Duration
 }
+
+// DefaultSearchTimeout is how long a chat search or a subscription's
+// preview may run (limits.search_timeout).
+const DefaultSearchTimeout = 3 * time.Second
+
+// MaxSearchTerms is how many words (the tokens of its terms, so gpt-4 is
+// two) a search looks for at most. The cost of a search grows faster than
+// the number of its words; past this many, the store searches the rarest
+// ones (a pasted title of 70 words is still found: its rarest 32 words
+// are in it, and its exact title comes first anyway), and says so in the
+// results (Words, WordsSearched).
+const MaxSearchTerms = 32
 
 // SearchHit is one result.
 type SearchHit struct {
@@ -57,6 +75,39 @@ type SearchResults struct {
 	// further papers matching at least one of its words, counted only when
 	// the page reaches past the Total (else 0). Both stop at CountCap.
 	Total, PartialTotal int
+	// Words is the number of words of a query that had more than
+	// MaxSearchTerms, and WordsSearched how many of them (the rarest, and
+	// any word no paper has, which costs nothing) were searched; both are
+	// 0 when nothing was left out.
+	Words, WordsSearched int
+	// Stopped is true when the search reached its Timeout: the hits are
+	// the best it found by then, and the totals count the matches it had
+	// read (at least that many match).
+	Stopped bool
+}
+
+// Note says, in one line without a final period, how the results differ
+// from what the query asked for (empty when they do not): the words left
+// out, and a search that stopped at its timeout.
+func (r SearchResults) Note(timeout time.Duration) string {
+	var notes []string
+	if r.Words > 0 {
+		notes = append(notes, fmt.Sprintf("searched %d of its %d words, leaving out the most common (a search looks for at most %d)",
+			r.WordsSearched, r.Words, MaxSearchTerms))
+	}
+	if r.Stopped {
+		msg := "the search reached its time limit"
+		if timeout > 0 {
+			msg = fmt.Sprintf("the search reached its time limit (%s)", timeout)
+		}
+		if len(r.Hits) > 0 {
+			msg += ": these are the best results it found by then, and there may be more"
+		} else {
+			msg += " before it found anything: try fewer or rarer words, or add a filter such as since:30d"
+		}
+		notes = append(notes, msg)
+	}
+	return strings.Join(notes, "; ")
 }
 
 // Searcher runs search queries.

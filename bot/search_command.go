@@ -86,10 +86,14 @@ func (c *Commands) searchReply(ctx context.Context, user UserRef, text string, p
 	if err != nil {
 		return Reply{}, "", err
 	}
-	res, err := c.Bot.Store.Search(ctx, SearchRequest{Query: q, Limit: SearchPageSize, Offset: page * SearchPageSize, Now: now})
+	res, err := c.Bot.Store.Search(ctx, SearchRequest{Query: q, Limit: SearchPageSize, Offset: page * SearchPageSize, Now: now,
+		Timeout: c.searchTimeout()})
 	release()
 	if err != nil {
 		return Reply{}, "", err
+	}
+	if n := res.Note(c.searchTimeout()); n != "" {
+		note = joinNotes(note, n)
 	}
 	if q.ID != "" {
 		if len(res.Hits) == 0 {
@@ -98,17 +102,26 @@ func (c *Commands) searchReply(ctx context.Context, user UserRef, text string, p
 		return Reply{Papers: []Paper{res.Hits[0].Paper}}, note, nil
 	}
 	all := res.Total + res.PartialTotal
+	if res.Stopped && len(res.Hits) == 0 {
+		return Reply{Title: "No results in time"}, note, nil // the note says why
+	}
 	if all == 0 {
 		return Reply{Title: "No papers found", Lines: []Line{{Text("Nothing matches %s. %s", q.String(), loosen(q))}}}, note, nil
 	}
 	r := Reply{}
+	papers := func(n int) string {
+		if res.Stopped { // the counts are what was read by then
+			return "at least " + countNoun(n, "paper")
+		}
+		return countNoun(n, "paper")
+	}
 	switch {
 	case res.Total == 0:
-		r.Title = fmt.Sprintf("No paper has all the words; %s match some of them", countNoun(res.PartialTotal, "paper"))
+		r.Title = fmt.Sprintf("No paper has all the words; %s match some of them", papers(res.PartialTotal))
 	case res.PartialTotal > 0 && len(res.Hits) > 0 && res.Hits[len(res.Hits)-1].Partial:
-		r.Title = fmt.Sprintf("%s match, then %s with some of the words", countNoun(res.Total, "paper"), countNoun(res.PartialTotal, "paper"))
+		r.Title = capitalize(fmt.Sprintf("%s match, then %s with some of the words", papers(res.Total), papers(res.PartialTotal)))
 	default:
-		r.Title = fmt.Sprintf("%s match", countNoun(res.Total, "paper"))
+		r.Title = capitalize(fmt.Sprintf("%s match", papers(res.Total)))
 	}
 	first := page*SearchPageSize + 1
 	for i, h := range res.Hits {
@@ -142,6 +155,14 @@ func (c *Commands) searchReply(ctx context.Context, user UserRef, text string, p
 		}
 	}
 	return r, note, nil
+}
+
+// joinNotes joins two notes of a search into one line.
+func joinNotes(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
 }
 
 // loosen suggests how to find something when nothing matched.

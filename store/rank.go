@@ -276,9 +276,8 @@ func bands() []int64 {
 }
 
 // Search runs a query; see bot.Searcher.
-func (db *DB) Search(ctx context.Context, req bot.SearchRequest) (bot.SearchResults, error) {
+func (db *DB) Search(ctx context.Context, req bot.SearchRequest) (res bot.SearchResults, err error) {
 	q := req.Query
-	var res bot.SearchResults
 	if q == nil {
 		return res, errors.New("store: search: no query")
 	}
@@ -302,17 +301,44 @@ func (db *DB) Search(ctx context.Context, req bot.SearchRequest) (bot.SearchResu
 		res.Total = 1
 		return res, nil
 	}
+	// The transaction lives on ctx; the statements run under the
+	// search's deadline (see ranker.stop).
 	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return res, fmt.Errorf("store: search: %w", mapErr(err))
 	}
 	defer tx.Rollback()
-	r := &ranker{ctx: ctx, tx: tx, q: q, pl: planFilters(q), now: julian(req.Now), o: orderOf(q), db: db}
+	sctx := ctx
+	if req.Timeout > 0 {
+		var cancel context.CancelFunc
+		sctx, cancel = context.WithTimeout(ctx, req.Timeout)
+		defer cancel()
+	}
+	r := &ranker{ctx: sctx, base: ctx, tx: tx, q: q, pl: planFilters(q), now: julian(req.Now), o: orderOf(q), db: db}
+	if db.stopAfterRows > 0 {
+		var cancel context.CancelFunc
+		r.ctx, cancel = context.WithCancel(r.ctx)
+		defer cancel()
+		r.rowsLeft = &atomic.Int64{}
+		r.rowsLeft.Store(db.stopAfterRows)
+		r.stopNow = cancel
+	}
+	defer func() { res.Stopped = r.stopped }()
+	if q, res.Words, err = r.capWords(q); err != nil {
+		return res, err
+	}
+	if res.Words > 0 {
+		res.WordsSearched = exprWords(q.Expr)
+		r.q = q
+	}
 	k := req.Offset + req.Limit
 	// The papers titled exactly as the query come first (positions 0 to
 	// nt-1); the ranking below leaves them out and fills the positions
 	// after them.
 	titled, err := r.titled()
+	if r.stop(err) {
+		return res, nil
+	}
 	if err != nil {
 		return res, err
 	}
@@ -335,12 +361,20 @@ func (db *DB) Search(ctx context.Context, req bot.SearchRequest) (bot.SearchResu
 			res.Total = nt
 			return res, nil
 		}
-		if res.Total, err = r.countFiltered(); err != nil {
+		best, err := r.filtered(k)
+		if r.stop(err) {
+			best = r.partial()
+		} else if err != nil {
 			return res, err
 		}
-		best, err := r.filtered(k)
-		if err != nil {
-			return res, err
+		if !r.stopped {
+			if res.Total, err = r.countFiltered(); r.stop(err) {
+				res.Total = max(res.Total, len(best))
+			} else if err != nil {
+				return res, err
+			}
+		} else {
+			res.Total = len(best)
 		}
 		res.Hits, err = r.hits(best, req.Offset, false)
 		return res, err
@@ -356,11 +390,21 @@ func (db *DB) Search(ctx context.Context, req bot.SearchRequest) (bot.SearchResu
 	// At least one, so that the scans run and count (tally) even when the
 	// title matches fill the page.
 	best, err := r.matches(all, max(1, k-nt), skipTitled, false)
-	if err != nil {
+	if r.stop(err) {
+		best = r.partial()
+	} else if err != nil {
 		return res, err
 	}
-	if res.Total = known; known < 0 {
-		if res.Total, err = r.countRest(all); err != nil {
+	switch {
+	case known >= 0:
+		res.Total = known
+	case r.stopped:
+		// The matches the scans read by then.
+		res.Total = max(r.tally.n, len(best))
+	default:
+		if res.Total, err = r.countRest(all); r.stop(err) {
+			res.Total = max(res.Total, len(best))
+		} else if err != nil {
 			return res, err
 		}
 	}
@@ -384,15 +428,23 @@ func (db *DB) Search(ctx context.Context, req bot.SearchRequest) (bot.SearchResu
 	// all-words ones, when the page reaches past those. Counted only then
 	// (counting is a large part of a search). With a single word or
 	// phrase, the any-word matches are the all-words ones.
-	if anyExpr == "" || anyExpr == all || len(q.PositiveTerms()) < 2 || k <= res.Total {
+	if anyExpr == "" || anyExpr == all || len(q.PositiveTerms()) < 2 || k <= res.Total || r.stopped {
 		return res, nil
 	}
 	// The all-words matches are fewer than k: leave them out of the fill.
 	skip, err := r.ids(all)
+	if r.stop(err) {
+		return res, nil
+	}
 	if err != nil {
 		return res, err
 	}
 	n, err := r.count(anyExpr, bot.CountCap+len(skip))
+	if r.stop(err) {
+		// What it counted by then; the fill below would stop at once.
+		res.PartialTotal = max(0, n-len(skip))
+		return res, nil
+	}
 	if err != nil {
 		return res, err
 	}
@@ -418,7 +470,9 @@ func (db *DB) Search(ctx context.Context, req bot.SearchRequest) (bot.SearchResu
 	}
 	offset := max(0, req.Offset-res.Total)
 	best, err = r.matches(anyExpr, offset+req.Limit-len(res.Hits), skip, !hasOr(q.Expr))
-	if err != nil {
+	if r.stop(err) {
+		best = r.partial()
+	} else if err != nil {
 		return res, err
 	}
 	more, err = r.hits(best, offset, true)
@@ -517,13 +571,24 @@ func (r *ranker) titledMatching(match string) (map[int64]bool, error) {
 
 // ranker runs the statements of one search in one read transaction.
 type ranker struct {
-	ctx context.Context
-	tx  *sql.Tx
-	q   *bot.Query
-	pl  plan
-	now float64
-	o   order
-	n   int64 // upper bound of the number of papers, 0 until needed
+	// ctx is the search's deadline (bot.SearchRequest.Timeout) until it
+	// is reached, then base, the caller's (see stop).
+	ctx, base context.Context
+	// stopped: the deadline was reached; the stages that read matches
+	// are then skipped.
+	stopped bool
+	// top is the ranking a scan is filling (matches, filtered): what a
+	// search that stops answers with.
+	top *topK
+	// rowsLeft and stopNow: DB.stopAfterRows.
+	rowsLeft *atomic.Int64
+	stopNow  func()
+	tx       *sql.Tx
+	q        *bot.Query
+	pl       plan
+	now      float64
+	o        order
+	n        int64 // upper bound of the number of papers, 0 until needed
 	// df holds the document frequencies of each phrase's terms, read
 	// once per search.
 	df map[string][]int64
@@ -533,6 +598,28 @@ type ranker struct {
 	// share (the best candidates and the tally).
 	db *DB
 	mu sync.Mutex
+}
+
+// stop reports whether err ends a search that reached its deadline (the
+// caller's context still live): it then marks the search stopped, and
+// the statements that follow (loading the page's papers) run on the
+// caller's context. The stages that read matches check stopped and are
+// skipped; the ones that were reading keep what they found.
+func (r *ranker) stop(err error) bool {
+	if err == nil || r.stopped || r.ctx.Err() == nil || r.base.Err() != nil {
+		return false
+	}
+	r.stopped = true
+	r.ctx = r.base
+	return true
+}
+
+// partial returns the best candidates found by the scan that stopped.
+func (r *ranker) partial() []candidate {
+	if r.top == nil {
+		return nil
+	}
+	return slices.Clone(r.top.best)
 }
 
 func (r *ranker) err(err error) error {
@@ -553,7 +640,7 @@ func (r *ranker) count(match string, limit int) (int, error) {
 		lo, hi := r.pl.ridRange(band)
 		n, err := r.countIn(r.tx, match, lo, hi, limit-total)
 		if err != nil {
-			return 0, err
+			return total, err // what it counted, for a search that stops
 		}
 		total += n
 	}
@@ -781,6 +868,7 @@ func (r *ranker) textBound(match string, missing bool) (float64, error) {
 // bands below the page's lowest upvotes are not read.
 func (r *ranker) matches(match string, k int, skip map[int64]bool, missing bool) ([]candidate, error) {
 	top := &topK{k: k, o: r.o}
+	r.top = top
 	var bound float64
 	if r.o == byScore {
 		var err error
@@ -1017,6 +1105,9 @@ func (r *ranker) scan(tx *sql.Tx, match, score string, sargs []any, top *topK, s
 		c.day = ridDay(c.rid)
 		read++
 		next = c.rid
+		if r.rowsLeft != nil && r.rowsLeft.Add(-1) == 0 {
+			r.stopNow()
+		}
 		if c.day != lastDay {
 			lastDay, dayBound = c.day, bound*recencyBoost(c.day, r.now)
 		}
@@ -1078,6 +1169,7 @@ func (r *ranker) filterSource(pl plan, band int64) (from, rowid string, where st
 // each read newest first and only as far as it can still reach the page.
 func (r *ranker) filtered(k int) ([]candidate, error) {
 	top := &topK{k: k, o: r.o}
+	r.top = top
 	for _, band := range bands() {
 		pl := r.pl
 		if top.full() {
@@ -1128,7 +1220,7 @@ func (r *ranker) countFiltered() (int, error) {
 		var n int
 		if err := r.tx.QueryRowContext(r.ctx, `SELECT count(*) FROM (SELECT 1 FROM `+from+` WHERE `+where+` LIMIT ?)`,
 			append(args, bot.CountCap-total)...).Scan(&n); err != nil {
-			return 0, r.err(err)
+			return total, r.err(err)
 		}
 		total += n
 	}

@@ -42,6 +42,10 @@ type DB struct {
 	// token per connection it may open.
 	aux     *sql.DB
 	auxFree chan struct{}
+	// stopAfterRows, when more than 0, makes every search stop (as at its
+	// deadline) once its scans have read that many matches: the tests of
+	// searches that stop, without a clock.
+	stopAfterRows int64
 }
 
 // auxReaders is the number of searches that may use a second core at once.

@@ -567,11 +567,11 @@ func cmdRun(e *env, args []string) error {
 	lim := bot.NewLimiter(e.set.Limits)
 	commands := func() *bot.Commands {
 		return &bot.Commands{
-			Bot:         b,
-			DefaultZone: e.set.LocalZone,
-			MaxTopics:   e.set.MaxTopics,
-			Limiter:     lim,
-			// TODO(lead): SearchTimeout: e.set.SearchTimeout,
+			Bot:           b,
+			DefaultZone:   e.set.LocalZone,
+			MaxTopics:     e.set.MaxTopics,
+			Limiter:       lim,
+			SearchTimeout: e.set.SearchTimeout,
 		}
 	}
 	if d, ok := b.Platforms[discord.Name].(*discord.Discord); ok {

@@ -67,9 +67,14 @@ func runSearch(e *env, text string, limit int, asJSON bool) error {
 		return err
 	}
 	defer db.Close()
+	// No time limit here: the operator's own search runs to the end
+	// (Ctrl-C stops it).
 	res, err := db.Search(e.ctx, bot.SearchRequest{Query: q, Limit: limit, Now: now})
 	if err != nil {
 		return err
+	}
+	if n := res.Note(0); n != "" {
+		fmt.Fprintf(e.stderr, "paperboy search: %s\n", console.Clean(n))
 	}
 	if asJSON {
 		out := make([]searchResult, 0, len(res.Hits))

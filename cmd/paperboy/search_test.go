@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -45,6 +47,40 @@ func TestSearchCommand(t *testing.T) {
 	r = runMain(t, testEnv(), "search", "agent environments", "--limit", "2", "--db", db)
 	if r.code != 0 || !strings.Contains(r.stdout, " 1. EnvHarness") || !strings.Contains(r.stdout, "https://huggingface.co/papers/2608.19880") {
 		t.Fatalf("terminal: %s", r.stdout)
+	}
+	// More words than a search looks for: the rarest are searched, and
+	// stderr says so in one line; the paper is still found.
+	long := "agent environments"
+	for i := range 40 {
+		long += fmt.Sprintf(" w%d", i)
+	}
+	// Words no paper has cost nothing: they are all kept, and the known
+	// words are searched too (the any-word fill finds the paper).
+	r = runMain(t, testEnv(), "search", long, "--limit", "1", "--db", db)
+	if r.code != 0 || r.stderr != "" || !strings.Contains(r.stdout, " 1. EnvHarness") {
+		t.Fatalf("a query of unknown words: exit %d, stderr %q\n%s", r.code, r.stderr, r.stdout)
+	}
+	// Words the papers have: those of the stored titles.
+	r = runMain(t, testEnv(), "search", "a OR the OR of OR and OR for OR in OR with", "--json", "--limit", "40", "--db", db)
+	var titled []struct {
+		Title string `json:"title"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &titled); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	long = "agent environments"
+	for _, h := range titled {
+		for _, w := range strings.FieldsFunc(strings.ToLower(h.Title), func(r rune) bool { return r < 'a' || r > 'z' }) {
+			if !seen[w] && len(long)+len(w) < 480 {
+				seen[w] = true
+				long += " " + w
+			}
+		}
+	}
+	r = runMain(t, testEnv(), "search", long, "--limit", "1", "--db", db)
+	if r.code != 0 || !regexp.MustCompile(`^paperboy search: searched \d+ of its \d+ words, leaving out the most common`).MatchString(r.stderr) || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
+		t.Fatalf("a long query: exit %d, stderr %q", r.code, r.stderr)
 	}
 	// No query, or one with nothing in it once cleaned: one line, exit 2.
 	r = runMain(t, testEnv(), "search", "--db", db)
