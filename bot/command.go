@@ -114,6 +114,12 @@ func (c *Commands) Handle(ctx context.Context, cmd Command) Reply {
 				prefix := "/" + cmd.Name + " "
 				r.Lines = append(r.Lines, Line{Text("Usage: "), Code(strings.TrimSpace(prefix + cmd.Sub + " " + h[0])), Text(". Example: "), Code(h[2])})
 			}
+		} else if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+			// Cancelled from outside (paperboy is shutting down): nothing
+			// failed, and the platform tells the user to try again.
+			c.Bot.log().Info("command cancelled", "platform", cmd.Platform, "channel", cmd.ChannelID,
+				"user", cmd.User.ID, "command", cmd.Name+" "+cmd.Sub)
+			r = errorReply("paperboy is restarting, try again in a minute.")
 		} else {
 			c.Bot.log().Error("command failed", "platform", cmd.Platform, "channel", cmd.ChannelID,
 				"user", cmd.User.ID, "command", cmd.Name+" "+cmd.Sub, "error", err)

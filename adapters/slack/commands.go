@@ -60,7 +60,11 @@ func (s *Slack) slash(sc slackgo.SlashCommand, running bool) {
 		s.tell(ctx, sc.ResponseURL, sc.ChannelID, sc.UserID, restartingText)
 		return
 	}
-	s.reply(ctx, sc.ResponseURL, sc.ChannelID, sc.UserID, renderReply(r))
+	// The command is done; only its answer is on its way, and Shutdown
+	// cancelling the handlers meanwhile must not lose it.
+	actx, acancel := answerContext(ctx)
+	defer acancel()
+	s.reply(actx, sc.ResponseURL, sc.ChannelID, sc.UserID, renderReply(r))
 }
 
 // tell answers a command with one line, under a context Shutdown does not

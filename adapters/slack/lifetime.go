@@ -14,6 +14,10 @@ const restartingText = "paperboy is restarting, try again in a minute."
 // command (it no longer has the handler's context).
 const tellTimeout = 5 * time.Second
 
+// answerTimeout bounds the answer of a command that has finished: it is
+// sent even when Shutdown cancels the handlers while it is on its way.
+const answerTimeout = 30 * time.Second
+
 // lifetime ties the command handlers to the daemon: each runs under a
 // context derived from the adapter's base context and is counted, so that
 // Shutdown can stop new ones, wait for the running ones and cancel the
@@ -106,4 +110,10 @@ func (s *Slack) cancelledByShutdown(ctx context.Context) bool {
 // the shutdown, bounded by tellTimeout.
 func tellContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.WithoutCancel(ctx), tellTimeout)
+}
+
+// answerContext is the context of a finished command's answer: not
+// cancelled by the shutdown, bounded by answerTimeout.
+func answerContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), answerTimeout)
 }

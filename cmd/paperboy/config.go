@@ -242,9 +242,10 @@ type settings struct {
 	// ("discord.token" → "DISCORD_BOT_TOKEN").
 	TokenRefs map[string]string
 
-	// Limits and SearchTimeout are the limits: section.
+	// Limits, SearchTimeout and ShutdownGrace are the limits: section.
 	Limits        bot.Limits
 	SearchTimeout time.Duration
+	ShutdownGrace time.Duration
 }
 
 // discordSettings are the resolved Discord settings; Token empty means

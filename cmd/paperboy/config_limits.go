@@ -14,17 +14,24 @@ type LimitsConfig struct {
 	SubscriptionChangesPerMinute *int     `yaml:"subscription_changes_per_minute"`
 	ConcurrentSearches           *int     `yaml:"concurrent_searches"`
 	SearchTimeout                Duration `yaml:"search_timeout"`
+	ShutdownGrace                Duration `yaml:"shutdown_grace"`
 }
 
 // defaultSearchTimeout is limits.search_timeout when unset.
 const defaultSearchTimeout = 3 * time.Second
 
-// resolveLimits fills s.Limits and s.SearchTimeout. Every value must be
+// defaultShutdownGrace is limits.shutdown_grace when unset: how long the
+// commands running at shutdown may finish before they are cancelled and
+// their users told to try again.
+const defaultShutdownGrace = 10 * time.Second
+
+// resolveLimits fills s.Limits, s.SearchTimeout and s.ShutdownGrace. Every value must be
 // positive, and concurrent_searches below the store's read pool, so that
 // digests and alert runs always find a read connection.
 func (c *Config) resolveLimits(s *settings) error {
 	s.Limits = bot.DefaultLimits()
 	s.SearchTimeout = defaultSearchTimeout
+	s.ShutdownGrace = defaultShutdownGrace
 	for _, v := range []struct {
 		key string
 		in  *int
@@ -51,6 +58,12 @@ func (c *Config) resolveLimits(s *settings) error {
 			return cfgErr("limits.search_timeout", "must be more than 0")
 		}
 		s.SearchTimeout = c.Limits.SearchTimeout.Duration
+	}
+	if c.Limits.ShutdownGrace.Set {
+		if c.Limits.ShutdownGrace.Duration <= 0 {
+			return cfgErr("limits.shutdown_grace", "must be more than 0")
+		}
+		s.ShutdownGrace = c.Limits.ShutdownGrace.Duration
 	}
 	return nil
 }

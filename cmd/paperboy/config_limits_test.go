@@ -30,9 +30,15 @@ func TestLimitsConfig(t *testing.T) {
 	if diff := cmp.Diff(bot.Limits{SearchesPerMinute: 10, SubscriptionChangesPerMinute: 5, ConcurrentSearches: 3}, s.Limits); diff != "" || s.SearchTimeout != 3*time.Second {
 		t.Errorf("defaults: limits (-want +got):\n%s search_timeout %v, want 3s", diff, s.SearchTimeout)
 	}
-	s = resolve(t, "limits:\n  searches_per_minute: 30\n  subscription_changes_per_minute: 2\n  concurrent_searches: 1\n  search_timeout: 1500ms\n")
+	if s.ShutdownGrace != 10*time.Second {
+		t.Errorf("default shutdown_grace %v, want 10s", s.ShutdownGrace)
+	}
+	s = resolve(t, "limits:\n  searches_per_minute: 30\n  subscription_changes_per_minute: 2\n  concurrent_searches: 1\n  search_timeout: 1500ms\n  shutdown_grace: 2s\n")
 	if diff := cmp.Diff(bot.Limits{SearchesPerMinute: 30, SubscriptionChangesPerMinute: 2, ConcurrentSearches: 1}, s.Limits); diff != "" || s.SearchTimeout != 1500*time.Millisecond {
 		t.Errorf("set: limits (-want +got):\n%s search_timeout %v, want 1.5s", diff, s.SearchTimeout)
+	}
+	if s.ShutdownGrace != 2*time.Second {
+		t.Errorf("shutdown_grace %v, want 2s", s.ShutdownGrace)
 	}
 
 	for _, c := range []struct {
@@ -46,6 +52,7 @@ func TestLimitsConfig(t *testing.T) {
 		{"not a number", "limits:\n  searches_per_minute: lots\n", []string{"limits.searches_per_minute", `"lots" is not a whole number`}},
 		{"zero timeout", "limits:\n  search_timeout: 0s\n", []string{"config: limits.search_timeout: must be more than 0"}},
 		{"bad timeout", "limits:\n  search_timeout: soon\n", []string{"limits.search_timeout", `"soon" is not a duration`}},
+		{"zero grace", "limits:\n  shutdown_grace: 0s\n", []string{"config: limits.shutdown_grace: must be more than 0"}},
 		{"misspelt key", "limits:\n  searches_per_minut: 5\n", []string{"limits.searches_per_minut: unknown key", `did you mean "searches_per_minute"?`}},
 	} {
 		t.Run(c.name, func(t *testing.T) {

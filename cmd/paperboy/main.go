@@ -18,6 +18,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 	_ "time/tzdata" // channel zones must work on machines without a zone database
@@ -347,7 +348,7 @@ func (e *env) newDiscord() (*discord.Discord, error) {
 		return nil, nil
 	}
 	return discord.New(discord.Options{Token: ds.Token, APIURL: ds.APIURL, ApplicationID: ds.ApplicationID,
-		GuildIDs: ds.GuildIDs, AllowedGuilds: ds.AllowedGuilds, Timeout: ds.Timeout, Logger: e.log})
+		GuildIDs: ds.GuildIDs, AllowedGuilds: ds.AllowedGuilds, Timeout: ds.Timeout, ShutdownGrace: e.set.ShutdownGrace, Logger: e.log})
 }
 
 // newSlack builds the Slack platform, or nil when no bot token is set.
@@ -497,7 +498,7 @@ func (e *env) startSlack(db *store.DB, sl *slack.Slack) (func(), error) {
 		}
 	}()
 	return func() {
-		sctx, scancel := context.WithTimeout(context.Background(), slackShutdownGrace)
+		sctx, scancel := context.WithTimeout(context.Background(), e.set.ShutdownGrace)
 		_ = sl.Shutdown(sctx)
 		scancel()
 		cancel()
@@ -505,10 +506,6 @@ func (e *env) startSlack(db *store.DB, sl *slack.Slack) (func(), error) {
 		<-watched
 	}, nil
 }
-
-// slackShutdownGrace is how long running Slack commands may finish at
-// shutdown before they are cancelled and their users told to try again.
-const slackShutdownGrace = 10 * time.Second
 
 // recordPlatform keeps what the daemon saw of a platform for status; a
 // failure to record is logged, never fatal.
@@ -561,6 +558,22 @@ func cmdRun(e *env, args []string) error {
 	// Registered before the platforms' shutdowns, so it is the last line:
 	// it means every command has finished and each platform has closed.
 	defer e.log.Info("paperboy stopped")
+	// The platforms stop together, each first refusing new commands, then
+	// giving the running ones the same grace (limits.shutdown_grace): one
+	// platform's draining does not hold the other's, and both have ended
+	// before the store closes.
+	var stops []func()
+	defer func() {
+		var wg sync.WaitGroup
+		for _, stop := range stops {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				stop()
+			}()
+		}
+		wg.Wait()
+	}()
 	e.warnPlatforms()
 	// One Limiter for both platforms: the cap on concurrent searches is
 	// process-wide.
@@ -580,8 +593,10 @@ func cmdRun(e *env, args []string) error {
 			e.recordPlatform(db, discord.Name, false, err.Error())
 			return err
 		}
-		defer e.recordPlatform(db, discord.Name, false, "the daemon stopped")
-		defer d.Close()
+		stops = append(stops, func() {
+			d.Close()
+			e.recordPlatform(db, discord.Name, false, "the daemon stopped")
+		})
 		e.log.Info("discord connected", "gateway", e.set.Discord.Gateway, "guilds", len(e.set.Discord.GuildIDs))
 		e.recordPlatform(db, discord.Name, true, "connected")
 	}
@@ -592,8 +607,10 @@ func cmdRun(e *env, args []string) error {
 			e.recordPlatform(db, slack.Name, false, err.Error())
 			return err
 		}
-		defer e.recordPlatform(db, slack.Name, false, "the daemon stopped")
-		defer stopSlack()
+		stops = append(stops, func() {
+			stopSlack()
+			e.recordPlatform(db, slack.Name, false, "the daemon stopped")
+		})
 	}
 	return b.Run(e.ctx)
 }
