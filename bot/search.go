@@ -50,6 +50,16 @@ const DefaultSearchTimeout = 3 * time.Second
 // results (Words, WordsSearched).
 const MaxSearchTerms = 32
 
+// MaxCommonSearchTerms is how many of a search's words may be common (in
+// more than 1 paper in CommonWordShare): each of those costs as much as
+// many rare words together, so past this many the store keeps the rarest
+// of them too.
+const MaxCommonSearchTerms = 8
+
+// CommonWordShare: a word in more than 1 paper in this many is common
+// (and, whatever the store's size, only one in more than 10,000 papers).
+const CommonWordShare = 20
+
 // SearchHit is one result.
 type SearchHit struct {
 	Paper Paper
@@ -92,8 +102,8 @@ type SearchResults struct {
 func (r SearchResults) Note(timeout time.Duration) string {
 	var notes []string
 	if r.Words > 0 {
-		notes = append(notes, fmt.Sprintf("searched %d of its %d words, leaving out the most common (a search looks for at most %d)",
-			r.WordsSearched, r.Words, MaxSearchTerms))
+		notes = append(notes, fmt.Sprintf("searched %d of its %d words, leaving out the most common (a search looks for at most %d, %d of them common ones)",
+			r.WordsSearched, r.Words, MaxSearchTerms, MaxCommonSearchTerms))
 	}
 	if r.Stopped {
 		msg := "the search reached its time limit"

@@ -34,7 +34,7 @@ func TestSearchSaysWhatItLeftOut(t *testing.T) {
 		t.Fatalf("a 42-word paste: first result %q\n%s", firstResult(r), r.Plain())
 	}
 	// 32 words and the two no paper has (typo, more), which cost nothing.
-	if got, want := lastLine(r), "Searched 34 of its 42 words, leaving out the most common (a search looks for at most 32)."; got != want {
+	if got, want := lastLine(r), "Searched 34 of its 42 words, leaving out the most common (a search looks for at most 32, 8 of them common ones)."; got != want {
 		t.Errorf("last line %q, want %q", got, want)
 	}
 

@@ -188,3 +188,40 @@ func TestSearchStopsWithBestSoFar(t *testing.T) {
 		t.Errorf("after the stops: total %d, stopped %v, %v", again.Total, again.Stopped, err)
 	}
 }
+
+// TestSearchKeepsFewCommonWords: of the words most papers have, a search
+// keeps the 8 rarest (each costs as much as many rare words), and the
+// rare words besides; the paper is still found.
+func TestSearchKeepsFewCommonWords(t *testing.T) {
+	db, target, common, rare := capStore(t)
+	db.commonFloor = 100 // the 60 common words are in all 301 papers
+	ctx := t.Context()
+	now := time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC)
+	for name, tc := range map[string]struct {
+		text string
+		want int // words searched
+	}{
+		"60 common, 10 rare": {target.Title, bot.MaxCommonSearchTerms + 10},
+		"20 common":          {strings.Join(common[:20], " "), bot.MaxCommonSearchTerms},
+		"8 common, 10 rare":  {strings.Join(common[:8], " ") + " " + strings.Join(rare, " "), 0}, // fits: nothing left out
+		"a long phrase":      {`"` + strings.Join(common[:12], " ") + `"`, bot.MaxCommonSearchTerms},
+	} {
+		q, _, err := bot.ParseSearch(tc.text, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := db.Search(ctx, bot.SearchRequest{Query: q, Limit: 5, Now: now, Timeout: time.Minute})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if res.WordsSearched != tc.want {
+			t.Errorf("%s: searched %d of %d words, want %d", name, res.WordsSearched, res.Words, tc.want)
+		}
+		if strings.Contains(name, "rare") && (len(res.Hits) == 0 || res.Hits[0].Paper.ID != target.ID) {
+			t.Errorf("%s: the paper is not first: %v", name, hitIDs(res))
+		}
+		if tc.want > 0 && !strings.Contains(res.Note(0), "8 of them common ones") {
+			t.Errorf("%s: note %q", name, res.Note(0))
+		}
+	}
+}

@@ -46,6 +46,9 @@ type DB struct {
 	// deadline) once its scans have read that many matches: the tests of
 	// searches that stop, without a clock.
 	stopAfterRows int64
+	// commonFloor, when more than 0, replaces minCommonHits: the tests of
+	// the bound on common words, on a small store.
+	commonFloor int64
 }
 
 // auxReaders is the number of searches that may use a second core at once.
