@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 
+	discordfake "github.com/paperboy-bot/paperboy/adapters/fakes/discord"
 	slackfake "github.com/paperboy-bot/paperboy/adapters/fakes/slack"
 	"github.com/paperboy-bot/paperboy/bot"
 )
@@ -177,13 +178,20 @@ func discordRef(key string) string {
 // after the first.
 func (r *rig) chatterFigures() (found, buriedN map[string]int, pages map[string]int) {
 	found, buriedN, pages = map[string]int{}, map[string]int{}, map[string]int{}
+	discordMsgs := map[string][]discordfake.Message{} // by conversation: read once
+	slackMsgs := map[string][]slackfake.Message{}
 	for key, b := range r.chatter.buried {
 		buriedN[b.platform]++
 		var at string
 		switch b.platform {
 		case "discord":
 			ref := discordRef(key)
-			for _, m := range r.dc.Messages(b.conv) {
+			msgs, ok := discordMsgs[b.conv]
+			if !ok {
+				msgs = r.dc.Messages(b.conv)
+				discordMsgs[b.conv] = msgs
+			}
+			for _, m := range msgs {
 				emb, _ := json.Marshal(m.Embeds)
 				if m.Author.ID == rigDiscordBot && strings.Contains(m.Content+string(emb), ref) {
 					at = m.ID
@@ -191,9 +199,12 @@ func (r *rig) chatterFigures() (found, buriedN map[string]int, pages map[string]
 				}
 			}
 		case "slack":
-			msgs := r.sl.Messages(b.conv)
-			if b.thread != "" {
-				msgs = r.sl.Replies(b.conv, b.thread)
+			msgs, ok := slackMsgs[b.conv+"/"+b.thread]
+			if !ok {
+				if msgs = r.sl.Messages(b.conv); b.thread != "" {
+					msgs = r.sl.Replies(b.conv, b.thread)
+				}
+				slackMsgs[b.conv+"/"+b.thread] = msgs
 			}
 			for _, m := range msgs {
 				var p struct {
