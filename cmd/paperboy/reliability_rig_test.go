@@ -117,12 +117,12 @@ type rig struct {
 	early                           []string       // checkDaily's finds
 }
 
-// newRig builds the fakes and the config for n weekdays (papers a day) from early August
-// 2026, ending on a Friday (the daily alerts of the last day go out on the
-// Saturday after, see run), seeds the channels (through `paperboy status`)
-// and the users' subscriptions and delivery modes (through the /papers
-// subscribe and /papers alerts command handling).
-// With latency > 0 the binary reaches Discord and Slack through
+// newRig builds the fakes and the config for n weekdays (with papers a
+// day) from early August 2026, ending on a Friday (the daily alerts of the
+// last day go out on the Saturday after, see run), seeds the channels
+// (through `paperboy status`) and the users' subscriptions and delivery
+// modes (through the /papers subscribe and /papers alerts command
+// handling). With latency > 0 the binary reaches Discord and Slack through
 // latencyProxy.
 func newRig(t *testing.T, n, papers int, seed uint64, latency time.Duration) *rig {
 	r := &rig{t: t, lists: map[bot.Date][]rigPaper{}, seed: seed, listLen: papers, rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
