@@ -16,7 +16,7 @@ const rigLatency = 15 * time.Millisecond
 // The crash and fault tests of docs/RELIABILITY.md. By default they run a
 // short version (3 days, a handful of kills); the full runs:
 //
-//	PAPERBOY_CRASH=1 go test -tags sqlite_fts5 -run TestCrashKill9 -v -timeout 20m ./cmd/paperboy
+//	PAPERBOY_CRASH=1 PAPERBOY_KILLS=1000 go test -tags sqlite_fts5 -run TestCrashKill9 -v -timeout 60m ./cmd/paperboy
 //	PAPERBOY_FAULTS=1 go test -tags sqlite_fts5 -run TestFaults -v -timeout 20m ./cmd/paperboy
 //
 // PAPERBOY_SEED=n repeats a run's random choices (kill moments, faults).
@@ -33,11 +33,14 @@ func rigSeed(t *testing.T) uint64 {
 	return uint64(time.Now().UnixNano() % 1_000_000_000)
 }
 
-// TestCrashKill9 runs 30 weekdays of digests (5 channels on Discord, 5 on
-// Slack) and topic alerts (4 users on each) through the real binary,
-// killed with SIGKILL at random moments (at least 200 times with work
-// outstanding) and restarted until each day's work is done; then every
-// header, thread item and alert DM line must be on the fakes exactly once.
+// TestCrashKill9 runs 30 weekdays or more of digests (5 channels on
+// Discord, one a forum, 5 on Slack) and topic alerts (5 users on each, 2 of
+// them daily, one with every topic: DMs in several parts) through the real
+// binary, killed with SIGKILL at random moments (at least PAPERBOY_KILLS
+// times with work outstanding, default 200; the run adds weeks until then)
+// and restarted until each day's work is done, every claimed message buried
+// under other people's messages after each kill; then every header, thread
+// item and alert DM line must be on the fakes exactly once.
 func TestCrashKill9(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts real processes")
@@ -45,25 +48,33 @@ func TestCrashKill9(t *testing.T) {
 	days, minKills := 3, 3
 	if os.Getenv("PAPERBOY_CRASH") != "" {
 		days, minKills = 30, 200
+		if v := os.Getenv("PAPERBOY_KILLS"); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				t.Fatalf("PAPERBOY_KILLS: want a number of kills, got %q", v)
+			}
+			minKills = n
+		}
 	}
 	seed := rigSeed(t)
-	t.Logf("seed %d (PAPERBOY_SEED=%d repeats the kill moments), %d days", seed, seed, days)
+	t.Logf("seed %d (PAPERBOY_SEED=%d repeats the kill moments), %d days or more, until %d kills with work outstanding", seed, seed, days, minKills)
 	// A network's latency on every platform request, so that the kills
 	// land while requests are in flight, also after Discord or Slack
 	// applied them (on loopback a day's work takes a tenth of a second,
 	// most of it the process starting).
-	r := newRig(t, days, seed, rigLatency)
+	r := newRig(t, days, rigListLen, seed, rigLatency)
 	// Discord remembers nonces for minutes; a real restart can come later.
 	// Without that memory only the delivery log and the lookups protect.
 	r.dc.SetNonceTTL(time.Nanosecond)
-	r.run(true, 350*time.Millisecond, 3*time.Minute)
+	r.run(true, 350*time.Millisecond, 3*time.Minute, minKills)
 	rep := r.check()
-	t.Logf("%d processes started, %d killed (SIGKILL) with work outstanding, %d killed after their day's work was done, %d exited by themselves; wall time %s",
-		r.starts, r.kills, r.idleKills, r.exits, r.wall.Round(time.Second))
+	t.Logf("%d weekdays and a Saturday; %d processes started, %d killed (SIGKILL) with work outstanding, %d killed after their day's work was done, %d exited by themselves; wall time %s",
+		len(r.days), r.starts, r.kills, r.idleKills, r.exits, r.wall.Round(time.Second))
 	t.Logf("%s", faultSummary("discord", r.dc.Stats()))
 	t.Logf("%s", faultSummary("slack", r.sl.Stats()))
 	t.Logf("requests the kills cut: %d before they reached the fakes, %d after the fakes applied them (the answer lost)", r.cut.Load(), r.lost.Load())
 	r.logRecoveries()
+	r.logChatter()
 	r.assert(rep)
 	if r.kills < minKills {
 		t.Errorf("only %d kills with work outstanding, want at least %d", r.kills, minKills)
@@ -80,14 +91,14 @@ func TestFaults(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts real processes")
 	}
-	days := 1
+	days, papers := 1, rigShortListLen
 	if os.Getenv("PAPERBOY_FAULTS") != "" {
-		days = 30
+		days, papers = 30, rigListLen
 	}
 	seed := rigSeed(t)
 	t.Logf("seed %d (PAPERBOY_SEED=%d repeats the faults: Discord seed %d, Slack %d, Hugging Face %d), %d days",
 		seed, seed, seed, seed+1, seed+2, days)
-	r := newRig(t, days, seed, 0)
+	r := newRig(t, days, papers, seed, 0)
 	// Timeouts: the fakes answer after 1 s, the clients give up after
 	// 500 ms. 429s ask for 1 s (Slack's Retry-After counts whole seconds).
 	r.dc.Seed(int64(seed))
@@ -95,7 +106,7 @@ func TestFaults(t *testing.T) {
 	r.sl.Seed(int64(seed + 1))
 	r.sl.AddMix(slackfake.Rule{}, 0.2, slackfake.MixedFaults(time.Second, time.Second)...)
 	r.hf.SetFailureRate(0.3, int64(seed+2), time.Second, time.Second)
-	r.run(false, 0, 5*time.Minute)
+	r.run(false, 0, 5*time.Minute, 0)
 	rep := r.check()
 	t.Logf("%d processes started, %d exited by themselves; wall time %s", r.starts, r.exits, r.wall.Round(time.Second))
 	dc, sl, hf := r.dc.Stats(), r.sl.Stats(), r.hf.Stats()

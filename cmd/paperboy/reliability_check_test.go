@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -112,16 +113,41 @@ type thread struct {
 	noThread bool     // Discord: the header has no thread
 }
 
-// threads reads a channel's digests from its fake.
+// threads reads a channel's digests from its fake: the bot's messages
+// (not the chatter). In a forum channel each post is a thread whose first
+// message, of the post's id, is the header.
 func (r *rig) threads(c rigChannel) (threads []thread, messages int) {
-	switch c.platform {
-	case "discord":
+	switch {
+	case c.platform == "discord" && c.id == rigForum:
+		for _, post := range r.dc.Threads(c.id) {
+			th := thread{}
+			for _, m := range r.dc.Messages(post.ID) {
+				if m.Author.ID != rigDiscordBot {
+					continue
+				}
+				messages++
+				emb, _ := json.Marshal(m.Embeds)
+				if m.ID == post.ID {
+					th.list = firstMatch(listRe, string(emb))
+					continue
+				}
+				th.items = append(th.items, papersIn(m.Content+string(emb))...)
+			}
+			threads = append(threads, th)
+		}
+	case c.platform == "discord":
 		for _, h := range r.dc.Messages(c.id) {
+			if h.Author.ID != rigDiscordBot {
+				continue
+			}
 			messages++
 			emb, _ := json.Marshal(h.Embeds)
 			th := thread{list: firstMatch(listRe, string(emb)), noThread: h.ThreadID == ""}
 			if h.ThreadID != "" {
 				for _, m := range r.dc.Messages(h.ThreadID) {
+					if m.Author.ID != rigDiscordBot {
+						continue
+					}
 					messages++
 					emb, _ := json.Marshal(m.Embeds)
 					th.items = append(th.items, papersIn(m.Content+string(emb))...)
@@ -129,12 +155,15 @@ func (r *rig) threads(c rigChannel) (threads []thread, messages int) {
 			}
 			threads = append(threads, th)
 		}
-	case "slack":
+	case c.platform == "slack":
 		for _, h := range r.sl.Messages(c.id) {
+			if h.User != rigSlackBot {
+				continue
+			}
 			messages++
 			th := thread{list: firstMatch(listRe, h.Text+string(h.Blocks))}
 			for _, m := range r.sl.Replies(c.id, h.TS) {
-				if m.TS == h.TS {
+				if m.TS == h.TS || m.User != rigSlackBot {
 					continue
 				}
 				messages++
@@ -153,20 +182,30 @@ func firstMatch(re *regexp.Regexp, s string) string {
 	return ""
 }
 
-// dmPapers returns, per paper, how many of the user's DMs list it.
-func (r *rig) dmPapers(u rigUser) (map[string]int, int) {
-	got := map[string]int{}
+// dmTexts returns the bot's DMs to the user (not the user's chatter).
+func (r *rig) dmTexts(u rigUser) []string {
 	var texts []string
 	switch u.ref.Platform {
 	case "discord":
 		for _, m := range r.dc.DMs(u.ref.ID) {
-			texts = append(texts, m.Content)
+			if m.Author.ID == rigDiscordBot {
+				texts = append(texts, m.Content)
+			}
 		}
 	case "slack":
 		for _, m := range r.sl.DMs(u.ref.ID) {
-			texts = append(texts, m.Text+string(m.Blocks))
+			if m.User == rigSlackBot {
+				texts = append(texts, m.Text+string(m.Blocks))
+			}
 		}
 	}
+	return texts
+}
+
+// dmPapers returns, per paper, how many of the user's DMs list it.
+func (r *rig) dmPapers(u rigUser) (map[string]int, int) {
+	got := map[string]int{}
+	texts := r.dmTexts(u)
 	for _, text := range texts {
 		for _, id := range papersIn(text) {
 			got[id]++
@@ -179,6 +218,10 @@ func (r *rig) dmPapers(u rigUser) (map[string]int, int) {
 type report struct {
 	headers, items, dmLines, messages, dms int
 	duplicates, losses, unexpected         []string
+
+	forumPosts, forumItems int // in the Discord forum channel
+	dailyDMs, dailyLines   int // to the daily users
+	continued              int // DMs that continue a batch (its parts after the first)
 }
 
 // check counts every expected header, thread item and alert DM line on the
@@ -229,7 +272,12 @@ func (r *rig) check() report {
 				rep.unexpected = append(rep.unexpected, fmt.Sprintf("%s: item %s (%d times)", where, id, n))
 			}
 		}
-		if c.platform == "discord" {
+		if c.platform == "discord" && c.id == rigForum {
+			rep.forumPosts = len(threads)
+			for _, th := range threads {
+				rep.forumItems += len(th.items)
+			}
+		} else if c.platform == "discord" {
 			// Each thread starts from a header: one per header, no other.
 			if n, want := len(r.dc.Threads(c.id)), len(threads); n > want {
 				rep.duplicates = append(rep.duplicates, fmt.Sprintf("%s:%s: %d threads for %d headers", c.platform, c.id, n, want))
@@ -243,6 +291,17 @@ func (r *rig) check() report {
 		got, n := r.dmPapers(u)
 		rep.dms += n
 		rep.messages += n
+		for _, text := range r.dmTexts(u) {
+			if strings.Contains(text, "(continued)") {
+				rep.continued++
+			}
+		}
+		if u.daily {
+			rep.dailyDMs += n
+			for _, k := range got {
+				rep.dailyLines += k
+			}
+		}
 		for _, d := range r.days {
 			for _, p := range r.lists[d] {
 				if !contains(u.topics, p.topic) {
@@ -264,6 +323,7 @@ func (r *rig) check() report {
 			rep.unexpected = append(rep.unexpected, fmt.Sprintf("DM to %s: %s (%d times)", u.ref, id, n))
 		}
 	}
+	rep.unexpected = append(rep.unexpected, r.early...)
 	sort.Strings(rep.duplicates)
 	sort.Strings(rep.losses)
 	sort.Strings(rep.unexpected)
@@ -302,6 +362,13 @@ func (r *rig) assert(rep report) {
 	if rep.headers != h || rep.items != i || rep.dmLines != d {
 		r.t.Errorf("counted %d headers, %d items, %d DM lines; want %d, %d, %d", rep.headers, rep.items, rep.dmLines, h, i, d)
 	}
+	r.t.Logf("forum channel: %d posts holding %d items; daily users: %d DMs holding %d alert lines; %d DMs continuing a batch; %s",
+		rep.forumPosts, rep.forumItems, rep.dailyDMs, rep.dailyLines, rep.continued, r.batchParts())
+	// What the run is there to cover must have happened.
+	if rep.forumPosts != len(r.days) || rep.dailyDMs == 0 || rep.continued == 0 {
+		r.t.Errorf("the run did not cover forum posts (%d of %d days), daily DMs (%d) and DMs in several parts (%d continuing)",
+			rep.forumPosts, len(r.days), rep.dailyDMs, rep.continued)
+	}
 }
 
 // faultSummary is one fake's requests and injected faults by kind, and for
@@ -335,4 +402,29 @@ func (r *rig) logRecoveries() {
 	for _, l := range rigLogLines {
 		r.t.Logf("logged %4d times: %q", r.logged[l], l)
 	}
+}
+
+// batchParts describes, from the database, the alert batches sent in
+// several parts, per platform; it records a platform without any as a
+// failure of the run to cover them.
+func (r *rig) batchParts() string {
+	db, err := sql.Open("sqlite3", "file:"+r.db+"?mode=ro&_busy_timeout=5000")
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	defer db.Close()
+	var out []string
+	for _, p := range []string{"discord", "slack"} {
+		var n, parts, most int
+		err := db.QueryRow(`SELECT count(*), COALESCE(sum(parts_sent), 0), COALESCE(max(parts_sent), 0) FROM alert_batches
+			WHERE platform = ? AND state = 'sent' AND parts_sent > 1`, p).Scan(&n, &parts, &most)
+		if err != nil {
+			r.t.Fatal(err)
+		}
+		if n == 0 && (p == "discord" || r.listLen >= rigListLen) {
+			r.t.Errorf("%s: no alert DM in several parts", p)
+		}
+		out = append(out, fmt.Sprintf("%s %d batches in %d parts (up to %d)", p, n, parts, most))
+	}
+	return "alert DMs in several parts: " + strings.Join(out, ", ")
 }

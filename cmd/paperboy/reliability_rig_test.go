@@ -33,16 +33,37 @@ import (
 // thread confirmed, every new paper matched, every alert DM confirmed.
 // Then the rig counts what the fakes hold.
 
-// rigTopics are the words papers are about; each day's list has 6 papers,
-// one per word from a different start each day, and each user subscribes
-// to two of the words.
+// rigTopics are the words papers are about; each day's list has
+// rigListLen papers, one word each, from a different start each day. Most
+// users subscribe to two of the words; one user per platform to all of
+// them, so that a day's alerts make a DM split in several parts.
 var rigTopics = []string{"diffusion", "robotics", "graph", "speech", "quantum", "protein", "retrieval", "agents"}
 
-// rigMaxPapers is each platform's channels' max_papers: the lists have 6
-// papers, so most channels get only the most upvoted.
+// rigMaxPapers is each platform's channels' max_papers: channels get only
+// the most upvoted papers of the list. The last Discord channel is a forum
+// (each day one post).
 var rigMaxPapers = []int{2, 3, 4, 5, 6}
 
-const rigListLen = 6
+// rigListLen is the papers a day: 30 with long titles and summaries, so
+// that the all-topics users' daily DM takes several messages on both
+// platforms (about 8 on Discord's 2,000 characters, 2 on Slack's 12,000
+// bytes of blocks). The short fault run has 6 (several parts on Discord
+// only).
+const (
+	rigListLen      = 30
+	rigShortListLen = 6
+)
+
+// rigForum is the Discord channel that is a forum channel.
+const rigForum = "105"
+
+// rigDailyTime is the daily users' delivery time: before every process's
+// clock (20:05 and on), so that a day's alerts, matched after it, go out at
+// the next day's run (the last day's at a run on the Saturday after).
+const rigDailyTime = 20*time.Hour + 3*time.Minute
+
+// rigFiller pads titles and summaries (no topic word in it).
+const rigFiller = "with careful ablations across many settings, long horizons, a broad set of baselines and open code for everyone to build on"
 
 const (
 	rigChannelTime = 20 * time.Hour // 20:00 UTC, every channel
@@ -66,58 +87,57 @@ type rigChannel struct {
 type rigUser struct {
 	ref    bot.UserRef
 	topics []string
+	daily  bool // daily delivery at rigDailyTime UTC, not instant
 }
 
 // rig is one run: the fakes, the config, the database, and what the run
 // must produce.
 type rig struct {
-	t      *testing.T
-	hf     *hffake.Server
-	dc     *discordfake.Server
-	sl     *slackfake.Server
-	cfg    string
-	db     string
-	days   []bot.Date
-	lists  map[bot.Date][]rigPaper
-	chans  []rigChannel
-	users  []rigUser
-	seed   uint64
-	rnd    *rand.Rand
-	stderr *syncBuffer // the last process's
+	t       *testing.T
+	hf      *hffake.Server
+	dc      *discordfake.Server
+	sl      *slackfake.Server
+	cfg     string
+	db      string
+	days    []bot.Date
+	lists   map[bot.Date][]rigPaper
+	chans   []rigChannel
+	users   []rigUser
+	seed    uint64
+	listLen int // papers a day
+	rnd     *rand.Rand
+	stderr  *syncBuffer // the last process's
 
 	// Figures.
 	starts, kills, idleKills, exits int
 	wall                            time.Duration
 	logged                          map[string]int // rigLogLines seen, over all processes
 	cut, lost                       atomic.Int64   // latencyProxy's counts
+	chatter                         chatter        // other people's messages (chatter.go)
+	early                           []string       // checkDaily's finds
 }
 
-// newRig builds the fakes and the config for n weekdays from Mon 3 Aug
-// 2026, seeds the channels (through `paperboy status`) and the users'
-// subscriptions (through the /papers subscribe command handling).
-// With latency > 0 the binary reaches Discord and Slack through
+// newRig builds the fakes and the config for n weekdays (with papers a
+// day) from early August 2026, ending on a Friday (the daily alerts of the
+// last day go out on the Saturday after, see run), seeds the channels
+// (through `paperboy status`) and the users' subscriptions and delivery
+// modes (through the /papers subscribe and /papers alerts command
+// handling). With latency > 0 the binary reaches Discord and Slack through
 // latencyProxy.
-func newRig(t *testing.T, n int, seed uint64, latency time.Duration) *rig {
-	r := &rig{t: t, lists: map[bot.Date][]rigPaper{}, seed: seed, rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+func newRig(t *testing.T, n, papers int, seed uint64, latency time.Duration) *rig {
+	r := &rig{t: t, lists: map[bot.Date][]rigPaper{}, seed: seed, listLen: papers, rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 		logged: map[string]int{}}
-	for d := bot.DateOf(time.Date(2026, 8, 3, 0, 0, 0, 0, time.UTC)); len(r.days) < n; d = d.AddDays(1) {
-		if !d.IsWeekend() {
-			r.days = append(r.days, d)
-		}
-	}
 	r.hf = hffake.New()
 	t.Cleanup(r.hf.Close)
-	for i, d := range r.days {
-		var list []rigPaper
-		for j := range rigListLen {
-			topic := rigTopics[(i+j)%len(rigTopics)]
-			list = append(list, rigPaper{id: fmt.Sprintf("2608.%05d", i*100+j+1), upvotes: 90 - 10*j, topic: topic,
-				title: fmt.Sprintf("A %s method, study %d of day %d", topic, j+1, i+1)})
-		}
-		r.lists[d] = list
-		if err := r.hf.SetList(d.String(), hfListJSON(d, list)); err != nil {
-			t.Fatal(err)
-		}
+	// From Mon 3 Aug 2026, later by as many weekdays as make n end on a
+	// Friday.
+	d := bot.DateOf(time.Date(2026, 8, 3, 0, 0, 0, 0, time.UTC))
+	for range (5 - n%5) % 5 {
+		d = d.AddDays(1)
+	}
+	for range n {
+		r.addDay(d)
+		d = nextWeekday(d)
 	}
 
 	r.dc = discordfake.New()
@@ -136,21 +156,34 @@ func newRig(t *testing.T, n int, seed uint64, latency time.Duration) *rig {
 	var chans strings.Builder
 	for i, max := range rigMaxPapers {
 		dID, sID := fmt.Sprintf("%d", 101+i), fmt.Sprintf("C%d", 101+i)
-		r.dc.AddChannel(discordfake.Channel{ID: dID, GuildID: rigGuild, Type: discordgo.ChannelTypeGuildText, Name: "papers-" + dID})
+		typ := discordgo.ChannelTypeGuildText
+		if dID == rigForum {
+			typ = discordgo.ChannelTypeGuildForum
+		}
+		r.dc.AddChannel(discordfake.Channel{ID: dID, GuildID: rigGuild, Type: typ, Name: "papers-" + dID})
 		r.sl.AddChannel(slackfake.Channel{ID: sID, Name: "papers-" + sID, Members: []string{rigSlackBot}})
 		r.chans = append(r.chans, rigChannel{"discord", dID, max}, rigChannel{"slack", sID, max})
 		for _, c := range []struct{ p, id string }{{"discord", dID}, {"slack", sID}} {
 			fmt.Fprintf(&chans, "  - platform: %s\n    id: %q\n    time: \"20:00\"\n    zone: UTC\n    weekdays: mon-fri\n    max_papers: %d\n", c.p, c.id, max)
 		}
 	}
-	for i := range 4 {
-		topics := []string{rigTopics[i], rigTopics[(i+3)%len(rigTopics)]}
+	// Users 801-804 on each platform: two topics each, instant delivery
+	// but for 804 (daily); 805: every topic, daily (a DM in several parts).
+	for i := range 5 {
+		topics := []string{rigTopics[i%len(rigTopics)], rigTopics[(i+3)%len(rigTopics)]}
+		if i == 4 {
+			topics = rigTopics
+		}
+		daily := i >= 3
 		dID, sID := fmt.Sprintf("%d", 801+i), fmt.Sprintf("U%d", 801+i)
 		r.dc.AddUser(dID, "reader"+dID)
 		r.sl.AddUser(slackfake.User{ID: sID, Name: "reader" + sID})
-		r.users = append(r.users, rigUser{bot.UserRef{Platform: "discord", ID: dID}, topics},
-			rigUser{bot.UserRef{Platform: "slack", TeamID: rigSlackTeam, ID: sID}, topics})
+		r.users = append(r.users, rigUser{bot.UserRef{Platform: "discord", ID: dID}, topics, daily},
+			rigUser{bot.UserRef{Platform: "slack", TeamID: rigSlackTeam, ID: sID}, topics, daily})
 	}
+	// Someone else, who talks in the channels and threads (chatter.go).
+	r.dc.AddUser(rigChatterDiscord, "talker")
+	r.sl.AddUser(slackfake.User{ID: rigChatterSlack, Name: "talker"})
 
 	dcURL, slURL := r.dc.URL(), r.sl.URL()
 	if latency > 0 {
@@ -191,12 +224,34 @@ channels:
 	return r
 }
 
+// addDay adds day d to the run: its list, on the Hugging Face fake.
+func (r *rig) addDay(d bot.Date) {
+	i := len(r.days)
+	var list []rigPaper
+	for j := range r.listLen {
+		topic := rigTopics[(i+j)%len(rigTopics)]
+		list = append(list, rigPaper{id: fmt.Sprintf("2608.%05d", i*100+j+1), upvotes: 400 - 10*j, topic: topic,
+			title: fmt.Sprintf("A %s method, study %d of day %d, %s", topic, j+1, i+1, rigFiller)})
+	}
+	r.days = append(r.days, d)
+	r.lists[d] = list
+	if err := r.hf.SetList(d.String(), hfListJSON(d, list)); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+func nextWeekday(d bot.Date) bot.Date {
+	for d = d.AddDays(1); d.IsWeekend(); d = d.AddDays(1) {
+	}
+	return d
+}
+
 // hfListJSON is a day's list as the Hugging Face API returns it.
 func hfListJSON(d bot.Date, list []rigPaper) []byte {
 	var out []any
 	for _, p := range list {
 		out = append(out, map[string]any{
-			"paper": map[string]any{"id": p.id, "title": p.title, "summary": "We study " + p.title + ".", "upvotes": p.upvotes,
+			"paper": map[string]any{"id": p.id, "title": p.title, "summary": "We study " + p.title + ". Our results hold " + rigFiller + ".", "upvotes": p.upvotes,
 				"authors":     []any{map[string]any{"name": "Ada Lovelace", "hidden": false}},
 				"publishedAt": d.String() + "T00:00:00.000Z", "submittedOnDailyAt": d.String() + "T01:00:00.000Z"},
 			"title": p.title, "publishedAt": d.String() + "T00:00:00.000Z", "numComments": 0,
@@ -222,6 +277,14 @@ func (r *rig) subscribe(at time.Time) {
 				Name: bot.CmdPapers, Sub: "subscribe", Args: map[string]string{"query": topic}})
 			if !strings.HasPrefix(reply.Title, "Subscribed") {
 				r.t.Fatalf("subscribe %s to %q: %+v", u.ref, topic, reply)
+			}
+		}
+		if u.daily {
+			at := fmt.Sprintf("%02d:%02d", int(rigDailyTime.Hours()), int(rigDailyTime.Minutes())%60)
+			reply := cmds.Handle(ctx, bot.Command{Platform: u.ref.Platform, TeamID: u.ref.TeamID, User: u.ref,
+				Name: bot.CmdPapers, Sub: "alerts", Args: map[string]string{"mode": "daily", "time": at, "zone": "UTC"}})
+			if len(reply.Lines) == 0 || !strings.Contains(fmt.Sprint(reply.Lines), "once a day") {
+				r.t.Fatalf("alerts daily for %s: %+v", u.ref, reply)
 			}
 		}
 	}
@@ -266,9 +329,15 @@ func (r *rig) command(now time.Time, args ...string) *exec.Cmd {
 }
 
 // dayDone reports whether the database holds day's work as done: every
-// channel's thread for it confirmed, no delivery unconfirmed, no paper
-// waiting to be matched, no alert whose DM is not confirmed.
+// channel's thread for it confirmed (none on a weekend), no delivery
+// unconfirmed, no paper waiting to be matched, no alert whose DM is not
+// confirmed but a daily user's matched after the day's daily time.
 func (r *rig) dayDone(day bot.Date) (bool, string) {
+	want := len(r.chans)
+	if day.IsWeekend() {
+		want = 0
+	}
+	cutoff := time.Date(day.Year, day.Month, day.Day, 0, 0, 0, 0, time.UTC).Add(rigDailyTime).Format("2006-01-02T15:04:05.000000000Z")
 	db, err := sql.Open("sqlite3", "file:"+r.db+"?mode=ro&_busy_timeout=5000")
 	if err != nil {
 		r.t.Fatal(err)
@@ -279,11 +348,13 @@ func (r *rig) dayDone(day bot.Date) (bool, string) {
 		(SELECT count(*) FROM deliveries WHERE kind = 'header' AND state = 'sent' AND list_date = ?),
 		(SELECT count(*) FROM deliveries WHERE state <> 'sent'),
 		(SELECT count(*) FROM alert_queue),
-		(SELECT count(*) FROM alerts a LEFT JOIN alert_batches b ON b.id = a.batch_id WHERE b.state IS NULL OR b.state <> 'sent')`,
-		day.String()).Scan(&headers, &open, &queued, &unsent)
+		(SELECT count(*) FROM alerts a LEFT JOIN alert_batches b ON b.id = a.batch_id
+			LEFT JOIN users u ON u.platform = a.platform AND u.team_id = a.team_id AND u.user_id = a.user_id
+			WHERE (b.state IS NULL OR b.state <> 'sent') AND NOT (COALESCE(u.daily_time, '') <> '' AND a.created_at > ?))`,
+		day.String(), cutoff).Scan(&headers, &open, &queued, &unsent)
 	state := fmt.Sprintf("%d/%d headers confirmed, %d deliveries unconfirmed, %d papers to match, %d alerts unsent (err %v)",
-		headers, len(r.chans), open, queued, unsent, err)
-	return err == nil && headers == len(r.chans) && open == 0 && queued == 0 && unsent == 0, state
+		headers, want, open, queued, unsent, err)
+	return err == nil && headers == want && open == 0 && queued == 0 && unsent == 0, state
 }
 
 // runDay runs the daemon for day until its work is done. With kill set,
@@ -329,6 +400,9 @@ func (r *rig) runDay(day bot.Date, kill bool, maxKill, limit time.Duration) {
 				} else {
 					r.kills++
 					outcome = "killed"
+					// People talk before the next process looks for
+					// what this one may have sent.
+					r.bury()
 				}
 			case <-tick.C:
 				if done, _ := r.dayDone(day); done {
@@ -346,17 +420,51 @@ func (r *rig) runDay(day bot.Date, kill bool, maxKill, limit time.Duration) {
 			os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%03d.log", day, r.starts)), []byte(r.stderr.String()), 0o644)
 		}
 		if outcome == "done" {
-			r.t.Logf("%s done: %d processes, %d killed with work outstanding (run so far: %d kills)", day, r.starts-startsBefore, r.kills-killsBefore, r.kills)
+			r.t.Logf("%s done in %s: %d processes, %d killed with work outstanding (run so far: %d kills)", day,
+				time.Since(begin).Round(10*time.Millisecond), r.starts-startsBefore, r.kills-killsBefore, r.kills)
+			r.checkDaily(day)
 			return
 		}
 	}
 }
 
-// run runs every day and records the wall time.
-func (r *rig) run(kill bool, maxKill, dayLimit time.Duration) {
+// rigMaxDays bounds how far run extends the days to reach its kills.
+const rigMaxDays = 900
+
+// run runs every day, then more weeks until at least minKills processes
+// were killed with work outstanding, then the Saturday after the last day
+// (the daily users' last alerts; no channel posts on weekends), and
+// records the wall time.
+func (r *rig) run(kill bool, maxKill, dayLimit time.Duration, minKills int) {
 	start := time.Now()
-	for _, d := range r.days {
-		r.runDay(d, kill, maxKill, dayLimit)
+	for i := 0; i < len(r.days); i++ {
+		r.runDay(r.days[i], kill, maxKill, dayLimit)
+		if i == len(r.days)-1 && r.kills < minKills && len(r.days) < rigMaxDays {
+			r.t.Logf("%d kills with work outstanding, want %d: another week", r.kills, minKills)
+			d := r.days[i]
+			for range 5 {
+				d = nextWeekday(d)
+				r.addDay(d)
+			}
+		}
 	}
+	r.runDay(r.days[len(r.days)-1].AddDays(1), kill, maxKill, dayLimit)
 	r.wall = time.Since(start)
+}
+
+// checkDaily records as unexpected any paper of day's list already in a
+// daily user's DMs when the day's work is done: it is due at the next
+// day's daily time, not at once.
+func (r *rig) checkDaily(day bot.Date) {
+	for _, u := range r.users {
+		if !u.daily || r.lists[day] == nil {
+			continue
+		}
+		got, _ := r.dmPapers(u)
+		for _, p := range r.lists[day] {
+			if got[p.id] > 0 {
+				r.early = append(r.early, fmt.Sprintf("DM to %s (daily): %s of %s sent on its own day", u.ref, p.id, day))
+			}
+		}
+	}
 }
