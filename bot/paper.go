@@ -28,6 +28,23 @@ type Paper struct {
 	OrgName     string // Hugging Face organization handle ("AntResearch")
 	OrgFullName string // display name ("Ant Research")
 	FetchedAt   time.Time
+
+	// The facts arXiv gives (adapters/arxiv); empty for a paper only
+	// Hugging Face has listed. A paper both sources know is one Paper
+	// with both sets of fields: the store fills in what one source lacks
+	// without erasing what the other gave.
+	//
+	// Categories are arXiv's, canonical (cs.LG, hep-th), the primary one
+	// first where the source says which it is (the export API and OAI-PMH
+	// do; the announcement feeds do not).
+	Categories   []string
+	ArxivComment string // the authors' comments field ("12 pages, accepted at NeurIPS 2026")
+	JournalRef   string
+	DOI          string
+	Version      int // the latest version arXiv announced (1 for v1), 0 when unknown
+	// AnnouncedOn is the arXiv announcement day the paper was (first)
+	// seen in (the feed's pubDate, a US Eastern date).
+	AnnouncedOn Date
 }
 
 var (
