@@ -242,6 +242,10 @@ func CleanPaper(p Paper) Paper {
 	p.GitHubRepo = strings.TrimSpace(p.GitHubRepo)
 	p.ProjectPage = strings.TrimSpace(p.ProjectPage)
 	p.Thumbnail = strings.TrimSpace(p.Thumbnail)
+	p.Categories = cleanList(p.Categories)
+	p.ArxivComment = CleanText(p.ArxivComment)
+	p.JournalRef = CleanText(p.JournalRef)
+	p.DOI = CleanText(p.DOI)
 	return p
 }
 

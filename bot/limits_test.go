@@ -179,10 +179,12 @@ func TestFairUseUnderLoad(t *testing.T) {
 	})
 	// What is left of the flood: the 10 admitted commands, 2 in the store
 	// and 8 waiting. The bound leaves room for the runtime's and the SQLite
-	// driver's own goroutines.
-	if n := runtime.NumGoroutine(); n > before+10+10 {
-		t.Fatalf("%d goroutines while 10 commands of the flood wait (%d before it): the refused ones did not end", n, before)
-	}
+	// driver's own goroutines. A refused command's goroutine has sent its
+	// reply but may not have returned yet on a loaded machine: it must end
+	// soon, not at once.
+	waitFor(t, fmt.Sprintf("at most %d goroutines while 10 commands of the flood wait (%d before it): the refused ones end", before+20, before), func() bool {
+		return runtime.NumGoroutine() <= before+10+10
+	})
 
 	// Another user's search, sent after A's backlog, runs at once: one user
 	// may hold only 2 of the 3 places.

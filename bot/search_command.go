@@ -187,6 +187,9 @@ func paperDate(p Paper) string {
 	if !p.PublishedAt.IsZero() {
 		return DateOf(p.PublishedAt.UTC()).String()
 	}
+	if !p.AnnouncedOn.IsZero() {
+		return p.AnnouncedOn.String()
+	}
 	return "undated"
 }
 

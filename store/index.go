@@ -39,11 +39,15 @@ func ridDay(rid int64) int64 { return rid >> ridDayShift & ridDayMask }
 func ridBase(band, day int64) int64 { return band<<ridBandShift | day<<ridDayShift }
 
 // effDay is the day number of a paper's daily-list date, else its arXiv
-// date (the effDate of a row), 0 when it has neither.
-func effDay(listDate, publishedAt string) int64 {
+// submission date, else its arXiv announcement day (the effDate of a row),
+// 0 when it has none.
+func effDay(listDate, publishedAt, announcedOn string) int64 {
 	s := listDate
 	if s == "" && len(publishedAt) >= 10 {
 		s = publishedAt[:10]
+	}
+	if s == "" {
+		s = announcedOn
 	}
 	t, err := time.Parse("2006-01-02", s)
 	if err != nil || t.Unix() < 0 {
@@ -86,13 +90,13 @@ func (r *rids) alloc(ctx context.Context, tx *sql.Tx, band, day int64) (int64, e
 // entries.
 func (r *rids) rekey(ctx context.Context, tx *sql.Tx, pk int64) error {
 	var rid sql.NullInt64
-	var listDate, published string
+	var listDate, published, announced string
 	var upvotes int64
-	if err := tx.QueryRowContext(ctx, `SELECT rid, list_date, published_at, upvotes FROM papers WHERE pk = ?`, pk).
-		Scan(&rid, &listDate, &published, &upvotes); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT rid, list_date, published_at, announced_on, upvotes FROM papers WHERE pk = ?`, pk).
+		Scan(&rid, &listDate, &published, &announced, &upvotes); err != nil {
 		return fmt.Errorf("store: index papers: %w", mapErr(err))
 	}
-	day, band := effDay(listDate, published), bandOf(upvotes)
+	day, band := effDay(listDate, published, announced), bandOf(upvotes)
 	if !rid.Valid || ridDay(rid.Int64) == day && rid.Int64>>ridBandShift == band {
 		return nil
 	}
@@ -169,7 +173,7 @@ func (db *DB) indexUnindexed(ctx context.Context) error {
 		return mapErr(err)
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT pk, list_date, published_at, upvotes FROM papers WHERE rid IS NULL ORDER BY pk`)
+	rows, err := tx.QueryContext(ctx, `SELECT pk, list_date, published_at, announced_on, upvotes FROM papers WHERE rid IS NULL ORDER BY pk`)
 	if err != nil {
 		return fmt.Errorf("store: index papers: %w", mapErr(err))
 	}
@@ -177,13 +181,13 @@ func (db *DB) indexUnindexed(ctx context.Context) error {
 	var todo []row
 	for rows.Next() {
 		var x row
-		var listDate, published string
+		var listDate, published, announced string
 		var upvotes int64
-		if err := rows.Scan(&x.pk, &listDate, &published, &upvotes); err != nil {
+		if err := rows.Scan(&x.pk, &listDate, &published, &announced, &upvotes); err != nil {
 			rows.Close()
 			return fmt.Errorf("store: index papers: %w", mapErr(err))
 		}
-		x.day, x.band = effDay(listDate, published), bandOf(upvotes)
+		x.day, x.band = effDay(listDate, published, announced), bandOf(upvotes)
 		todo = append(todo, x)
 	}
 	rows.Close()

@@ -19,19 +19,22 @@ import (
 
 const paperColumns = `p.id, p.title, p.abstract, p.authors, p.published_at, p.list_date, p.upvotes, p.comments,
 	p.github_repo, p.github_stars, p.project_page, p.thumbnail, p.ai_summary, p.ai_keywords,
-	p.org_name, p.org_fullname, p.fetched_at`
+	p.org_name, p.org_fullname, p.fetched_at,
+	p.categories, p.arxiv_comment, p.journal_ref, p.doi, p.version, p.announced_on`
 
 // paperRow receives the paperColumns of one row.
 type paperRow struct {
 	p                                               bot.Paper
 	authors, published, listDate, keywords, fetched string
+	categories, announced                           string
 }
 
 // dest returns the scan destinations, in paperColumns order.
 func (r *paperRow) dest() []any {
 	return []any{&r.p.ID, &r.p.Title, &r.p.Abstract, &r.authors, &r.published, &r.listDate, &r.p.Upvotes,
 		&r.p.Comments, &r.p.GitHubRepo, &r.p.GitHubStars, &r.p.ProjectPage, &r.p.Thumbnail, &r.p.AISummary,
-		&r.keywords, &r.p.OrgName, &r.p.OrgFullName, &r.fetched}
+		&r.keywords, &r.p.OrgName, &r.p.OrgFullName, &r.fetched,
+		&r.categories, &r.p.ArxivComment, &r.p.JournalRef, &r.p.DOI, &r.p.Version, &r.announced}
 }
 
 func (r *paperRow) paper() bot.Paper {
@@ -41,6 +44,8 @@ func (r *paperRow) paper() bot.Paper {
 	p.PublishedAt = parseTime(r.published)
 	p.ListDate = parseDate(r.listDate)
 	p.FetchedAt = parseTime(r.fetched)
+	p.Categories = splitLines(r.categories)
+	p.AnnouncedOn = parseDate(r.announced)
 	return p
 }
 
@@ -58,10 +63,18 @@ func scanPaper(sc interface{ Scan(...any) error }) (bot.Paper, error) {
 // usable one (the last parameter: a title blank after cleaning is stored
 // as it came for a new paper, and never replaces a stored one); the list
 // date is the earliest seen. %s is the rule for live counters.
+//
+// A paper two sources know is one row (issue 15): Hugging Face gives the
+// counters, code and summary, arXiv the categories, comments, journal
+// reference, DOI and version; each save fills in what it has, so neither
+// erases the other's fields. arXiv's categories replace the stored ones
+// (a cross-list adds one), its version only grows, and the announcement
+// day is the first one seen.
 const upsertSQL = `INSERT INTO papers (id, title, abstract, authors, published_at, list_date, upvotes, comments,
 	github_repo, github_stars, project_page, thumbnail, ai_summary, ai_keywords, org_name, org_fullname,
-	first_seen_at, fetched_at, authors_fold, rid)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	first_seen_at, fetched_at, authors_fold, rid,
+	categories, arxiv_comment, journal_ref, doi, version, announced_on)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET
 	title        = CASE WHEN ? THEN excluded.title ELSE title END,
 	abstract     = CASE WHEN excluded.abstract <> '' THEN excluded.abstract ELSE abstract END,
@@ -78,7 +91,14 @@ ON CONFLICT (id) DO UPDATE SET
 	ai_keywords  = CASE WHEN excluded.ai_keywords <> '' THEN excluded.ai_keywords ELSE ai_keywords END,
 	org_name     = CASE WHEN excluded.org_name <> '' THEN excluded.org_name ELSE org_name END,
 	org_fullname = CASE WHEN excluded.org_fullname <> '' THEN excluded.org_fullname ELSE org_fullname END,
-	fetched_at   = max(fetched_at, excluded.fetched_at)`
+	fetched_at   = max(fetched_at, excluded.fetched_at),
+	categories    = CASE WHEN excluded.categories <> '' THEN excluded.categories ELSE categories END,
+	arxiv_comment = CASE WHEN excluded.arxiv_comment <> '' THEN excluded.arxiv_comment ELSE arxiv_comment END,
+	journal_ref   = CASE WHEN excluded.journal_ref <> '' THEN excluded.journal_ref ELSE journal_ref END,
+	doi           = CASE WHEN excluded.doi <> '' THEN excluded.doi ELSE doi END,
+	version       = max(version, excluded.version),
+	announced_on  = CASE WHEN announced_on = '' OR (excluded.announced_on <> '' AND excluded.announced_on < announced_on)
+	                     THEN excluded.announced_on ELSE announced_on END`
 
 var (
 	// A live fetch has the current counters.
@@ -87,6 +107,8 @@ var (
 	// A file holds old snapshots: counters only grow from them.
 	upsertArchive = fmt.Sprintf(upsertSQL, `upvotes = max(upvotes, excluded.upvotes),
 	comments = max(comments, excluded.comments), github_stars = max(github_stars, excluded.github_stars)`)
+	// arXiv has no counters: a paper it announces keeps Hugging Face's.
+	upsertArxiv = fmt.Sprintf(upsertSQL, `upvotes = upvotes, comments = comments, github_stars = github_stars`)
 )
 
 // SavePapers upserts papers read from an archive (a file, the sample): a
@@ -98,31 +120,65 @@ var (
 // Skipped, and the others are saved. A failure of the database itself
 // (disk full, a read-only file) is an error, and nothing is saved.
 func (db *DB) SavePapers(ctx context.Context, papers []bot.Paper, now time.Time) (bot.SaveResult, error) {
-	return db.save(ctx, papers, bot.Date{}, false, false, now)
+	return db.save(ctx, papers, bot.Date{}, saveOpts{}, now)
 }
 
 // SaveList saves a freshly fetched daily list: papers are upserted with the
 // current counters, the list's membership is replaced by the fresh one (an
 // empty fetch keeps what was there) and the fetch is recorded.
 func (db *DB) SaveList(ctx context.Context, day bot.Date, papers []bot.Paper, now time.Time) (bot.SaveResult, error) {
-	return db.save(ctx, papers, day, true, false, now)
+	return db.save(ctx, papers, day, saveOpts{live: true}, now)
 }
 
 // SaveLiveList is SaveList for a live fetch of a recent list: the papers
 // the store had not seen are also queued for alert matching, in the same
 // transaction.
 func (db *DB) SaveLiveList(ctx context.Context, day bot.Date, papers []bot.Paper, now time.Time) (bot.SaveResult, error) {
-	return db.save(ctx, papers, day, true, true, now)
+	return db.save(ctx, papers, day, saveOpts{live: true, queue: true}, now)
+}
+
+// Announced is one paper of an arXiv announcement day, with how it was
+// announced (new, cross, replace, replace-cross).
+type Announced struct {
+	Paper bot.Paper
+	Type  string
+}
+
+// SaveAnnounced saves the papers of an arXiv announcement day: each is
+// upserted with arXiv's facts, filling in what the store lacks and keeping
+// what Hugging Face gave (counters, code, summary); it is recorded on the
+// day's announcements with its type (an earlier save of the same day
+// keeps its position; a "new" or "cross" announcement is not turned into
+// a "replace" by a later feed). With queue, the papers the store had not
+// seen are queued for alert matching (a backfill passes false: its
+// papers never alert). One transaction, as SavePapers.
+func (db *DB) SaveAnnounced(ctx context.Context, day bot.Date, items []Announced, queue bool, now time.Time) (bot.SaveResult, error) {
+	papers := make([]bot.Paper, len(items))
+	types := make([]string, len(items))
+	for i, it := range items {
+		papers[i], types[i] = it.Paper, it.Type
+	}
+	return db.save(ctx, papers, day, saveOpts{arxiv: true, queue: queue, types: types}, now)
+}
+
+// saveOpts says how save saves: a live Hugging Face list (live: current
+// counters, the list's membership replaced and the fetch recorded), an
+// arXiv announcement day (arxiv: arXiv's upsert, the announcements of
+// day with types), or an archive (neither); queue queues new papers for
+// alert matching.
+type saveOpts struct {
+	live, queue, arxiv bool
+	types              []string
 }
 
 // save saves papers in one transaction. A paper whose row the database
 // refuses (rowError) is left out and the transaction tried again without
 // it; such refusals are rare (only a driver limit can cause one once the
 // paper is clean), so the papers that are fine pay nothing for the check.
-func (db *DB) save(ctx context.Context, papers []bot.Paper, day bot.Date, live, queue bool, now time.Time) (bot.SaveResult, error) {
+func (db *DB) save(ctx context.Context, papers []bot.Paper, day bot.Date, o saveOpts, now time.Time) (bot.SaveResult, error) {
 	drop := map[int]string{} // position -> why the database refused it
 	for {
-		res, err := db.saveTx(ctx, papers, drop, day, live, queue, now)
+		res, err := db.saveTx(ctx, papers, drop, day, o, now)
 		var re *rowError
 		if errors.As(err, &re) {
 			if _, again := drop[re.index]; !again {
@@ -171,15 +227,19 @@ func rowErr(index int, id string, err error) error {
 	return fmt.Errorf("store: save paper %s: %w", id, mapErr(err))
 }
 
-func (db *DB) saveTx(ctx context.Context, papers []bot.Paper, drop map[int]string, day bot.Date, live, queue bool, now time.Time) (res bot.SaveResult, err error) {
+func (db *DB) saveTx(ctx context.Context, papers []bot.Paper, drop map[int]string, day bot.Date, o saveOpts, now time.Time) (res bot.SaveResult, err error) {
+	live, queue := o.live, o.queue
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return res, fmt.Errorf("store: save papers: %w", mapErr(err))
 	}
 	defer tx.Rollback()
 	upsert := upsertArchive
-	if live {
+	switch {
+	case live:
 		upsert = upsertLive
+	case o.arxiv:
+		upsert = upsertArxiv
 	}
 	exists, err := tx.PrepareContext(ctx, `SELECT pk, `+indexedColumns+` FROM papers WHERE id = ?`)
 	if err != nil {
@@ -191,8 +251,20 @@ func (db *DB) saveTx(ctx context.Context, papers []bot.Paper, drop map[int]strin
 		return res, fmt.Errorf("store: save papers: %w", mapErr(err))
 	}
 	defer up.Close()
-	member, err := tx.PrepareContext(ctx, `INSERT INTO list_papers (list_date, paper_id, position)
-		VALUES (?, ?, (SELECT count(*) FROM list_papers WHERE list_date = ?)) ON CONFLICT DO NOTHING`)
+	memberSQL := `INSERT INTO list_papers (list_date, paper_id, position)
+		VALUES (?, ?, (SELECT count(*) FROM list_papers WHERE list_date = ?)) ON CONFLICT DO NOTHING`
+	if o.arxiv {
+		// The order of announce types: a paper announced new (or
+		// cross-listed) stays so when a later feed of the day has it as a
+		// replacement.
+		memberSQL = `INSERT INTO announcements (day, paper_id, position, announce_type)
+		VALUES (?1, ?2, (SELECT count(*) FROM announcements WHERE day = ?3), ?4)
+		ON CONFLICT (day, paper_id) DO UPDATE SET announce_type = CASE
+			WHEN excluded.announce_type = 'new' OR (excluded.announce_type = 'cross' AND announce_type <> 'new')
+			  OR announce_type IN ('replace', 'replace-cross') THEN excluded.announce_type
+			ELSE announce_type END`
+	}
+	member, err := tx.PrepareContext(ctx, memberSQL)
 	if err != nil {
 		return res, fmt.Errorf("store: save papers: %w", mapErr(err))
 	}
@@ -229,8 +301,11 @@ func (db *DB) saveTx(ctx context.Context, papers []bot.Paper, drop map[int]strin
 		p.ID = id
 		titleOK := bot.CleanText(p.Title) != ""
 		listDate := p.ListDate
-		if listDate.IsZero() {
+		if listDate.IsZero() && !o.arxiv {
 			listDate = day
+		}
+		if o.arxiv && p.AnnouncedOn.IsZero() {
+			p.AnnouncedOn = day
 		}
 		// A known paper's indexed text as it was, to count the terms it
 		// loses and gains if the update changes it.
@@ -256,7 +331,7 @@ func (db *DB) saveTx(ctx context.Context, papers []bot.Paper, drop map[int]strin
 		}
 		var rid any // kept by an update
 		if pk < 0 {
-			n, err := ids.alloc(ctx, tx, bandOf(int64(p.Upvotes)), effDay(listDate.String(), fmtTime(p.PublishedAt)))
+			n, err := ids.alloc(ctx, tx, bandOf(int64(p.Upvotes)), effDay(listDate.String(), fmtTime(p.PublishedAt), p.AnnouncedOn.String()))
 			if err != nil {
 				return res, err
 			}
@@ -265,7 +340,9 @@ func (db *DB) saveTx(ctx context.Context, papers []bot.Paper, drop map[int]strin
 		if _, err := up.ExecContext(ctx, p.ID, p.Title, p.Abstract, joinLines(p.Authors), fmtTime(p.PublishedAt),
 			listDate.String(), p.Upvotes, p.Comments, p.GitHubRepo, p.GitHubStars, p.ProjectPage, p.Thumbnail,
 			p.AISummary, joinLines(p.AIKeywords), p.OrgName, p.OrgFullName, nowS, fmtTime(fetched),
-			bot.FoldText(joinLines(p.Authors)), rid, titleOK); err != nil {
+			bot.FoldText(joinLines(p.Authors)), rid,
+			joinLines(p.Categories), p.ArxivComment, p.JournalRef, p.DOI, p.Version, p.AnnouncedOn.String(),
+			titleOK); err != nil {
 			return res, rowErr(i, p.ID, err)
 		}
 		if pk < 0 {
@@ -278,10 +355,19 @@ func (db *DB) saveTx(ctx context.Context, papers []bot.Paper, drop map[int]strin
 				return res, err
 			}
 		}
-		// A live list is the list asked for; an archive element is on its own list.
+		// A live list is the list asked for; an archive element is on its
+		// own list; an arXiv paper is on its announcement day.
 		on := listDate
-		if live {
+		switch {
+		case live:
 			on = day
+		case o.arxiv:
+			if !day.IsZero() {
+				if _, err := member.ExecContext(ctx, day.String(), p.ID, day.String(), o.types[i]); err != nil {
+					return res, rowErr(i, p.ID, err)
+				}
+			}
+			on = bot.Date{}
 		}
 		if !on.IsZero() {
 			if _, err := member.ExecContext(ctx, on.String(), p.ID, on.String()); err != nil {

@@ -54,7 +54,7 @@ const (
 
 // effDate is a paper's date for since:, before:, sort:date and recency:
 // its daily-list date, else its arXiv date.
-const effDate = `coalesce(nullif(p.list_date, ''), substr(p.published_at, 1, 10))`
+const effDate = `coalesce(nullif(p.list_date, ''), nullif(substr(p.published_at, 1, 10), ''), p.announced_on)`
 
 // julian converts t to a Julian day number, as SQLite's julianday().
 func julian(t time.Time) float64 {

@@ -1,0 +1,157 @@
+package store
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/paperboy-bot/paperboy/bot"
+)
+
+// arxivPaper is a paper as the arXiv feeds give it: no counters, no code,
+// categories and arXiv's fields.
+func arxivPaper(id string, version int) bot.Paper {
+	return bot.Paper{
+		ID:           id,
+		Title:        "Sparse Attention for Robots",
+		Abstract:     "We study sparse attention on robots.",
+		Authors:      []string{"Ada Lovelace", "Alan Turing"},
+		Categories:   []string{"cs.RO", "cs.LG"},
+		ArxivComment: "8 pages, accepted at CoRL 2026",
+		DOI:          "10.1000/xyz",
+		Version:      version,
+	}
+}
+
+// hfPaper is the same paper as Hugging Face lists it: counters, code,
+// summary, no arXiv fields.
+func hfPaper(id string) bot.Paper {
+	return bot.Paper{
+		ID:          id,
+		Title:       "Sparse Attention for Robots",
+		Abstract:    "We study sparse attention on robots.",
+		Authors:     []string{"Ada Lovelace", "Alan Turing"},
+		PublishedAt: time.Date(2026, 11, 30, 17, 0, 0, 0, time.UTC),
+		Upvotes:     50,
+		Comments:    3,
+		GitHubRepo:  "https://github.com/example/sparse",
+		GitHubStars: 120,
+		AISummary:   "Sparse attention helps robots.",
+		AIKeywords:  []string{"robots"},
+	}
+}
+
+// TestOnePaperTwoSources: a paper arXiv announces on Monday and Hugging
+// Face lists on Tuesday is one paper with both sources' fields, whichever
+// came first; a later replacement raises the version and keeps the
+// counters; the Monday announcement stays "new"; only the first save
+// queues it for alerts, and a backfill (queue false) never does.
+func TestOnePaperTwoSources(t *testing.T) {
+	ctx := context.Background()
+	mon, tue, wed := bot.Date{Year: 2026, Month: 11, Day: 30}, bot.Date{Year: 2026, Month: 12, Day: 1}, bot.Date{Year: 2026, Month: 12, Day: 2}
+	want := func(p bot.Paper) bot.Paper {
+		a, h := arxivPaper(p.ID, 1), hfPaper(p.ID)
+		h.Categories, h.ArxivComment, h.DOI, h.Version = a.Categories, a.ArxivComment, a.DOI, a.Version
+		h.ListDate, h.AnnouncedOn = tue, mon
+		return h
+	}
+	check := func(t *testing.T, db *DB, id string, version int) {
+		t.Helper()
+		got, err := db.GetPaper(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := want(got)
+		w.Version = version
+		got.FetchedAt = time.Time{}
+		if diff := cmp.Diff(w, got); diff != "" {
+			t.Errorf("stored paper (-want +got):\n%s", diff)
+		}
+	}
+	t.Run("arXiv first", func(t *testing.T) {
+		db, path := openDB(t)
+		res, err := db.SaveAnnounced(ctx, mon, []Announced{{arxivPaper("2611.00001", 1), "new"}}, true, t0)
+		if err != nil || res.New != 1 {
+			t.Fatalf("announced: %+v, %v", res, err)
+		}
+		res, err = db.SaveLiveList(ctx, tue, []bot.Paper{hfPaper("2611.00001")}, at(1))
+		if err != nil || res.New != 0 || res.Updated != 1 {
+			t.Fatalf("listed: %+v, %v (want the known paper updated, not new)", res, err)
+		}
+		check(t, db, "2611.00001", 1)
+		// v2 on Wednesday: the version grows, nothing of Hugging Face's
+		// goes, Monday stays a "new" announcement.
+		if _, err := db.SaveAnnounced(ctx, wed, []Announced{{arxivPaper("2611.00001", 2), "replace"}}, true, at(2)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.SaveAnnounced(ctx, mon, []Announced{{arxivPaper("2611.00001", 1), "replace"}}, true, at(3)); err != nil {
+			t.Fatal(err)
+		}
+		check(t, db, "2611.00001", 2)
+		raw := openRaw(t, path, "")
+		if n := count(t, raw, `SELECT count(*) FROM alert_queue WHERE paper_id = '2611.00001'`); n != 1 {
+			t.Errorf("queued %d times, want once", n)
+		}
+		var types []string
+		rows, err := raw.Query(`SELECT day || ' ' || announce_type FROM announcements ORDER BY day`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var s string
+			rows.Scan(&s)
+			types = append(types, s)
+		}
+		rows.Close()
+		if !slices.Equal(types, []string{"2026-11-30 new", "2026-12-02 replace"}) {
+			t.Errorf("announcements %v", types)
+		}
+		checkFTS(t, path)
+	})
+	t.Run("Hugging Face first", func(t *testing.T) {
+		db, path := openDB(t)
+		if _, err := db.SaveLiveList(ctx, tue, []bot.Paper{hfPaper("2611.00001")}, t0); err != nil {
+			t.Fatal(err)
+		}
+		res, err := db.SaveAnnounced(ctx, mon, []Announced{{arxivPaper("2611.00001", 1), "new"}}, true, at(1))
+		if err != nil || res.New != 0 || res.Updated != 1 {
+			t.Fatalf("announced: %+v, %v", res, err)
+		}
+		// An older Hugging Face snapshot from a file erases nothing either.
+		if _, err := db.SavePapers(ctx, []bot.Paper{{ID: "2611.00001", Title: "Sparse Attention for Robots", ListDate: tue}}, at(2)); err != nil {
+			t.Fatal(err)
+		}
+		check(t, db, "2611.00001", 1)
+		checkFTS(t, path)
+	})
+	t.Run("backfill", func(t *testing.T) {
+		db, path := openDB(t)
+		p := arxivPaper("hep-th/9901001", 3)
+		if _, err := db.SaveAnnounced(ctx, mon, []Announced{{p, "new"}}, false, t0); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.GetPaper(ctx, "hep-th/9901001")
+		if err != nil || got.Version != 3 || got.AnnouncedOn != mon || !got.ListDate.IsZero() {
+			t.Fatalf("old-style id: %+v, %v", got, err)
+		}
+		raw := openRaw(t, path, "")
+		if n := count(t, raw, `SELECT count(*) FROM alert_queue`); n != 0 {
+			t.Errorf("a backfilled paper was queued for alerts")
+		}
+		// Its date is the announcement day: since: and before: find it.
+		now := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+		for q, n := range map[string]int{"robots since:2026-11-30": 1, "robots before:2026-11-30": 0, "robots since:2026-12-01": 0} {
+			pq, err := bot.ParseQuery(q, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := db.Search(ctx, bot.SearchRequest{Query: pq, Limit: 5, Now: now})
+			if err != nil || res.Total != n {
+				t.Errorf("%s: %d papers, %v; want %d", q, res.Total, err, n)
+			}
+		}
+	})
+}
