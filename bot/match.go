@@ -121,6 +121,11 @@ func (q *Query) matchFilters(p Paper) bool {
 			return false
 		}
 	}
+	for _, alts := range q.Categories {
+		if !CategoryMatches(alts, p.Categories) {
+			return false
+		}
+	}
 	for _, c := range q.Upvotes {
 		if !c.holds(p.Upvotes) {
 			return false
@@ -130,10 +135,7 @@ func (q *Query) matchFilters(p Paper) bool {
 		return false
 	}
 	if !q.Since.IsZero() || !q.Before.IsZero() {
-		d := p.ListDate
-		if d.IsZero() && !p.PublishedAt.IsZero() {
-			d = DateOf(p.PublishedAt.UTC())
-		}
+		d := p.Date()
 		if !q.Since.IsZero() && d.Before(q.Since) || !q.Before.IsZero() && !d.Before(q.Before) {
 			return false
 		}

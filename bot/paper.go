@@ -47,6 +47,20 @@ type Paper struct {
 	AnnouncedOn Date
 }
 
+// Date is a paper's date for since:, before:, sort:date and recency: its
+// Hugging Face list date, else its arXiv submission date (UTC), else its
+// arXiv announcement day; zero when it has none. The store's effDate is
+// the same rule in SQL.
+func (p Paper) Date() Date {
+	switch {
+	case !p.ListDate.IsZero():
+		return p.ListDate
+	case !p.PublishedAt.IsZero():
+		return DateOf(p.PublishedAt.UTC())
+	}
+	return p.AnnouncedOn
+}
+
 var (
 	arxivIDRe  = regexp.MustCompile(`^(\d{4})\.(\d{4,5})(?:v\d+)?$`)
 	arxivID3Re = regexp.MustCompile(`^(\d{4})\.(\d{3})$`)

@@ -3,6 +3,7 @@ package bot
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,8 +29,8 @@ import (
 // is split into tokens at every character that is not a letter or a number
 // (as FTS5's unicode61 tokenizer does); several tokens make a phrase
 // ("gpt-4" is the phrase "gpt 4"), none drop the word. A word is a filter
-// only when it starts with one of the filter names (author, org, upvotes,
-// has, since, before, sort, id; ASCII letters, any case), a colon and a
+// only when it starts with one of the filter names (author, org, cat,
+// upvotes, has, since, before, sort, id; ASCII letters, any case), a colon and a
 // value right after it (not white space, a parenthesis or the end); any
 // other word with a colon is text, so a pasted title "FruitNeRF: A
 // Unified Neural Radiance Field" is five words and "author: lecun" two.
@@ -60,11 +61,19 @@ const (
 
 // Query is a parsed search query.
 type Query struct {
-	Raw     string    // what was typed (invalid UTF-8 replaced)
-	Expr    Expr      // the full-text part; nil when the query has only filters (or an ID, or only a Title)
-	Authors []string  // author: values (each must match some author, substring, accent- and case-insensitive), as typed (whitespace-collapsed)
-	Orgs    []string  // org: values (match the organization handle or name, case-insensitive substring)
-	Upvotes []Compare // upvotes: conditions, all must hold
+	Raw     string   // what was typed (invalid UTF-8 replaced)
+	Expr    Expr     // the full-text part; nil when the query has only filters (or an ID, or only a Title)
+	Authors []string // author: values (each must match some author, substring, accent- and case-insensitive), as typed (whitespace-collapsed)
+	Orgs    []string // org: values (match the organization handle or name, case-insensitive substring)
+	// Categories are the cat: filters, each a list of alternatives
+	// (cat:cs.CL,cs.LG): a paper passes one when it has one of them
+	// among its arXiv categories, and must pass every one. An
+	// alternative is a category (cs.CL, hep-th) or a whole archive (cs,
+	// typed cs or cs.*), as typed, matched without regard to case. A
+	// paper arXiv has not described (Hugging Face alone) has no
+	// categories and passes none.
+	Categories [][]string
+	Upvotes    []Compare // upvotes: conditions, all must hold
 	// HasCode and HasProject require a GitHub repository or a project page.
 	HasCode, HasProject bool
 	Since               Date      // on or after (zero: none); relative forms are resolved against now's UTC date
@@ -122,7 +131,7 @@ func (Or) isExpr()   {}
 func (Not) isExpr()  {}
 
 // queryFields are the filter names, in the order String writes them.
-var queryFields = []string{"author", "org", "upvotes", "has", "since", "before", "sort", "id"}
+var queryFields = []string{"author", "org", "cat", "upvotes", "has", "since", "before", "sort", "id"}
 
 func queryError(format string, args ...any) error { return Errorf(EInvalid, format, args...) }
 
@@ -337,7 +346,7 @@ func parse(text string, now time.Time, lenient bool) (q *Query, note string, err
 func (q *Query) HasFilter() bool { return q.hasFilter() }
 
 func (q *Query) hasFilter() bool {
-	return len(q.Authors) > 0 || len(q.Orgs) > 0 || len(q.Upvotes) > 0 || q.HasCode || q.HasProject ||
+	return len(q.Authors) > 0 || len(q.Orgs) > 0 || len(q.Categories) > 0 || len(q.Upvotes) > 0 || q.HasCode || q.HasProject ||
 		!q.Since.IsZero() || !q.Before.IsZero()
 }
 
@@ -692,6 +701,12 @@ func (p *queryParser) applyField(t qtoken) error {
 		q.Authors = append(q.Authors, v)
 	case "org":
 		q.Orgs = append(q.Orgs, v)
+	case "cat":
+		alts, ok := parseCategories(v)
+		if !ok {
+			return queryError("cat: takes arXiv categories or archives, e.g. cat:cs.CL, cat:cs.* or cat:cs.CL,cs.LG (not %s)", qshow(t.text))
+		}
+		q.Categories = append(q.Categories, alts)
 	case "upvotes":
 		c, ok := parseCompare(v)
 		if !ok {
@@ -752,6 +767,8 @@ func fieldExample(name string) string {
 		return `author:"Yann LeCun"`
 	case "org":
 		return "org:meta"
+	case "cat":
+		return "cat:cs.CL"
 	case "upvotes":
 		return "upvotes:>=20"
 	case "has":
@@ -764,6 +781,58 @@ func fieldExample(name string) string {
 		return "sort:date"
 	}
 	return "id:2405.15738"
+}
+
+// maxCategoryAlternatives bounds the alternatives of one cat: filter.
+const maxCategoryAlternatives = 20
+
+// parseCategories parses the value of cat:: comma-separated categories
+// (cs.CL, hep-th, q-bio.BM) or archives (cs, cs.*), each an archive name
+// of letters and hyphens, then optionally a dot and a subject of letters
+// and hyphens or *; duplicates count once. Whether a category exists is
+// not checked here (the query language knows no taxonomy): one that does
+// not simply matches nothing.
+func parseCategories(v string) ([]string, bool) {
+	var out []string
+	for _, a := range strings.Split(v, ",") {
+		a = strings.TrimSuffix(a, ".*")
+		archive, subject, dotted := strings.Cut(a, ".")
+		if !categoryWord(archive) || dotted && !categoryWord(subject) || len(a) > 40 {
+			return nil, false
+		}
+		if !slices.ContainsFunc(out, func(o string) bool { return strings.EqualFold(o, a) }) {
+			out = append(out, a)
+		}
+	}
+	return out, len(out) <= maxCategoryAlternatives
+}
+
+// categoryWord reports whether s is a part of a category name: ASCII
+// letters and hyphens, starting with a letter.
+func categoryWord(s string) bool {
+	if s == "" || s[0] == '-' {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// CategoryMatches reports whether a paper with the arXiv categories cats
+// passes a cat: filter with the alternatives alts (Query.Categories): one
+// of them is one of cats, or the archive of one of cats.
+func CategoryMatches(alts, cats []string) bool {
+	for _, a := range alts {
+		for _, c := range cats {
+			if strings.EqualFold(c, a) || !strings.Contains(a, ".") && len(c) > len(a) && c[len(a)] == '.' && strings.EqualFold(c[:len(a)], a) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // parseCompare parses [op]N for upvotes:.

@@ -29,6 +29,9 @@ func (q *Query) String() string {
 	for _, o := range q.Orgs {
 		parts = append(parts, "org:"+fieldValueString(o))
 	}
+	for _, alts := range q.Categories {
+		parts = append(parts, "cat:"+strings.Join(alts, ","))
+	}
 	for _, c := range q.Upvotes {
 		op := c.Op
 		if op == ">=" {

@@ -161,6 +161,10 @@ var validQueries = []validQueryCase{
 	{`author:"(x)"`, Query{Authors: []string{"(x)"}}},
 	{`author:-x`, Query{Authors: []string{"-x"}}},
 	{"org:meta", Query{Orgs: []string{"meta"}}},
+	{"cat:cs.CL", Query{Categories: [][]string{{"cs.CL"}}}},
+	{"robots cat:cs.*", Query{Expr: qw("robots"), Categories: [][]string{{"cs"}}}},
+	{"cat:cs.CL,cs.LG,cs.cl cat:hep-th", Query{Categories: [][]string{{"cs.CL", "cs.LG"}, {"hep-th"}}}},
+	{"CAT:q-bio.BM", Query{Categories: [][]string{{"q-bio.BM"}}}},
 	{`org:"Ant Research" org:google`, Query{Orgs: []string{"Ant Research", "google"}}},
 	{"upvotes:>=20", Query{Upvotes: []Compare{qge(20)}}},
 	{"upvotes:20", Query{Upvotes: []Compare{qge(20)}}},
@@ -220,6 +224,12 @@ var invalidQueries = []invalidQueryCase{
 	{"", "type something to search for, e.g."},
 	{"   \t\n", "type something to search for"},
 	{strings.Repeat("a", 501), "the query is 501 characters long; the limit is 500"},
+	// cat: values.
+	{"robots cat:cs.CL,", "cat: takes arXiv categories or archives"},
+	{"cat:1cs", "cat: takes arXiv categories or archives"},
+	{"cat:cs..CL", "cat: takes arXiv categories or archives"},
+	{"cat:cs.C*", "cat: takes arXiv categories or archives"},
+	{"cat:a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q,r,s,t,u", "cat: takes arXiv categories or archives"},
 	{strings.Repeat("é", 250) + " " + strings.Repeat("b", 250), "501 characters long"},
 	{"since:1d " + distinctWords(163) + " zz", "once its dates are written out; the limit is 500"},
 	// Nothing to search for.
@@ -535,7 +545,7 @@ func checkRoundTrip(t *testing.T, q *Query, now time.Time) {
 // checkQuery checks the invariants of a parsed query.
 func checkQuery(q *Query) error {
 	if q.ID != "" {
-		if q.Expr != nil || q.Authors != nil || q.Orgs != nil || q.Upvotes != nil || q.HasCode || q.HasProject ||
+		if q.Expr != nil || q.Authors != nil || q.Orgs != nil || q.Categories != nil || q.Upvotes != nil || q.HasCode || q.HasProject ||
 			!q.Since.IsZero() || !q.Before.IsZero() || q.Sort != SortRelevance {
 			return fmt.Errorf("ID %q with other parts: %#v", q.ID, q)
 		}
@@ -561,6 +571,11 @@ func checkQuery(q *Query) error {
 	for _, v := range append(append([]string(nil), q.Authors...), q.Orgs...) {
 		if v == "" || v != strings.Join(strings.Fields(v), " ") || strings.Contains(v, `"`) {
 			return fmt.Errorf("filter value %q", v)
+		}
+	}
+	for _, alts := range q.Categories {
+		if _, ok := parseCategories(strings.Join(alts, ",")); !ok || len(alts) == 0 {
+			return fmt.Errorf("cat: alternatives %q", alts)
 		}
 	}
 	for _, c := range q.Upvotes {

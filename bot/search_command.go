@@ -17,7 +17,7 @@ const searchAction = "s:"
 // searchHelp is the short guide shown with a query that has nothing in
 // it once cleaned (the one query ParseSearch refuses).
 const searchHelp = `Write words (all must match), "an exact phrase", -exclude, a OR b, (groups), ` +
-	`author:"Name", org:name, upvotes:>=10, has:code, has:project, since:30d, before:2025-01-01, sort:date|upvotes|relevance, ` +
+	`author:"Name", org:name, cat:cs.CL (or cat:cs.*), upvotes:>=10, has:code, has:project, since:30d, before:2025-01-01, sort:date|upvotes|relevance, ` +
 	`or paste a paper link.`
 
 func (c *Commands) search(ctx context.Context, cmd Command) (Reply, error) {
@@ -174,6 +174,8 @@ func loosen(q *Query) string {
 		return "Try a lower upvotes: threshold, or drop it."
 	case len(q.Authors) > 0 || len(q.Orgs) > 0:
 		return "Check the author: or org: spelling (part of a name is enough), or drop it."
+	case len(q.Categories) > 0:
+		return "Check the cat: category (cs.CL, or cs.* for a whole archive): only papers from arXiv have categories."
 	case q.HasCode || q.HasProject:
 		return "Try without has:."
 	}

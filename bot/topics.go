@@ -91,11 +91,7 @@ func newBatchIndex(papers []Paper) *batchIndex {
 			ix.authorsFold[i] = FoldText(strings.Join(p.Authors, "\n"))
 		}
 		ix.org[i], ix.orgFul[i] = strings.ToLower(p.OrgName), strings.ToLower(p.OrgFullName)
-		d := p.ListDate
-		if d.IsZero() && !p.PublishedAt.IsZero() {
-			d = DateOf(p.PublishedAt.UTC())
-		}
-		ix.dates[i] = d
+		ix.dates[i] = p.Date()
 	}
 	return ix
 }
@@ -350,6 +346,8 @@ func (ix *batchIndex) filter(s bitset, f cfilter) {
 			pass = strings.Contains(ix.authorsFold[i], f.text)
 		case 'o':
 			pass = strings.Contains(ix.org[i], f.text) || strings.Contains(ix.orgFul[i], f.text)
+		case 'k':
+			pass = CategoryMatches(strings.Split(f.text, ","), p.Categories)
 		case 'u':
 			pass = f.cmp.holds(p.Upvotes)
 		case 'c':

@@ -41,7 +41,7 @@ type cnode struct {
 
 // cfilter is one distinct filter of the compiled subscriptions.
 type cfilter struct {
-	kind byte // 'a' author, 'o' org, 'u' upvotes, 'c' code, 'p' project, 's' since, 'b' before
+	kind byte // 'a' author, 'o' org, 'k' cat (alternatives, lower-cased, comma-separated), 'u' upvotes, 'c' code, 'p' project, 's' since, 'b' before
 	text string
 	cmp  Compare
 	date Date
@@ -198,6 +198,9 @@ func (p *ParsedTopics) compileOne(q *Query, expr *node) ctopic {
 	}
 	for _, o := range q.Orgs {
 		add(cfilter{kind: 'o', text: strings.ToLower(o)})
+	}
+	for _, alts := range q.Categories {
+		add(cfilter{kind: 'k', text: strings.ToLower(strings.Join(alts, ","))})
 	}
 	for _, c := range q.Upvotes {
 		add(cfilter{kind: 'u', cmp: c})

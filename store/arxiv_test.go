@@ -155,3 +155,60 @@ func TestOnePaperTwoSources(t *testing.T) {
 		}
 	})
 }
+
+// TestSearchByCategory: cat: finds the papers arXiv put in a category or
+// an archive, alone or with words, in the ranking and in the exhaustive
+// oracle alike; a paper only Hugging Face listed has no category.
+func TestSearchByCategory(t *testing.T) {
+	db, _ := openDB(t)
+	ctx := context.Background()
+	mon := bot.Date{Year: 2026, Month: 11, Day: 30}
+	var items []Announced
+	cats := [][]string{{"cs.RO"}, {"cs.CL", "cs.RO"}, {"hep-th"}, {"math.OC", "eess.SY"}, {"cs.LG"}}
+	for i, c := range cats {
+		p := arxivPaper("2611.0000"+string(rune('1'+i)), 1)
+		p.Categories = c
+		items = append(items, Announced{p, "new"})
+	}
+	if _, err := db.SaveAnnounced(ctx, mon, items, true, t0); err != nil {
+		t.Fatal(err)
+	}
+	hf := hfPaper("2611.00009")
+	if _, err := db.SaveLiveList(ctx, mon.AddDays(1), []bot.Paper{hf}, t0); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	for q, want := range map[string][]string{
+		"cat:cs.RO":               {"2611.00001", "2611.00002"},
+		"robots cat:cs.ro":        {"2611.00001", "2611.00002"},
+		"cat:cs.*":                {"2611.00001", "2611.00002", "2611.00005"},
+		"robots cat:cs":           {"2611.00001", "2611.00002", "2611.00005"},
+		"cat:hep-th,math.OC":      {"2611.00003", "2611.00004"},
+		"cat:cs cat:cs.CL robots": {"2611.00002"},
+		"cat:astro-ph":            nil,
+	} {
+		pq, err := bot.ParseQuery(q, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := bot.SearchRequest{Query: pq, Limit: 10, Now: now}
+		res, err := db.Search(ctx, req)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		// The oracle ranks word queries only; a query of filters only is
+		// checked against want alone.
+		oracle := res
+		if pq.Expr != nil {
+			if oracle, err = db.ExhaustiveSearch(ctx, req); err != nil {
+				t.Fatalf("%s oracle: %v", q, err)
+			}
+		}
+		got, fromOracle := hitIDs(res), hitIDs(oracle)
+		slices.Sort(got)
+		slices.Sort(fromOracle)
+		if !slices.Equal(got, want) || !slices.Equal(fromOracle, want) || res.Total != len(want) {
+			t.Errorf("%s: search %v (total %d), oracle %v; want %v", q, got, res.Total, fromOracle, want)
+		}
+	}
+}

@@ -152,6 +152,11 @@ func plainFilters(q *bot.Query) (string, []any) {
 		pat := "%" + likeEscape(strings.ToLower(o)) + "%"
 		args = append(args, pat, pat)
 	}
+	for _, alts := range q.Categories {
+		cond, cargs := categoryCond(alts)
+		conds = append(conds, cond)
+		args = append(args, cargs...)
+	}
 	for _, c := range q.Upvotes {
 		op := map[string]string{">=": ">=", ">": ">", "<": "<", "<=": "<=", "=": "="}[c.Op]
 		if op == "" {

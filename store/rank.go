@@ -209,6 +209,11 @@ func planFilters(q *bot.Query) plan {
 		pat := "%" + likeEscape(strings.ToLower(o)) + "%"
 		pl.args = append(pl.args, pat, pat)
 	}
+	for _, alts := range q.Categories {
+		cond, args := categoryCond(alts)
+		pl.conds = append(pl.conds, `EXISTS (SELECT 1 FROM papers p WHERE p.rid = {rowid} AND `+cond+`)`)
+		pl.args = append(pl.args, args...)
+	}
 	for _, c := range q.Upvotes {
 		op := map[string]string{">=": ">=", ">": ">", "<": "<", "<=": "<=", "=": "="}[c.Op]
 		if op == "" {
@@ -227,6 +232,25 @@ func planFilters(q *bot.Query) plan {
 		pl.rank = true
 	}
 	return pl
+}
+
+// categoryCond is the SQL condition on p of a cat: filter
+// (bot.CategoryMatches): p.categories holds one category per line, so
+// with a newline on each side, a category is "\ncs.cl\n" in it and an
+// archive "\ncs." (or "\nhep-th\n", an archive that is a category).
+func categoryCond(alts []string) (string, []any) {
+	var ors []string
+	var args []any
+	for _, a := range alts {
+		a = strings.ToLower(a)
+		ors = append(ors, `instr(char(10) || lower(p.categories) || char(10), ?) > 0`)
+		args = append(args, "\n"+a+"\n")
+		if !strings.Contains(a, ".") {
+			ors = append(ors, `instr(char(10) || lower(p.categories), ?) > 0`)
+			args = append(args, "\n"+a+".")
+		}
+	}
+	return "(" + strings.Join(ors, " OR ") + ")", args
 }
 
 func dayNumber(d bot.Date) int64 {
