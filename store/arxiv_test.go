@@ -77,9 +77,9 @@ func TestOnePaperTwoSources(t *testing.T) {
 		if err != nil || res.New != 1 {
 			t.Fatalf("announced: %+v, %v", res, err)
 		}
-		res, err = db.SaveLiveList(ctx, tue, []bot.Paper{hfPaper("2611.00001")}, at(1))
-		if err != nil || res.New != 0 || res.Updated != 1 {
-			t.Fatalf("listed: %+v, %v (want the known paper updated, not new)", res, err)
+		listed, err := db.SaveLiveList(ctx, tue, []bot.Paper{hfPaper("2611.00001")}, at(1))
+		if err != nil || listed.New != 0 || listed.Updated != 1 {
+			t.Fatalf("listed: %+v, %v (want the known paper updated, not new)", listed, err)
 		}
 		check(t, db, "2611.00001", 1)
 		// v2 on Wednesday: the version grows, nothing of Hugging Face's
@@ -210,5 +210,36 @@ func TestSearchByCategory(t *testing.T) {
 		if !slices.Equal(got, want) || !slices.Equal(fromOracle, want) || res.Total != len(want) {
 			t.Errorf("%s: search %v (total %d), oracle %v; want %v", q, got, res.Total, fromOracle, want)
 		}
+	}
+}
+
+// TestReplacementsOfUnknownPapers: a new version of a paper the store does
+// not have is not stored (it is an old paper, and would alert); one of a
+// known paper updates its version; only the new papers are queued for
+// alerts.
+func TestReplacementsOfUnknownPapers(t *testing.T) {
+	db, path := openDB(t)
+	ctx := context.Background()
+	mon, tue := bot.Date{Year: 2026, Month: 11, Day: 30}, bot.Date{Year: 2026, Month: 12, Day: 1}
+	if _, err := db.SaveAnnounced(ctx, mon, []Announced{{arxivPaper("2611.00001", 1), "new"}}, true, t0); err != nil {
+		t.Fatal(err)
+	}
+	res, err := db.SaveAnnounced(ctx, tue, []Announced{
+		{arxivPaper("2611.00001", 2), "replace"},
+		{arxivPaper("2201.00002", 5), "replace-cross"},
+		{arxivPaper("2612.00003", 1), "cross"},
+	}, true, at(1))
+	if err != nil || res.Unknown != 1 || res.New != 1 || res.Updated != 1 {
+		t.Fatalf("Tuesday: %+v, %v; want 1 unknown replacement left out, 1 new, 1 updated", res, err)
+	}
+	if _, err := db.GetPaper(ctx, "2201.00002"); err == nil {
+		t.Error("the replacement of an unknown paper was stored")
+	}
+	if p, err := db.GetPaper(ctx, "2611.00001"); err != nil || p.Version != 2 {
+		t.Errorf("the known paper: version %d, %v; want 2", p.Version, err)
+	}
+	raw := openRaw(t, path, "")
+	if n := count(t, raw, `SELECT count(*) FROM alert_queue`); n != 2 {
+		t.Errorf("%d papers queued for alerts, want 2 (the two new ones)", n)
 	}
 }

@@ -152,13 +152,39 @@ type Announced struct {
 // a "replace" by a later feed). With queue, the papers the store had not
 // seen are queued for alert matching (a backfill passes false: its
 // papers never alert). One transaction, as SavePapers.
-func (db *DB) SaveAnnounced(ctx context.Context, day bot.Date, items []Announced, queue bool, now time.Time) (bot.SaveResult, error) {
-	papers := make([]bot.Paper, len(items))
-	types := make([]string, len(items))
-	for i, it := range items {
-		papers[i], types[i] = it.Paper, it.Type
+//
+// A replacement (replace, replace-cross: a new version) of a paper the
+// store does not have is left out: it is an old paper, and storing it
+// would queue it for alerts; Replaced counts those left out. A
+// replacement of a known paper updates it (its version) and never queues.
+func (db *DB) SaveAnnounced(ctx context.Context, day bot.Date, items []Announced, queue bool, now time.Time) (res AnnouncedResult, err error) {
+	var papers []bot.Paper
+	var types []string
+	for _, it := range items {
+		if it.Type == "replace" || it.Type == "replace-cross" {
+			id, ok := bot.NormalizeID(it.Paper.ID)
+			var known int
+			if ok {
+				if err := db.w.QueryRowContext(ctx, `SELECT count(*) FROM papers WHERE id = ?`, id).Scan(&known); err != nil {
+					return res, fmt.Errorf("store: save announcements of %s: %w", day, mapErr(err))
+				}
+			}
+			if known == 0 {
+				res.Unknown++
+				continue
+			}
+		}
+		papers, types = append(papers, it.Paper), append(types, it.Type)
 	}
-	return db.save(ctx, papers, day, saveOpts{arxiv: true, queue: queue, types: types}, now)
+	res.SaveResult, err = db.save(ctx, papers, day, saveOpts{arxiv: true, queue: queue, types: types}, now)
+	return res, err
+}
+
+// AnnouncedResult is what SaveAnnounced changed: the papers saved, and
+// the replacements left out because the store does not have their paper.
+type AnnouncedResult struct {
+	bot.SaveResult
+	Unknown int
 }
 
 // saveOpts says how save saves: a live Hugging Face list (live: current
