@@ -104,11 +104,12 @@ func retryAfter(v string, now time.Time) (time.Duration, bool) {
 }
 
 // backoff is the wait before retry n (1-based) when the server named
-// none: 2 s, 4 s, 8 s … capped at a minute, plus up to 25% jitter.
+// none: 5 s, 10 s, 20 s … capped at a minute, plus up to 25% jitter (it
+// starts above the 3-second spacing, or it would change nothing).
 func backoff(n int) time.Duration {
 	d := maxBackoff
-	if n <= 5 {
-		d = min(2*time.Second<<(n-1), maxBackoff)
+	if n <= 4 {
+		d = min(5*time.Second<<(n-1), maxBackoff)
 	}
 	return d + rand.N(d/4+1)
 }
