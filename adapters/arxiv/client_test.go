@@ -572,3 +572,35 @@ func TestHarvestChain(t *testing.T) {
 	checkSpacing(t, ax.Requests(), 3*time.Second)
 	noViolations(t, ax)
 }
+
+// Under a mix of faults (500, 503 with Retry-After, slow answers, cut
+// bodies) and dropped connections, every call succeeds within its retries
+// and no request breaks arXiv's terms.
+func TestFailureMix(t *testing.T) {
+	clock := &stepClock{now: t0}
+	ax := newFake(t, clock.Now)
+	ax.SetFailureRate("", 0.3, 5, 4*time.Second, 300*time.Millisecond)
+	ax.AddRule(arxivfake.Rule{Route: arxivfake.RouteAPI, DropBeforeApply: true, Prob: 0.1})
+	c := newClient(t, ax, clock, func(o *arxiv.Options) { o.Timeout = 100 * time.Millisecond; o.MaxRetries = 6 })
+	ctx := context.Background()
+	for i := range 30 {
+		var err error
+		switch i % 3 {
+		case 0:
+			_, err = c.FetchFeed(ctx, []string{"cs.LG"})
+		case 1:
+			_, err = c.Query(ctx, arxiv.APIQuery{SearchQuery: "cat:cs.LG", MaxResults: 20})
+		default:
+			_, err = c.ListRecords(ctx, "cs:cs:LG", bot.Date{}, bot.Date{}, "")
+		}
+		if err != nil {
+			t.Errorf("call %d: %v", i, err)
+		}
+	}
+	st := ax.Stats()
+	if st.Injected() < 5 || st.Requests <= 30 {
+		t.Errorf("only %d faults in %d requests", st.Injected(), st.Requests)
+	}
+	checkSpacing(t, ax.Requests(), 3*time.Second)
+	noViolations(t, ax)
+}
