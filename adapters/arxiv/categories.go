@@ -214,7 +214,7 @@ func ParseCategories(spec string) ([]string, error) {
 	for _, name := range out {
 		covered := false
 		for _, a := range out {
-			if a != name && tax.archives[a] && !isSubsumed(a) && InArchive(name, a) {
+			if a != name && tax.archives[a] && InArchive(name, a) {
 				covered = true
 				break
 			}
@@ -241,13 +241,6 @@ func resolve(f string) (string, bool) {
 		return c.canonical, true
 	}
 	return name, tax.archives[name]
-}
-
-// isSubsumed reports whether archive a is an old archive that maps to a
-// category of another archive (cmp-lg).
-func isSubsumed(a string) bool {
-	c, ok := tax.cats[a]
-	return ok && c.canonical != a
 }
 
 // unknownCategory is the error for a name that is neither a category nor

@@ -58,8 +58,9 @@ func (it Item) IsNew() bool {
 	return it.AnnounceType == AnnounceNew || it.AnnounceType == AnnounceCross
 }
 
-// rssItem is an <item> as arXiv's generator writes it. Tags without a
-// namespace match the element in any namespace.
+// rssItem is an <item> as arXiv's generator writes it. The tags name no
+// namespace, so they match the element in any (its local names are
+// unique), and a feed that declares arxiv: or dc: wrongly still reads.
 type rssItem struct {
 	Title        string   `xml:"title"`
 	Link         string   `xml:"link"`
@@ -67,10 +68,10 @@ type rssItem struct {
 	GUID         string   `xml:"guid"`
 	Categories   []string `xml:"category"`
 	PubDate      string   `xml:"pubDate"`
-	AnnounceType string   `xml:"http://arxiv.org/schemas/atom announce_type"`
-	DOI          string   `xml:"http://arxiv.org/schemas/atom DOI"`
-	JournalRef   string   `xml:"http://arxiv.org/schemas/atom journal_reference"`
-	Creators     []string `xml:"http://purl.org/dc/elements/1.1/ creator"`
+	AnnounceType string   `xml:"announce_type"`
+	DOI          string   `xml:"DOI"`
+	JournalRef   string   `xml:"journal_reference"`
+	Creators     []string `xml:"creator"`
 }
 
 // ParseFeed reads an announcement feed (https://rss.arxiv.org/rss/cs.LG).

@@ -307,19 +307,76 @@ func allocated(fn func()) uint64 {
 	return after.TotalAlloc - before.TotalAlloc
 }
 
-// A huge item is one clear error, read with bounded memory.
-func TestParseFeedHugeItem(t *testing.T) {
+// A huge element is one clear error, read with bounded memory, in each
+// parser and wherever it is: an item, an entry, a record, a header
+// element, a comment between items.
+func TestHugeElement(t *testing.T) {
 	const size = 256 << 20
-	head := feedOf(itemOf("2612.00001v1", "https://arxiv.org/abs/2612.00001", "new", ""))
-	head = head[:strings.LastIndex(head, "</channel>")] + "<item><title>"
-	var err error
-	mem := allocated(func() {
-		_, err = ParseFeed(io.MultiReader(strings.NewReader(head), &repeat{'a', size}, strings.NewReader("</title></item></channel></rss>")))
-	})
-	if err == nil || err.Error() != "arxiv: announcement feed: item 1: an element larger than 4 MiB, the most one may have" {
-		t.Errorf("error %v", err)
+	rss := feedOf(itemOf("2612.00001v1", "https://arxiv.org/abs/2612.00001", "new", ""))
+	rss = rss[:strings.LastIndex(rss, "</channel>")]
+	for _, tt := range []struct {
+		name, head, tail string
+		parse            func(io.Reader) error
+		want             string
+	}{
+		{"rss item", rss + "<item><title>", "</title></item></channel></rss>", parseFeedErr,
+			"arxiv: announcement feed: item 1: an element larger than 4 MiB, the most one may have"},
+		{"rss comment", rss + "<!--", "--></channel></rss>", parseFeedErr,
+			"arxiv: announcement feed: an element larger than 4 MiB, the most one may have"},
+		{"rss header", "<rss><channel><description>", "</description></channel></rss>", parseFeedErr,
+			"arxiv: announcement feed: an element larger than 4 MiB, the most one may have"},
+		{"atom entry", `<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>http://arxiv.org/abs/2612.00001v1</id></entry><entry><summary>`,
+			"</summary></entry></feed>", parseAtomErr,
+			"arxiv: export API: entry 1: an element larger than 4 MiB, the most one may have"},
+		{"oai record", `<OAI-PMH><ListRecords><record><metadata><arXiv><abstract>`, "</abstract></arXiv></metadata></record></ListRecords></OAI-PMH>", parseOAIErr,
+			"arxiv: OAI-PMH: record 0: an element larger than 4 MiB, the most one may have"},
+	} {
+		var err error
+		mem := allocated(func() {
+			err = tt.parse(io.MultiReader(strings.NewReader(tt.head), &repeat{'a', size}, strings.NewReader(tt.tail)))
+		})
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("%s: error %v, want %q", tt.name, err, tt.want)
+		}
+		if mem > 64<<20 {
+			t.Errorf("%s: allocated %d MiB for a %d MiB element", tt.name, mem>>20, size>>20)
+		}
 	}
-	if mem > 64<<20 {
-		t.Errorf("allocated %d MiB for a %d MiB item", mem>>20, size>>20)
+}
+
+func parseFeedErr(r io.Reader) error { _, err := ParseFeed(r); return err }
+func parseAtomErr(r io.Reader) error { _, err := ParseAtom(r); return err }
+func parseOAIErr(r io.Reader) error  { _, err := ParseListRecords(r); return err }
+
+// The day is the channel's pubDate in US Eastern time; without one, the
+// first item's.
+func TestParseFeedDay(t *testing.T) {
+	for _, tt := range []struct {
+		channel, item string
+		want          bot.Date
+	}{
+		{"Fri, 23 Aug 2024 00:00:00 -0400", "", bot.Date{Year: 2024, Month: 8, Day: 23}},
+		{"Fri, 23 Aug 2024 04:00:00 +0000", "", bot.Date{Year: 2024, Month: 8, Day: 23}},
+		{"Fri, 23 Aug 2024 03:59:00 +0000", "", bot.Date{Year: 2024, Month: 8, Day: 22}},
+		{"", "Mon, 02 Dec 2024 00:00:00 -0500", bot.Date{Year: 2024, Month: 12, Day: 2}},
+		{"not a date", "Mon, 02 Dec 2024 00:00:00 -0500", bot.Date{Year: 2024, Month: 12, Day: 2}},
+		{"", "", bot.Date{}},
+	} {
+		body := "<rss><channel>"
+		if tt.channel != "" {
+			body += "<pubDate>" + tt.channel + "</pubDate>"
+		}
+		extra := ""
+		if tt.item != "" {
+			extra = "<pubDate>" + tt.item + "</pubDate>"
+		}
+		body += itemOf("2612.00001v1", "", "new", extra) + "</channel></rss>"
+		f, err := ParseFeed(strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Day != tt.want || f.Items[0].Paper.AnnouncedOn != tt.want {
+			t.Errorf("channel %q, item %q: day %v, announced on %v; want %v", tt.channel, tt.item, f.Day, f.Items[0].Paper.AnnouncedOn, tt.want)
+		}
 	}
 }
