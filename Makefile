@@ -37,6 +37,9 @@ fuzz:
 FUZZTIME ?= 5m
 fuzz-all:
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzParseDaily$$' -fuzztime $(FUZZTIME) ./adapters/huggingface
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzParseFeed$$' -fuzztime $(FUZZTIME) ./adapters/arxiv
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzParseAtom$$' -fuzztime $(FUZZTIME) ./adapters/arxiv
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzParseListRecords$$' -fuzztime $(FUZZTIME) ./adapters/arxiv
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzParseQuery$$' -fuzztime $(FUZZTIME) ./bot
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzRender$$' -fuzztime $(FUZZTIME) ./adapters/discord
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzInteractionCommand$$' -fuzztime $(FUZZTIME) ./adapters/discord
