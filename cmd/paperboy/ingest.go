@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -17,6 +18,15 @@ const ingestBatch = 5000
 func cmdIngest(e *env, args []string) error {
 	if len(args) > 0 {
 		return usagef("unexpected arguments: %s", strings.Join(args, " "))
+	}
+	if path, ok := strings.CutPrefix(e.set.Source, "file:"); ok {
+		kind, err := sniffArxiv(path)
+		if err != nil && kind == notArxiv && !os.IsNotExist(err) && !os.IsPermission(err) {
+			return fmt.Errorf("ingest: %w", err)
+		}
+		if kind != notArxiv {
+			return ingestArxiv(e, path, kind)
+		}
 	}
 	src, err := e.openSource()
 	if err != nil {

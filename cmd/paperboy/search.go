@@ -80,10 +80,7 @@ func runSearch(e *env, text string, limit int, asJSON bool) error {
 		out := make([]searchResult, 0, len(res.Hits))
 		for _, h := range res.Hits {
 			p := h.Paper
-			date := p.ListDate.String()
-			if date == "" && !p.PublishedAt.IsZero() {
-				date = bot.DateOf(p.PublishedAt.UTC()).String()
-			}
+			date := p.Date().String()
 			out = append(out, searchResult{ID: p.ID, Title: p.DisplayTitle(), URL: p.HuggingFaceURL(), Score: h.Score,
 				Upvotes: p.Upvotes, Date: date, Authors: p.Authors, Partial: h.Partial, TitleMatch: h.TitleMatch,
 				Snippet: plain(h.Snippet), ArxivURL: p.ArxivURL()})
@@ -117,7 +114,7 @@ func runSearch(e *env, text string, limit int, asJSON bool) error {
 			tag = " · some words"
 		}
 		fmt.Fprintf(w, "%2d. %s\n    %s · %d upvotes · %s · score %.2f%s\n    %s\n", i+1, console.Clean(p.DisplayTitle()),
-			p.ID, p.Upvotes, p.ListDate, h.Score, tag, p.HuggingFaceURL())
+			p.ID, p.Upvotes, p.Date(), h.Score, tag, p.HuggingFaceURL())
 		if s := color.Highlight(h.Snippet); s != "" {
 			fmt.Fprintf(w, "    %s\n", s)
 		}
