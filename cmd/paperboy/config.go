@@ -22,6 +22,7 @@ type Config struct {
 	Source      string            `yaml:"source"`
 	Log         LogConfig         `yaml:"log"`
 	HuggingFace HuggingFaceConfig `yaml:"huggingface"`
+	Arxiv       ArxivConfig       `yaml:"arxiv"`
 	Schedule    ScheduleConfig    `yaml:"schedule"`
 	Console     ConsoleConfig     `yaml:"console"`
 	Discord     DiscordConfig     `yaml:"discord"`
@@ -246,6 +247,11 @@ type settings struct {
 	Limits        bot.Limits
 	SearchTimeout time.Duration
 	ShutdownGrace time.Duration
+
+	// Arxiv is the arxiv: section; ArxivCategories the categories of an
+	// arxiv:CATS source (canonical), nil for any other source.
+	Arxiv           arxivSettings
+	ArxivCategories []string
 }
 
 // discordSettings are the resolved Discord settings; Token empty means
@@ -341,6 +347,9 @@ func (c *Config) resolve(localZone string, getenv func(string) string) (*setting
 	}
 	if c.Schedule.CatchUp != nil {
 		s.CatchUp = *c.Schedule.CatchUp
+	}
+	if err := c.resolveArxiv(s); err != nil {
+		return nil, err
 	}
 	if err := c.resolveLimits(s); err != nil {
 		return nil, err

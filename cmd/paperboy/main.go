@@ -23,6 +23,7 @@ import (
 	"time"
 	_ "time/tzdata" // channel zones must work on machines without a zone database
 
+	"github.com/paperboy-bot/paperboy/adapters/arxiv"
 	"github.com/paperboy-bot/paperboy/adapters/console"
 	"github.com/paperboy-bot/paperboy/adapters/discord"
 	"github.com/paperboy-bot/paperboy/adapters/huggingface"
@@ -256,6 +257,9 @@ func (e *env) setup() error {
 	if err := checkSource(set.Source); err != nil {
 		return err
 	}
+	if set.ArxivCategories, err = arxivCategories(set.Source); err != nil {
+		return err
+	}
 	e.set = set
 	if e.redact != nil {
 		e.redact.add(set.secrets()...)
@@ -280,8 +284,30 @@ func checkSource(src string) error {
 		return nil
 	case strings.HasPrefix(src, "file:") && len(src) > len("file:"):
 		return nil
+	case strings.HasPrefix(src, "arxiv:"):
+		return nil // its categories are checked against arXiv's list next
 	}
-	return fmt.Errorf("source: %q is not huggingface, sample or file:PATH", src)
+	return fmt.Errorf("source: %q is not huggingface, sample, file:PATH or arxiv:CATEGORIES", src)
+}
+
+// arxivCategories returns the canonical categories of an arxiv:CATS
+// source (an alias or an old name as arXiv now calls it, repeats once), nil
+// for another source, or one line naming a category arXiv does not have
+// and the closest one it does.
+func arxivCategories(source string) ([]string, error) {
+	spec, ok := strings.CutPrefix(source, "arxiv:")
+	if !ok {
+		return nil, nil
+	}
+	cats, err := arxiv.ParseCategories(spec)
+	if err != nil {
+		var be *bot.Error
+		if errors.As(err, &be) {
+			return nil, fmt.Errorf("source: %s", be.Message)
+		}
+		return nil, fmt.Errorf("source: %v", err)
+	}
+	return cats, nil
 }
 
 // userAgent names paperboy and its version to Hugging Face.
@@ -297,6 +323,9 @@ func (e *env) openSource() (bot.Source, error) {
 		return huggingface.NewSample(), nil
 	case strings.HasPrefix(s.Source, "file:"):
 		return huggingface.OpenFile(strings.TrimPrefix(s.Source, "file:"))
+	case strings.HasPrefix(s.Source, "arxiv:"):
+		return nil, usagef("source %s: arXiv categories can be backfilled into the store (paperboy backfill --source %s --from D --to D) and searched; posting them to channels is not supported yet",
+			s.Source, s.Source)
 	}
 	opts := huggingface.Options{
 		BaseURL:     s.HFBaseURL,

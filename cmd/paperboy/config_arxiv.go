@@ -1,0 +1,87 @@
+package main
+
+import (
+	"strings"
+	"time"
+
+	"github.com/paperboy-bot/paperboy/adapters/arxiv"
+)
+
+// ArxivConfig is the arxiv: section: where arXiv is and how paperboy
+// treats it. arXiv asks for at most one request every 3 seconds from the
+// whole process and a User-Agent that names the program and a contact;
+// the client enforces both (adapters/arxiv).
+type ArxivConfig struct {
+	Contact     string   `yaml:"contact"`
+	RSSURL      string   `yaml:"rss_url"`
+	APIURL      string   `yaml:"api_url"`
+	OAIURL      string   `yaml:"oai_url"`
+	MinInterval Duration `yaml:"min_interval"`
+	Timeout     Duration `yaml:"timeout"`
+	MaxRetries  *int     `yaml:"max_retries"`
+}
+
+// arxivSettings are the resolved arxiv: settings.
+type arxivSettings struct {
+	Contact                string
+	RSSURL, APIURL, OAIURL string
+	MinInterval, Timeout   time.Duration
+	MaxRetries             int
+}
+
+// resolveArxiv fills s.Arxiv. A min_interval below 3 s is kept only for
+// hosts that are not arXiv's (local servers in tests): the client raises
+// it for arXiv's own.
+func (c *Config) resolveArxiv(s *settings) error {
+	a := arxivSettings{
+		Contact: strings.TrimSpace(c.Arxiv.Contact),
+		RSSURL:  or(c.Arxiv.RSSURL, arxiv.DefaultRSSURL),
+		APIURL:  or(c.Arxiv.APIURL, arxiv.DefaultAPIURL),
+		OAIURL:  or(c.Arxiv.OAIURL, arxiv.DefaultOAIURL),
+		// The client's defaults: 3 s, 30 s, 4 retries.
+	}
+	for _, u := range []struct{ key, val string }{{"arxiv.rss_url", a.RSSURL}, {"arxiv.api_url", a.APIURL}, {"arxiv.oai_url", a.OAIURL}} {
+		if !strings.HasPrefix(u.val, "http://") && !strings.HasPrefix(u.val, "https://") {
+			return cfgErr(u.key, "%q is not an http(s) URL", u.val)
+		}
+	}
+	if strings.ContainsAny(a.Contact, "\r\n") {
+		return cfgErr("arxiv.contact", "must be one line (an e-mail address or a URL)")
+	}
+	if c.Arxiv.MinInterval.Set {
+		if c.Arxiv.MinInterval.Duration <= 0 {
+			return cfgErr("arxiv.min_interval", "must be more than 0 (arXiv asks for 3s between requests)")
+		}
+		a.MinInterval = c.Arxiv.MinInterval.Duration
+	}
+	if c.Arxiv.Timeout.Set {
+		if c.Arxiv.Timeout.Duration <= 0 {
+			return cfgErr("arxiv.timeout", "must be more than 0")
+		}
+		a.Timeout = c.Arxiv.Timeout.Duration
+	}
+	a.MaxRetries = 4
+	if c.Arxiv.MaxRetries != nil {
+		if *c.Arxiv.MaxRetries < 0 {
+			return cfgErr("arxiv.max_retries", "%d is negative", *c.Arxiv.MaxRetries)
+		}
+		a.MaxRetries = *c.Arxiv.MaxRetries
+	}
+	s.Arxiv = a
+	return nil
+}
+
+// arxivClient builds the arXiv client of the process: one for every
+// request paperboy makes to arXiv, so its spacing holds process-wide.
+func (e *env) arxivClient() (*arxiv.Client, error) {
+	a := e.set.Arxiv
+	maxRetries := a.MaxRetries
+	if maxRetries == 0 {
+		maxRetries = -1 // the client's "none"
+	}
+	return arxiv.New(arxiv.Options{
+		RSSURL: a.RSSURL, APIURL: a.APIURL, OAIURL: a.OAIURL,
+		MinInterval: a.MinInterval, Timeout: a.Timeout, MaxRetries: maxRetries,
+		Contact: a.Contact, Version: version, Logger: e.log,
+	})
+}
