@@ -97,8 +97,8 @@ func (c *Commands) subscribe(ctx context.Context, cmd Command) (Reply, error) {
 		r.Title += fmt.Sprintf(" In the last %d days this would have matched %s, for example:", previewDays, n)
 		for _, h := range hits {
 			p := h.Paper
-			r.Lines = append(r.Lines, Line{Link(Truncate(p.DisplayTitle(), 200), p.HuggingFaceURL()),
-				Text(" · %s · %s", plural(p.Upvotes, "upvote"), paperDate(p))})
+			r.Lines = append(r.Lines, Line{Link(Truncate(p.DisplayTitle(), 200), p.PageURL()),
+				Text(" · %s · %s", p.Standing(), paperDate(p))})
 		}
 	}
 	u, err := c.Bot.Store.GetUser(ctx, cmd.User)

@@ -60,7 +60,7 @@ func alertEntry(p Paper, topics []string) []Line {
 		summary = p.Abstract
 	}
 	summary = Truncate(CollapseSpace(summary), 200)
-	lines := []Line{{Link(Truncate(p.DisplayTitle(), 150), p.HuggingFaceURL()), Text(" · %s", plural(p.Upvotes, "upvote"))}}
+	lines := []Line{{Link(Truncate(p.DisplayTitle(), 150), p.PageURL()), Text(" · %s", p.Standing())}}
 	if summary != "" {
 		lines = append(lines, Line{Text("%s", summary)})
 	}

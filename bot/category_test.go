@@ -1,11 +1,13 @@
 package bot_test
 
 import (
+	"context"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/paperboy-bot/paperboy/bot"
+	"github.com/paperboy-bot/paperboy/store"
 )
 
 func TestCategoryMatches(t *testing.T) {
@@ -85,5 +87,27 @@ func TestCategoryFilterMatchersAgree(t *testing.T) {
 		if !slices.Equal(one, batch) {
 			t.Errorf("%q: the per-paper matcher passes %v, the batch matcher %v", q, one, batch)
 		}
+	}
+}
+
+// TestSearchShowsArxivOnlyPapers: in chat, a paper only arXiv has
+// described is found with cat:, links to its arXiv page and shows its
+// category where a Hugging Face paper shows its upvotes.
+func TestSearchShowsArxivOnlyPapers(t *testing.T) {
+	f := newFixture(t)
+	day := bot.Date{Year: 2026, Month: 11, Day: 20}
+	p := bot.Paper{ID: "2611.04242", Title: "Legged Robots on Ice", Abstract: "We walk on ice.", Categories: []string{"cs.RO", "cs.LG"}}
+	if _, err := f.db.SaveAnnounced(context.Background(), day, []store.Announced{{Paper: p, Type: "new"}}, false, f.now); err != nil {
+		t.Fatal(err)
+	}
+	r := commands(f).Handle(context.Background(), papersCmd("search", map[string]string{"query": "robots cat:cs.RO"}))
+	var head bot.Line
+	for _, l := range r.Lines {
+		if len(l) > 1 && l[0].Text == "1. " {
+			head = l
+		}
+	}
+	if r.Error || len(head) < 3 || head[1].URL != "https://arxiv.org/abs/2611.04242" || head[2].Text != " · cs.RO · 2026-11-20" {
+		t.Errorf("first result %+v\n%s", head, r.Plain())
 	}
 }

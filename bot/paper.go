@@ -91,6 +91,29 @@ func NormalizeID(s string) (string, bool) {
 // HuggingFaceURL is the paper's page on Hugging Face.
 func (p Paper) HuggingFaceURL() string { return "https://huggingface.co/papers/" + p.ID }
 
+// ArxivOnly reports whether only arXiv has described the paper: it has
+// arXiv's categories and was on no Hugging Face daily list, so Hugging
+// Face has no page worth sending people to (no upvotes, no summary).
+func (p Paper) ArxivOnly() bool { return p.ListDate.IsZero() && len(p.Categories) > 0 }
+
+// PageURL is where a paper's title links to: its Hugging Face page, or
+// its arXiv abstract page when only arXiv has described it.
+func (p Paper) PageURL() string {
+	if p.ArxivOnly() {
+		return p.ArxivURL()
+	}
+	return p.HuggingFaceURL()
+}
+
+// Standing is the short fact shown after a paper's title in lists: its
+// upvotes, or for a paper only arXiv has described, its primary category.
+func (p Paper) Standing() string {
+	if p.ArxivOnly() {
+		return p.Categories[0]
+	}
+	return plural(p.Upvotes, "upvote")
+}
+
 // ArxivURL is the paper's arXiv abstract page.
 func (p Paper) ArxivURL() string { return "https://arxiv.org/abs/" + p.ID }
 

@@ -59,7 +59,7 @@ func (r Reply) Plain() string {
 		}
 	}
 	for _, p := range r.Papers {
-		s += "\n" + p.DisplayTitle() + " " + p.HuggingFaceURL()
+		s += "\n" + p.DisplayTitle() + " " + p.PageURL()
 	}
 	return s
 }

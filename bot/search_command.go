@@ -126,8 +126,8 @@ func (c *Commands) searchReply(ctx context.Context, user UserRef, text string, p
 	first := page*SearchPageSize + 1
 	for i, h := range res.Hits {
 		p := h.Paper
-		head := Line{Text("%d. ", first+i), Link(Truncate(p.DisplayTitle(), 200), p.HuggingFaceURL()),
-			Text(" · %s · %s", plural(p.Upvotes, "upvote"), paperDate(p))}
+		head := Line{Text("%d. ", first+i), Link(Truncate(p.DisplayTitle(), 200), p.PageURL()),
+			Text(" · %s · %s", p.Standing(), paperDate(p))}
 		if h.Partial {
 			head = append(head, Text(" · some words"))
 		}

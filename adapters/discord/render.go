@@ -199,8 +199,8 @@ func titleEmbed(p bot.Paper, rank int, footer string) *discordgo.MessageEmbed {
 		Title: strings.TrimSpace(prefix + truncateEscaped(title, maxTitle-bot.Length(prefix))),
 		Color: hfYellow,
 	}
-	if hasArxivID(p) && validLink(p.HuggingFaceURL(), maxImageURL, false) && !bot.LooksLikeURL(title) {
-		e.URL = p.HuggingFaceURL()
+	if hasArxivID(p) && validLink(p.PageURL(), maxImageURL, false) && !bot.LooksLikeURL(title) {
+		e.URL = p.PageURL()
 	}
 	if f := bot.Truncate(bot.DefuseMentions(bot.CleanText(footer)), maxFooter); f != "" {
 		e.Footer = &discordgo.MessageEmbedFooter{Text: f}

@@ -33,7 +33,7 @@ func renderReplyWithin(r bot.Reply, max int) createMessage {
 		msg.Components = linkButtons(r.Papers[0])
 	case len(r.Papers) > 1:
 		for n, p := range r.Papers {
-			lines = append(lines, fmt.Sprintf("%d. %s · %d upvotes", n+1, linkMarkdown(p.DisplayTitle(), 150, p.HuggingFaceURL()), p.Upvotes))
+			lines = append(lines, fmt.Sprintf("%d. %s · %s", n+1, linkMarkdown(p.DisplayTitle(), 150, p.PageURL()), p.Standing()))
 		}
 	}
 	if row := actionButtons(r.Buttons); row != nil {

@@ -134,7 +134,7 @@ func renderItem(it bot.Item, key string) message {
 func itemText(p bot.Paper, rank int) string {
 	tail := ""
 	if hasArxivID(p) {
-		tail = " " + p.HuggingFaceURL()
+		tail = " " + p.PageURL()
 	}
 	prefix := ""
 	if rank > 0 {
@@ -234,7 +234,7 @@ func titleLink(p bot.Paper, rank, max int) string {
 	if !hasArxivID(p) || bot.LooksLikeURL(title) {
 		return prefix + truncateEscaped(title, max)
 	}
-	return prefix + "<" + p.HuggingFaceURL() + "|" + truncateEscaped(title, max) + ">"
+	return prefix + "<" + p.PageURL() + "|" + truncateEscaped(title, max) + ">"
 }
 
 // hfLink is a link to the paper's Hugging Face page with a label of

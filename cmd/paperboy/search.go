@@ -81,7 +81,7 @@ func runSearch(e *env, text string, limit int, asJSON bool) error {
 		for _, h := range res.Hits {
 			p := h.Paper
 			date := p.Date().String()
-			out = append(out, searchResult{ID: p.ID, Title: p.DisplayTitle(), URL: p.HuggingFaceURL(), Score: h.Score,
+			out = append(out, searchResult{ID: p.ID, Title: p.DisplayTitle(), URL: p.PageURL(), Score: h.Score,
 				Upvotes: p.Upvotes, Date: date, Authors: p.Authors, Partial: h.Partial, TitleMatch: h.TitleMatch,
 				Snippet: plain(h.Snippet), ArxivURL: p.ArxivURL()})
 		}
@@ -113,8 +113,8 @@ func runSearch(e *env, text string, limit int, asJSON bool) error {
 		case h.Partial:
 			tag = " · some words"
 		}
-		fmt.Fprintf(w, "%2d. %s\n    %s · %d upvotes · %s · score %.2f%s\n    %s\n", i+1, console.Clean(p.DisplayTitle()),
-			p.ID, p.Upvotes, p.Date(), h.Score, tag, p.HuggingFaceURL())
+		fmt.Fprintf(w, "%2d. %s\n    %s · %s · %s · score %.2f%s\n    %s\n", i+1, console.Clean(p.DisplayTitle()),
+			p.ID, p.Standing(), p.Date(), h.Score, tag, p.PageURL())
 		if s := color.Highlight(h.Snippet); s != "" {
 			fmt.Fprintf(w, "    %s\n", s)
 		}
