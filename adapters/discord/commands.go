@@ -329,7 +329,7 @@ func (d *Discord) deferReply(i *discordgo.Interaction) error {
 }
 
 // webhookEdit is the body of an edit of an interaction's reply.
-// discordgo's WebhookEdit (v0.29.0) has no flags, and an edit must carry
+// discordgo's WebhookEdit (v0.28.1) has no flags, and an edit must carry
 // SUPPRESS_EMBEDS (set or cleared) like the message it replaces. Every
 // field is sent: an empty list clears the embeds or buttons of the page
 // before.
