@@ -158,6 +158,11 @@ func New(opts Options) (*Discord, error) {
 	s.Client = &http.Client{Timeout: opts.Timeout, Transport: &rewrite{base: base, next: tr}}
 	s.UserAgent = "DiscordBot (https://github.com/paperboy-bot/paperboy, 0.1) paperboy"
 	s.MaxRestRetries = 0 // the adapter retries itself, with backoff and nonces
+	// discordgo would retry a 429 inside one call for ever, sleeping
+	// without the context; the adapter waits out each Retry-After itself
+	// (do), a bounded number of times and never longer than
+	// maxRateLimitWait.
+	s.ShouldRetryOnRateLimit = false
 	s.Identify.Intents = discordgo.IntentsGuilds
 	s.LogLevel = discordgo.LogError
 	s.Debug = false // its debug lines print URLs, headers and bodies to stderr
@@ -244,8 +249,14 @@ func (d *Discord) do(ctx context.Context, what string, r route, call func(opts .
 		}
 		wait := backoff(attempt)
 		var rl *discordgo.RateLimitError
-		if errors.As(err, &rl) && rl.RetryAfter > wait {
-			wait = rl.RetryAfter
+		if errors.As(err, &rl) {
+			if rl.RetryAfter > maxRateLimitWait {
+				// A hostile or broken answer, or a long global limit: fail
+				// now (the daemon runs the channel again later) rather
+				// than hold the send.
+				break
+			}
+			wait = max(wait, rl.RetryAfter)
 		}
 		d.log.Warn("discord request failed; retrying", "op", what, "route", failedRoute(r, err).String(), "attempt", attempt+1, "wait", wait.String(), "error", cause(err))
 		if serr := d.opts.Sleep(ctx, wait); serr != nil {
@@ -268,6 +279,9 @@ type requestError struct {
 
 func (e *requestError) Error() string { return e.msg }
 func (e *requestError) Unwrap() error { return e.err }
+
+// maxRateLimitWait is the longest Retry-After one request waits out.
+const maxRateLimitWait = time.Minute
 
 func backoff(attempt int) time.Duration {
 	d := 500 * time.Millisecond << attempt

@@ -647,3 +647,29 @@ func TestForumPostAfterLostAnswerNotStartedTwice(t *testing.T) {
 		t.Fatalf("faults met: %v, want one lost answer", f)
 	}
 }
+
+// TestHostileRateLimitFailsFast: a 429 asking to wait an hour (a broken or
+// hostile answer, or a long global limit) fails the run at once, with the
+// route and the wait in its one-line error, instead of holding the send
+// for an hour inside discordgo; nothing is sent during the wait (the
+// daemon runs the channel again later; discordgo's bucket then holds the
+// route until the reset Discord named).
+func TestHostileRateLimitFailsFast(t *testing.T) {
+	e := newEnv(t, allPerms)
+	e.src.lists[listDay] = papers(listDay, 3)
+	e.srv.AddRule(discordfake.Rule{Method: "POST", PathPrefix: "/channels/", Skip: 2, Times: 1, RetryAfter: time.Hour})
+	res, err := e.digest(textID)
+	if err == nil && res.Run.Outcome == bot.OutcomePosted {
+		t.Fatalf("digest posted through an hour-long 429: %+v", res.Run)
+	}
+	msg := res.Run.Reason
+	if err != nil {
+		msg = err.Error()
+	}
+	if !strings.Contains(msg, "429") || strings.Contains(msg, "\n") {
+		t.Errorf("error %q, want one line naming the 429", msg)
+	}
+	if v := e.srv.Violations(); len(v) != 0 {
+		t.Errorf("requests sent during the 429's retry_after: %+v", v)
+	}
+}

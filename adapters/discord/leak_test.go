@@ -46,7 +46,7 @@ var leakFaults = []struct {
 	{"reset after", discordfake.Rule{DropAfterApply: true}},
 	{"500", discordfake.Rule{Status: 500}},
 	{"502", discordfake.Rule{Status: 502}},
-	// discordgo itself retries a 429 after its retry_after, for ever.
+	// 429s, waited out by the adapter (discordgo's own retry is off).
 	{"429", discordfake.Rule{RetryAfter: 5 * time.Millisecond, Times: 6}},
 }
 
