@@ -19,7 +19,7 @@ func FuzzConfig(f *testing.F) {
 	f.Add(string(example))
 	for _, s := range []string{
 		"", "database: x.db\n", "schedule:\n  poll_interval: 1m\n  poll_interval: 2m\n",
-		"database: ${UNSET}\n", "discord:\n  token: xoxb-secret-in-file\n", "channels:\n  - platform: slack\n    id: C123\n",
+		"database: ${UNSET}\n", "discord:\n  token: xoxb-in-file\n", "channels:\n  - platform: slack\n    id: C123\n",
 		"a: &x [*x]\n", "channels: [{platform: console, id: stdout, time: \"25:00\"}]\n", "log: {level: loud}\n",
 		"slack:\n  bot_token: ${SLACK_BOT_TOKEN}\n  mode: http\n", "? [a, b]\n: c\n", "database: !!binary aGVsbG8=\n",
 		"channels:\n  - platform: console\n    id: stdout\n    filter: \"(((\"\n", "alerts: {max_topics: 99999999999999999999}\n",
