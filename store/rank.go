@@ -234,25 +234,6 @@ func planFilters(q *bot.Query) plan {
 	return pl
 }
 
-// categoryCond is the SQL condition on p of a cat: filter
-// (bot.CategoryMatches): p.categories holds one category per line, so
-// with a newline on each side, a category is "\ncs.cl\n" in it and an
-// archive "\ncs." (or "\nhep-th\n", an archive that is a category).
-func categoryCond(alts []string) (string, []any) {
-	var ors []string
-	var args []any
-	for _, a := range alts {
-		a = strings.ToLower(a)
-		ors = append(ors, `instr(char(10) || lower(p.categories) || char(10), ?) > 0`)
-		args = append(args, "\n"+a+"\n")
-		if !strings.Contains(a, ".") {
-			ors = append(ors, `instr(char(10) || lower(p.categories), ?) > 0`)
-			args = append(args, "\n"+a+".")
-		}
-	}
-	return "(" + strings.Join(ors, " OR ") + ")", args
-}
-
 func dayNumber(d bot.Date) int64 {
 	return d.In(time.UTC, 0, 0).Unix() / 86400
 }
@@ -622,28 +603,6 @@ type ranker struct {
 	// share (the best candidates and the tally).
 	db *DB
 	mu sync.Mutex
-}
-
-// stop reports whether err ends a search that reached its deadline (the
-// caller's context still live): it then marks the search stopped, and
-// the statements that follow (loading the page's papers) run on the
-// caller's context. The stages that read matches check stopped and are
-// skipped; the ones that were reading keep what they found.
-func (r *ranker) stop(err error) bool {
-	if err == nil || r.stopped || r.ctx.Err() == nil || r.base.Err() != nil {
-		return false
-	}
-	r.stopped = true
-	r.ctx = r.base
-	return true
-}
-
-// partial returns the best candidates found by the scan that stopped.
-func (r *ranker) partial() []candidate {
-	if r.top == nil {
-		return nil
-	}
-	return slices.Clone(r.top.best)
 }
 
 func (r *ranker) err(err error) error {

@@ -12,18 +12,7 @@ import (
 // categories made canonical, and every bad value one line naming the key
 // or the category (exit 2), a misspelt category with the closest valid one.
 func TestArxivConfig(t *testing.T) {
-	resolve := func(t *testing.T, body string) *settings {
-		t.Helper()
-		cfg := &Config{}
-		if err := parseConfig([]byte(body), cfg, func(string) string { return "" }); err != nil {
-			t.Fatal(err)
-		}
-		s, err := cfg.resolve("UTC", func(string) string { return "" })
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}
+	resolve := resolveYAML
 	s := resolve(t, "")
 	if s.Arxiv.RSSURL != "https://rss.arxiv.org" || s.Arxiv.APIURL != "https://export.arxiv.org/api/query" ||
 		s.Arxiv.OAIURL != "https://oaipmh.arxiv.org/oai" || s.Arxiv.MaxRetries != 4 {

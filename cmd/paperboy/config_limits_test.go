@@ -14,18 +14,7 @@ import (
 // The limits: section: defaults when absent, each key read, and every bad
 // value one line naming the key (exit 2).
 func TestLimitsConfig(t *testing.T) {
-	resolve := func(t *testing.T, body string) *settings {
-		t.Helper()
-		cfg := &Config{}
-		if err := parseConfig([]byte(body), cfg, func(string) string { return "" }); err != nil {
-			t.Fatal(err)
-		}
-		s, err := cfg.resolve("UTC", func(string) string { return "" })
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}
+	resolve := resolveYAML
 	s := resolve(t, "")
 	if diff := cmp.Diff(bot.Limits{SearchesPerMinute: 10, SubscriptionChangesPerMinute: 5, ConcurrentSearches: 3}, s.Limits); diff != "" || s.SearchTimeout != 3*time.Second {
 		t.Errorf("defaults: limits (-want +got):\n%s search_timeout %v, want 3s", diff, s.SearchTimeout)
@@ -71,4 +60,19 @@ func TestLimitsConfig(t *testing.T) {
 			}
 		})
 	}
+}
+
+// resolveYAML parses and resolves a config file's text, with an empty
+// environment.
+func resolveYAML(t *testing.T, body string) *settings {
+	t.Helper()
+	cfg := &Config{}
+	if err := parseConfig([]byte(body), cfg, func(string) string { return "" }); err != nil {
+		t.Fatal(err)
+	}
+	s, err := cfg.resolve("UTC", func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
