@@ -164,7 +164,7 @@ func New(opts Options) (*Client, error) {
 		c.maxBytes = DefaultMaxBytes
 	}
 	if c.clock == nil {
-		c.clock = wallClock{}
+		c.clock = bot.SystemClock{}
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)

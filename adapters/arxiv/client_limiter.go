@@ -14,25 +14,6 @@ import (
 	"time"
 )
 
-// wallClock is the default Clock.
-type wallClock struct{}
-
-func (wallClock) Now() time.Time { return time.Now() }
-
-func (wallClock) Sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
 // limiter lets a request start at most every interval, counted from the
 // previous start, and none before a time set by block (a Retry-After or a
 // backoff). A waiter does not reserve a slot: it sleeps until the earliest

@@ -130,7 +130,7 @@ func New(opts Options) (*Discord, error) {
 		opts.Retries = 0
 	}
 	if opts.Sleep == nil {
-		opts.Sleep = sleep
+		opts.Sleep = bot.SystemClock{}.Sleep
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -194,17 +194,6 @@ func (r *rewrite) RoundTrip(req *http.Request) (*http.Response, error) {
 		req.URL, req.Host = &u, r.base.Host
 	}
 	return r.next.RoundTrip(req)
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // channel returns a channel's type and guild, cached.

@@ -127,7 +127,7 @@ func New(opts Options) (*Client, error) {
 		c.http = &http.Client{}
 	}
 	if c.sleep == nil {
-		c.sleep = sleep
+		c.sleep = bot.SystemClock{}.Sleep
 	}
 	if c.now == nil {
 		c.now = time.Now

@@ -14,21 +14,6 @@ import (
 	"time"
 )
 
-// sleep is the default Options.Sleep.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
 // pace waits until MinInterval has passed since the previous request
 // started, reserving the slot first so concurrent callers queue up.
 func (c *Client) pace(ctx context.Context) error {

@@ -115,7 +115,7 @@ func New(opts Options) (*Slack, error) {
 		opts.Retries = 0
 	}
 	if opts.Sleep == nil {
-		opts.Sleep = sleep
+		opts.Sleep = bot.SystemClock{}.Sleep
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -140,17 +140,6 @@ func (s *Slack) Name() string { return Name }
 
 // SetCommands sets what answers slash commands.
 func (s *Slack) SetCommands(c *bot.Commands) { s.cmds = c }
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
 
 func backoff(attempt int) time.Duration {
 	d := 500 * time.Millisecond << attempt

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	slackfake "github.com/paperboy-bot/paperboy/adapters/fakes/slack"
+	"github.com/paperboy-bot/paperboy/bot"
 )
 
 func (e *env) count(method string) int {
@@ -31,7 +32,7 @@ func TestSocketModeRetriedAndLoggedOnce(t *testing.T) {
 	e := newEnvWith(t, func(o *Options) {
 		o.Sleep = func(ctx context.Context, d time.Duration) error {
 			sleeps.Add(1)
-			return sleep(ctx, time.Millisecond)
+			return bot.SystemClock{}.Sleep(ctx, time.Millisecond)
 		}
 	})
 	remove := e.srv.AddRule(slackfake.Rule{Method: "apps.connections.open", Error: "invalid_auth"})
