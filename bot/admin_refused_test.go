@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -23,7 +24,7 @@ func TestAdminCommandsRefusedToMembers(t *testing.T) {
 		}
 	}
 	after := f.channel(t)
-	if after.Settings != before.Settings || after.Stopped != before.Stopped {
+	if !reflect.DeepEqual(after.Settings, before.Settings) || after.Stopped != before.Stopped {
 		t.Errorf("settings changed: %+v, then %+v", before.Settings, after.Settings)
 	}
 }

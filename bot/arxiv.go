@@ -89,6 +89,10 @@ type Sources struct {
 	Arxiv []string // canonical arXiv categories or archives, in the order given
 }
 
+// maxSourceCategories bounds the arXiv categories of one channel (arXiv's
+// feed URL joins them; a few dozen is already every archive).
+const maxSourceCategories = 40
+
 // DefaultSources is what a channel follows when nothing is set.
 var DefaultSources = Sources{Lists: true}
 
@@ -203,6 +207,7 @@ type ArxivPart struct {
 	Categories []string // the channel's categories, as it follows them
 	Announced  int      // papers announced new (and cross-listed, if the channel takes them) in them that day
 	More       int      // of those, the ones the thread does not show
+	WithLists  bool     // the channel also follows the daily lists
 }
 
 // CategoryLabel is the categories for display: "cs.RO", "cs.RO, cs.LG".
@@ -214,8 +219,7 @@ func (a *ArxivPart) MoreText() string {
 	if a == nil || a.More <= 0 {
 		return ""
 	}
-	when := "today"
-	return fmt.Sprintf("and %d more new in %s %s", a.More, a.CategoryLabel(), when)
+	return fmt.Sprintf("and %d more new in %s today", a.More, a.CategoryLabel())
 }
 
 // noAnnouncementReason is the status line of a day arXiv announced

@@ -165,10 +165,13 @@ const (
 	SetMaxPapers  = "max_papers"
 	SetMinUpvotes = "min_upvotes"
 	SetFilter     = "filter"
+	SetSource     = "source"
+	SetCrossLists = "cross_lists"
+	SetRank       = "rank"
 )
 
 // SettingNames lists every channel setting in display order.
-var SettingNames = []string{SetTime, SetZone, SetWeekdays, SetMaxPapers, SetMinUpvotes, SetFilter}
+var SettingNames = []string{SetSource, SetTime, SetZone, SetWeekdays, SetMaxPapers, SetMinUpvotes, SetFilter, SetCrossLists, SetRank}
 
 // Default channel settings.
 const (
@@ -184,9 +187,27 @@ type Settings struct {
 	Weekdays   Weekdays
 	MaxPapers  int
 	MinUpvotes int
-	// Filter is a query in the search language. It is stored now; the
-	// search issue adds the language that applies it.
+	// Filter is a query in the search language: a paper is posted only
+	// when the search would find it.
 	Filter string
+	// Sources is what the channel follows; the zero value means
+	// DefaultSources (see Follows).
+	Sources Sources
+	// CrossLists makes an arXiv channel also post papers cross-listed to
+	// its categories from others (arXiv's "cross" announcements); on by
+	// default.
+	CrossLists bool
+	// Rank orders the selection: RankUpvotes (""), RankRelevance,
+	// RankNewest.
+	Rank string
+}
+
+// Follows returns the channel's sources, DefaultSources when none are set.
+func (s Settings) Follows() Sources {
+	if s.Sources.IsZero() {
+		return DefaultSources
+	}
+	return s.Sources
 }
 
 // Channel is a place the bot posts its daily digest to.
@@ -239,7 +260,7 @@ func (c Channel) Origin(name string) Origin {
 // DefaultSettings returns the settings a channel has when nothing is set,
 // in zone.
 func DefaultSettings(zone string) Settings {
-	return Settings{Time: DefaultTime, Zone: zone, Weekdays: MonFri, MaxPapers: DefaultMaxPapers}
+	return Settings{Time: DefaultTime, Zone: zone, Weekdays: MonFri, MaxPapers: DefaultMaxPapers, CrossLists: true}
 }
 
 // Validate checks settings and returns an error naming the first bad one.
@@ -264,6 +285,12 @@ func (s Settings) Validate() error {
 	}
 	if utf8.RuneCountInString(s.Filter) > 500 {
 		return Errorf(EInvalid, "filter: longer than 500 characters")
+	}
+	if _, err := ParseRank(s.Rank); err != nil {
+		return err
+	}
+	if len(s.Sources.Arxiv) > maxSourceCategories {
+		return Errorf(EInvalid, "source: %d arXiv categories (at most %d)", len(s.Sources.Arxiv), maxSourceCategories)
 	}
 	return nil
 }
@@ -307,6 +334,12 @@ func copySetting(dst *Settings, src Settings, name string) {
 		dst.MinUpvotes = src.MinUpvotes
 	case SetFilter:
 		dst.Filter = src.Filter
+	case SetSource:
+		dst.Sources = src.Sources
+	case SetCrossLists:
+		dst.CrossLists = src.CrossLists
+	case SetRank:
+		dst.Rank = src.Rank
 	}
 }
 
@@ -328,6 +361,16 @@ func (s Settings) SettingValue(name string) string {
 			return "(none)"
 		}
 		return s.Filter
+	case SetSource:
+		return s.Follows().String()
+	case SetCrossLists:
+		if s.CrossLists {
+			return "on"
+		}
+		return "off"
+	case SetRank:
+		r, _ := ParseRank(s.Rank)
+		return r
 	}
 	return ""
 }

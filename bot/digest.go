@@ -10,6 +10,9 @@ import (
 type Digest struct {
 	ListDate Date
 	Items    []Item
+	// Arxiv is set for a channel that follows arXiv categories: what the
+	// header and the closing line say of the day's announcement.
+	Arxiv *ArxivPart
 }
 
 // Item is one paper of a digest.
@@ -18,11 +21,33 @@ type Item struct {
 	Paper Paper
 }
 
-// Title is the thread's name: "Daily Papers · Thu 26 Nov 2026".
-func (d *Digest) Title() string { return "Daily Papers · " + d.ListDate.Long() }
+// Title is the thread's name: "Daily Papers · Thu 26 Nov 2026", for a
+// channel that follows arXiv "arXiv cs.RO, cs.LG · Tue 8 Dec 2026" (and
+// "Daily Papers + arXiv cs.RO · …" when it also follows the daily lists).
+func (d *Digest) Title() string {
+	if d.Arxiv == nil {
+		return "Daily Papers · " + d.ListDate.Long()
+	}
+	name := "arXiv " + d.Arxiv.CategoryLabel()
+	if d.Arxiv.WithLists {
+		name = "Daily Papers + " + name
+	}
+	return name + " · " + d.ListDate.Long()
+}
 
-// Header is the header line: "Daily Papers · Thu 26 Nov 2026 · 10 papers".
-func (d *Digest) Header() string { return d.Title() + " · " + plural(len(d.Items), "paper") }
+// Header is the header line: "Daily Papers · Thu 26 Nov 2026 · 10
+// papers", for arXiv "arXiv cs.LG · Tue 8 Dec 2026 · 10 of 241 new
+// papers".
+func (d *Digest) Header() string {
+	if d.Arxiv == nil {
+		return d.Title() + " · " + plural(len(d.Items), "paper")
+	}
+	return d.Title() + " · " + fmt.Sprintf("%d of %s", len(d.Items), plural(d.Arxiv.Announced, "new paper"))
+}
+
+// Closing is the line the thread ends with, "and 231 more new in cs.LG
+// today", or "" (see ArxivPart.MoreText).
+func (d *Digest) Closing() string { return d.Arxiv.MoreText() }
 
 func plural(n int, word string) string {
 	if n == 1 {

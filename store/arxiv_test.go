@@ -73,7 +73,7 @@ func TestOnePaperTwoSources(t *testing.T) {
 	}
 	t.Run("arXiv first", func(t *testing.T) {
 		db, path := openDB(t)
-		res, err := db.SaveAnnounced(ctx, mon, []Announced{{arxivPaper("2611.00001", 1), "new"}}, true, t0)
+		res, err := db.SaveAnnounced(ctx, mon, []Announced{{Paper: arxivPaper("2611.00001", 1), Type: "new"}}, true, t0)
 		if err != nil || res.New != 1 {
 			t.Fatalf("announced: %+v, %v", res, err)
 		}
@@ -84,10 +84,10 @@ func TestOnePaperTwoSources(t *testing.T) {
 		check(t, db, "2611.00001", 1)
 		// v2 on Wednesday: the version grows, nothing of Hugging Face's
 		// goes, Monday stays a "new" announcement.
-		if _, err := db.SaveAnnounced(ctx, wed, []Announced{{arxivPaper("2611.00001", 2), "replace"}}, true, at(2)); err != nil {
+		if _, err := db.SaveAnnounced(ctx, wed, []Announced{{Paper: arxivPaper("2611.00001", 2), Type: "replace"}}, true, at(2)); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.SaveAnnounced(ctx, mon, []Announced{{arxivPaper("2611.00001", 1), "replace"}}, true, at(3)); err != nil {
+		if _, err := db.SaveAnnounced(ctx, mon, []Announced{{Paper: arxivPaper("2611.00001", 1), Type: "replace"}}, true, at(3)); err != nil {
 			t.Fatal(err)
 		}
 		check(t, db, "2611.00001", 2)
@@ -116,7 +116,7 @@ func TestOnePaperTwoSources(t *testing.T) {
 		if _, err := db.SaveLiveList(ctx, tue, []bot.Paper{hfPaper("2611.00001")}, t0); err != nil {
 			t.Fatal(err)
 		}
-		res, err := db.SaveAnnounced(ctx, mon, []Announced{{arxivPaper("2611.00001", 1), "new"}}, true, at(1))
+		res, err := db.SaveAnnounced(ctx, mon, []Announced{{Paper: arxivPaper("2611.00001", 1), Type: "new"}}, true, at(1))
 		if err != nil || res.New != 0 || res.Updated != 1 {
 			t.Fatalf("announced: %+v, %v", res, err)
 		}
@@ -130,7 +130,7 @@ func TestOnePaperTwoSources(t *testing.T) {
 	t.Run("backfill", func(t *testing.T) {
 		db, path := openDB(t)
 		p := arxivPaper("hep-th/9901001", 3)
-		if _, err := db.SaveAnnounced(ctx, mon, []Announced{{p, "new"}}, false, t0); err != nil {
+		if _, err := db.SaveAnnounced(ctx, mon, []Announced{{Paper: p, Type: "new"}}, false, t0); err != nil {
 			t.Fatal(err)
 		}
 		got, err := db.GetPaper(ctx, "hep-th/9901001")
@@ -168,7 +168,7 @@ func TestSearchByCategory(t *testing.T) {
 	for i, c := range cats {
 		p := arxivPaper("2611.0000"+string(rune('1'+i)), 1)
 		p.Categories = c
-		items = append(items, Announced{p, "new"})
+		items = append(items, Announced{Paper: p, Type: "new"})
 	}
 	if _, err := db.SaveAnnounced(ctx, mon, items, true, t0); err != nil {
 		t.Fatal(err)
@@ -221,13 +221,13 @@ func TestReplacementsOfUnknownPapers(t *testing.T) {
 	db, path := openDB(t)
 	ctx := context.Background()
 	mon, tue := bot.Date{Year: 2026, Month: 11, Day: 30}, bot.Date{Year: 2026, Month: 12, Day: 1}
-	if _, err := db.SaveAnnounced(ctx, mon, []Announced{{arxivPaper("2611.00001", 1), "new"}}, true, t0); err != nil {
+	if _, err := db.SaveAnnounced(ctx, mon, []Announced{{Paper: arxivPaper("2611.00001", 1), Type: "new"}}, true, t0); err != nil {
 		t.Fatal(err)
 	}
 	res, err := db.SaveAnnounced(ctx, tue, []Announced{
-		{arxivPaper("2611.00001", 2), "replace"},
-		{arxivPaper("2201.00002", 5), "replace-cross"},
-		{arxivPaper("2612.00003", 1), "cross"},
+		{Paper: arxivPaper("2611.00001", 2), Type: "replace"},
+		{Paper: arxivPaper("2201.00002", 5), Type: "replace-cross"},
+		{Paper: arxivPaper("2612.00003", 1), Type: "cross"},
 	}, true, at(1))
 	if err != nil || res.Unknown != 1 || res.New != 1 || res.Updated != 1 {
 		t.Fatalf("Tuesday: %+v, %v; want 1 unknown replacement left out, 1 new, 1 updated", res, err)

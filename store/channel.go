@@ -4,22 +4,29 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/paperboy-bot/paperboy/bot"
 )
 
 const channelColumns = `platform, channel_id, name, time_of_day, zone, weekdays, max_papers, min_upvotes,
-	filter, origins, from_config, stopped, created_at, updated_at`
+	filter, origins, from_config, stopped, created_at, updated_at, sources, cross_lists, rank`
 
 func scanChannel(sc interface{ Scan(...any) error }) (bot.Channel, error) {
 	var c bot.Channel
-	var origins, created, updated string
+	var origins, created, updated, sources string
 	var tod, weekdays int
 	err := sc.Scan(&c.Platform, &c.ID, &c.Name, &tod, &c.Settings.Zone, &weekdays, &c.Settings.MaxPapers,
-		&c.Settings.MinUpvotes, &c.Settings.Filter, &origins, &c.FromConfig, &c.Stopped, &created, &updated)
+		&c.Settings.MinUpvotes, &c.Settings.Filter, &origins, &c.FromConfig, &c.Stopped, &created, &updated,
+		&sources, &c.Settings.CrossLists, &c.Settings.Rank)
 	if err != nil {
 		return c, mapErr(err)
+	}
+	if sources != "" {
+		// Validated when saved; a hand-edited value that does not parse
+		// leaves the default.
+		c.Settings.Sources, _ = bot.ParseSources([]string{sources}, func(s string) (string, error) { return s, nil })
 	}
 	c.Settings.Time = bot.TimeOfDay(tod)
 	c.Settings.Weekdays = bot.Weekdays(weekdays)
@@ -69,14 +76,15 @@ func (db *DB) SaveChannel(ctx context.Context, c bot.Channel, now time.Time) err
 		created = now
 	}
 	_, err = db.w.ExecContext(ctx, `INSERT INTO channels (`+channelColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?)
 		ON CONFLICT (platform, channel_id) DO UPDATE SET name = excluded.name, time_of_day = excluded.time_of_day,
 			zone = excluded.zone, weekdays = excluded.weekdays, max_papers = excluded.max_papers,
 			min_upvotes = excluded.min_upvotes, filter = excluded.filter, origins = excluded.origins,
-			from_config = excluded.from_config, updated_at = excluded.updated_at`,
+			from_config = excluded.from_config, updated_at = excluded.updated_at, sources = excluded.sources,
+			cross_lists = excluded.cross_lists, rank = excluded.rank`,
 		c.Platform, c.ID, c.Name, int(c.Settings.Time), c.Settings.Zone, int(c.Settings.Weekdays),
 		c.Settings.MaxPapers, c.Settings.MinUpvotes, c.Settings.Filter, string(origins), c.FromConfig,
-		fmtTime(created), fmtTime(now))
+		fmtTime(created), fmtTime(now), strings.Join(c.Settings.Sources.Specs(), " "), c.Settings.CrossLists, c.Settings.Rank)
 	if err != nil {
 		return fmt.Errorf("store: save channel %s: %w", c.ChannelRef, mapErr(err))
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -31,8 +32,12 @@ func (db *DB) PlanDigest(ctx context.Context, ch bot.ChannelRef, d *bot.Digest, 
 		return p, false, err
 	}
 	nowS := fmtTime(now)
-	res, err := tx.ExecContext(ctx, `INSERT INTO deliveries (key, kind, platform, target, list_date, state, created_at)
-		VALUES (?, 'header', ?, ?, ?, 'planned', ?)`, bot.HeaderKey(ch, d.ListDate), ch.Platform, ch.ID, d.ListDate.String(), nowS)
+	meta, err := encodeMeta(d)
+	if err != nil {
+		return nil, false, fmt.Errorf("store: plan: %w", err)
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO deliveries (key, kind, platform, target, list_date, state, created_at, meta)
+		VALUES (?, 'header', ?, ?, ?, 'planned', ?, ?)`, bot.HeaderKey(ch, d.ListDate), ch.Platform, ch.ID, d.ListDate.String(), nowS, meta)
 	if err != nil {
 		return nil, false, fmt.Errorf("store: plan: %w", mapErr(err))
 	}
@@ -58,16 +63,41 @@ func (db *DB) PlanDigest(ctx context.Context, ch bot.ChannelRef, d *bot.Digest, 
 	return p, true, err
 }
 
-const deliveryColumns = `id, key, kind, state, coalesce(paper_id, ''), rank, message_id, thread_id, attempts, error, created_at`
+const deliveryColumns = `id, key, kind, state, coalesce(paper_id, ''), rank, message_id, thread_id, attempts, error, created_at, meta`
 
-func scanDelivery(sc interface{ Scan(...any) error }) (int64, bot.Delivery, time.Time, error) {
+func scanDelivery(sc interface{ Scan(...any) error }) (int64, bot.Delivery, time.Time, string, error) {
 	var d bot.Delivery
 	var id int64
-	var state, created string
+	var state, created, meta string
 	err := sc.Scan(&id, &d.Key, &d.Kind, &state, &d.PaperID, &d.Rank, &d.Sent.MessageID, &d.Sent.ThreadID,
-		&d.Attempts, &d.Error, &created)
+		&d.Attempts, &d.Error, &created, &meta)
 	d.State = bot.DeliveryState(state)
-	return id, d, parseTime(created), mapErr(err)
+	return id, d, parseTime(created), meta, mapErr(err)
+}
+
+// headerMeta is what a header row's meta column holds (JSON).
+type headerMeta struct {
+	Arxiv *bot.ArxivPart `json:"arxiv,omitempty"`
+}
+
+func encodeMeta(d *bot.Digest) (string, error) {
+	if d.Arxiv == nil {
+		return "", nil
+	}
+	b, err := json.Marshal(headerMeta{Arxiv: d.Arxiv})
+	return string(b), err
+}
+
+// decodeMeta fills in what meta says of d; a value that does not parse
+// (a hand-edited database) leaves d as it is.
+func decodeMeta(meta string, d *bot.Digest) {
+	if meta == "" {
+		return
+	}
+	var m headerMeta
+	if json.Unmarshal([]byte(meta), &m) == nil {
+		d.Arxiv = m.Arxiv
+	}
 }
 
 // GetPlan returns the plan of a channel's list, or bot.ErrNotFound.
@@ -83,11 +113,12 @@ func (db *DB) GetPlan(ctx context.Context, ch bot.ChannelRef, day bot.Date) (*bo
 }
 
 func loadPlan(ctx context.Context, tx *sql.Tx, ch bot.ChannelRef, day bot.Date, header *sql.Row) (*bot.Plan, error) {
-	id, h, created, err := scanDelivery(header)
+	id, h, created, meta, err := scanDelivery(header)
 	if err != nil {
 		return nil, err
 	}
 	p := &bot.Plan{Channel: ch, Header: h, Created: created, Digest: &bot.Digest{ListDate: day}}
+	decodeMeta(meta, p.Digest)
 	rows, err := tx.QueryContext(ctx, `SELECT d.id, d.key, d.kind, d.state, d.paper_id, d.rank, d.message_id, d.thread_id,
 			d.attempts, d.error, d.created_at, `+paperColumns+`
 		FROM deliveries d JOIN papers p ON p.id = d.paper_id

@@ -139,10 +139,7 @@ func (db *DB) SaveLiveList(ctx context.Context, day bot.Date, papers []bot.Paper
 
 // Announced is one paper of an arXiv announcement day, with how it was
 // announced (new, cross, replace, replace-cross).
-type Announced struct {
-	Paper bot.Paper
-	Type  string
-}
+type Announced = bot.Announced
 
 // SaveAnnounced saves the papers of an arXiv announcement day: each is
 // upserted with arXiv's facts, filling in what the store lacks and keeping
@@ -158,6 +155,10 @@ type Announced struct {
 // would queue it for alerts; Replaced counts those left out. A
 // replacement of a known paper updates it (its version) and never queues.
 func (db *DB) SaveAnnounced(ctx context.Context, day bot.Date, items []Announced, queue bool, now time.Time) (res AnnouncedResult, err error) {
+	return db.saveAnnounced(ctx, "", day, items, queue, now)
+}
+
+func (db *DB) saveAnnounced(ctx context.Context, feed string, day bot.Date, items []Announced, queue bool, now time.Time) (res AnnouncedResult, err error) {
 	var papers []bot.Paper
 	var types []string
 	for _, it := range items {
@@ -176,7 +177,7 @@ func (db *DB) SaveAnnounced(ctx context.Context, day bot.Date, items []Announced
 		}
 		papers, types = append(papers, it.Paper), append(types, it.Type)
 	}
-	res.SaveResult, err = db.save(ctx, papers, day, saveOpts{arxiv: true, queue: queue, types: types}, now)
+	res.SaveResult, err = db.save(ctx, papers, day, saveOpts{arxiv: true, queue: queue, types: types, feed: feed}, now)
 	return res, err
 }
 
@@ -195,6 +196,9 @@ type AnnouncedResult struct {
 type saveOpts struct {
 	live, queue, arxiv bool
 	types              []string
+	// feed, with arxiv, also records the papers as the items of that
+	// feed's day (arxiv_feed_items) and the fetch (arxiv_feed_days).
+	feed string
 }
 
 // save saves papers in one transaction. A paper whose row the database
@@ -295,6 +299,18 @@ func (db *DB) saveTx(ctx context.Context, papers []bot.Paper, drop map[int]strin
 		return res, fmt.Errorf("store: save papers: %w", mapErr(err))
 	}
 	defer member.Close()
+	var feedItem *sql.Stmt
+	if o.feed != "" {
+		// A later fetch of the same day keeps the position; its type wins
+		// (a feed never retypes an item within a day).
+		feedItem, err = tx.PrepareContext(ctx, `INSERT INTO arxiv_feed_items (feed, day, paper_id, position, announce_type)
+			VALUES (?1, ?2, ?3, (SELECT count(*) FROM arxiv_feed_items WHERE feed = ?1 AND day = ?2), ?4)
+			ON CONFLICT (feed, day, paper_id) DO UPDATE SET announce_type = excluded.announce_type`)
+		if err != nil {
+			return res, fmt.Errorf("store: save papers: %w", mapErr(err))
+		}
+		defer feedItem.Close()
+	}
 	if live && len(papers) > 0 {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM list_papers WHERE list_date = ?`, day.String()); err != nil {
 			return res, fmt.Errorf("store: save list %s: %w", day, mapErr(err))
@@ -392,6 +408,11 @@ func (db *DB) saveTx(ctx context.Context, papers []bot.Paper, drop map[int]strin
 				if _, err := member.ExecContext(ctx, day.String(), p.ID, day.String(), o.types[i]); err != nil {
 					return res, rowErr(i, p.ID, err)
 				}
+				if feedItem != nil {
+					if _, err := feedItem.ExecContext(ctx, o.feed, day.String(), p.ID, o.types[i]); err != nil {
+						return res, rowErr(i, p.ID, err)
+					}
+				}
 			}
 			on = bot.Date{}
 		}
@@ -416,6 +437,14 @@ func (db *DB) saveTx(ctx context.Context, papers []bot.Paper, drop map[int]strin
 				id, nowS); err != nil {
 				return res, fmt.Errorf("store: queue paper %s: %w", id, mapErr(err))
 			}
+		}
+	}
+	if o.feed != "" {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO arxiv_feed_days (feed, day, fetched_at, items)
+			VALUES (?1, ?2, ?3, (SELECT count(*) FROM arxiv_feed_items WHERE feed = ?1 AND day = ?2))
+			ON CONFLICT (feed, day) DO UPDATE SET fetched_at = excluded.fetched_at, items = excluded.items`,
+			o.feed, day.String(), nowS); err != nil {
+			return res, fmt.Errorf("store: save feed %s of %s: %w", o.feed, day, mapErr(err))
 		}
 	}
 	if live {
