@@ -14,4 +14,8 @@
 // They fail for a body that is not the XML they expect, for one that is
 // cut off, for an element larger than MaxElementBytes, and for arXiv's own
 // error responses, whose message the error quotes.
+//
+// A Client is the bot's bot.ArxivSource (announce.go): Latest reads the
+// announcement feed, Past rebuilds an earlier announcement day from the
+// export API by the submission window arXiv announced that day.
 package arxiv

@@ -43,8 +43,9 @@ type apiError struct {
 	anchor, msg string
 }
 
-// apiAnswer evaluates an export API query: the status and Atom body.
-func apiAnswer(corpus []Paper, q url.Values, now time.Time) (int, []byte) {
+// apiAnswer evaluates an export API query: the status and Atom body; with
+// emptyPage, the page comes without its entries (Rule.EmptyPage).
+func apiAnswer(corpus []Paper, q url.Values, now time.Time, emptyPage bool) (int, []byte) {
 	fail := func(anchor, msg string) (int, []byte) { return 400, apiErrorFeed(anchor, msg, now) }
 	start, max := 0, 10
 	if v := q.Get("start"); v != "" {
@@ -119,7 +120,7 @@ func apiAnswer(corpus []Paper, q url.Values, now time.Time) (int, []byte) {
 	}
 	total := len(hits)
 	page := []Paper{}
-	if start < len(hits) {
+	if start < len(hits) && !emptyPage {
 		page = hits[start:min(start+max, len(hits))]
 	}
 	return 200, apiFeed(q, page, total, start, max, now)

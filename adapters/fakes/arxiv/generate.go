@@ -110,7 +110,7 @@ type GenOptions struct {
 	// cross and replace items, data-sources.md 2.2). Negative means none.
 	Cross, Replace, ReplaceCross float64
 	// FirstNumber is the number of the day's first new id (YYMM.NNNNN, YYMM
-	// from Date); default 1 + (day of month - 1) * 1000.
+	// from Date); default 1 + (day of month - 1) * 2000.
 	FirstNumber int
 }
 
@@ -206,8 +206,11 @@ func seedFor(o GenOptions) (uint64, uint64) {
 // options: new items first (primary category in the feed's categories,
 // version 1, ids numbered from FirstNumber), then cross-lists (primary
 // elsewhere, one listed category in the feed), then replacements of
-// earlier papers (versions 2 to 5) and replace-cross items. About one
-// paper in eight has a DOI, one in ten a journal reference.
+// earlier papers (versions 2 to 5, submitted months before, ids numbered
+// from 70000 so that they are no generated day's new ids) and
+// replace-cross items. New and cross-listed papers were submitted in the
+// window arXiv announces on o.Date (see SubmissionWindow). About one paper
+// in eight has a DOI, one in ten a journal reference.
 func Generate(o GenOptions) Day {
 	if len(o.Cats) == 0 {
 		o.Cats = []string{"cs.LG"}
@@ -231,9 +234,9 @@ func Generate(o GenOptions) Day {
 	s1, s2 := seedFor(o)
 	r := rand.New(rand.NewPCG(s1, s2))
 	if o.FirstNumber == 0 {
-		// Days of a month do not share ids while each has at most 1,000
-		// new and cross items.
-		o.FirstNumber = 1 + (o.Date.Day-1)*1000
+		// Days of a month do not share ids while each has at most 2,000
+		// new and cross items (a full feed), nor with replacements.
+		o.FirstNumber = 1 + (o.Date.Day-1)*2000
 	}
 	nCross := int(float64(o.N) * cross)
 	nRepl := int(float64(o.N) * repl)
@@ -259,9 +262,12 @@ func Generate(o GenOptions) Day {
 		elsewhere = []string{"nlin.CD"}
 	}
 	// Announcements are US Eastern midnight; new papers were submitted
-	// in the two days before.
+	// in the window arXiv announced that day, in whole hours (23, 24, 25,
+	// 71, 72 or 73 of them).
 	ny := eastern()
 	midnight := time.Date(o.Date.Year, o.Date.Month, o.Date.Day, 0, 0, 0, 0, ny)
+	from, to := SubmissionWindow(o.Date)
+	hours := int(to.Sub(from) / time.Hour)
 	yymm := fmt.Sprintf("%02d%02d", o.Date.Year%100, int(o.Date.Month))
 	num := o.FirstNumber
 	d := Day{Cats: slices.Clone(o.Cats), Date: o.Date}
@@ -272,7 +278,7 @@ func Generate(o GenOptions) Day {
 			back := 1 + r.IntN(30)
 			t := midnight.AddDate(0, -back, -r.IntN(28))
 			for p.ID == "" || used[p.ID] {
-				p.ID = fmt.Sprintf("%02d%02d.%05d", t.Year()%100, int(t.Month()), 1+r.IntN(29999))
+				p.ID = fmt.Sprintf("%02d%02d.%05d", t.Year()%100, int(t.Month()), 70000+r.IntN(30000))
 			}
 			used[p.ID] = true
 			p.Submitted = t.Add(time.Duration(r.IntN(86400)) * time.Second).UTC()
@@ -281,7 +287,7 @@ func Generate(o GenOptions) Day {
 		} else {
 			p.ID = yymm + "." + fmt.Sprintf("%05d", num)
 			num++
-			p.Submitted = midnight.Add(-time.Duration(4+r.IntN(44)) * time.Hour).Add(-time.Duration(r.IntN(3600)) * time.Second).UTC()
+			p.Submitted = from.Add(time.Duration(r.IntN(hours))*time.Hour + time.Duration(r.IntN(3600))*time.Second).UTC()
 		}
 		p.Title = titleStart[r.IntN(len(titleStart))] + " " + titleAdj[r.IntN(len(titleAdj))] + " " + titleNoun[r.IntN(len(titleNoun))] + titleTail[r.IntN(len(titleTail))]
 		var ab []string
@@ -335,6 +341,27 @@ func Generate(o GenOptions) Day {
 	}
 	for range nReplCross {
 		d.Items = append(d.Items, Item{newPaper(pick(elsewhere), []string{pick(inFeed)}, true), AnnounceReplaceCross})
+	}
+	return d
+}
+
+// SubmissionWindow returns when the papers arXiv first announces on day d
+// (the feed dated d) were submitted: from 14:00 US Eastern on the second
+// weekday before d (included) to 14:00 on the weekday before d (excluded).
+// Papers submitted before 14:00 on a weekday are announced at 20:00 that
+// evening, in the feed of the next weekday: Monday's feed holds Thursday
+// 14:00 to Friday 14:00, Tuesday's Friday 14:00 to Monday 14:00. Holidays
+// are not taken into account.
+func SubmissionWindow(d bot.Date) (from, to time.Time) {
+	p1 := weekdayBefore(d)
+	p2 := weekdayBefore(p1)
+	return p2.In(eastern(), 14, 0), p1.In(eastern(), 14, 0)
+}
+
+func weekdayBefore(d bot.Date) bot.Date {
+	d = d.AddDays(-1)
+	for d.IsWeekend() {
+		d = d.AddDays(-1)
 	}
 	return d
 }

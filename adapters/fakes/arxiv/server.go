@@ -9,19 +9,27 @@
 //     real captures in testdata through Fixture and LoadFixtures); SetDay
 //     sets the feed of one announcement day, usually from Generate (N
 //     items of mixed announce types, shaped like the real feed), and adds
-//     its papers to the corpus. A request is answered with the feed set by
-//     SetFeed, else the Day of the fake clock's date in US Eastern time,
-//     else an empty feed of that date (a weekend, a holiday, or a day not
-//     set); a path naming an unknown archive gets arXiv's error feed.
+//     its papers to the corpus. A request is answered as arXiv answers at
+//     the fake clock's date in US Eastern time: the feed set by SetFeed,
+//     else the Day of that date, else, on a Saturday, a Sunday or a date
+//     given to SetHoliday, an empty feed of that date (arXiv's weekend
+//     feed has the weekend day's pubDate), else (a weekday whose Day is
+//     not set: its feed is not out yet) the latest earlier Day of the
+//     path, else an empty feed of that date. A path naming an unknown
+//     archive gets arXiv's error feed.
 //   - the export API over the corpus (AddPapers, SetDay): see api.go for
 //     the query language; SetAPIAnswer answers a fixed body for one
-//     parameter value (LoadFixtures installs the recorded ones).
+//     parameter value (LoadFixtures installs the recorded ones). Generated
+//     new and cross-listed papers were submitted in the window arXiv
+//     announces on their Day (see Generate), so a submittedDate query of
+//     that window finds exactly them.
 //   - OAI-PMH ListRecords over the corpus, paged with resumption tokens
 //     (SetOAIPageSize); see oai.go.
 //
 // Faults (AddRule, SetFailureRate): a 503 (or 429) with Retry-After in
 // seconds or as an HTTP date, any status, a slow answer, a dropped
-// connection, a 200 whose body is cut short; each rule matches a route
+// connection, a 200 whose body is cut short, an export API page without
+// its entries (EmptyPage); each rule matches a route
 // (RouteRSS, RouteAPI, RouteOAI) and a path prefix.
 //
 // Terms: every request is recorded (Requests) with the fake's clock
@@ -73,6 +81,10 @@ const (
 	ViolationRetryAfter = "retry-after" // a request before a Retry-After's end
 )
 
+// FaultEmptyPage is the Request.Fault of an answer emptied by a rule with
+// EmptyPage.
+const FaultEmptyPage = "empty-page"
+
 // DefaultMinInterval is arXiv's rule: one request every 3 seconds.
 const DefaultMinInterval = 3 * time.Second
 
@@ -104,6 +116,11 @@ type Rule struct {
 	// Truncate answers 200 with the full Content-Length and breaks the
 	// connection halfway through the body.
 	Truncate bool
+	// EmptyPage answers an export API request with its totalResults but
+	// none of its entries, as the real API now and then does (a client
+	// should ask for the page again). Other routes ignore it (with Route
+	// RouteAPI, they do not use up Times either).
+	EmptyPage bool
 }
 
 // Request is one request as the fake saw it.
@@ -142,6 +159,7 @@ type Server struct {
 	pageSize    int
 	feeds       map[string][]byte              // SetFeed
 	days        map[string]map[bot.Date][]byte // SetDay, rendered
+	holidays    map[bot.Date]bool              // SetHoliday
 	corpus      []Paper
 	index       map[string]int // id → position in corpus
 	answers     map[string]apiFixed
@@ -166,6 +184,7 @@ func New() *Server {
 		pageSize:    DefaultOAIPageSize,
 		feeds:       map[string][]byte{},
 		days:        map[string]map[bot.Date][]byte{},
+		holidays:    map[bot.Date]bool{},
 		index:       map[string]int{},
 		answers:     map[string]apiFixed{},
 	}
@@ -232,7 +251,8 @@ func (s *Server) SetFeed(cats string, body []byte) {
 }
 
 // SetDay sets the feed of d.Cats on d.Date (served while the fake's clock
-// is on that date in US Eastern time) and adds d's papers to the corpus.
+// is on that date in US Eastern time, and on later weekdays until the next
+// Day of the same path) and adds d's papers to the corpus.
 func (s *Server) SetDay(d Day) {
 	body := FeedXML(d)
 	s.AddPapers(d.Papers()...)
@@ -245,10 +265,22 @@ func (s *Server) SetDay(d Day) {
 	s.days[key][d.Date] = body
 }
 
+// SetHoliday makes d a day arXiv announces nothing: every feed without a
+// Day set for d is empty on d, with d's pubDate, as on a weekend.
+func (s *Server) SetHoliday(d bot.Date) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.holidays[d] = true
+}
+
 // GenerateDays calls SetDay with Generate(o) for every day from from to
 // to (inclusive) on which arXiv announces (not a weekend, not one of
-// holidays); o.Date is set per day, o.Seed is kept. It returns those days.
+// holidays, which it passes to SetHoliday); o.Date is set per day, o.Seed
+// is kept. It returns those days.
 func (s *Server) GenerateDays(o GenOptions, from, to bot.Date, holidays ...bot.Date) []Day {
+	for _, h := range holidays {
+		s.SetHoliday(h)
+	}
 	var out []Day
 	for d := from; !d.After(to); d = d.AddDays(1) {
 		if IsWeekendOrHoliday(d, holidays) {
@@ -479,9 +511,13 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte(http.StatusText(status) + "\n"))
 		return
 	}
-	status, ctype, body := s.answer(rec, r.URL.Query(), now)
+	emptyPage := hit && rule.EmptyPage && rec.Route == RouteAPI
+	status, ctype, body := s.answer(rec, r.URL.Query(), now, emptyPage)
 	fault := ""
-	if hit && rule.Delay > 0 {
+	switch {
+	case emptyPage:
+		fault = FaultEmptyPage
+	case hit && rule.Delay > 0:
 		fault = faults.KindDelay
 	}
 	w.Header().Set("Content-Type", ctype)
@@ -501,8 +537,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(body)
 }
 
-// answer builds the body of a request that meets no fault.
-func (s *Server) answer(rec *Request, q url.Values, now time.Time) (int, string, []byte) {
+// answer builds the body of a request that meets no fault (with
+// emptyPage, an export API page without its entries).
+func (s *Server) answer(rec *Request, q url.Values, now time.Time, emptyPage bool) (int, string, []byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch rec.Route {
@@ -521,6 +558,12 @@ func (s *Server) answer(rec *Request, q url.Values, now time.Time) (int, string,
 		if b, ok := s.days[key][day]; ok {
 			return http.StatusOK, "application/rss+xml; charset=utf-8", b
 		}
+		if !day.IsWeekend() && !s.holidays[day] {
+			if b, ok := s.latestDay(key, day); ok {
+				// Today's feed is not out yet: arXiv still shows the last one.
+				return http.StatusOK, "application/rss+xml; charset=utf-8", b
+			}
+		}
 		return http.StatusOK, "application/rss+xml; charset=utf-8", EmptyFeed(cats, day)
 	case RouteAPI:
 		for _, p := range []string{"id_list", "search_query"} {
@@ -528,11 +571,23 @@ func (s *Server) answer(rec *Request, q url.Values, now time.Time) (int, string,
 				return a.status, "application/atom+xml; charset=utf-8", a.body
 			}
 		}
-		status, body := apiAnswer(s.corpus, q, now)
+		status, body := apiAnswer(s.corpus, q, now, emptyPage)
 		return status, "application/atom+xml; charset=utf-8", body
 	default:
 		return http.StatusOK, "text/xml; charset=utf-8", oaiAnswer(s.corpus, q, s.pageSize, "https://oaipmh.arxiv.org/oai", now)
 	}
+}
+
+// latestDay returns the feed of the latest Day of path key before day.
+func (s *Server) latestDay(key string, day bot.Date) ([]byte, bool) {
+	var best bot.Date
+	for d := range s.days[key] {
+		if d.Before(day) && d.After(best) {
+			best = d
+		}
+	}
+	b, ok := s.days[key][best]
+	return b, ok && !best.IsZero()
 }
 
 func knownArchive(a string) bool {
