@@ -66,7 +66,7 @@ func describeOrigin(o Origin) string {
 }
 
 // channelArgs are the arguments of /papers-admin channel set.
-var channelArgs = []string{"time", "zone", "weekdays", "count", "min_upvotes", "filter"}
+var channelArgs = []string{"source", "time", "zone", "weekdays", "count", "min_upvotes", "filter", "cross_lists", "rank"}
 
 func (c *Commands) channelSet(ctx context.Context, cmd Command) (Reply, error) {
 	var unknown []string
@@ -136,6 +136,30 @@ func (c *Commands) channelSet(ctx context.Context, cmd Command) (Reply, error) {
 		s.MinUpvotes = n
 		set(SetMinUpvotes)
 	}
+	if v, ok := cmd.Args["source"]; ok {
+		src, err := ParseSources([]string{v}, c.arxivCategory)
+		if err != nil {
+			return Reply{}, err
+		}
+		s.Sources = src
+		set(SetSource)
+	}
+	if v, ok := cmd.Args["cross_lists"]; ok {
+		on, err := parseSwitch(v)
+		if err != nil {
+			return Reply{}, Errorf(EInvalid, "cross_lists: %v", err)
+		}
+		s.CrossLists = on
+		set(SetCrossLists)
+	}
+	if v, ok := cmd.Args["rank"]; ok {
+		r, err := ParseRank(v)
+		if err != nil {
+			return Reply{}, err
+		}
+		s.Rank = r
+		set(SetRank)
+	}
 	if v, ok := cmd.Args["filter"]; ok {
 		v = CollapseSpace(v)
 		if strings.EqualFold(v, "none") {
@@ -179,4 +203,24 @@ func (c *Commands) channelSet(ctx context.Context, cmd Command) (Reply, error) {
 		return Reply{}, err
 	}
 	return r, nil
+}
+
+// arxivCategory resolves one arXiv category with the taxonomy cmd wired
+// in (Commands.ArxivCategory).
+func (c *Commands) arxivCategory(cat string) (string, error) {
+	if c.ArxivCategory == nil {
+		return "", fmt.Errorf("arXiv categories are not known to this build")
+	}
+	return c.ArxivCategory(cat)
+}
+
+// parseSwitch reads on/off, true/false, yes/no.
+func parseSwitch(v string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "on", "true", "yes", "1":
+		return true, nil
+	case "off", "false", "no", "0":
+		return false, nil
+	}
+	return false, fmt.Errorf("%q is not on or off", Truncate(CleanText(v), 20))
 }

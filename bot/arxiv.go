@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // arXiv as a source of a channel: its daily announcements per category.
@@ -136,41 +137,44 @@ func FeedCategories(feed string) []string {
 	return strings.Split(feed, "+")
 }
 
-// ParseSources parses source specs ("huggingface", "arxiv:cs.RO,cs.LG",
-// each possibly holding several space-separated specs, as chat gives
-// them). canon resolves one arXiv category or archive to its canonical
-// name, or returns an error naming it and the closest valid one. Several
-// arxiv: specs are merged; repeats count once.
+// ParseSources parses source specs: "huggingface" (or "hf") and
+// "arxiv:CATS" with CATS comma-separated arXiv categories or archives;
+// one spec may hold several, separated by spaces or commas
+// ("huggingface,arxiv:cs.RO,cs.LG", as chat gives them: a word after an
+// arxiv: spec that is not a source is one more category). canon resolves
+// one category or archive to its canonical name, or returns an error
+// naming it and the closest valid one. Several arxiv: specs are merged;
+// repeats count once.
 func ParseSources(specs []string, canon func(string) (string, error)) (Sources, error) {
 	var s Sources
 	for _, spec := range specs {
-		for _, f := range strings.Fields(spec) {
-			name, cats, isArxiv := strings.Cut(f, ":")
+		inArxiv := false
+		for _, f := range strings.FieldsFunc(spec, func(r rune) bool { return r == ',' || unicode.IsSpace(r) }) {
+			name, cat, isArxiv := strings.Cut(f, ":")
 			switch {
 			case strings.EqualFold(f, SourceHuggingFace) || strings.EqualFold(f, "hf"):
-				s.Lists = true
+				s.Lists, inArxiv = true, false
+				continue
 			case isArxiv && strings.EqualFold(name, "arxiv"):
-				n := 0
-				for _, c := range strings.Split(cats, ",") {
-					c = strings.TrimSpace(c)
-					if c == "" {
-						continue
-					}
-					cc, err := canon(c)
-					if err != nil {
-						return Sources{}, Errorf(EInvalid, "source %s: %v", f, err)
-					}
-					n++
-					if !slices.Contains(s.Arxiv, cc) {
-						s.Arxiv = append(s.Arxiv, cc)
-					}
+				inArxiv = true
+				if cat == "" {
+					continue
 				}
-				if n == 0 {
-					return Sources{}, Errorf(EInvalid, "source %s: no categories given (e.g. arxiv:cs.RO,cs.LG)", f)
-				}
+			case inArxiv && !isArxiv:
+				cat = f
 			default:
 				return Sources{}, Errorf(EInvalid, "source %q is not huggingface or arxiv:CATEGORIES (e.g. arxiv:cs.RO,cs.LG)", Truncate(CleanText(f), 60))
 			}
+			cc, err := canon(cat)
+			if err != nil {
+				return Sources{}, Errorf(EInvalid, "source: %v", err)
+			}
+			if !slices.Contains(s.Arxiv, cc) {
+				s.Arxiv = append(s.Arxiv, cc)
+			}
+		}
+		if inArxiv && len(s.Arxiv) == 0 {
+			return Sources{}, Errorf(EInvalid, "source %s: no categories given (e.g. arxiv:cs.RO,cs.LG)", Truncate(CleanText(spec), 60))
 		}
 	}
 	if s.IsZero() {

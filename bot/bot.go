@@ -12,8 +12,11 @@ import (
 // Bot runs paperboy's daily digests: it chooses the list, selects papers,
 // plans the thread in the delivery log and posts it through a Platform.
 type Bot struct {
-	Store     Store
-	Source    Source
+	Store  Store
+	Source Source
+	// Arxiv fetches arXiv's announcements for the channels that follow
+	// arXiv categories (nil: none can).
+	Arxiv     ArxivSource
 	Platforms map[string]Platform
 	Clock     Clock
 	Log       *slog.Logger
@@ -122,9 +125,16 @@ func (b *Bot) Digest(ctx context.Context, req DigestRequest) (DigestResult, erro
 		return finish(OutcomeWaiting, fmt.Sprintf("no %s platform is configured (check the %s settings and tokens)", ch.Platform, ch.Platform), err)
 	}
 
+	src := ch.Settings.Follows()
 	day := req.ListDate
 	if day.IsZero() {
-		day = ListFor(req.At, DateIn(req.At, ch.Location()), b.listReady())
+		if len(src.Arxiv) > 0 {
+			// An arXiv channel's thread is dated by the announcement
+			// it holds: today's, in New York.
+			day = DateIn(req.At, Eastern())
+		} else {
+			day = ListFor(req.At, DateIn(req.At, ch.Location()), b.listReady())
+		}
 		res.Run.ListDate = day
 	}
 
@@ -158,7 +168,9 @@ func (b *Bot) Digest(ctx context.Context, req DigestRequest) (DigestResult, erro
 		case err == nil:
 			res.Plan, res.Digest, res.Run.Papers = plan, plan.Digest, len(plan.Items)
 			reason := fmt.Sprintf("the list for %s was already posted to this channel (%s)", day.Long(), plural(len(plan.Items), "paper"))
-			if local := DateIn(req.At, ch.Location()); local.IsWeekend() && day.Before(local) {
+			if len(src.Arxiv) > 0 {
+				reason = fmt.Sprintf("the thread for %s was already posted to this channel (%s)", day.Long(), plural(len(plan.Items), "paper"))
+			} else if local := DateIn(req.At, ch.Location()); local.IsWeekend() && day.Before(local) {
 				reason = fmt.Sprintf("weekend: Hugging Face publishes no list on %ss, and %s", local.Weekday(), reason)
 			}
 			return finish(OutcomeEmpty, reason, nil)
@@ -167,18 +179,32 @@ func (b *Bot) Digest(ctx context.Context, req DigestRequest) (DigestResult, erro
 		}
 	}
 
-	list, reason, err := b.refresh(ctx, day, req.DryRun)
-	if err != nil || len(list) == 0 {
-		if reason == "" && err != nil {
-			reason = fmt.Sprintf("could not get the list for %s: %v", day.Long(), err)
+	var list []Paper
+	var part *ArxivPart
+	var announced map[string]bool
+	if len(src.Arxiv) > 0 {
+		g, reason, outcome, err := b.gatherArxiv(ctx, ch, src, day, req)
+		if outcome != "" {
+			return finish(outcome, reason, err)
 		}
-		return finish(OutcomeWaiting, reason, err)
+		list, part, announced = g.papers, g.part, g.announced
+	} else {
+		var reason string
+		var err error
+		list, reason, err = b.refresh(ctx, day, req.DryRun)
+		if err != nil || len(list) == 0 {
+			if reason == "" && err != nil {
+				reason = fmt.Sprintf("could not get the list for %s: %v", day.Long(), err)
+			}
+			return finish(OutcomeWaiting, reason, err)
+		}
 	}
 	ids := make([]string, len(list))
 	for i, p := range list {
 		ids[i] = p.ID
 	}
 	var filter FilterFunc
+	var relevance func(Paper) float64
 	if ch.Settings.Filter != "" {
 		// The filter is a search query: a paper passes when the search
 		// would find it.
@@ -188,23 +214,25 @@ func (b *Bot) Digest(ctx context.Context, req DigestRequest) (DigestResult, erro
 		}
 		// Matched in Go, as the index would (a dry run's fresh papers are
 		// not in the index).
-		match := q.Matcher()
-		filter = func(p Paper) bool {
-			toks := TokenizePaper(p)
-			return match(p, &toks)
-		}
+		filter, relevance = filterFuncs(q)
 	}
 	for attempt := 0; ; attempt++ {
 		posted, err := b.Store.PlannedPapers(ctx, ch.ChannelRef, ids)
 		if err != nil {
 			return finish(OutcomeWaiting, "could not read the delivery log: "+err.Error(), fmt.Errorf("digest %s: %w", ch.ChannelRef, err))
 		}
-		sel := Select(list, posted, ch.Settings, filter)
+		sel := SelectRanked(list, posted, ch.Settings, filter, relevance)
 		sel.ListDate = day
 		if len(sel.Papers) == 0 {
+			if part != nil {
+				return finish(OutcomeEmpty, arxivEmptyReason(sel, part, ch.Settings), nil)
+			}
 			return finish(OutcomeEmpty, sel.EmptyReason(ch.Settings), nil)
 		}
 		res.Digest = sel.Digest()
+		if part != nil {
+			res.Digest.Arxiv = part.withShown(sel.Papers, announced)
+		}
 		res.Run.Papers = len(res.Digest.Items)
 		if req.DryRun {
 			res.Run.Outcome, res.Run.At = OutcomePosted, b.now()

@@ -67,7 +67,7 @@ var help = map[string][3]string{
 	"alerts":         {"instant | daily HH:MM <zone>", "how your alerts arrive", "/papers alerts daily 08:30 Europe/Berlin"},
 	"forget-me":      {"", "delete everything paperboy keeps about you", "/papers forget-me"},
 	"status":         {"", "this channel's next post, last post and why a day was empty", "/papers status"},
-	"channel set":    {"[time] [zone] [weekdays] [count] [min_upvotes] [filter]", "post the daily digest in this channel (channel managers)", "/papers-admin channel set time:09:00 zone:Europe/Berlin count:10"},
+	"channel set":    {"[source] [time] [zone] [weekdays] [count] [min_upvotes] [cross_lists] [rank] [filter]", "post the daily digest in this channel (channel managers)", "/papers-admin channel set source:arxiv:cs.RO,cs.LG time:09:00 zone:Europe/Berlin count:10"},
 	"channel show":   {"", "this channel's settings and where each came from", "/papers-admin channel show"},
 	"channel remove": {"", "stop the daily digest here", "/papers-admin channel remove"},
 }
@@ -87,6 +87,14 @@ type Commands struct {
 	// (DefaultSearchTimeout when zero): one that reaches it answers with
 	// the best results found by then, and says so.
 	SearchTimeout time.Duration
+	// ArxivCategory resolves an arXiv category or archive to its
+	// canonical name, or returns an error naming it and the closest valid
+	// one (the taxonomy is the arXiv adapter's); nil refuses arXiv
+	// sources.
+	ArxivCategory func(string) (string, error)
+	// DefaultSources is what a channel set up in chat follows until its
+	// admins choose (zero: DefaultSources).
+	DefaultSources Sources
 }
 
 func (c *Commands) searchTimeout() time.Duration {
@@ -213,7 +221,9 @@ func (c *Commands) channel(ctx context.Context, cmd Command) (Channel, bool, err
 	ref := ChannelRef{Platform: cmd.Platform, ID: cmd.ChannelID}
 	ch, err := c.Bot.Store.GetChannel(ctx, ref)
 	if errors.Is(err, ErrNotFound) {
-		return Channel{ChannelRef: ref, Name: cmd.ChannelName, Settings: DefaultSettings(c.zone())}, false, nil
+		def := DefaultSettings(c.zone())
+		def.Sources = c.DefaultSources
+		return Channel{ChannelRef: ref, Name: cmd.ChannelName, Settings: def}, false, nil
 	}
 	return ch, err == nil, err
 }

@@ -127,12 +127,12 @@ func TestChannelSetShowRemove(t *testing.T) {
 	f := newFixture(t)
 	c := commands(f)
 	bad := map[string]map[string]string{
-		`time: "25:00" is not a time of day`:       {"time": "25:00"},
-		`zone: unknown time zone "Mars/Olympus"`:   {"zone": "Mars/Olympus"},
-		`count: "0" is not a number from 1 to 50`:  {"count": "0"},
-		`min_upvotes: "-2" is not a whole number`:  {"min_upvotes": "-2"},
-		`weekdays: "funday" is not a day`:          {"weekdays": "funday"},
-		"Unknown setting colour. Settings: time, ": {"colour": "red"},
+		`time: "25:00" is not a time of day`:               {"time": "25:00"},
+		`zone: unknown time zone "Mars/Olympus"`:           {"zone": "Mars/Olympus"},
+		`count: "0" is not a number from 1 to 50`:          {"count": "0"},
+		`min_upvotes: "-2" is not a whole number`:          {"min_upvotes": "-2"},
+		`weekdays: "funday" is not a day`:                  {"weekdays": "funday"},
+		"Unknown setting colour. Settings: source, time, ": {"colour": "red"},
 	}
 	for want, args := range bad {
 		r := c.Handle(context.Background(), adminCmd("channel set", args))
@@ -208,7 +208,7 @@ func TestTextCommandsGetUsage(t *testing.T) {
 		t.Errorf("unknown setting: %s", r.Plain())
 	}
 	r = run("papers-admin", "channel set time 9h", true)
-	if !r.Error || !strings.Contains(r.Plain(), `time: "9h" is not a time of day`) || !strings.Contains(r.Plain(), "Example: /papers-admin channel set time:09:00") {
+	if !r.Error || !strings.Contains(r.Plain(), `time: "9h" is not a time of day`) || !strings.Contains(r.Plain(), "Example: /papers-admin channel set source:arxiv:cs.RO,cs.LG time:09:00") {
 		t.Errorf("bad time: %s", r.Plain())
 	}
 	r = run("papers", "today please", false)

@@ -35,12 +35,14 @@ type PollResult struct {
 	Lists   []Date
 	New     []string // ids of papers the store had not seen
 	Skipped int      // elements of the lists that were not stored
+	Feeds   []string // arXiv feeds fetched: "cs.LG+cs.RO 2026-12-08"
 	Failed  []error
 }
 
 // Poll fetches the recent daily lists (today's and yesterday's, US Eastern)
-// and stores what is new; new papers are queued for topic alerts (see
-// MatchAlerts). One failing list does not stop the other.
+// and the arXiv feeds the channels follow (see pollArxiv), and stores what
+// is new; new papers are queued for topic alerts (see MatchAlerts). One
+// failing list or feed does not stop the others.
 func (b *Bot) Poll(ctx context.Context) PollResult {
 	var res PollResult
 	for _, day := range RecentLists(b.now()) {
@@ -60,6 +62,7 @@ func (b *Bot) Poll(ctx context.Context) PollResult {
 		b.log().Info("polled", "list", day.String(), "stored", len(list.Papers)-(len(saved.Skipped)-len(list.Skipped)),
 			"new", saved.New, "skipped", len(saved.Skipped))
 	}
+	b.pollArxiv(ctx, &res)
 	for _, err := range res.Failed {
 		b.log().Warn("poll failed", "error", err)
 	}

@@ -2,7 +2,8 @@ package bot
 
 import (
 	"fmt"
-	"sort"
+	"slices"
+	"strings"
 )
 
 // Digest is a platform-neutral daily thread: a header and one item per
@@ -76,6 +77,20 @@ type FilterFunc func(Paper) bool
 // before, at or above the minimum upvotes, matching filter (when not nil),
 // the top max by upvotes (then comments, then the list's own order).
 func Select(list []Paper, posted map[string]bool, s Settings, filter FilterFunc) Selection {
+	return SelectRanked(list, posted, s, filter, nil)
+}
+
+// SelectRanked is Select in the channel's rank order (Settings.Rank):
+//   - upvotes (the default): Hugging Face upvotes, then relevance to the
+//     filter, then comments, then the list's order (for an arXiv channel,
+//     the announcement's order);
+//   - relevance: relevance to the filter first, then as upvotes;
+//   - newest: the latest first submission first (then the higher id).
+//
+// relevance scores a paper against the filter (nil: all equal). The
+// minimum upvotes applies to papers Hugging Face knows, not to papers
+// only arXiv has described (they have no upvotes to count).
+func SelectRanked(list []Paper, posted map[string]bool, s Settings, filter FilterFunc, relevance func(Paper) float64) Selection {
 	sel := Selection{OnList: len(list)}
 	order := make(map[string]int, len(list))
 	for i, p := range list {
@@ -87,7 +102,7 @@ func Select(list []Paper, posted map[string]bool, s Settings, filter FilterFunc)
 		switch {
 		case posted[p.ID]:
 			sel.AlreadyPosted++
-		case p.Upvotes < s.MinUpvotes:
+		case p.Upvotes < s.MinUpvotes && !p.ArxivOnly():
 			sel.BelowMin++
 			sel.BestUpvotes = max(sel.BestUpvotes, p.Upvotes)
 		case filter != nil && !filter(p):
@@ -96,20 +111,59 @@ func Select(list []Paper, posted map[string]bool, s Settings, filter FilterFunc)
 			sel.Papers = append(sel.Papers, p)
 		}
 	}
-	sort.SliceStable(sel.Papers, func(i, j int) bool {
-		a, b := sel.Papers[i], sel.Papers[j]
+	score := map[string]float64{}
+	if relevance != nil {
+		for _, p := range sel.Papers {
+			score[p.ID] = relevance(p)
+		}
+	}
+	byUpvotes := func(a, b Paper) int {
 		if a.Upvotes != b.Upvotes {
-			return a.Upvotes > b.Upvotes
+			return cmpInt(b.Upvotes, a.Upvotes)
+		}
+		if sa, sb := score[a.ID], score[b.ID]; sa != sb {
+			return cmpFloat(sb, sa)
 		}
 		if a.Comments != b.Comments {
-			return a.Comments > b.Comments
+			return cmpInt(b.Comments, a.Comments)
 		}
-		return order[a.ID] < order[b.ID]
-	})
+		return cmpInt(order[a.ID], order[b.ID])
+	}
+	cmp := byUpvotes
+	switch s.Rank {
+	case RankRelevance:
+		cmp = func(a, b Paper) int {
+			if sa, sb := score[a.ID], score[b.ID]; sa != sb {
+				return cmpFloat(sb, sa)
+			}
+			return byUpvotes(a, b)
+		}
+	case RankNewest:
+		cmp = func(a, b Paper) int {
+			if !a.PublishedAt.Equal(b.PublishedAt) {
+				return b.PublishedAt.Compare(a.PublishedAt)
+			}
+			if a.ID != b.ID {
+				return strings.Compare(b.ID, a.ID)
+			}
+			return cmpInt(order[a.ID], order[b.ID])
+		}
+	}
+	slices.SortStableFunc(sel.Papers, cmp)
 	if len(sel.Papers) > s.MaxPapers {
 		sel.Papers = sel.Papers[:s.MaxPapers]
 	}
 	return sel
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }
 
 // Digest builds the digest of the selected papers.

@@ -122,4 +122,5 @@ type Store interface {
 	AlertStore
 	Searcher
 	PageStore
+	AnnouncementStore
 }

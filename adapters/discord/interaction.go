@@ -161,6 +161,15 @@ func optionValue(def *discordgo.ApplicationCommandOption, o *discordgo.Applicati
 			return "", fmt.Errorf("is above %s", strconv.FormatFloat(def.MaxValue, 'f', -1, 64))
 		}
 		return strconv.FormatFloat(f, 'f', -1, 64), nil
+	case discordgo.ApplicationCommandOptionBoolean:
+		v, ok := o.Value.(bool)
+		if !ok {
+			return "", fmt.Errorf("is not true or false")
+		}
+		if v {
+			return "on", nil
+		}
+		return "off", nil
 	}
 	return "", fmt.Errorf("has a type paperboy does not register")
 }

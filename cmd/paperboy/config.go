@@ -19,7 +19,7 @@ import (
 // config.example.yaml.
 type Config struct {
 	Database    string            `yaml:"database"`
-	Source      string            `yaml:"source"`
+	Source      []string          `yaml:"source"`
 	Log         LogConfig         `yaml:"log"`
 	HuggingFace HuggingFaceConfig `yaml:"huggingface"`
 	Arxiv       ArxivConfig       `yaml:"arxiv"`
@@ -104,6 +104,9 @@ type ChannelConfig struct {
 	MaxPapers  *int     `yaml:"max_papers"`
 	MinUpvotes *int     `yaml:"min_upvotes"`
 	Filter     *string  `yaml:"filter"`
+	Source     []string `yaml:"source"`
+	CrossLists *bool    `yaml:"cross_lists"`
+	Rank       string   `yaml:"rank"`
 }
 
 // Duration is a time.Duration written as "30m", "20s".
@@ -248,10 +251,15 @@ type settings struct {
 	SearchTimeout time.Duration
 	ShutdownGrace time.Duration
 
-	// Arxiv is the arxiv: section; ArxivCategories the categories of an
-	// arxiv:CATS source (canonical), nil for any other source.
+	// Arxiv is the arxiv: section; ArxivCategories the categories of the
+	// arxiv:CATS sources (canonical), nil when none is given.
 	Arxiv           arxivSettings
 	ArxivCategories []string
+	// Sources is what a channel follows unless it says otherwise: the
+	// sources given (source: or --source), Hugging Face when none is.
+	Sources bot.Sources
+	// SourcesGiven is true when source: or --source set Sources.
+	SourcesGiven bool
 }
 
 // discordSettings are the resolved Discord settings; Token empty means
@@ -281,7 +289,7 @@ var platforms = []string{"console", "discord", "slack"}
 func (c *Config) resolve(localZone string, getenv func(string) string) (*settings, error) {
 	s := &settings{
 		Database:     or(c.Database, defaultDatabase),
-		Source:       or(c.Source, defaultSource),
+		Source:       defaultSource,
 		LogLevel:     or(c.Log.Level, "info"),
 		LogFormat:    or(c.Log.Format, "text"),
 		HFBaseURL:    or(c.HuggingFace.BaseURL, defaultHFURL),
@@ -351,6 +359,9 @@ func (c *Config) resolve(localZone string, getenv func(string) string) (*setting
 	if err := c.resolveArxiv(s); err != nil {
 		return nil, err
 	}
+	if err := resolveSources(s, c.Source); err != nil {
+		return nil, err
+	}
 	if err := c.resolveLimits(s); err != nil {
 		return nil, err
 	}
@@ -370,12 +381,13 @@ func (c *Config) resolve(localZone string, getenv func(string) string) (*setting
 	}
 	if len(c.Channels) == 0 {
 		// No channels configured: one console channel at 09:00 local time.
-		s.Channels = []bot.Channel{{ChannelRef: bot.ChannelRef{Platform: "console", ID: "stdout"},
-			Settings: bot.DefaultSettings(localZone)}}
+		def := bot.DefaultSettings(localZone)
+		def.Sources = s.Sources
+		s.Channels = []bot.Channel{{ChannelRef: bot.ChannelRef{Platform: "console", ID: "stdout"}, Settings: def}}
 	}
 	seen := map[bot.ChannelRef]bool{}
 	for i, cc := range c.Channels {
-		ch, err := cc.channel(fmt.Sprintf("channels[%d]", i), localZone)
+		ch, err := cc.channel(fmt.Sprintf("channels[%d]", i), localZone, s)
 		if err != nil {
 			return nil, err
 		}
@@ -408,7 +420,7 @@ func checkLog(level, format, levelKey, formatKey string) error {
 	return nil
 }
 
-func (cc ChannelConfig) channel(key, localZone string) (bot.Channel, error) {
+func (cc ChannelConfig) channel(key, localZone string, s *settings) (bot.Channel, error) {
 	ch := bot.Channel{
 		ChannelRef: bot.ChannelRef{Platform: strings.ToLower(cc.Platform), ID: cc.ID},
 		Name:       cc.Name,
@@ -436,6 +448,30 @@ func (cc ChannelConfig) channel(key, localZone string) (bot.Channel, error) {
 		ch.Origins[name] = bot.FromDefault
 	}
 	set := func(name string) { ch.Origins[name] = bot.FromConfig }
+	ch.Settings.Sources = s.Sources
+	if s.SourcesGiven {
+		set(bot.SetSource)
+	}
+	if len(cc.Source) > 0 {
+		src, err := bot.ParseSources(cc.Source, arxivCanonical)
+		if err != nil {
+			return ch, cfgErr(key+".source", "%s", strings.TrimPrefix(err.Error(), "source: "))
+		}
+		ch.Settings.Sources = src
+		set(bot.SetSource)
+	}
+	if cc.CrossLists != nil {
+		ch.Settings.CrossLists = *cc.CrossLists
+		set(bot.SetCrossLists)
+	}
+	if cc.Rank != "" {
+		r, err := bot.ParseRank(cc.Rank)
+		if err != nil {
+			return ch, cfgErr(key+".rank", "%s", strings.TrimPrefix(err.Error(), "rank: "))
+		}
+		ch.Settings.Rank = r
+		set(bot.SetRank)
+	}
 	if cc.Time != "" {
 		t, err := bot.ParseTimeOfDay(cc.Time)
 		if err != nil {

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/paperboy-bot/paperboy/adapters/arxiv"
+	"github.com/paperboy-bot/paperboy/bot"
 )
 
 // ArxivConfig is the arxiv: section: where arXiv is and how paperboy
@@ -74,6 +78,15 @@ func (c *Config) resolveArxiv(s *settings) error {
 // arxivClient builds the arXiv client of the process: one for every
 // request paperboy makes to arXiv, so its spacing holds process-wide.
 func (e *env) arxivClient() (*arxiv.Client, error) {
+	if e.arxiv != nil {
+		return e.arxiv, nil
+	}
+	c, err := e.newArxivClient()
+	e.arxiv = c
+	return c, err
+}
+
+func (e *env) newArxivClient() (*arxiv.Client, error) {
 	a := e.set.Arxiv
 	maxRetries := a.MaxRetries
 	if maxRetries == 0 {
@@ -84,4 +97,68 @@ func (e *env) arxivClient() (*arxiv.Client, error) {
 		MinInterval: a.MinInterval, Timeout: a.Timeout, MaxRetries: maxRetries,
 		Contact: a.Contact, Version: version, Logger: e.log,
 	})
+}
+
+// arxivCanonical resolves one arXiv category or archive to its canonical
+// name (bot.ParseSources' canon), or says which is unknown and the
+// closest valid one.
+func arxivCanonical(cat string) (string, error) {
+	cats, err := arxiv.ParseCategories(cat)
+	if err != nil {
+		return "", errors.New(strings.TrimPrefix(err.Error(), "arxiv: "))
+	}
+	return cats[0], nil
+}
+
+// resolveSources reads the sources given (source: in the file, or every
+// --source flag): at most one source of daily lists (huggingface, sample
+// or file:PATH; huggingface when none is given) and any number of
+// arxiv:CATS, merged. Channels follow them unless they set their own; a
+// channel following "huggingface" reads the daily lists of the list
+// source given here.
+func resolveSources(s *settings, specs []string) error {
+	list := ""
+	var cats []string
+	for _, spec := range specs {
+		spec = strings.TrimSpace(spec)
+		if strings.HasPrefix(spec, "arxiv:") {
+			cs, err := arxivCategories(spec)
+			if err != nil {
+				return err
+			}
+			for _, c := range cs {
+				if !slices.Contains(cats, c) {
+					cats = append(cats, c)
+				}
+			}
+			continue
+		}
+		if err := checkSource(spec); err != nil {
+			return err
+		}
+		if list != "" && list != spec {
+			return fmt.Errorf("source: %s and %s are both sources of daily lists; give one of huggingface, sample or file:PATH (and any arxiv:CATEGORIES)", list, spec)
+		}
+		list = spec
+	}
+	s.Source = or(list, defaultSource)
+	s.ArxivCategories = cats
+	s.Sources = bot.Sources{Lists: list != "" || len(cats) == 0, Arxiv: cats}
+	s.SourcesGiven = len(specs) > 0
+	return nil
+}
+
+// sourceLabel names the sources for status: "huggingface",
+// "sample arxiv:cs.RO".
+func (s *settings) sourceLabel() string {
+	specs := s.Sources.Specs()
+	for i, sp := range specs {
+		if sp == bot.SourceHuggingFace {
+			specs[i] = s.Source
+		}
+	}
+	if len(specs) == 0 {
+		return s.Source
+	}
+	return strings.Join(specs, " ")
 }

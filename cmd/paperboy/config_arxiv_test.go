@@ -55,13 +55,13 @@ func TestArxivConfig(t *testing.T) {
 		{"zero interval", nil, "arxiv:\n  min_interval: 0s\n", []string{"config: arxiv.min_interval: must be more than 0"}},
 		{"negative retries", nil, "arxiv:\n  max_retries: -1\n", []string{"config: arxiv.max_retries: -1 is negative"}},
 		{"misspelt key", nil, "arxiv:\n  contakt: me\n", []string{"arxiv.contakt: unknown key", `did you mean "contact"?`}},
-		{"run", []string{"--source", "arxiv:cs.RO"}, "", nil}, // below
+		{"two list sources", []string{"--source", "sample", "--source", "huggingface"}, "", []string{"source: sample and huggingface are both sources of daily lists"}},
+		{"channel misspelt", nil, "channels:\n  - platform: console\n    id: stdout\n    source: [huggingface, \"arxiv:cs.RO,q-bio.XX\"]\n", []string{`config: channels[0].source: unknown category "q-bio.XX"`, "did you mean"}},
+		{"channel bad source", nil, "channels:\n  - platform: console\n    id: stdout\n    source: arxive:cs.RO\n", []string{`config: channels[0].source: source "arxive:cs.RO" is not huggingface or arxiv:CATEGORIES`}},
+		{"channel bad rank", nil, "channels:\n  - platform: console\n    id: stdout\n    rank: stars\n", []string{`config: channels[0].rank: "stars" is not upvotes, relevance or newest`}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			cmd := "status"
-			if c.name == "run" {
-				cmd = "run"
-			}
 			args := append([]string{cmd, "--db", filepath.Join(t.TempDir(), "p.db")}, c.args...)
 			if c.yaml != "" {
 				args = append(args, "--config", writeConfig(t, c.yaml))
@@ -74,13 +74,7 @@ func TestArxivConfig(t *testing.T) {
 			if strings.Contains(line, "\n") {
 				t.Errorf("error is not one line:\n%s", r.stderr)
 			}
-			want := c.want
-			if c.name == "run" {
-				// Posting from arXiv is not there yet: said, not silently
-				// done from Hugging Face.
-				want = []string{"source arxiv:cs.RO: arXiv categories can be backfilled", "posting them to channels is not supported yet"}
-			}
-			for _, w := range want {
+			for _, w := range c.want {
 				if !strings.Contains(line, w) {
 					t.Errorf("error %q does not contain %q", line, w)
 				}

@@ -63,17 +63,23 @@ type env struct {
 	flags  *globalFlags
 	set    *settings
 	log    *slog.Logger
-	redact *redactor // hides the secrets in stdout and stderr
+	redact *redactor     // hides the secrets in stdout and stderr
+	arxiv  *arxiv.Client // the process's one arXiv client (arxivClient)
 }
 
 type globalFlags struct {
-	config, db, source, logLevel, logFormat string
+	config, db, logLevel, logFormat string
+	// sources are the --source flags, in order (the flag may be repeated).
+	sources []string
 }
 
 func (g *globalFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&g.config, "config", g.config, "YAML config `file` (default ./paperboy.yaml if it exists)")
 	fs.StringVar(&g.db, "db", g.db, "SQLite database `path` (default ./paperboy.db)")
-	fs.StringVar(&g.source, "source", g.source, "paper source: huggingface, sample or file:PATH")
+	fs.Func("source", "paper `source`: huggingface, sample, file:PATH or arxiv:CATEGORIES (may be repeated)", func(v string) error {
+		g.sources = append(g.sources, v)
+		return nil
+	})
 	fs.StringVar(&g.logLevel, "log-level", g.logLevel, "debug, info, warn or error")
 	fs.StringVar(&g.logFormat, "log-format", g.logFormat, "text or json")
 }
@@ -238,8 +244,8 @@ func (e *env) setup() error {
 	if e.flags.db != "" {
 		cfg.Database = e.flags.db
 	}
-	if e.flags.source != "" {
-		cfg.Source = e.flags.source
+	if len(e.flags.sources) > 0 {
+		cfg.Source = e.flags.sources
 	}
 	if err := checkLog(or(e.flags.logLevel, "info"), or(e.flags.logFormat, "text"), "--log-level", "--log-format"); err != nil {
 		return errors.New(strings.TrimPrefix(err.Error(), "config: "))
@@ -252,12 +258,6 @@ func (e *env) setup() error {
 	}
 	set, err := cfg.resolve(localZone(e.getenv), e.getenv)
 	if err != nil {
-		return err
-	}
-	if err := checkSource(set.Source); err != nil {
-		return err
-	}
-	if set.ArxivCategories, err = arxivCategories(set.Source); err != nil {
 		return err
 	}
 	e.set = set
@@ -323,9 +323,6 @@ func (e *env) openSource() (bot.Source, error) {
 		return huggingface.NewSample(), nil
 	case strings.HasPrefix(s.Source, "file:"):
 		return huggingface.OpenFile(strings.TrimPrefix(s.Source, "file:"))
-	case strings.HasPrefix(s.Source, "arxiv:"):
-		return nil, usagef("source %s: arXiv categories can be backfilled into the store (paperboy backfill --source %s --from D --to D) and searched; posting them to channels is not supported yet",
-			s.Source, s.Source)
 	}
 	opts := huggingface.Options{
 		BaseURL:     s.HFBaseURL,
@@ -408,9 +405,16 @@ func (e *env) newBot(db *store.DB, src bot.Source) (*bot.Bot, error) {
 	if sl != nil {
 		platforms[slack.Name] = sl
 	}
+	// One client for every request to arXiv, so its spacing holds
+	// process-wide; building it sends nothing.
+	ax, err := e.arxivClient()
+	if err != nil {
+		return nil, &configError{msg: err.Error()}
+	}
 	return &bot.Bot{
 		Store:        db,
 		Source:       src,
+		Arxiv:        ax,
 		Platforms:    platforms,
 		Clock:        botClock,
 		Log:          e.log,
@@ -609,11 +613,13 @@ func cmdRun(e *env, args []string) error {
 	lim := bot.NewLimiter(e.set.Limits)
 	commands := func() *bot.Commands {
 		return &bot.Commands{
-			Bot:           b,
-			DefaultZone:   e.set.LocalZone,
-			MaxTopics:     e.set.MaxTopics,
-			Limiter:       lim,
-			SearchTimeout: e.set.SearchTimeout,
+			Bot:            b,
+			DefaultZone:    e.set.LocalZone,
+			MaxTopics:      e.set.MaxTopics,
+			Limiter:        lim,
+			SearchTimeout:  e.set.SearchTimeout,
+			ArxivCategory:  arxivCanonical,
+			DefaultSources: e.set.Sources,
 		}
 	}
 	if d, ok := b.Platforms[discord.Name].(*discord.Discord); ok {

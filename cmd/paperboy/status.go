@@ -37,7 +37,7 @@ func cmdStatus(e *env, args []string) error {
 		cfg = or(e.flags.config, "paperboy.yaml")
 	}
 	fmt.Fprintf(w, "paperboy %s · database %s: %s on %s · source %s · config %s\n",
-		version, e.set.Database, count(st.Papers, "paper"), count(st.Lists, "list"), e.set.Source, cfg)
+		version, e.set.Database, count(st.Papers, "paper"), count(st.Lists, "list"), e.set.sourceLabel(), cfg)
 	seen, err := db.PlatformStates(e.ctx)
 	if err != nil {
 		return err
