@@ -86,10 +86,11 @@ func (c *Console) Send(ctx context.Context, m *bot.Message) (bot.Sent, error) {
 	} else {
 		if !c.printed[m.Thread.MessageID] {
 			// The header went out in an earlier run: say which thread this continues.
-			fmt.Fprintf(&b, "%s\n\n", c.style(dim, "… continuing "+m.Digest.Header()))
+			fmt.Fprintf(&b, "%s\n\n", c.style(dim, "… continuing "+Clean(m.Digest.Header())))
 			c.printed[m.Thread.MessageID] = true
 		}
 		c.RenderItem(&b, *m.Item)
+		c.renderClosing(&b, m.Digest, *m.Item)
 		sent = bot.Sent{MessageID: m.Key, ThreadID: m.Thread.ThreadID}
 	}
 	// One write per message: a message is printed whole or not at all.
@@ -111,17 +112,26 @@ func (c *Console) Render(w io.Writer, d *bot.Digest) {
 	c.renderHeader(&b, d)
 	for _, it := range d.Items {
 		c.RenderItem(&b, it)
+		c.renderClosing(&b, d, it)
 	}
 	io.WriteString(w, b.String())
 }
 
+// renderHeader writes the header line, underlined; for an arXiv digest
+// then where its papers come from (see renderArxivIntro).
 func (c *Console) renderHeader(b *strings.Builder, d *bot.Digest) {
-	h := d.Header()
-	fmt.Fprintf(b, "%s\n%s\n\n", c.style(boldCyan, h), c.style(dim, strings.Repeat("─", utf8.RuneCountInString(h))))
+	h := Clean(d.Header())
+	fmt.Fprintf(b, "%s\n%s\n", c.style(boldCyan, h), c.style(dim, strings.Repeat("─", utf8.RuneCountInString(h))))
+	if d.Arxiv != nil {
+		c.renderArxivIntro(b, d)
+	}
+	b.WriteString("\n")
 }
 
-// RenderItem writes one paper: rank and title, authors and counts, the
-// summary wrapped to Width, then its links.
+// RenderItem writes one paper: rank and title, authors and counts (for a
+// paper only arXiv has described, which Hugging Face has no counts of, its
+// arXiv categories), the summary wrapped to Width, then its links (no
+// Hugging Face page for a paper only arXiv has described).
 func (c *Console) RenderItem(b *strings.Builder, it bot.Item) {
 	p := it.Paper
 	rank := fmt.Sprintf("%2d. ", it.Rank)
@@ -137,7 +147,13 @@ func (c *Console) RenderItem(b *strings.Builder, it bot.Item) {
 	if a := Clean(bot.ShortAuthors(p.Authors, 3)); a != "" {
 		meta = append(meta, a)
 	}
-	meta = append(meta, count(p.Upvotes, "upvote"), count(p.Comments, "comment"))
+	if p.ArxivOnly() {
+		if cats := Clean(strings.Join(p.Categories, ", ")); cats != "" {
+			meta = append(meta, cats)
+		}
+	} else {
+		meta = append(meta, count(p.Upvotes, "upvote"), count(p.Comments, "comment"))
+	}
 	if org := Clean(p.Organization()); org != "" {
 		meta = append(meta, org)
 	}
@@ -147,11 +163,11 @@ func (c *Console) RenderItem(b *strings.Builder, it bot.Item) {
 			fmt.Fprintf(b, "%s%s\n", indent, line)
 		}
 	}
-	links := [][2]string{
-		{"Hugging Face", p.HuggingFaceURL()},
-		{"arXiv", p.ArxivURL()},
-		{"PDF", p.PDFURL()},
+	var links [][2]string
+	if !p.ArxivOnly() {
+		links = append(links, [2]string{"Hugging Face", p.HuggingFaceURL()})
 	}
+	links = append(links, [2]string{"arXiv", p.ArxivURL()}, [2]string{"PDF", p.PDFURL()})
 	if p.GitHubRepo != "" {
 		code := Clean(p.GitHubRepo)
 		if p.GitHubStars > 0 {

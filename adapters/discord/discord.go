@@ -518,8 +518,8 @@ func (d *Discord) sendItem(ctx context.Context, m *bot.Message) (bot.Sent, error
 	thread := m.Thread.ThreadID
 	// One bad item must not stop the thread: an invalid card is replaced
 	// by a minimal one.
-	payload, err := d.checked("post item", renderItem(*m.Item, m.Key),
-		func() createMessage { return minimalItem(*m.Item, m.Key) }, "paper_id", m.Item.Paper.ID, "channel", thread)
+	payload, err := d.checked("post item", renderThreadItem(m.Digest, *m.Item, m.Key),
+		func() createMessage { return minimalThreadItem(m.Digest, *m.Item, m.Key) }, "paper_id", m.Item.Paper.ID, "channel", thread)
 	if err != nil {
 		return bot.Sent{}, err
 	}

@@ -114,18 +114,25 @@ func threadName(d *bot.Digest) string {
 	return "Daily Papers"
 }
 
-// renderHeader renders the message a digest's thread starts from.
+// renderHeader renders the message a digest's thread starts from: the
+// header line linked to the day's list (Hugging Face's, or for an arXiv
+// digest arXiv's list of its first category's new papers) and a line that
+// says where the papers come from.
 func renderHeader(d *bot.Digest, key string) createMessage {
 	link := "https://huggingface.co/papers"
 	if !d.ListDate.IsZero() {
 		link += "/date/" + d.ListDate.String()
 	}
+	description, color := headerDescription, hfYellow
+	if d.Arxiv != nil {
+		link, description, color = arxivHeaderLink(d.Arxiv), arxivDescription(d), arxivColor(d.Arxiv)
+	}
 	return createMessage{
 		Embeds: []*discordgo.MessageEmbed{{
 			Title:       truncateEscaped(d.Header(), maxTitle),
 			URL:         link,
-			Description: headerDescription,
-			Color:       hfYellow,
+			Description: description,
+			Color:       color,
 			Footer:      &discordgo.MessageEmbedFooter{Text: "paperboy · " + refFor(key)},
 		}},
 		AllowedMentions: noMentions(),
@@ -135,12 +142,16 @@ func renderHeader(d *bot.Digest, key string) createMessage {
 }
 
 // minimalHeader is the header sent when renderHeader's would break a
-// limit (see Discord.checked): the plain title, the link and the
-// reference, which every later attempt looks for.
+// limit (see Discord.checked): a plain title, the link and the reference,
+// which every later attempt looks for.
 func minimalHeader(d *bot.Digest, key string) createMessage {
 	m := renderHeader(d, key)
 	e := m.Embeds[0]
-	m.Embeds = []*discordgo.MessageEmbed{{Title: "Daily Papers", URL: e.URL, Color: hfYellow, Footer: e.Footer}}
+	title := "Daily Papers"
+	if d.Arxiv != nil && !d.Arxiv.WithLists {
+		title = "New on arXiv"
+	}
+	m.Embeds = []*discordgo.MessageEmbed{{Title: title, URL: e.URL, Color: e.Color, Footer: e.Footer}}
 	return m
 }
 
@@ -178,17 +189,20 @@ func minimalItem(it bot.Item, key string) createMessage {
 		EnforceNonce:    true,
 	}
 	if hasArxivID(it.Paper) {
-		m.Components = linkButtons(bot.Paper{ID: it.Paper.ID})
+		p := it.Paper
+		m.Components = linkButtons(bot.Paper{ID: p.ID, ListDate: p.ListDate, Categories: p.Categories})
 	}
 	return m
 }
 
 // titleEmbed is the top of a paper's card: the numbered title (rank 0
-// leaves the number out), linked to its Hugging Face page, and footer
+// leaves the number out), linked to its page (bot.Paper.PageURL: Hugging
+// Face's, or arXiv's for a paper only arXiv has described), and footer
 // (plain text: Discord renders no markdown in footers; cleaned, not
 // escaped). A title that looks like a web address is not made a link: it
-// would show one address and lead to another (the Hugging Face button
-// still links the paper).
+// would show one address and lead to another (the Hugging Face or arXiv
+// button still links the paper). The card of a paper only arXiv has
+// described is arXiv's red.
 func titleEmbed(p bot.Paper, rank int, footer string) *discordgo.MessageEmbed {
 	prefix := ""
 	if rank > 0 {
@@ -199,6 +213,9 @@ func titleEmbed(p bot.Paper, rank int, footer string) *discordgo.MessageEmbed {
 		Title: strings.TrimSpace(prefix + truncateEscaped(title, maxTitle-bot.Length(prefix))),
 		Color: hfYellow,
 	}
+	if p.ArxivOnly() {
+		e.Color = arxivRed
+	}
 	if hasArxivID(p) && validLink(p.PageURL(), maxImageURL, false) && !bot.LooksLikeURL(title) {
 		e.URL = p.PageURL()
 	}
@@ -208,9 +225,10 @@ func titleEmbed(p bot.Paper, rank int, footer string) *discordgo.MessageEmbed {
 	return e
 }
 
-// paperEmbed is a paper's card: the numbered title linked to its Hugging
-// Face page (see titleEmbed), its summary, authors, counters, organization
-// and thumbnail.
+// paperEmbed is a paper's card: the numbered title linked to its page
+// (see titleEmbed), its summary, authors, Hugging Face's counters (for a
+// paper only arXiv has described, which Hugging Face has no counts of,
+// its arXiv categories instead), organization and thumbnail.
 func paperEmbed(p bot.Paper, rank int, footer string) *discordgo.MessageEmbed {
 	e := titleEmbed(p, rank, footer)
 
@@ -229,10 +247,16 @@ func paperEmbed(p bot.Paper, rank int, footer string) *discordgo.MessageEmbed {
 	if v := truncateEscaped(bot.ShortAuthors(authors, 3), maxFieldValue); v != "" {
 		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Authors", Value: v, Inline: true})
 	}
-	e.Fields = append(e.Fields,
-		&discordgo.MessageEmbedField{Name: "Upvotes", Value: strconv.Itoa(p.Upvotes), Inline: true},
-		&discordgo.MessageEmbedField{Name: "Comments", Value: strconv.Itoa(p.Comments), Inline: true},
-	)
+	if p.ArxivOnly() {
+		if f := categoriesField(p); f != nil {
+			e.Fields = append(e.Fields, f)
+		}
+	} else {
+		e.Fields = append(e.Fields,
+			&discordgo.MessageEmbedField{Name: "Upvotes", Value: strconv.Itoa(p.Upvotes), Inline: true},
+			&discordgo.MessageEmbedField{Name: "Comments", Value: strconv.Itoa(p.Comments), Inline: true},
+		)
+	}
 	if v := truncateEscaped(p.Organization(), maxOrganization); v != "" {
 		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Organization", Value: v, Inline: true})
 	}
@@ -250,18 +274,21 @@ func hasArxivID(p bot.Paper) bool {
 	return ok && id == p.ID
 }
 
-// linkButtons is a paper's row of link buttons: Hugging Face, arXiv, PDF,
-// code (with its GitHub stars) and project page, each only when its link is
-// a well-formed http(s) URL Discord accepts (a bad one would make Discord
-// reject the whole message). A link already on an earlier button (Hugging
-// Face lists some papers' own page as their project page) is left out. It
-// returns nil when there is no button.
+// linkButtons is a paper's row of link buttons: Hugging Face (not for a
+// paper only arXiv has described: Hugging Face has no page worth
+// visiting), arXiv, PDF, code (with its GitHub stars) and project page,
+// each only when its link is a well-formed http(s) URL Discord accepts (a
+// bad one would make Discord reject the whole message). A link already on
+// an earlier button (Hugging Face lists some papers' own page as their
+// project page) is left out. It returns nil when there is no button.
 func linkButtons(p bot.Paper) []discordgo.MessageComponent {
 	type link struct{ label, url string }
 	var links []link
 	if hasArxivID(p) {
+		if !p.ArxivOnly() {
+			links = append(links, link{"Hugging Face", p.HuggingFaceURL()})
+		}
 		links = append(links,
-			link{"Hugging Face", p.HuggingFaceURL()},
 			link{"arXiv", p.ArxivURL()},
 			link{"PDF", p.PDFURL()})
 	}

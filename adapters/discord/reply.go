@@ -12,6 +12,10 @@ import (
 	"github.com/paperboy-bot/paperboy/bot"
 )
 
+// maxStanding bounds a paper's standing (bot.Paper.Standing: its upvotes,
+// or its arXiv category, which comes from outside) in a list.
+const maxStanding = 100
+
 // renderReply renders a command reply or a direct message: the text as
 // content (escaped), one paper as a card with its link buttons, several as
 // a numbered list of links. A reply without a card is sent with
@@ -33,7 +37,7 @@ func renderReplyWithin(r bot.Reply, max int) createMessage {
 		msg.Components = linkButtons(r.Papers[0])
 	case len(r.Papers) > 1:
 		for n, p := range r.Papers {
-			lines = append(lines, fmt.Sprintf("%d. %s · %s", n+1, linkMarkdown(p.DisplayTitle(), 150, p.PageURL()), p.Standing()))
+			lines = append(lines, fmt.Sprintf("%d. %s · %s", n+1, linkMarkdown(p.DisplayTitle(), 150, p.PageURL()), truncateEscaped(p.Standing(), maxStanding)))
 		}
 	}
 	if row := actionButtons(r.Buttons); row != nil {
@@ -163,8 +167,11 @@ func linkMarkdown(label string, max int, u string) string {
 
 // linkName is the label of a link whose text could not be its label.
 func linkName(u string) string {
-	if strings.HasPrefix(u, "https://huggingface.co/") {
+	switch {
+	case strings.HasPrefix(u, "https://huggingface.co/"):
 		return "Hugging Face"
+	case strings.HasPrefix(u, "https://arxiv.org/"):
+		return "arXiv"
 	}
 	return "link"
 }

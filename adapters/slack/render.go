@@ -79,6 +79,9 @@ const (
 	maxAuthorDisplay = 100
 	// maxListTitle bounds a title in a list of papers (as on Discord).
 	maxListTitle = 150
+	// maxStanding bounds a paper's standing (bot.Paper.Standing: its
+	// upvotes, or its arXiv category, which comes from outside) in a list.
+	maxStanding = 100
 )
 
 // metadataFor is the metadata of a digest message sent for a delivery-log
@@ -99,7 +102,10 @@ func keyOf(m slackgo.Message) string {
 	return key
 }
 
-// renderHeader renders the message a digest's thread starts from.
+// renderHeader renders the message a digest's thread starts from: the
+// title, and a line that says where the papers come from, linked to the
+// day's list (Hugging Face's, or for an arXiv digest arXiv's list of each
+// category's new papers, see arxivIntro).
 func renderHeader(d *bot.Digest, key string) message {
 	link := "https://huggingface.co/papers"
 	if !d.ListDate.IsZero() {
@@ -107,6 +113,9 @@ func renderHeader(d *bot.Digest, key string) message {
 	}
 	intro := fmt.Sprintf("%s from <%s|Hugging Face Daily Papers>, most upvoted first · the papers are in the thread",
 		count(len(d.Items), "paper"), link)
+	if d.Arxiv != nil {
+		intro = arxivIntro(d)
+	}
 	m := message{
 		Text: orEllipsis(truncateText(d.Header(), maxText)),
 		Blocks: []slackgo.Block{
@@ -121,17 +130,15 @@ func renderHeader(d *bot.Digest, key string) message {
 	return m
 }
 
-// renderItem renders one paper of a digest, posted in the thread.
-func renderItem(it bot.Item, key string) message {
-	m := message{Blocks: fitCard(it.Paper, it.Rank, 0), Text: itemText(it.Paper, it.Rank)}
-	if key != "" {
-		m.Metadata = metadataFor(key)
-	}
-	return m
-}
+// renderItem renders one paper's card as a digest item (see
+// renderThreadItem for the last one of a thread).
+func renderItem(it bot.Item, key string) message { return renderThreadItem(nil, it, key) }
 
 // itemText is the fallback text of a paper: "3. Title https://…".
-func itemText(p bot.Paper, rank int) string {
+func itemText(p bot.Paper, rank int) string { return itemTextWithin(p, rank, maxText) }
+
+// itemTextWithin is itemText in at most max characters.
+func itemTextWithin(p bot.Paper, rank, max int) string {
 	tail := ""
 	if hasArxivID(p) {
 		tail = " " + p.PageURL()
@@ -140,7 +147,7 @@ func itemText(p bot.Paper, rank int) string {
 	if rank > 0 {
 		prefix = strconv.Itoa(rank) + ". "
 	}
-	room := maxText - bot.Length(prefix+tail)
+	room := max - bot.Length(prefix+tail)
 	return orEllipsis(strings.TrimSpace(prefix + truncateText(p.DisplayTitle(), room) + tail))
 }
 
@@ -175,13 +182,15 @@ func fitCard(p bot.Paper, rank, reserved int) []slackgo.Block {
 }
 
 // paperCard is a paper's card: a section with the numbered title linked to
-// its Hugging Face page (rank 0 leaves the number out), the summary and
-// the thumbnail; a context line with authors, upvotes, comments and
-// organization; and the link buttons.
+// its page (bot.Paper.PageURL: Hugging Face's, or arXiv's for a paper only
+// arXiv has described; rank 0 leaves the number out), the summary and the
+// thumbnail; a context line with authors, upvotes and comments (for a
+// paper only arXiv has described, which Hugging Face has no counts of,
+// its arXiv categories instead) and organization; and the link buttons.
 func paperCard(p bot.Paper, rank int, lim cardLimits) []slackgo.Block {
 	text := "*" + titleLink(p, rank, lim.title) + "*"
 	if hasArxivID(p) && bot.LooksLikeURL(p.DisplayTitle()) {
-		text += " " + hfLink(p)
+		text += " " + pageLink(p)
 	}
 	// Summary works on whitespace-collapsed text; clean first so that the
 	// dropped characters do not count against its length.
@@ -207,7 +216,13 @@ func paperCard(p bot.Paper, rank int, lim cardLimits) []slackgo.Block {
 	if a := truncateEscaped(bot.ShortAuthors(authors, 3), lim.authors); a != "" {
 		facts = append(facts, a)
 	}
-	facts = append(facts, "▲ "+count(p.Upvotes, "upvote"), count(p.Comments, "comment"))
+	if p.ArxivOnly() {
+		if c := categoriesText(p, lim.org); c != "" {
+			facts = append(facts, c)
+		}
+	} else {
+		facts = append(facts, "▲ "+count(p.Upvotes, "upvote"), count(p.Comments, "comment"))
+	}
 	if o := truncateEscaped(p.Organization(), lim.org); o != "" {
 		facts = append(facts, o)
 	}
@@ -221,10 +236,10 @@ func paperCard(p bot.Paper, rank int, lim cardLimits) []slackgo.Block {
 }
 
 // titleLink is a paper's title (p.DisplayTitle, cut to max) as the label
-// of a link to its Hugging Face page, after "N. " when rank > 0. A title
-// that looks like a web address (bot.LooksLikeURL) is never the label of a
-// link that leads elsewhere: it is written as text (its own URLs linked to
-// themselves), and the caller adds hfLink after it.
+// of a link to its page (bot.Paper.PageURL), after "N. " when rank > 0. A
+// title that looks like a web address (bot.LooksLikeURL) is never the
+// label of a link that leads elsewhere: it is written as text (its own
+// URLs linked to themselves), and the caller adds pageLink after it.
 func titleLink(p bot.Paper, rank, max int) string {
 	prefix := ""
 	if rank > 0 {
@@ -241,6 +256,16 @@ func titleLink(p bot.Paper, rank, max int) string {
 // paperboy's own.
 func hfLink(p bot.Paper) string { return "<" + p.HuggingFaceURL() + "|Hugging Face>" }
 
+// pageLink is a link to the paper's page (bot.Paper.PageURL) with a label
+// of paperboy's own: hfLink, or for a paper only arXiv has described a
+// link to its arXiv page.
+func pageLink(p bot.Paper) string {
+	if p.ArxivOnly() {
+		return "<" + p.ArxivURL() + "|arXiv>"
+	}
+	return hfLink(p)
+}
+
 // hasArxivID reports whether p's links built from its id (Hugging Face,
 // arXiv, PDF) can be trusted: the id is a bare arXiv id.
 func hasArxivID(p bot.Paper) bool {
@@ -248,20 +273,24 @@ func hasArxivID(p bot.Paper) bool {
 	return ok && id == p.ID
 }
 
-// linkButtons are a paper's link buttons, as on Discord: Hugging Face,
-// arXiv, PDF (when the id is an arXiv id), code (with its GitHub stars) and
-// project page, each only when its link is a well-formed http(s) URL (a bad
-// one would make Slack refuse the whole message); the code and project
-// links also at most maxLink characters. A link already on an earlier
-// button (Hugging Face lists some papers' own page as their project page)
-// is left out. Each button has its own action_id; Slack still sends an
-// interaction for a click on a link button, which the adapter acknowledges.
+// linkButtons are a paper's link buttons, as on Discord: Hugging Face (not
+// for a paper only arXiv has described: Hugging Face has no page worth
+// visiting), arXiv, PDF (when the id is an arXiv id), code (with its
+// GitHub stars) and project page, each only when its link is a
+// well-formed http(s) URL (a bad one would make Slack refuse the whole
+// message); the code and project links also at most maxLink characters.
+// A link already on an earlier button (Hugging Face lists some papers' own
+// page as their project page) is left out. Each button has its own
+// action_id; Slack still sends an interaction for a click on a link
+// button, which the adapter acknowledges.
 func linkButtons(p bot.Paper, maxLink int) []slackgo.BlockElement {
 	type link struct{ id, label, url string }
 	var links []link
 	if hasArxivID(p) {
+		if !p.ArxivOnly() {
+			links = append(links, link{"link_hf", "Hugging Face", p.HuggingFaceURL()})
+		}
 		links = append(links,
-			link{"link_hf", "Hugging Face", p.HuggingFaceURL()},
 			link{"link_arxiv", "arXiv", p.ArxivURL()},
 			link{"link_pdf", "PDF", p.PDFURL()})
 	}
@@ -443,13 +472,14 @@ func leftOutNote(rest []replyEntry) slackgo.Block {
 		Elements: []slackgo.MixedElement{mrkdwnText(text)}}}
 }
 
-// listLine is one paper of a list: "2. <url|Title> · 41 upvotes".
+// listLine is one paper of a list: "2. <url|Title> · 41 upvotes" (for a
+// paper only arXiv has described, its category: bot.Paper.Standing).
 func listLine(n int, p bot.Paper) string {
 	title := titleLink(p, n, maxListTitle)
 	if hasArxivID(p) && bot.LooksLikeURL(p.DisplayTitle()) {
-		title += " · " + hfLink(p)
+		title += " · " + pageLink(p)
 	}
-	return fmt.Sprintf("%s · %s", title, count(p.Upvotes, "upvote"))
+	return fmt.Sprintf("%s · %s", title, truncateEscaped(p.Standing(), maxStanding))
 }
 
 // titleBlock shows a title: a header block when it fits in one (150

@@ -307,7 +307,7 @@ func (s *Slack) Send(ctx context.Context, m *bot.Message) (bot.Sent, error) {
 		}
 		return bot.Sent{MessageID: ts, ThreadID: ts}, nil
 	}
-	ts, err := s.post(ctx, m.Channel.ID, m.Thread.ThreadID, renderItem(*m.Item, m.Key), func() message { return minimalItem(*m.Item, m.Key) })
+	ts, err := s.post(ctx, m.Channel.ID, m.Thread.ThreadID, renderThreadItem(m.Digest, *m.Item, m.Key), func() message { return minimalThreadItem(m.Digest, *m.Item, m.Key) })
 	if err != nil {
 		return bot.Sent{}, err
 	}

@@ -1,0 +1,216 @@
+package slack
+
+// Context block: https://docs.slack.dev/reference/block-kit/blocks/context-block
+// Links in mrkdwn: https://docs.slack.dev/messaging/formatting-message-text#linking-urls
+//
+// What a digest of a channel that follows arXiv categories (bot.Digest's
+// Arxiv part) adds to the thread: a header that says where the papers come
+// from and links to arXiv's list of the day's new papers, and the closing
+// line under the last card. Pure like render.go: everything comes from the
+// digest, so every attempt at a message sends the same blocks.
+
+import (
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	slackgo "github.com/slack-go/slack"
+
+	"github.com/paperboy-bot/paperboy/bot"
+)
+
+// categoryRe is the shape of an arXiv category or archive ("cs.LG",
+// "hep-th", "cond-mat.stat-mech", "math"). Only a name of that shape is
+// made a link: the part comes from the store, and a hand-edited database
+// must not put a link of its choosing into a message.
+var categoryRe = regexp.MustCompile(`^[a-z][a-z-]*(?:\.[A-Za-z][A-Za-z-]*)?$`)
+
+// categoryURL returns the arXiv list page of cat's new papers, or "" when
+// cat is not a category name (see categoryRe).
+func categoryURL(cat string) string {
+	if !categoryRe.MatchString(cat) {
+		return ""
+	}
+	if u := bot.ArxivListURL(cat); validLink(u, maxButtonURL, false) {
+		return u
+	}
+	return ""
+}
+
+// arxivIntro is the header's context line for an arXiv digest: "10 of 241
+// new papers in <https://arxiv.org/list/cs.LG/new|cs.LG> announced Tue 8
+// Dec · the papers are in the thread", each category a link to its list.
+// With the daily lists too it names Hugging Face as well. The order is
+// left out: the digest does not say how the channel ranks its papers.
+func arxivIntro(d *bot.Digest) string {
+	a := d.Arxiv
+	n := len(d.Items)
+	var prefix string
+	switch {
+	case a.WithLists:
+		prefix = count(n, "paper") + " from <" + hfListURL(d.ListDate) + "|Hugging Face Daily Papers> and arXiv's " +
+			count(a.Announced, "new paper") + " in "
+	case a.Announced >= n:
+		prefix = strconv.Itoa(n) + " of " + count(a.Announced, "new paper") + " in "
+	default:
+		prefix = count(n, "new paper") + " in "
+	}
+	suffix := " · the papers are in the thread"
+	if !a.Day.IsZero() {
+		suffix = " announced " + shortDay(a.Day) + suffix
+	}
+	return prefix + categoryList(a.Categories, maxContextText-bot.Length(prefix)-bot.Length(suffix)) + suffix
+}
+
+// hfListURL is the Hugging Face daily list of day.
+func hfListURL(day bot.Date) string {
+	if day.IsZero() {
+		return "https://huggingface.co/papers"
+	}
+	return "https://huggingface.co/papers/date/" + day.String()
+}
+
+// shortDay is "Tue 8 Dec".
+func shortDay(d bot.Date) string {
+	return time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC).Format("Mon 2 Jan")
+}
+
+// categoryList writes cats joined with ", ", each a link to its list of
+// new papers ("<https://arxiv.org/list/cs.LG/new|cs.LG>"), in at most max
+// characters (bot.Length): from the first category on, as many are links
+// as fit with the rest as text; when even the text does not fit, it is cut
+// with "…".
+func categoryList(cats []string, max int) string {
+	if len(cats) == 0 || max <= 0 {
+		return ""
+	}
+	plain := make([]string, len(cats))
+	linked := make([]string, len(cats))
+	total := 2 * (len(cats) - 1) // the separators
+	for i, c := range cats {
+		plain[i] = escapeMrkdwn(c)
+		linked[i] = plain[i]
+		if u := categoryURL(c); u != "" && plain[i] == c {
+			linked[i] = "<" + u + "|" + c + ">"
+		}
+		total += bot.Length(plain[i])
+	}
+	if total > max {
+		return truncateEscaped(strings.Join(cats, ", "), max)
+	}
+	out := slices.Clone(plain)
+	for i := range cats {
+		grown := total - bot.Length(plain[i]) + bot.Length(linked[i])
+		if grown > max {
+			break
+		}
+		out[i], total = linked[i], grown
+	}
+	return strings.Join(out, ", ")
+}
+
+// closingLine is the digest's closing line (bot.Digest.Closing, "and 231
+// more new in cs.LG today") as mrkdwn with each category a link to its
+// list page, in at most max characters; "" when the digest has none.
+func closingLine(d *bot.Digest, max int) string {
+	closing := d.Closing()
+	if closing == "" {
+		return ""
+	}
+	label := d.Arxiv.CategoryLabel()
+	i := strings.LastIndex(closing, label)
+	if label == "" || i < 0 {
+		return truncateEscaped(closing, max) // worded without the label: no links
+	}
+	// escapeRun keeps the spaces around the label (escapeMrkdwn trims).
+	before, after := escapeRun(closing[:i], true), escapeRun(closing[i+len(label):], false)
+	room := max - bot.Length(before) - bot.Length(after)
+	if room < bot.Length(bot.Ellipsis) {
+		return truncateEscaped(closing, max)
+	}
+	return before + categoryList(d.Arxiv.Categories, room) + after
+}
+
+// isLast reports whether it is the last item of d, whose message ends the
+// thread.
+func isLast(d *bot.Digest, it bot.Item) bool {
+	return d != nil && it.Rank > 0 && it.Rank == len(d.Items)
+}
+
+// closingBlock is the context block that ends the message of d's last
+// item, or nil for any other item or when the digest has no closing line.
+func closingBlock(d *bot.Digest, it bot.Item) slackgo.Block {
+	if !isLast(d, it) {
+		return nil
+	}
+	line := closingLine(d, maxContextText)
+	if strings.TrimSpace(line) == "" {
+		return nil
+	}
+	return &slackgo.ContextBlock{Type: slackgo.MBTContext, ContextElements: slackgo.ContextElements{
+		Elements: []slackgo.MixedElement{mrkdwnText(line)}}}
+}
+
+// closingText is the closing line for the fallback text, within max.
+func closingText(d *bot.Digest, it bot.Item, max int) string {
+	if !isLast(d, it) {
+		return ""
+	}
+	return truncateText(d.Closing(), max)
+}
+
+// maxClosingText bounds the closing line in an item's fallback text; the
+// title gets the rest.
+const maxClosingText = 1000
+
+// renderThreadItem renders one paper of digest d as posted in its thread:
+// the card, and after the last one the closing line (a context block of
+// its own, and a line of the fallback text). The card is fitted with the
+// closing block's size reserved, so the message stays within
+// maxBlocksJSON.
+func renderThreadItem(d *bot.Digest, it bot.Item, key string) message {
+	closing := closingBlock(d, it)
+	reserved := 0
+	if closing != nil {
+		reserved = blocksSize([]slackgo.Block{closing}) // its brackets make room for the comma
+	}
+	m := message{Blocks: fitCard(it.Paper, it.Rank, reserved)}
+	m.Text = withClosingText(d, it, func(max int) string { return itemTextWithin(it.Paper, it.Rank, max) })
+	if closing != nil {
+		m.Blocks = append(m.Blocks, closing)
+	}
+	if key != "" {
+		m.Metadata = metadataFor(key)
+	}
+	return m
+}
+
+// withClosingText is the fallback text made by text (given the room it
+// has), with the closing line of the last item on a line of its own.
+func withClosingText(d *bot.Digest, it bot.Item, text func(max int) string) string {
+	c := closingText(d, it, maxClosingText)
+	if c == "" {
+		return text(maxText)
+	}
+	return text(maxText-1-bot.Length(c)) + "\n" + c
+}
+
+// minimalThreadItem is minimalItem with, on the last item, the closing
+// line: it is what the thread ends with however the card had to be cut.
+func minimalThreadItem(d *bot.Digest, it bot.Item, key string) message {
+	m := minimalItem(it, key)
+	if closing := closingBlock(d, it); closing != nil {
+		m.Blocks = append(m.Blocks, closing)
+		m.Text = withClosingText(d, it, func(max int) string { return orEllipsis(truncateText(it.Paper.DisplayTitle(), min(200, max))) })
+	}
+	return m
+}
+
+// categoriesText is the card's fact of a paper only arXiv has described,
+// in place of Hugging Face's upvotes and comments: its categories, as
+// arXiv lists them, escaped and at most max characters.
+func categoriesText(p bot.Paper, max int) string {
+	return truncateEscaped(strings.Join(p.Categories, ", "), max)
+}
