@@ -60,7 +60,7 @@ func alertEntry(p Paper, topics []string) []Line {
 		summary = p.Abstract
 	}
 	summary = Truncate(CollapseSpace(summary), 200)
-	lines := []Line{{Link(Truncate(p.DisplayTitle(), 150), p.PageURL()), Text(" · %s", p.Standing())}}
+	lines := []Line{{Link(Truncate(p.DisplayTitle(), 150), p.PageURL()), Text(" · %s", alertSource(p))}}
 	if summary != "" {
 		lines = append(lines, Line{Text("%s", summary)})
 	}
@@ -70,4 +70,18 @@ func alertEntry(p Paper, topics []string) []Line {
 func alertFooter() Line {
 	return Line{Text("Pause these alerts with "), Code("/papers pause"), Text(", remove a topic with "),
 		Code("/papers unsubscribe <id>"), Text(", see them with "), Code("/papers subscriptions"), Text(".")}
+}
+
+// alertSource says where an alerted paper comes from and its category:
+// "arXiv cs.RO" for a paper only arXiv announced, "12 upvotes on Hugging
+// Face · arXiv cs.CL" for one on a daily list.
+func alertSource(p Paper) string {
+	if p.ArxivOnly() {
+		return "arXiv " + Truncate(CleanText(p.Categories[0]), 40)
+	}
+	out := plural(p.Upvotes, "upvote") + " on Hugging Face"
+	if len(p.Categories) > 0 {
+		out += " · arXiv " + Truncate(CleanText(p.Categories[0]), 40)
+	}
+	return out
 }

@@ -15,8 +15,10 @@ import (
 // written as one row per (user, paper) with the matched topics: the
 // schema's primary key makes "a paper reaches a user at most once" hold
 // across overlapping topics, polls and restarts. Only papers on a recent
-// list (RecentLists: today's or the previous weekday's, US Eastern) alert;
-// backfill and ingest never queue anything.
+// list or a recent arXiv announcement (RecentLists: today's or the
+// previous weekday's, US Eastern) alert; backfill and ingest never queue
+// anything, and the announcement days a poll fills after downtime are
+// older, so they do not alert either.
 //
 // Sending: each user's pending alerts become one batch, one direct message
 // (several parts only where a platform limit forces it), claimed in the
@@ -90,7 +92,7 @@ type AlertsResult struct {
 }
 
 // MatchAlerts matches the papers waiting in the queue against the active
-// subscriptions and writes the alerts. Papers not on a recent list are
+// subscriptions and writes the alerts. Papers not on a recent list (or announcement) are
 // taken off the queue without matching.
 func (b *Bot) MatchAlerts(ctx context.Context) (AlertsResult, error) {
 	var res AlertsResult
@@ -107,7 +109,7 @@ func (b *Bot) MatchAlerts(ctx context.Context) (AlertsResult, error) {
 	var fresh []Paper
 	for _, p := range queued {
 		done = append(done, p.ID)
-		if recent[p.ListDate] {
+		if recent[p.ListDate] || recent[p.AnnouncedOn] {
 			fresh = append(fresh, p)
 		}
 	}

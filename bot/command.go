@@ -336,7 +336,7 @@ func (c *Commands) statusReply(ctx context.Context, ch Channel) (Reply, error) {
 		r.Lines = append(r.Lines, Line{Bold("Posting is stopped: "), Text("%s. Fix it, then run ", ch.Stopped), Code("/papers-admin channel set"), Text(" again.")})
 	}
 	if !st.Next.IsZero() {
-		r.Lines = append(r.Lines, Line{Text("Next post: %s, with the list of %s.", st.Next.In(loc).Format("Mon 2 Jan 15:04 MST"), st.NextList.Long())})
+		r.Lines = append(r.Lines, Line{Text("Next post: %s, with %s.", st.Next.In(loc).Format("Mon 2 Jan 15:04 MST"), st.NextWhat())})
 	}
 	if st.LastPost != nil {
 		r.Lines = append(r.Lines, Line{Text("Last post: the list of %s (%d papers), %s.", st.LastPost.ListDate.Long(), st.LastPost.Papers, st.LastPost.At.In(loc).Format("Mon 2 Jan 15:04 MST"))})

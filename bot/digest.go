@@ -43,6 +43,10 @@ func (d *Digest) Header() string {
 	if d.Arxiv == nil {
 		return d.Title() + " · " + plural(len(d.Items), "paper")
 	}
+	if d.Arxiv.WithLists || len(d.Items) > d.Arxiv.Announced {
+		// Some of the items may come from the Hugging Face list.
+		return d.Title() + " · " + plural(len(d.Items), "paper") + fmt.Sprintf(" (%d new on arXiv)", d.Arxiv.Announced)
+	}
 	return d.Title() + " · " + fmt.Sprintf("%d of %s", len(d.Items), plural(d.Arxiv.Announced, "new paper"))
 }
 

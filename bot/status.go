@@ -13,7 +13,7 @@ import (
 type ChannelStatus struct {
 	Channel  Channel
 	Next     time.Time // next scheduled run (zero: no weekday allowed)
-	NextList Date      // the list that run will look for
+	NextList Date      // the list (or for an arXiv channel, the announcement day) that run will look for
 	LastPost *Run      // the newest run that posted
 	// LastRun is the newest run when it did not post: why the last day was
 	// empty, or what went wrong.
@@ -32,6 +32,9 @@ func (b *Bot) Status(ctx context.Context, ch Channel, now time.Time) (ChannelSta
 	if next := NextRun(ch.Settings, loc, now); !next.IsZero() {
 		st.Next = next
 		st.NextList = ListFor(next, DateIn(next, loc), b.listReady())
+		if len(ch.Settings.Follows().Arxiv) > 0 {
+			st.NextList = DateIn(next, Eastern())
+		}
 	}
 	if r, err := b.Store.LastPosted(ctx, ch.ChannelRef); err == nil {
 		st.LastPost = &r
@@ -123,4 +126,13 @@ func (r Run) Describe() string {
 		return "posted"
 	}
 	return string(r.Outcome) + ": " + r.Reason
+}
+
+// NextWhat names what the next run posts: "the list of Tue 8 Dec 2026",
+// for an arXiv channel "arXiv's announcement of Tue 8 Dec 2026".
+func (st ChannelStatus) NextWhat() string {
+	if len(st.Channel.Settings.Follows().Arxiv) > 0 {
+		return "arXiv's announcement of " + st.NextList.Long()
+	}
+	return "the list of " + st.NextList.Long()
 }

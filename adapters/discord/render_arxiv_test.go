@@ -113,7 +113,7 @@ func TestRenderArxivHeader(t *testing.T) {
 	renderWire(t, m)
 	want := "10 papers from [Hugging Face Daily Papers](<https://huggingface.co/papers/date/2026-12-08>) and arXiv's 241 new papers in " +
 		"[cs.LG](<https://arxiv.org/list/cs.LG/new>), announced Tue 8 Dec: one card per paper in the thread below."
-	if e := m.Embeds[0]; e.Description != want || e.Title != "Daily Papers + arXiv cs.LG · Tue 8 Dec 2026 · 10 of 241 new papers" || e.Color != hfYellow {
+	if e := m.Embeds[0]; e.Description != want || e.Title != "Daily Papers + arXiv cs.LG · Tue 8 Dec 2026 · 10 papers (241 new on arXiv)" || e.Color != hfYellow {
 		t.Errorf("with the daily lists: %q %q %#x", e.Title, e.Description, e.Color)
 	}
 	if got := minimalHeader(d, key).Embeds[0].Title; got != "Daily Papers" {

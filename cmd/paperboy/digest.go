@@ -66,9 +66,10 @@ func runDigest(e *env, day bot.Date, only string, dryRun bool) error {
 	var errs []error
 	for _, ch := range chans {
 		d := day
-		if d.IsZero() {
+		if d.IsZero() && len(ch.Settings.Follows().Arxiv) == 0 {
 			// A fixed archive (the sample, a file) has no "today": use its
-			// newest list on or before the channel's date.
+			// newest list on or before the channel's date. (An arXiv
+			// channel's day is arXiv's announcement of today.)
 			if a, ok := src.(bot.Archive); ok {
 				if d, err = newestArchived(e, a, bot.DateIn(now, ch.Location())); err != nil {
 					return err
@@ -85,7 +86,11 @@ func runDigest(e *env, day bot.Date, only string, dryRun bool) error {
 			e.newConsole().Render(e.stdout, res.Digest)
 		case res.Run.Outcome == bot.OutcomePosted:
 			if ch.Platform != "console" {
-				fmt.Fprintf(e.stdout, "%s: posted %d papers from the list for %s\n", ch.ChannelRef, res.Run.Papers, res.Run.ListDate.Long())
+				what := "the list"
+				if res.Digest != nil && res.Digest.Arxiv != nil {
+					what = "arXiv " + res.Digest.Arxiv.CategoryLabel()
+				}
+				fmt.Fprintf(e.stdout, "%s: posted %d papers from %s for %s\n", ch.ChannelRef, res.Run.Papers, what, res.Run.ListDate.Long())
 			}
 		default:
 			fmt.Fprintf(e.stdout, "%s: nothing posted: %s\n", ch.ChannelRef, res.Run.Reason)

@@ -76,8 +76,8 @@ func cmdStatus(e *env, args []string) error {
 			fmt.Fprintf(w, "  %-12s %s\n", "stopped", ch.Stopped)
 		}
 		if !cs.Next.IsZero() {
-			fmt.Fprintf(w, "  %-12s %s (in %s), list of %s\n", "next run", cs.Next.In(loc).Format("Mon 2 Jan 2006 15:04 MST"),
-				roundDuration(cs.Next.Sub(now)), cs.NextList.Long())
+			fmt.Fprintf(w, "  %-12s %s (in %s), %s\n", "next run", cs.Next.In(loc).Format("Mon 2 Jan 2006 15:04 MST"),
+				roundDuration(cs.Next.Sub(now)), strings.TrimPrefix(cs.NextWhat(), "the "))
 		}
 		if r := cs.LastPost; r != nil {
 			fmt.Fprintf(w, "  %-12s list of %s, %d papers, at %s\n", "last post", r.ListDate.Long(), r.Papers, r.At.In(loc).Format("2006-01-02 15:04 MST"))
