@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -393,5 +394,119 @@ func TestArxivAlertsSaySourceAndCategory(t *testing.T) {
 	}
 	if strings.Contains(got[0], "Zebrafish of old") || strings.Contains(got[0], old.ID) {
 		t.Errorf("DM names a backfilled or unrelated paper:\n%s", got[0])
+	}
+}
+
+// The admin command sets a channel's sources, cross-lists and rank, in
+// Discord's options and in Slack's text form, with arXiv's categories
+// checked: a misspelt one is refused with one line naming it and the
+// closest valid one, an old name maps to today's.
+func TestChannelSetSources(t *testing.T) {
+	f := newFixture(t)
+	c := commands(f)
+	c.ArxivCategory = func(cat string) (string, error) {
+		cats, err := arxiv.ParseCategories(cat)
+		if err != nil {
+			return "", err
+		}
+		return cats[0], nil
+	}
+	ref := bot.ChannelRef{Platform: "chat", ID: "new-channel"}
+	r := c.Handle(context.Background(), adminCmd("channel set", map[string]string{"source": "huggingface,arxiv:cs.RO,cmp-lg", "cross_lists": "off", "rank": "relevance"}))
+	if r.Error {
+		t.Fatalf("channel set: %s", r.Plain())
+	}
+	ch, err := f.db.GetChannel(context.Background(), ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (bot.Sources{Lists: true, Arxiv: []string{"cs.RO", "cs.CL"}}); !slices.Equal(ch.Settings.Sources.Arxiv, want.Arxiv) || !ch.Settings.Sources.Lists ||
+		ch.Settings.CrossLists || ch.Settings.Rank != bot.RankRelevance {
+		t.Errorf("stored %+v", ch.Settings)
+	}
+	if !strings.Contains(r.Plain(), "source: huggingface arxiv:cs.RO,cs.CL (set in chat)") || !strings.Contains(r.Plain(), "cross_lists: off (set in chat)") {
+		t.Errorf("reply does not show the new settings:\n%s", r.Plain())
+	}
+
+	// Slack's text form.
+	cmd := bot.ParseCommand("papers-admin", "channel set source arxiv:cs.LG,math cross_lists on rank newest")
+	cmd.Platform, cmd.ChannelID, cmd.User, cmd.CanManage = "chat", "new-channel", bot.UserRef{Platform: "chat", ID: "u1"}, true
+	if r := c.Handle(context.Background(), cmd); r.Error {
+		t.Fatalf("text form: %s", r.Plain())
+	}
+	ch, _ = f.db.GetChannel(context.Background(), ref)
+	if !slices.Equal(ch.Settings.Sources.Arxiv, []string{"cs.LG", "math"}) || ch.Settings.Sources.Lists || !ch.Settings.CrossLists || ch.Settings.Rank != bot.RankNewest {
+		t.Errorf("text form stored %+v", ch.Settings)
+	}
+
+	for args, want := range map[string]string{
+		"arxiv:cs.RO,cs.Rob": `unknown category "cs.Rob": did you mean cs.RO?`,
+		"arxive:cs.RO":       `source "arxive:cs.RO" is not huggingface or arxiv:CATEGORIES`,
+		"arxiv:":             "no categories given",
+	} {
+		r := c.Handle(context.Background(), adminCmd("channel set", map[string]string{"source": args}))
+		if !r.Error || !strings.Contains(r.Plain(), want) || strings.Count(strings.SplitN(r.Plain(), "\nUsage", 2)[0], "\n") > 0 {
+			t.Errorf("source %q: %q, want one line with %q", args, r.Plain(), want)
+		}
+	}
+	if after, _ := f.db.GetChannel(context.Background(), ref); !reflect.DeepEqual(after.Settings, ch.Settings) {
+		t.Errorf("a refused change was stored: %+v", after.Settings)
+	}
+	if r := c.Handle(context.Background(), adminCmd("channel set", map[string]string{"rank": "stars"})); !r.Error || !strings.Contains(r.Plain(), `rank: "stars" is not upvotes, relevance or newest`) {
+		t.Errorf("bad rank: %s", r.Plain())
+	}
+}
+
+// A daemon down from Monday evening to Thursday 10:00 (New York): the
+// announcement days it missed are filled from the export API, one
+// catch-up thread is posted (Thursday's), never one per missed day; then
+// Friday's thread comes at its time.
+func TestArxivDaemonCatchesUpOnce(t *testing.T) {
+	w := newArxivWorld(t, eastern(axMon, 9), bot.Sources{Arxiv: []string{"cs.RO"}}, func(s *bot.Settings) { s.Zone = "America/New_York" })
+	for d := axMon; !d.After(axMon.AddDays(4)); d = d.AddDays(1) {
+		w.fake.SetDay(arxivfake.Generate(arxivfake.GenOptions{Cats: []string{"cs.RO"}, Date: d, N: 40, Seed: uint64(d.Day)}))
+	}
+	// Monday's thread was posted by the process before.
+	if res := w.digest(t, bot.Date{}); res.Run.Outcome != bot.OutcomePosted {
+		t.Fatalf("Monday: %+v", res.Run)
+	}
+	start, until := eastern(axMon.AddDays(3), 10), eastern(axMon.AddDays(4), 12)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	clock := &fakeClock{t: start, until: until, cancel: cancel}
+	w.fake.SetClock(clock.Now)
+	// The client spaces its requests by the real clock (1 ms here); the
+	// daemon's clock stands still between them, so the fake checks only
+	// the User-Agent (spacing: adapters/arxiv's tests, with one clock).
+	w.fake.SetMinInterval(0, 0)
+	w.chat.now = clock.Now
+	b := &bot.Bot{Store: w.db, Source: w.src, Arxiv: w.client, Platforms: map[string]bot.Platform{"chat": w.chat}, Clock: clock, CatchUp: true}
+	w.src.now = clock.Now
+	done := make(chan error, 1)
+	go func() { done <- b.Run(ctx) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("daemon did not stop")
+	}
+	var days []string
+	for _, h := range w.chat.headers() {
+		days = append(days, h.listDate.String())
+	}
+	if want := []string{"2026-12-07", "2026-12-10", "2026-12-11"}; !slices.Equal(days, want) {
+		t.Errorf("threads for %v, want %v (Monday's, one catch-up, Friday's)", days, want)
+	}
+	for _, d := range []bot.Date{axTue, axTue.AddDays(1)} {
+		items, fetched, err := w.db.Announcement(context.Background(), "cs.RO", d)
+		if err != nil || !fetched || len(items) == 0 {
+			t.Errorf("%s not filled: %d items, %v, %v", d, len(items), fetched, err)
+		}
+	}
+	w.chat.assertNoDuplicates(t)
+	if v := w.fake.Violations(); len(v) != 0 {
+		t.Errorf("arXiv's terms broken: %+v", v)
 	}
 }

@@ -97,7 +97,7 @@ func corpusPath(t testing.TB) string {
 	return p
 }
 
-func writeConfig(t *testing.T, body string) string {
+func writeConfig(t testing.TB, body string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "paperboy.yaml")
 	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
