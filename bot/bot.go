@@ -16,10 +16,14 @@ type Bot struct {
 	Source Source
 	// Arxiv fetches arXiv's announcements for the channels that follow
 	// arXiv categories (nil: none can).
-	Arxiv     ArxivSource
-	Platforms map[string]Platform
-	Clock     Clock
-	Log       *slog.Logger
+	Arxiv ArxivSource
+	// ListsOnDemand makes the daemon poll the daily lists only while a
+	// channel follows them (the process was given only arXiv sources);
+	// otherwise it always does (alerts and search want them too).
+	ListsOnDemand bool
+	Platforms     map[string]Platform
+	Clock         Clock
+	Log           *slog.Logger
 	// ListReady is when a list counts as complete, from 00:00 UTC of its
 	// date (DefaultListReady when zero).
 	ListReady time.Duration

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"time"
 )
 
@@ -45,7 +46,7 @@ type PollResult struct {
 // failing list or feed does not stop the others.
 func (b *Bot) Poll(ctx context.Context) PollResult {
 	var res PollResult
-	for _, day := range RecentLists(b.now()) {
+	for _, day := range b.listsToPoll(ctx) {
 		list, err := b.Source.Day(ctx, day)
 		if err != nil {
 			res.Failed = append(res.Failed, fmt.Errorf("poll %s: %w", day, err))
@@ -290,4 +291,16 @@ func latest(a, b time.Time) time.Time {
 		return a
 	}
 	return b
+}
+
+// listsToPoll returns the daily lists a poll fetches: the recent ones,
+// unless ListsOnDemand and no channel follows the lists.
+func (b *Bot) listsToPoll(ctx context.Context) []Date {
+	if b.ListsOnDemand {
+		chans, err := b.Store.Channels(ctx)
+		if err == nil && !slices.ContainsFunc(chans, func(ch Channel) bool { return ch.Stopped == "" && ch.Settings.Follows().Lists }) {
+			return nil
+		}
+	}
+	return RecentLists(b.now())
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -211,11 +212,14 @@ func TestArxivWeekendStatus(t *testing.T) {
 	t.Cleanup(ax.Close)
 	ax.SetClock(func() time.Time { return sat.In(bot.Eastern(), 9, 0) })
 	ax.SetDay(arxivfake.Generate(arxivfake.GenOptions{Cats: []string{"cs.RO"}, Date: sat.AddDays(-1), N: 20}))
+	hf := hffake.New() // nothing follows it: never asked
+	t.Cleanup(hf.Close)
 	cfg := writeConfig(t, fmt.Sprintf(`
+huggingface: {base_url: %s}
 arxiv: {rss_url: %s, api_url: %s, oai_url: %s, min_interval: 10ms}
 channels:
   - {platform: console, id: stdout, zone: America/New_York, weekdays: daily}
-`, ax.URL(), ax.APIURL(), ax.OAIURL()))
+`, hf.URL(), ax.URL(), ax.APIURL(), ax.OAIURL()))
 	db := filepath.Join(t.TempDir(), "p.db")
 	env := []string{"PAPERBOY_TEST_NOW=" + sat.In(bot.Eastern(), 9, 0).Format(time.RFC3339)}
 	r := runBinary(t, env, "digest", "--source", "arxiv:cs.RO", "--config", cfg, "--db", db)
@@ -226,5 +230,98 @@ channels:
 	r = runBinary(t, env, "status", "--source", "arxiv:cs.RO", "--config", cfg, "--db", db)
 	if r.code != 0 || !strings.Contains(r.stdout, want) || !strings.Contains(r.stdout, "arxiv:cs.RO") {
 		t.Fatalf("status: exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestArxivDaemonKilledMidThread runs the daemon (`paperboy run`) for a
+// Slack channel of arXiv's cs.RO: it polls the feed, posts the thread at
+// 09:00 New York time, is killed (SIGKILL) after the header and three
+// papers, and started again: the thread is finished under the same header,
+// every paper once, its last item ending with the "and N more" line (the
+// header's facts come back from the delivery log, not from memory).
+func TestArxivDaemonKilledMidThread(t *testing.T) {
+	tue := bot.Date{Year: 2026, Month: time.December, Day: 8}
+	start := tue.In(bot.Eastern(), 8, 59).Add(57 * time.Second)
+	ax := arxivfake.New()
+	t.Cleanup(ax.Close)
+	t0 := time.Now()
+	ax.SetClock(func() time.Time { return start.Add(time.Since(t0)) })
+	day := arxivfake.Generate(arxivfake.GenOptions{Cats: []string{"cs.RO"}, Date: tue, N: 80, Seed: 51})
+	ax.SetDay(day)
+	sl := slackfake.New()
+	t.Cleanup(sl.Close)
+	sl.SetToken(fakeSlackBot)
+	sl.SetBotUser("U0BOT", "T100")
+	sl.AddChannel(slackfake.Channel{ID: "C100", Name: "papers", Members: []string{"U0BOT"}})
+	// Slow posts after the fourth message (the header and three papers), so
+	// the kill lands mid-thread.
+	remove := sl.AddRule(slackfake.Rule{Method: "chat.postMessage", Skip: 4, Delay: time.Minute})
+	hf := hffake.New()
+	t.Cleanup(hf.Close)
+	cfg := writeConfig(t, fmt.Sprintf(`
+huggingface: {base_url: %s}
+arxiv: {rss_url: %s, api_url: %s, oai_url: %s, min_interval: 20ms}
+slack:
+  bot_token: ${SLACK_BOT_TOKEN}
+  app_token: ${SLACK_APP_TOKEN}
+  api_url: %s
+schedule: {poll_interval: 1h}
+channels:
+  - {platform: slack, id: C100, zone: America/New_York, time: "09:00", source: "arxiv:cs.RO"}
+`, hf.URL(), ax.URL(), ax.APIURL(), ax.OAIURL(), sl.APIURL()))
+	db := filepath.Join(t.TempDir(), "p.db")
+	env := []string{"SLACK_BOT_TOKEN=" + fakeSlackBot, "SLACK_APP_TOKEN=" + fakeSlackApp, "PAPERBOY_TEST_NOW=" + start.Format(time.RFC3339)}
+	// Socket Mode is not what this tests: the fake refuses its connection,
+	// the daemon posts all the same (the Web API works).
+	cmd, _, stderr := startBinaryEnv(t, env, "run", "--source", "arxiv:cs.RO", "--config", cfg, "--db", db)
+	deadline := time.Now().Add(30 * time.Second)
+	for sentItems(t, db) < 3 {
+		if time.Now().After(deadline) {
+			t.Fatalf("no three papers posted after 30 s:\n%s", stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	if n := sentItems(t, db); n != 3 {
+		t.Fatalf("%d papers confirmed at the kill, want 3", n)
+	}
+	remove()
+	next, _, stderr2 := startBinaryEnv(t, env, "run", "--source", "arxiv:cs.RO", "--config", cfg, "--db", db)
+	deadline = time.Now().Add(30 * time.Second)
+	for sentItems(t, db) < 10 {
+		if time.Now().After(deadline) {
+			t.Fatalf("thread not finished after 30 s:\n%s", stderr2.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	next.Process.Signal(syscall.SIGTERM)
+	next.Wait()
+
+	top := sl.Messages("C100")
+	if len(top) != 1 {
+		t.Fatalf("%d threads, want 1", len(top))
+	}
+	replies := sl.Replies("C100", top[0].TS)
+	var keys []string
+	for _, m := range replies {
+		keys = append(keys, string(m.EventPayload))
+	}
+	slices.Sort(keys)
+	if len(replies) != 10 || len(slices.Compact(keys)) != 10 {
+		t.Fatalf("%d replies (%d distinct), want 10 papers once each", len(replies), len(slices.Compact(keys)))
+	}
+	more := fmt.Sprintf("and %d more new in", day.Count("new")+day.Count("cross")-10)
+	if last := replies[len(replies)-1]; !strings.Contains(string(last.Blocks), more) {
+		t.Errorf("the last paper does not end with %q: %s", more, last.Blocks)
+	}
+	if !strings.Contains(string(top[0].Blocks), "arXiv cs.RO") {
+		t.Errorf("header: %s", top[0].Blocks)
+	}
+	if v := ax.Violations(); len(v) != 0 {
+		t.Errorf("arXiv's terms broken: %+v", v)
+	}
+	if n := len(hf.Requests()); n != 0 {
+		t.Errorf("%d requests to Hugging Face, which no channel follows", n)
 	}
 }

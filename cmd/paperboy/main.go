@@ -412,16 +412,19 @@ func (e *env) newBot(db *store.DB, src bot.Source) (*bot.Bot, error) {
 		return nil, &configError{msg: err.Error()}
 	}
 	return &bot.Bot{
-		Store:        db,
-		Source:       src,
-		Arxiv:        ax,
-		Platforms:    platforms,
-		Clock:        botClock,
-		Log:          e.log,
-		ListReady:    e.set.ListReady,
-		PollInterval: e.set.PollInterval,
-		RetryDelay:   e.set.RetryDelay,
-		CatchUp:      e.set.CatchUp,
+		Store:  db,
+		Source: src,
+		Arxiv:  ax,
+		// Only arXiv sources given: the daily lists are fetched only for
+		// the channels that follow them.
+		ListsOnDemand: !e.set.Sources.Lists,
+		Platforms:     platforms,
+		Clock:         botClock,
+		Log:           e.log,
+		ListReady:     e.set.ListReady,
+		PollInterval:  e.set.PollInterval,
+		RetryDelay:    e.set.RetryDelay,
+		CatchUp:       e.set.CatchUp,
 	}, nil
 }
 
@@ -587,7 +590,7 @@ func cmdRun(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	e.log.Info("paperboy starting", "version", version, "database", db.Path(), "source", src.Name())
+	e.log.Info("paperboy starting", "version", version, "database", db.Path(), "source", e.set.sourceLabel())
 	// Registered before the platforms' shutdowns, so it is the last line:
 	// it means every command has finished and each platform has closed.
 	defer e.log.Info("paperboy stopped")
