@@ -65,3 +65,33 @@ func (db *DB) LastAnnouncement(ctx context.Context, feed string) (bot.Date, erro
 	}
 	return parseDate(s.String), nil
 }
+
+// FeedFetch is the newest fetch of one arXiv feed.
+type FeedFetch struct {
+	Feed      string
+	Day       bot.Date
+	Items     int
+	FetchedAt time.Time
+}
+
+// LastFeedFetches returns the newest fetched day of every arXiv feed, by
+// feed name.
+func (db *DB) LastFeedFetches(ctx context.Context) ([]FeedFetch, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT feed, day, items, fetched_at FROM arxiv_feed_days d
+		WHERE day = (SELECT max(day) FROM arxiv_feed_days e WHERE e.feed = d.feed) ORDER BY feed`)
+	if err != nil {
+		return nil, fmt.Errorf("store: feed fetches: %w", mapErr(err))
+	}
+	defer rows.Close()
+	var out []FeedFetch
+	for rows.Next() {
+		var f FeedFetch
+		var day, at string
+		if err := rows.Scan(&f.Feed, &day, &f.Items, &at); err != nil {
+			return nil, fmt.Errorf("store: feed fetches: %w", mapErr(err))
+		}
+		f.Day, f.FetchedAt = parseDate(day), parseTime(at)
+		out = append(out, f)
+	}
+	return out, mapErr(rows.Err())
+}

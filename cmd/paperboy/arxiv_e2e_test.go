@@ -228,7 +228,8 @@ channels:
 		t.Fatalf("digest: exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
 	r = runBinary(t, env, "status", "--source", "arxiv:cs.RO", "--config", cfg, "--db", db)
-	if r.code != 0 || !strings.Contains(r.stdout, want) || !strings.Contains(r.stdout, "arxiv:cs.RO") {
+	if r.code != 0 || !strings.Contains(r.stdout, want) || !strings.Contains(r.stdout, "arxiv:cs.RO") ||
+		!strings.Contains(r.stdout, "last arXiv fetch: cs.RO, the announcement of Sat 5 Dec 2026 at ") || !strings.Contains(r.stdout, ": nothing announced") {
 		t.Fatalf("status: exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
 }

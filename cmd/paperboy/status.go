@@ -55,6 +55,18 @@ func cmdStatus(e *env, args []string) error {
 	} else if !errors.Is(err, bot.ErrNotFound) {
 		return err
 	}
+	feeds, err := db.LastFeedFetches(e.ctx)
+	if err != nil {
+		return err
+	}
+	for _, f := range feeds {
+		what := count(f.Items, "item")
+		if f.Items == 0 {
+			what = "nothing announced"
+		}
+		fmt.Fprintf(w, "last arXiv fetch: %s, the announcement of %s at %s: %s\n", strings.ReplaceAll(f.Feed, "+", ", "),
+			f.Day.Long(), f.FetchedAt.UTC().Format("2006-01-02 15:04 UTC"), what)
+	}
 	if len(chans) == 0 {
 		fmt.Fprintln(w, "no channels")
 	}
