@@ -96,7 +96,7 @@ func backfillArxiv(e *env, from, to bot.Date) error {
 	}
 	b := &arxivBackfill{
 		e: e, db: db, client: client,
-		cats:   arxivCatQuery(cats),
+		cats:   arxiv.CategoryQuery(cats),
 		source: "arxiv:" + strings.Join(cats, ","),
 		key:    arxivBackfillKey(cats),
 	}
@@ -304,27 +304,6 @@ func (b *arxivBackfill) save(f arxiv.AtomFeed, d bot.Date, start int, r *arxivSl
 	r.fresh += res.New
 	r.skipped += len(f.Skipped) + len(res.Skipped)
 	return nil
-}
-
-// arxivCatQuery is the cat: part of a search_query for canonical
-// categories: cat:cs.CL, cat:cs.* for a whole archive (and cat:hep-th too
-// where an archive is also a category), joined with OR in parentheses.
-func arxivCatQuery(cats []string) string {
-	var terms []string
-	for _, c := range cats {
-		if arxiv.IsArchive(c) {
-			if _, ok := arxiv.Canonical(c); ok {
-				terms = append(terms, "cat:"+c)
-			}
-			terms = append(terms, "cat:"+c+".*")
-			continue
-		}
-		terms = append(terms, "cat:"+c)
-	}
-	if len(terms) == 1 {
-		return terms[0]
-	}
-	return "(" + strings.Join(terms, " OR ") + ")"
 }
 
 // arxivBackfillKey names the finished slices of a set of categories in

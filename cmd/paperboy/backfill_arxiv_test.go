@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paperboy-bot/paperboy/adapters/arxiv"
 	arxivfake "github.com/paperboy-bot/paperboy/adapters/fakes/arxiv"
 	"github.com/paperboy-bot/paperboy/bot"
 	"github.com/paperboy-bot/paperboy/store"
@@ -442,8 +443,8 @@ func TestBackfillArxivCatQuery(t *testing.T) {
 		{[]string{"cs"}, "cat:cs.*"},
 		{[]string{"math", "q-bio.BM"}, "(cat:math.* OR cat:q-bio.BM)"},
 	} {
-		if got := arxivCatQuery(tt.cats); got != tt.want {
-			t.Errorf("arxivCatQuery(%v) = %q, want %q", tt.cats, got, tt.want)
+		if got := arxiv.CategoryQuery(tt.cats); got != tt.want {
+			t.Errorf("CategoryQuery(%v) = %q, want %q", tt.cats, got, tt.want)
 		}
 	}
 	if arxivBackfillKey([]string{"cs.LG", "cs.CL"}) != arxivBackfillKey([]string{"cs.CL", "cs.LG"}) {
