@@ -30,9 +30,11 @@ var (
 const bfInterval = 40 * time.Millisecond
 
 // newBackfillArxiv starts a fake arXiv whose corpus covers the week for
-// cs.CL and cs.LG (the announcement days from the 18th to the 26th hold
-// the papers submitted in the two days before each), checking arXiv's
-// terms at interval, the client's min_interval. It returns the fake and a config pointing at it.
+// cs.CL and cs.LG (the announcement days from the 18th to the 26th, each
+// holding the papers submitted in its window: from 14:00 New York time
+// two weekdays before to 14:00 the weekday before), checking arXiv's
+// terms at interval, the client's min_interval. It returns the fake and
+// a config pointing at it.
 func newBackfillArxiv(t *testing.T, interval time.Duration, retries int) (*arxivfake.Server, string) {
 	t.Helper()
 	ax := arxivfake.New()
