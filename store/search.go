@@ -1,219 +1,333 @@
 package store
 
+// Search, the store's search entry point: the exact-title stage, the
+// full-text ranking (rank.go) and the page of hits.
+
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
-	"strings"
+	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/paperboy-bot/paperboy/bot"
 )
 
-// matchExpr compiles the full-text part of a query into an FTS5 MATCH
-// expression. Every word is a quoted FTS5 string (quotes doubled), so
-// nothing a user types is ever FTS5 syntax.
-func matchExpr(e bot.Expr) string {
-	switch x := e.(type) {
-	case bot.Term:
-		return quote(strings.Join(x.Words, " "))
-	case *bot.Term:
-		return quote(strings.Join(x.Words, " "))
-	case bot.And:
-		return andExpr(x.Items)
-	case *bot.And:
-		return andExpr(x.Items)
-	case bot.Or:
-		return joinExpr(x.Items, " OR ")
-	case *bot.Or:
-		return joinExpr(x.Items, " OR ")
-	case bot.Not:
-		// A lone Not is not valid FTS5; the parser never produces one
-		// outside an And.
-		return matchExpr(x.Item)
-	case *bot.Not:
-		return matchExpr(x.Item)
+// Search runs a query; see bot.Searcher.
+func (db *DB) Search(ctx context.Context, req bot.SearchRequest) (res bot.SearchResults, err error) {
+	q := req.Query
+	if q == nil {
+		return res, errors.New("store: search: no query")
 	}
-	return `""`
-}
-
-func quote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
-
-func joinExpr(items []bot.Expr, op string) string {
-	parts := make([]string, len(items))
-	for i, it := range items {
-		parts[i] = matchExpr(it)
+	if req.Limit <= 0 {
+		req.Limit = bot.SearchPageSize
 	}
-	return "(" + strings.Join(parts, op) + ")"
-}
-
-// andExpr writes positives joined by AND, then NOT (the negatives).
-func andExpr(items []bot.Expr) string {
-	var pos, neg []bot.Expr
-	for _, it := range items {
-		switch n := it.(type) {
-		case bot.Not:
-			neg = append(neg, n.Item)
-		case *bot.Not:
-			neg = append(neg, n.Item)
-		default:
-			pos = append(pos, it)
-		}
+	if req.Now.IsZero() {
+		req.Now = time.Now()
 	}
-	s := joinExpr(pos, " AND ")
-	if len(neg) > 0 {
-		s = "(" + s + " NOT " + joinExpr(neg, " OR ") + ")"
-	}
-	return s
-}
-
-// anyWordExpr is the fallback of a query: any of its positive terms, still
-// excluding its negatives.
-func anyWordExpr(q *bot.Query) string {
-	terms := q.PositiveTerms()
-	if len(terms) == 0 {
-		return ""
-	}
-	items := make([]bot.Expr, len(terms))
-	for i, t := range terms {
-		items[i] = t
-	}
-	s := joinExpr(items, " OR ")
-	if neg := negatives(q.Expr); len(neg) > 0 {
-		s = "(" + s + " NOT " + joinExpr(neg, " OR ") + ")"
-	}
-	return s
-}
-
-// negatives returns the top-level exclusions of an expression.
-func negatives(e bot.Expr) []bot.Expr {
-	var items []bot.Expr
-	switch x := e.(type) {
-	case bot.And:
-		items = x.Items
-	case *bot.And:
-		items = x.Items
-	}
-	var neg []bot.Expr
-	for _, it := range items {
-		switch n := it.(type) {
-		case bot.Not:
-			neg = append(neg, n.Item)
-		case *bot.Not:
-			neg = append(neg, n.Item)
-		}
-	}
-	return neg
-}
-
-func likeEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}
-
-func (db *DB) matchAll(ctx context.Context, q *bot.Query) (map[string]bool, error) {
-	out := map[string]bool{}
 	if q.ID != "" {
-		if _, err := db.GetPaper(ctx, q.ID); err == nil {
-			out[q.ID] = true
+		p, err := db.GetPaper(ctx, q.ID)
+		if errors.Is(err, bot.ErrNotFound) {
+			return res, nil
 		}
-		return out, nil
-	}
-	query, args := matchQuery(q)
-	rows, err := db.r.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: match: %w", mapErr(err))
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
+		if err != nil {
+			return res, err
 		}
-		out[id] = true
+		if req.Offset == 0 {
+			res.Hits = []bot.SearchHit{{Paper: p, Score: 1}}
+		}
+		res.Total = 1
+		return res, nil
 	}
-	return out, mapErr(rows.Err())
-}
-
-// matchQuery selects the ids of the papers matching q's words and filters.
-func matchQuery(q *bot.Query) (string, []any) {
-	pl := planFilters(q)
-	if q.Expr == nil {
-		where, args := pl.where("r.rid", -1)
-		return `SELECT p.id FROM search_rank r JOIN papers p ON p.pk = r.pk WHERE ` + where, args
-	}
-	where, args := pl.where("papers_fts.rowid", -1)
-	return `SELECT p.id FROM papers_fts JOIN search_rank r ON r.rid = papers_fts.rowid JOIN papers p ON p.pk = r.pk
-		WHERE papers_fts MATCH ? AND ` + where, append([]any{matchExpr(q.Expr)}, args...)
-}
-
-// SavePage stores a search's paging state under a short key and deletes
-// states older than a day.
-func (db *DB) SavePage(ctx context.Context, key, query string, now time.Time) error {
-	tx, err := db.w.BeginTx(ctx, nil)
+	// The transaction lives on ctx; the statements run under the
+	// search's deadline (see ranker.stop).
+	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
-		return mapErr(err)
+		return res, fmt.Errorf("store: search: %w", mapErr(err))
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `DELETE FROM search_pages WHERE created_at < ?`, fmtTime(now.Add(-48*time.Hour))); err != nil {
-		return mapErr(err)
+	sctx := ctx
+	if req.Timeout > 0 {
+		var cancel context.CancelFunc
+		sctx, cancel = context.WithTimeout(ctx, req.Timeout)
+		defer cancel()
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO search_pages (key, query, created_at) VALUES (?, ?, ?)
-		ON CONFLICT (key) DO NOTHING`, key, query, fmtTime(now)); err != nil {
-		return mapErr(err)
+	r := &ranker{ctx: sctx, base: ctx, tx: tx, q: q, pl: planFilters(q), now: julian(req.Now), o: orderOf(q), db: db}
+	if db.stopAfterRows > 0 {
+		var cancel context.CancelFunc
+		r.ctx, cancel = context.WithCancel(r.ctx)
+		defer cancel()
+		r.rowsLeft = &atomic.Int64{}
+		r.rowsLeft.Store(db.stopAfterRows)
+		r.stopNow = cancel
 	}
-	return mapErr(tx.Commit())
-}
-
-// LoadPage returns the query stored under key, or bot.ErrNotFound.
-func (db *DB) LoadPage(ctx context.Context, key string) (string, error) {
-	var q string
-	err := db.r.QueryRowContext(ctx, `SELECT query FROM search_pages WHERE key = ?`, key).Scan(&q)
-	return q, mapErr(err)
-}
-
-// MatchIDs returns which of ids match the query (its words and filters;
-// its sort is ignored), exactly as Search would find them. A nil ids
-// checks every paper.
-func (db *DB) MatchIDs(ctx context.Context, q *bot.Query, ids []string) (map[string]bool, error) {
-	out := map[string]bool{}
-	if q == nil || ids != nil && len(ids) == 0 {
-		return out, nil
+	defer func() { res.Stopped = r.stopped }()
+	if q, res.Words, err = r.capWords(q); err != nil {
+		return res, err
 	}
-	if ids == nil {
-		return db.matchAll(ctx, q)
+	if res.Words > 0 {
+		res.WordsSearched = exprWords(q.Expr)
+		r.q = q
 	}
-	if q.ID != "" {
-		for _, id := range ids {
-			if id == q.ID {
-				out[id] = true
+	k := req.Offset + req.Limit
+	// The papers titled exactly as the query come first (positions 0 to
+	// nt-1); the ranking below leaves them out and fills the positions
+	// after them.
+	titled, err := r.titled()
+	if r.stop(err) {
+		return res, nil
+	}
+	if err != nil {
+		return res, err
+	}
+	nt := len(titled)
+	var skipTitled map[int64]bool
+	if nt > 0 {
+		skipTitled = map[int64]bool{}
+		for _, c := range titled {
+			skipTitled[c.rid] = true
+		}
+		if res.Hits, err = r.hits(titled[:min(nt, k)], req.Offset, false); err != nil {
+			return res, err
+		}
+		for i := range res.Hits {
+			res.Hits[i].TitleMatch = true
+		}
+	}
+	if q.Expr == nil {
+		if !q.HasFilter() { // only a Title
+			res.Total = nt
+			return res, nil
+		}
+		best, err := r.filtered(k)
+		if r.stop(err) {
+			best = r.partial()
+		} else if err != nil {
+			return res, err
+		}
+		if !r.stopped {
+			if res.Total, err = r.countFiltered(); r.stop(err) {
+				res.Total = max(res.Total, len(best))
+			} else if err != nil {
+				return res, err
 			}
+		} else {
+			res.Total = len(best)
 		}
-		return out, nil
+		res.Hits, err = r.hits(best, req.Offset, false)
+		return res, err
 	}
-	base, args := matchQuery(q)
-	for len(ids) > 0 {
-		batch := ids[:min(len(ids), 500)]
-		ids = ids[len(batch):]
-		query := base + ` AND p.id IN (?` + strings.Repeat(",?", len(batch)-1) + `)`
-		a := append([]any{}, args...)
-		for _, id := range batch {
-			a = append(a, id)
+	all := matchExpr(q.Expr)
+	known, err := r.knownTotal(all)
+	if err != nil {
+		return res, err
+	}
+	if known < 0 {
+		r.tally = &tally{}
+	}
+	// At least one, so that the scans run and count (tally) even when the
+	// title matches fill the page.
+	best, err := r.matches(all, max(1, k-nt), skipTitled, false)
+	if r.stop(err) {
+		best = r.partial()
+	} else if err != nil {
+		return res, err
+	}
+	switch {
+	case known >= 0:
+		res.Total = known
+	case r.stopped:
+		// The matches the scans read by then.
+		res.Total = max(r.tally.n, len(best))
+	default:
+		if res.Total, err = r.countRest(all); r.stop(err) {
+			res.Total = max(res.Total, len(best))
+		} else if err != nil {
+			return res, err
 		}
-		rows, err := db.r.QueryContext(ctx, query, a...)
+	}
+	if nt > 0 {
+		// The count has the title matches that have all the words too.
+		in, err := r.titledMatching(all)
 		if err != nil {
-			return nil, fmt.Errorf("store: match: %w", mapErr(err))
+			return res, err
 		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, err
+		if res.Total < bot.CountCap {
+			res.Total = min(bot.CountCap, res.Total-len(in)+nt)
+		}
+	}
+	more, err := r.hits(best[:max(0, min(len(best), k-nt))], max(0, req.Offset-nt), false)
+	if err != nil {
+		return res, err
+	}
+	res.Hits = append(res.Hits, more...)
+	anyExpr := anyWordExpr(q)
+	// The any-word fill: papers matching some words, after all the
+	// all-words ones, when the page reaches past those. Counted only then
+	// (counting is a large part of a search). With a single word or
+	// phrase, the any-word matches are the all-words ones.
+	if anyExpr == "" || anyExpr == all || len(q.PositiveTerms()) < 2 || k <= res.Total || r.stopped {
+		return res, nil
+	}
+	// The all-words matches are fewer than k: leave them out of the fill.
+	skip, err := r.ids(all)
+	if r.stop(err) {
+		return res, nil
+	}
+	if err != nil {
+		return res, err
+	}
+	n, err := r.count(anyExpr, bot.CountCap+len(skip))
+	if r.stop(err) {
+		// What it counted by then; the fill below would stop at once.
+		res.PartialTotal = max(0, n-len(skip))
+		return res, nil
+	}
+	if err != nil {
+		return res, err
+	}
+	res.PartialTotal = n - len(skip)
+	if nt > 0 {
+		// Nor the title matches, which the count has when they have some
+		// of the words but not all.
+		in, err := r.titledMatching(anyExpr)
+		if err != nil {
+			return res, err
+		}
+		for rid := range in {
+			if !skip[rid] && n < bot.CountCap+len(skip) {
+				res.PartialTotal--
 			}
-			out[id] = true
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, mapErr(err)
+		for rid := range skipTitled {
+			skip[rid] = true
 		}
+	}
+	if res.PartialTotal <= 0 || len(res.Hits) >= req.Limit {
+		return res, nil
+	}
+	offset := max(0, req.Offset-res.Total)
+	best, err = r.matches(anyExpr, offset+req.Limit-len(res.Hits), skip, !hasOr(q.Expr))
+	if r.stop(err) {
+		best = r.partial()
+	} else if err != nil {
+		return res, err
+	}
+	more, err = r.hits(best, offset, true)
+	res.Hits = append(res.Hits, more...)
+	return res, err
+}
+
+// titledSQL selects the search rowids of the papers titled exactly ?.
+const titledSQL = `SELECT rid FROM papers WHERE title = ? AND rid IS NOT NULL`
+
+// titled returns the papers whose title is exactly the query's Title
+// (index papers_title, migration 0008), in the query's order, each scored
+// for the query's words as the ranking scores them, or 0 when it lacks
+// them. Their filters do not apply: the text is a title, so what reads as
+// a filter is part of it. A query of filters only has no title stage.
+func (r *ranker) titled() ([]candidate, error) {
+	q := r.q
+	if q.Title == "" || q.Expr == nil && q.HasFilter() {
+		return nil, nil
+	}
+	rows, err := r.tx.QueryContext(r.ctx, `SELECT r.rid, r.upvotes FROM search_rank r WHERE r.rid IN (`+titledSQL+`)`, q.Title)
+	if err != nil {
+		return nil, r.err(err)
+	}
+	var out []candidate
+	for rows.Next() {
+		var c candidate
+		if err := rows.Scan(&c.rid, &c.upvotes); err != nil {
+			rows.Close()
+			return nil, r.err(err)
+		}
+		c.day = ridDay(c.rid)
+		out = append(out, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(out) == 0 || q.Expr == nil {
+		slices.SortFunc(out, func(a, b candidate) int { return r.o.compare(a, b) })
+		return out, r.err(err)
+	}
+	all := matchExpr(q.Expr)
+	score, sargs, err := r.bm25(all, 0)
+	if err != nil {
+		return nil, err
+	}
+	text := map[int64]float64{}
+	rows, err = r.tx.QueryContext(r.ctx, `SELECT papers_fts.rowid, `+score+` FROM papers_fts
+		WHERE papers_fts MATCH ? AND papers_fts.rowid IN (`+titledSQL+`)`, append(sargs, all, q.Title)...)
+	if err != nil {
+		return nil, r.err(err)
+	}
+	for rows.Next() {
+		var rid int64
+		var t float64
+		if err := rows.Scan(&rid, &t); err != nil {
+			rows.Close()
+			return nil, r.err(err)
+		}
+		text[rid] = t
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, r.err(err)
+	}
+	for i, c := range out {
+		out[i].score = text[c.rid] * boost(c.upvotes, c.day, r.now)
+	}
+	slices.SortFunc(out, func(a, b candidate) int { return r.o.compare(a, b) })
+	return out, nil
+}
+
+// titledMatching returns which papers titled exactly as the query match
+// an FTS5 expression and the filters.
+func (r *ranker) titledMatching(match string) (map[int64]bool, error) {
+	join := ""
+	if r.pl.rank {
+		join = " JOIN search_rank r ON r.rid = papers_fts.rowid"
+	}
+	where, args := r.pl.where("papers_fts.rowid", -1)
+	rows, err := r.tx.QueryContext(r.ctx, `SELECT papers_fts.rowid FROM papers_fts`+join+`
+		WHERE papers_fts MATCH ? AND papers_fts.rowid IN (`+titledSQL+`) AND `+where,
+		append([]any{match, r.q.Title}, args...)...)
+	if err != nil {
+		return nil, r.err(err)
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var rid int64
+		if err := rows.Scan(&rid); err != nil {
+			return nil, r.err(err)
+		}
+		out[rid] = true
+	}
+	return out, r.err(rows.Err())
+}
+
+// hits loads the papers of best[offset:] with their snippets.
+func (r *ranker) hits(best []candidate, offset int, partial bool) ([]bot.SearchHit, error) {
+	if offset >= len(best) {
+		return nil, nil
+	}
+	var out []bot.SearchHit
+	for _, c := range best[offset:] {
+		p, err := scanPaper(r.tx.QueryRowContext(r.ctx, `SELECT `+paperColumns+` FROM papers p WHERE p.rid = ?`, c.rid))
+		if err != nil {
+			return nil, r.err(err)
+		}
+		h := bot.SearchHit{Paper: p, Score: c.score, Partial: partial}
+		if r.q.Expr != nil {
+			// Snippets are made in Go for the page only.
+			h.Snippet = bot.Snippet(p.Abstract, r.q, bot.SnippetWords)
+		} else {
+			h.Snippet = bot.Line{bot.Text("%s", bot.FirstSentences(p.Abstract, 200))}
+		}
+		out = append(out, h)
 	}
 	return out, nil
 }
