@@ -104,6 +104,7 @@ func init() {
 		{"ingest", "--source SRC", "import every paper a source holds (file:PATH or sample)", noFlags(cmdIngest)},
 		{"search", "\"<query>\" [--limit N] [--json]", "search every stored paper, best first", searchFlags},
 		{"status", "", "per channel: settings and where they came from, next run, last post, last problem", noFlags(cmdStatus)},
+		{"doctor", "", "check the config, database, disk, time zones, sources and chat platforms, one line each", noFlags(cmdDoctor)},
 		{"version", "", "print the version", noFlags(cmdVersion)},
 	}
 }

@@ -36,10 +36,16 @@
 // injected faults by kind; Stored counts messages, threads, replies and
 // DMs.
 //
+// Scopes: every answer to an authenticated call carries the token's
+// scopes in X-OAuth-Scopes and the method's in X-Accepted-OAuth-Scopes,
+// as on Slack; the bot token has DefaultScopes until SetScopes, and a
+// method whose scope it lacks answers missing_scope with "needed" and
+// "provided" (see scopes.go for which method needs which).
+//
 // What it does not fake: Socket Mode (apps.connections.open returns a
 // websocket URL nobody listens on) and the Events API (no events are ever
 // delivered: tests call the bot's handlers directly), request signing,
-// OAuth and scopes (every token may do everything), files, reactions,
+// OAuth installs and the app-level token's scopes, files, reactions,
 // pins, views and modals, scheduled messages, multi-person DMs, Slack's
 // automatic block_id assignment and text rendering (blocks and text are
 // stored as sent), the text a blocks-only message gets, per-tier rate

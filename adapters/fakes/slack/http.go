@@ -157,6 +157,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		s.mu.Lock()
 		authErr := s.authLocked(rec.Method, r.Header.Get("Authorization"), params, isJSON)
+		var missing *reply
+		if authErr == "" {
+			missing = s.scopeCheckLocked(w.Header(), rec.Method, rec.Channel)
+		}
 		s.mu.Unlock()
 		if authErr != "" {
 			rep = errReply(authErr)
@@ -172,6 +176,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		if parseErr != "" {
 			rep = errReply(parseErr)
+			break
+		}
+		if missing != nil {
+			rep = *missing
 			break
 		}
 		c := &call{rec: rec, params: params, now: time.Now()}

@@ -38,8 +38,9 @@ type Server struct {
 
 	mu sync.Mutex
 
-	token    string // "" = any non-empty token that is not an app token
-	appToken string // "" = any "xapp-" token
+	token    string   // "" = any non-empty token that is not an app token
+	appToken string   // "" = any "xapp-" token
+	scopes   []string // the bot token's; nil = DefaultScopes
 
 	botUserID string
 	botID     string
