@@ -119,7 +119,9 @@ func (b *Bot) MatchAlerts(ctx context.Context) (AlertsResult, error) {
 		if err != nil {
 			return res, fmt.Errorf("alerts: %w", err)
 		}
+		start := time.Now()
 		alerts = b.compiledTopics(subs, now).Match(fresh)
+		b.metrics().AlertsMatched(time.Since(start))
 	}
 	n, err := b.Store.SaveAlerts(ctx, alerts, done, now)
 	if err != nil {

@@ -24,6 +24,8 @@ type Bot struct {
 	Platforms     map[string]Platform
 	Clock         Clock
 	Log           *slog.Logger
+	// Metrics is told what the bot does (nil: nothing is counted).
+	Metrics Metrics
 	// ListReady is when a list counts as complete, from 00:00 UTC of its
 	// date (DefaultListReady when zero).
 	ListReady time.Duration
@@ -117,6 +119,9 @@ func (b *Bot) Digest(ctx context.Context, req DigestRequest) (DigestResult, erro
 			if rerr := b.Store.RecordRun(context.WithoutCancel(ctx), res.Run); rerr != nil {
 				err = errors.Join(err, rerr)
 			}
+			if err == nil || ctx.Err() == nil {
+				b.metrics().DigestDone(ch.Platform, digestOutcome(o, err))
+			}
 		}
 		return res, err
 	}
@@ -156,6 +161,7 @@ func (b *Bot) Digest(ctx context.Context, req DigestRequest) (DigestResult, erro
 			}
 			b.record(ctx, Run{Channel: ch.ChannelRef, At: b.now(), ListDate: p.Digest.ListDate,
 				Outcome: OutcomePosted, Papers: len(p.Items), Reason: "completed the thread left half-posted"})
+			b.metrics().DigestDone(ch.Platform, DigestPosted)
 		}
 		if done != nil {
 			res.Plan, res.Digest, res.Run.Papers = done, done.Digest, len(done.Items)
@@ -271,7 +277,7 @@ func (b *Bot) deliveryFailed(ctx context.Context, ch Channel, finish func(Outcom
 // saves it unless dryRun, and returns the list's papers. When the source
 // fails, what the store has is used. An empty list comes with a reason.
 func (b *Bot) refresh(ctx context.Context, day Date, dryRun bool) ([]Paper, string, error) {
-	fetched, ferr := b.Source.Day(ctx, day)
+	fetched, ferr := b.fetchDay(ctx, day)
 	fresh := fetched.Papers
 	if ferr == nil && !dryRun {
 		// A live fetch: papers new to the store are queued for alerts.
@@ -404,6 +410,9 @@ func (b *Bot) send(ctx context.Context, platform Platform, m *Message) (Sent, er
 	}
 	if err := b.Store.Confirm(wctx, m.Key, s, b.now()); err != nil {
 		return Sent{}, fmt.Errorf("confirm %s: %w", m.Key, err)
+	}
+	if !m.IsHeader() {
+		b.metrics().ItemSent(platform.Name())
 	}
 	return s, nil
 }

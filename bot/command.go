@@ -108,6 +108,8 @@ func (c *Commands) searchTimeout() time.Duration {
 // them). It never returns an error: problems are explained in the reply,
 // and unexpected ones (a recovered panic included) are logged.
 func (c *Commands) Handle(ctx context.Context, cmd Command) Reply {
+	start := time.Now()
+	defer func() { c.Bot.metrics().CommandDone(CommandLabel(cmd), time.Since(start)) }()
 	if cmd.Name == CmdPapers {
 		if r, limited := c.slowDown(cmd.User, limitKind(cmd.Sub)); limited {
 			return r

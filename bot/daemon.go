@@ -47,7 +47,7 @@ type PollResult struct {
 func (b *Bot) Poll(ctx context.Context) PollResult {
 	var res PollResult
 	for _, day := range b.listsToPoll(ctx) {
-		list, err := b.Source.Day(ctx, day)
+		list, err := b.fetchDay(ctx, day)
 		if err != nil {
 			res.Failed = append(res.Failed, fmt.Errorf("poll %s: %w", day, err))
 			continue
@@ -110,6 +110,7 @@ func (b *Bot) Run(ctx context.Context) error {
 			for _, p := range finished {
 				b.record(ctx, Run{Channel: ch.ChannelRef, At: b.now(), ListDate: p.Digest.ListDate,
 					Outcome: OutcomePosted, Papers: len(p.Items), Reason: "completed the thread left half-posted"})
+				b.metrics().DigestDone(ch.Platform, DigestPosted)
 			}
 		}
 	}

@@ -101,7 +101,7 @@ func (b *Bot) announcementOf(ctx context.Context, cats []string, day Date, dryRu
 	if b.Arxiv == nil {
 		return nil, "no arXiv source is configured", Errorf(EInvalid, "no arXiv source is configured")
 	}
-	a, err := b.Arxiv.Latest(ctx, cats)
+	a, err := b.arxivLatest(ctx, cats)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, "", ctx.Err()
@@ -125,7 +125,7 @@ func (b *Bot) announcementOf(ctx context.Context, cats []string, day Date, dryRu
 				return nil, "", err
 			}
 		}
-		if a, err = b.Arxiv.Past(ctx, cats, day); err != nil {
+		if a, err = b.arxivPast(ctx, cats, day); err != nil {
 			if ctx.Err() != nil {
 				return nil, "", ctx.Err()
 			}
@@ -158,6 +158,7 @@ func (b *Bot) saveAnnouncement(ctx context.Context, feed string, a Announcement)
 	if err != nil {
 		return fmt.Errorf("save the announcement of %s for %s: %w", a.Day, feed, err)
 	}
+	b.saved("arxiv", res, len(a.Skipped)+len(res.Skipped))
 	first := last.Before(a.Day)
 	log := b.log().Debug
 	if first {

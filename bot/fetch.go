@@ -20,6 +20,7 @@ func (b *Bot) saveFetched(ctx context.Context, day Date, list DayList) (SaveResu
 	}
 	skipped := append(append([]Skip(nil), list.Skipped...), res.Skipped...)
 	res.Skipped = skipped
+	b.saved(b.Source.Name(), res, len(skipped))
 	changed, err := b.Store.RecordSkipped(ctx, day, skipped)
 	if err != nil {
 		b.log().Warn("could not record the skipped elements of a list", "list", day.String(), "error", err)

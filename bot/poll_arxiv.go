@@ -32,7 +32,7 @@ func (b *Bot) pollArxiv(ctx context.Context, res *PollResult) {
 			return
 		}
 		feed := FeedKey(cats)
-		a, err := b.Arxiv.Latest(ctx, cats)
+		a, err := b.arxivLatest(ctx, cats)
 		if err != nil {
 			res.Failed = append(res.Failed, fmt.Errorf("poll arXiv %s: %w", strings.Join(cats, ","), err))
 			continue
@@ -55,7 +55,7 @@ func (b *Bot) pollArxiv(ctx context.Context, res *PollResult) {
 				if d.IsWeekend() {
 					continue
 				}
-				past, err := b.Arxiv.Past(ctx, cats, d)
+				past, err := b.arxivPast(ctx, cats, d)
 				if err != nil {
 					res.Failed = append(res.Failed, fmt.Errorf("poll arXiv %s: fill %s: %w", feed, d, err))
 					break

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // searchAction is the prefix of the paging buttons' actions:
@@ -31,6 +32,8 @@ func (c *Commands) search(ctx context.Context, cmd Command) (Reply, error) {
 // HandleAction answers a button of an earlier reply (search paging). The
 // reply replaces the message the button was on.
 func (c *Commands) HandleAction(ctx context.Context, user UserRef, action string) Reply {
+	start := time.Now()
+	defer func() { c.Bot.metrics().CommandDone(CmdPapers+" page", time.Since(start)) }()
 	rest, ok := strings.CutPrefix(action, searchAction)
 	key, pageS, ok2 := strings.Cut(rest, ":")
 	page, err := strconv.Atoi(pageS)
@@ -86,9 +89,13 @@ func (c *Commands) searchReply(ctx context.Context, user UserRef, text string, p
 	if err != nil {
 		return Reply{}, "", err
 	}
+	start := time.Now()
 	res, err := c.Bot.Store.Search(ctx, SearchRequest{Query: q, Limit: SearchPageSize, Offset: page * SearchPageSize, Now: now,
 		Timeout: c.searchTimeout()})
 	release()
+	if err == nil {
+		c.Bot.metrics().SearchDone(time.Since(start))
+	}
 	if err != nil {
 		return Reply{}, "", err
 	}

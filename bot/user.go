@@ -95,6 +95,7 @@ func (b *Bot) SendDM(ctx context.Context, u UserRef, m *DirectMessage) (Sent, er
 	if err != nil {
 		return Sent{}, fmt.Errorf("dm %s: %w", u, err)
 	}
+	b.metrics().DMSent(u.Platform)
 	if s.ThreadID != "" && s.ThreadID != cached {
 		if err := b.Store.SetDMChannel(wctx, u, s.ThreadID, b.now()); err != nil {
 			return s, fmt.Errorf("dm %s: %w", u, err)

@@ -80,6 +80,8 @@ type Options struct {
 	// ShutdownGrace is how long Close lets running commands finish
 	// (default DefaultShutdownGrace).
 	ShutdownGrace time.Duration
+	// Metrics is told of each retry and each 429 (nil: not counted).
+	Metrics bot.RequestMetrics
 }
 
 // Discord is the Discord platform.
@@ -138,6 +140,7 @@ func New(opts Options) (*Discord, error) {
 	if opts.ShutdownGrace <= 0 {
 		opts.ShutdownGrace = DefaultShutdownGrace
 	}
+	opts.Metrics = bot.NoRequestMetrics(opts.Metrics)
 	if opts.AllowedGuilds == nil {
 		opts.AllowedGuilds = opts.GuildIDs
 	}
@@ -233,12 +236,16 @@ func (d *Discord) do(ctx context.Context, what string, r route, call func(opts .
 		if ctx.Err() != nil {
 			return &requestError{msg: "discord: " + what + " (" + failedRoute(r, err).String() + "): " + ctx.Err().Error(), err: ctx.Err()}
 		}
+		var rl *discordgo.RateLimitError
+		limited := errors.As(err, &rl)
+		if limited {
+			d.opts.Metrics.RateLimited(Name)
+		}
 		if !retryable(err) || attempt >= d.opts.Retries {
 			break
 		}
 		wait := backoff(attempt)
-		var rl *discordgo.RateLimitError
-		if errors.As(err, &rl) {
+		if limited {
 			if rl.RetryAfter > maxRateLimitWait {
 				// A hostile or broken answer, or a long global limit: fail
 				// now (the daemon runs the channel again later) rather
@@ -248,6 +255,7 @@ func (d *Discord) do(ctx context.Context, what string, r route, call func(opts .
 			wait = max(wait, rl.RetryAfter)
 		}
 		d.log.Warn("discord request failed; retrying", "op", what, "route", failedRoute(r, err).String(), "attempt", attempt+1, "wait", wait.String(), "error", cause(err))
+		d.opts.Metrics.Retried(Name, wait)
 		if serr := d.opts.Sleep(ctx, wait); serr != nil {
 			return &requestError{msg: "discord: " + what + " (" + failedRoute(r, err).String() + "): " + serr.Error(), err: serr}
 		}

@@ -61,6 +61,9 @@ type Options struct {
 	// context.Background()); Shutdown cancels the handlers still running
 	// when its own context ends.
 	Context context.Context
+	// Metrics is told of each retry and each rate limit (nil: not
+	// counted).
+	Metrics bot.RequestMetrics
 }
 
 // Slack is the Slack platform.
@@ -123,6 +126,7 @@ func New(opts Options) (*Slack, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	opts.Metrics = bot.NoRequestMetrics(opts.Metrics)
 	if err := checkAdmins(opts.Admins); err != nil {
 		return nil, err
 	}
@@ -227,16 +231,25 @@ func (s *Slack) call(ctx context.Context, what string, f func() error) error {
 			return fmt.Errorf("slack: %s: %w", what, ctx.Err())
 		}
 		kind := classify(err)
+		if kind == rateLimited {
+			s.opts.Metrics.RateLimited(Name)
+		}
 		if kind == stop {
 			return &bot.StopError{Reason: stopErrors[slackError(err)], Err: fmt.Errorf("slack: %s: %w", what, err)}
 		}
 		if kind == permanent || attempt >= s.opts.Retries {
 			return fmt.Errorf("slack: %s: %w", what, err)
 		}
-		if serr := s.opts.Sleep(ctx, s.wait(err, attempt)); serr != nil {
+		if serr := s.sleep(ctx, s.wait(err, attempt)); serr != nil {
 			return fmt.Errorf("slack: %s: %w", what, serr)
 		}
 	}
+}
+
+// sleep waits before a retry, and counts it.
+func (s *Slack) sleep(ctx context.Context, d time.Duration) error {
+	s.opts.Metrics.Retried(Name, d)
+	return s.opts.Sleep(ctx, d)
 }
 
 func (s *Slack) wait(err error, attempt int) time.Duration {
@@ -276,6 +289,9 @@ func (s *Slack) post(ctx context.Context, channel, threadTS string, m message, f
 			return "", fmt.Errorf("slack: post: %w", ctx.Err())
 		}
 		kind := classify(err)
+		if kind == rateLimited {
+			s.opts.Metrics.RateLimited(Name)
+		}
 		switch {
 		case kind == stop:
 			return "", &bot.StopError{Reason: stopErrors[slackError(err)], Err: fmt.Errorf("slack: post to %s: %w", channel, err)}
@@ -285,7 +301,7 @@ func (s *Slack) post(ctx context.Context, channel, threadTS string, m message, f
 			return "", fmt.Errorf("slack: post to %s (after %d attempts): %w", channel, attempt+1, err)
 		}
 		s.log.Warn("slack post failed; retrying", "channel", channel, "attempt", attempt+1, "error", err.Error())
-		if serr := s.opts.Sleep(ctx, s.wait(err, attempt)); serr != nil {
+		if serr := s.sleep(ctx, s.wait(err, attempt)); serr != nil {
 			return "", fmt.Errorf("slack: post: %w", serr)
 		}
 		if kind == ambiguous && key != "" {

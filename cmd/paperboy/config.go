@@ -29,6 +29,7 @@ type Config struct {
 	Slack       SlackConfig       `yaml:"slack"`
 	Alerts      AlertsConfig      `yaml:"alerts"`
 	Limits      LimitsConfig      `yaml:"limits"`
+	HTTP        HTTPConfig        `yaml:"http"`
 	Channels    []ChannelConfig   `yaml:"channels"`
 
 	path string // where it was read from; "" for the built-in defaults
@@ -260,6 +261,9 @@ type settings struct {
 	Sources bot.Sources
 	// SourcesGiven is true when source: or --source set Sources.
 	SourcesGiven bool
+	// HTTPListen is where `run` serves /metrics, /healthz and /readyz
+	// (http.listen, --listen); "" when they are off.
+	HTTPListen string
 }
 
 // discordSettings are the resolved Discord settings; Token empty means
@@ -363,6 +367,9 @@ func (c *Config) resolve(localZone string, getenv func(string) string) (*setting
 		return nil, err
 	}
 	if err := c.resolveLimits(s); err != nil {
+		return nil, err
+	}
+	if err := c.resolveHTTP(s); err != nil {
 		return nil, err
 	}
 	if c.Alerts.MaxTopics != nil {

@@ -65,6 +65,7 @@ type env struct {
 	log    *slog.Logger
 	redact *redactor     // hides the secrets in stdout and stderr
 	arxiv  *arxiv.Client // the process's one arXiv client (arxivClient)
+	ops    *opsServer    // run's /metrics, /healthz and /readyz (httpops.go); nil when off
 }
 
 type globalFlags struct {
@@ -98,7 +99,7 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"run", "", "run the daemon: poll Hugging Face and post each channel's digest at its time", noFlags(cmdRun)},
+		{"run", "[--listen ADDR]", "run the daemon: poll Hugging Face and post each channel's digest at its time", runFlags},
 		{"digest", "[--date D] [--channel C] [--dry-run]", "post one digest now", digestFlags},
 		{"backfill", "--from D --to D", "fill the store from the source, day by day (resumable)", backfillFlags},
 		{"ingest", "--source SRC", "import every paper a source holds (file:PATH or sample)", noFlags(cmdIngest)},
@@ -375,7 +376,8 @@ func (e *env) newDiscord() (*discord.Discord, error) {
 		return nil, nil
 	}
 	return discord.New(discord.Options{Token: ds.Token, APIURL: ds.APIURL, ApplicationID: ds.ApplicationID,
-		GuildIDs: ds.GuildIDs, AllowedGuilds: ds.AllowedGuilds, Timeout: ds.Timeout, ShutdownGrace: e.set.ShutdownGrace, Logger: e.log})
+		GuildIDs: ds.GuildIDs, AllowedGuilds: ds.AllowedGuilds, Timeout: ds.Timeout, ShutdownGrace: e.set.ShutdownGrace, Logger: e.log,
+		Metrics: e.requestMetrics()})
 }
 
 // newSlack builds the Slack platform, or nil when no bot token is set.
@@ -385,7 +387,8 @@ func (e *env) newSlack() (*slack.Slack, error) {
 		return nil, nil
 	}
 	return slack.New(slack.Options{BotToken: ss.BotToken, AppToken: ss.AppToken, SigningSecret: ss.SigningSecret,
-		APIURL: ss.APIURL, Admins: ss.Admins, Timeout: ss.Timeout, Logger: e.log, Context: context.WithoutCancel(e.ctx)})
+		APIURL: ss.APIURL, Admins: ss.Admins, Timeout: ss.Timeout, Logger: e.log, Context: context.WithoutCancel(e.ctx),
+		Metrics: e.requestMetrics()})
 }
 
 // newBot wires the bot. A platform the adapter refuses (a malformed token
@@ -587,6 +590,7 @@ func cmdRun(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	e.ops = e.newOps(db) // before the platforms: they count their retries into it
 	b, err := e.newBot(db, src)
 	if err != nil {
 		return err
@@ -612,6 +616,11 @@ func cmdRun(e *env, args []string) error {
 		wg.Wait()
 	}()
 	e.warnPlatforms()
+	stopOps, err := e.ops.serve(e, db, b)
+	if err != nil {
+		return err
+	}
+	stops = append(stops, stopOps)
 	// One Limiter for both platforms: the cap on concurrent searches is
 	// process-wide.
 	lim := bot.NewLimiter(e.set.Limits)
@@ -638,6 +647,7 @@ func cmdRun(e *env, args []string) error {
 		})
 		e.log.Info("discord connected", "gateway", e.set.Discord.Gateway, "guilds", len(e.set.Discord.GuildIDs))
 		e.recordPlatform(db, discord.Name, true, "connected")
+		e.ops.platformOpened(discord.Name)
 	}
 	if sl, ok := b.Platforms[slack.Name].(*slack.Slack); ok {
 		sl.SetCommands(commands())
