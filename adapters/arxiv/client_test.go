@@ -376,15 +376,19 @@ func TestTimeout(t *testing.T) {
 	clock := &stepClock{now: t0}
 	ax := newFake(t, clock.Now)
 	ax.AddRule(arxivfake.Rule{Route: arxivfake.RouteOAI, Delay: 3 * time.Second})
-	c := newClient(t, ax, clock, func(o *arxiv.Options) { o.Timeout = 100 * time.Millisecond; o.MaxRetries = 1 })
+	// A limit well above a loaded machine's answer time, well below the
+	// 3 s delay.
+	c := newClient(t, ax, clock, func(o *arxiv.Options) { o.Timeout = 600 * time.Millisecond; o.MaxRetries = 1 })
 	start := time.Now()
 	_, err := c.ListRecords(context.Background(), "cs", bot.Date{Year: 2024, Month: 11, Day: 1}, bot.Date{}, "")
 	var te *arxiv.TimeoutError
-	if !errors.As(err, &te) || !strings.Contains(err.Error(), "no complete response within 100ms (gave up after 2 attempts)") {
+	if !errors.As(err, &te) || !strings.Contains(err.Error(), "no complete response within 600ms (gave up after 2 attempts)") {
 		t.Fatalf("error %v", err)
 	}
-	if el := time.Since(start); el > 2*time.Second {
-		t.Errorf("took %v", el)
+	// Two attempts cut at the limit: less than the two delays they would
+	// have waited.
+	if el := time.Since(start); el >= 6*time.Second {
+		t.Errorf("took %v: the limit did not cut the slow answers", el)
 	}
 	// A slow answer once, then a quick one.
 	ax.ClearRules()
@@ -581,7 +585,8 @@ func TestFailureMix(t *testing.T) {
 	ax := newFake(t, clock.Now)
 	ax.SetFailureRate("", 0.3, 5, 4*time.Second, 300*time.Millisecond)
 	ax.AddRule(arxivfake.Rule{Route: arxivfake.RouteAPI, DropBeforeApply: true, Prob: 0.1})
-	c := newClient(t, ax, clock, func(o *arxiv.Options) { o.Timeout = 100 * time.Millisecond; o.MaxRetries = 6 })
+	// The limit cuts the 4 s faults, not a loaded machine's answers.
+	c := newClient(t, ax, clock, func(o *arxiv.Options) { o.Timeout = 800 * time.Millisecond; o.MaxRetries = 6 })
 	ctx := context.Background()
 	for i := range 30 {
 		var err error
