@@ -22,6 +22,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if registerErr != nil {
 		return nil, registerErr
 	}
+	// SQLite would create the file with its own mode, readable by all.
+	if err := createPrivate(path); err != nil {
+		return nil, err
+	}
 	base := "file:" + escapePath(path)
 	// No _journal_mode=WAL here: see walMode.
 	w, err := sql.Open("sqlite3", base+"?_busy_timeout=10000&_foreign_keys=on&_synchronous=NORMAL&_txlock=immediate&_cache_size=-65536")

@@ -15,8 +15,6 @@ import (
 	"net"
 	"os"
 	"os/signal"
-	"runtime"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"syscall"
@@ -106,7 +104,8 @@ func init() {
 		{"search", "\"<query>\" [--limit N] [--json]", "search every stored paper, best first", searchFlags},
 		{"status", "", "per channel: settings and where they came from, next run, last post, last problem", noFlags(cmdStatus)},
 		{"doctor", "", "check the config, database, disk, time zones, sources and chat platforms, one line each", noFlags(cmdDoctor)},
-		{"version", "", "print the version", noFlags(cmdVersion)},
+		{"backup", "--to FILE [--force]", "copy the database, safely while the daemon runs, and check the copy", backupFlags},
+		{"version", "", "print the version and commit, and the Go and SQLite versions", noFlags(cmdVersion)},
 	}
 }
 
@@ -130,6 +129,10 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 	pre.SetOutput(io.Discard)
 	g.register(pre)
 	if err := pre.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) { // paperboy -h, --help
+			usage(stdout)
+			return exitOK
+		}
 		fmt.Fprintf(stderr, "paperboy: %v\n", err)
 		usage(stderr)
 		return exitConfig
@@ -150,7 +153,11 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 		}
 	}
 	if cmd == nil {
-		fmt.Fprintf(stderr, "paperboy: unknown command %q (commands: %s)\n", name, commandNames())
+		if near := closestCommand(name); near != "" {
+			fmt.Fprintf(stderr, "paperboy: unknown command %q; did you mean %q?\n", name, near)
+		} else {
+			fmt.Fprintf(stderr, "paperboy: unknown command %q (commands: %s)\n", name, commandNames())
+		}
 		return exitConfig
 	}
 	e := &env{ctx: ctx, getenv: getenv, stdout: stdout, stderr: stderr, flags: g, redact: red}
@@ -556,19 +563,6 @@ func (e *env) recordPlatform(db *store.DB, name string, connected bool, reason s
 	}
 }
 
-func cmdVersion(e *env, _ []string) error {
-	rev := ""
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range bi.Settings {
-			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-				rev = " " + s.Value[:12]
-			}
-		}
-	}
-	fmt.Fprintf(e.stdout, "paperboy %s%s %s %s/%s\n", version, rev, runtime.Version(), runtime.GOOS, runtime.GOARCH)
-	return nil
-}
-
 func cmdRun(e *env, args []string) error {
 	if len(args) > 0 {
 		return usagef("unexpected arguments: %s", strings.Join(args, " "))
@@ -621,6 +615,7 @@ func cmdRun(e *env, args []string) error {
 		return err
 	}
 	stops = append(stops, stopOps)
+	e.warnConfigMode()
 	// One Limiter for both platforms: the cap on concurrent searches is
 	// process-wide.
 	lim := bot.NewLimiter(e.set.Limits)

@@ -195,7 +195,7 @@ func TestUsage(t *testing.T) {
 		t.Fatalf("unknown command: %d %q", r.code, r.stderr)
 	}
 	r = runMain(t, testEnv(), "help")
-	for _, c := range []string{"run", "digest", "backfill", "ingest", "status", "version"} {
+	for _, c := range []string{"run", "digest", "backfill", "ingest", "status", "backup", "version"} {
 		if !strings.Contains(r.stdout, "\n  "+c+" ") {
 			t.Errorf("help does not list %s", c)
 		}
