@@ -32,7 +32,7 @@ func TestUnknownCommandSuggests(t *testing.T) {
 		}
 	}
 	r := runMain(t, testEnv(), "frobnicate")
-	want := `paperboy: unknown command "frobnicate" (commands: run, digest, backfill, ingest, search, status, backup, version)` + "\n"
+	want := `paperboy: unknown command "frobnicate" (commands: run, digest, backfill, ingest, search, status, doctor, backup, version)` + "\n"
 	if r.code != 2 || r.stderr != want {
 		t.Errorf("paperboy frobnicate: exit %d, stderr %q; want %q", r.code, r.stderr, want)
 	}

@@ -97,7 +97,7 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"run", "[--listen ADDR]", "run the daemon: poll Hugging Face and post each channel's digest at its time", runFlags},
+		{"run", "[--listen ADDR]", "run the daemon: poll the sources and post each channel's digest at its time", runFlags},
 		{"digest", "[--date D] [--channel C] [--dry-run]", "post one digest now", digestFlags},
 		{"backfill", "--from D --to D", "fill the store from the source, day by day (resumable)", backfillFlags},
 		{"ingest", "--source SRC", "import every paper a source holds (file:PATH or sample)", noFlags(cmdIngest)},
