@@ -2,7 +2,7 @@
 TAGS := sqlite_fts5
 GO   ?= go
 
-.PHONY: build test vet fmt bench bench-alerts bench-1m fuzz fuzz-all crash-test fault-test ci clean
+.PHONY: build test vet fmt bench bench-alerts bench-1m fuzz fuzz-all crash-test fault-test docker docker-test ci clean
 
 build:
 	$(GO) build -tags $(TAGS) -o bin/paperboy ./cmd/paperboy
@@ -61,6 +61,24 @@ crash-test:
 
 fault-test:
 	PAPERBOY_FAULTS=1 PAPERBOY_SEED=$(SEED) $(GO) test -tags $(TAGS) -run '^TestFaults$$' -count 1 -v -timeout 30m ./cmd/paperboy
+
+# The container image (Dockerfile), with docker, else podman. Neither CI nor
+# `make test` needs it. VERSION is what `paperboy version` prints: the tag
+# v1.2.3 as 1.2.3 when HEAD is tagged, else main.version with the commit
+# (0.1.0-dev+af4a9f5, -dirty with uncommitted changes).
+CONTAINER ?= $(shell command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1 && echo docker || (command -v podman >/dev/null 2>&1 && echo podman) || echo docker)
+IMAGE     ?= paperboy
+VERSION   ?= $(shell git describe --tags --match 'v[0-9]*' --exact-match --dirty 2>/dev/null | sed 's/^v//' | grep . || \
+	echo "$$(sed -n 's/^var version = "\(.*\)"$$/\1/p' cmd/paperboy/main.go | grep . || echo dev)+$$(git describe --always --dirty 2>/dev/null || echo unknown)")
+# podman writes OCI images by default, which have no HEALTHCHECK.
+CONTAINER_BUILD_FLAGS ?= $(if $(filter podman,$(notdir $(CONTAINER))),--format docker)
+docker:
+	$(CONTAINER) build $(CONTAINER_BUILD_FLAGS) --build-arg VERSION=$(VERSION) -t $(IMAGE) .
+
+# Builds the image and runs it (cmd/paperboy/docker_test.go); skipped where
+# no container runtime works.
+docker-test:
+	PAPERBOY_DOCKER=1 PAPERBOY_CONTAINER=$(CONTAINER) $(GO) test -tags $(TAGS) -run '^TestDockerImage$$' -count 1 -v -timeout 30m ./cmd/paperboy
 
 ci:
 	.ci/run
