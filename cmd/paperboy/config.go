@@ -29,6 +29,7 @@ type Config struct {
 	Slack       SlackConfig       `yaml:"slack"`
 	Alerts      AlertsConfig      `yaml:"alerts"`
 	Limits      LimitsConfig      `yaml:"limits"`
+	Followups   FollowupsConfig   `yaml:"followups"`
 	Channels    []ChannelConfig   `yaml:"channels"`
 
 	path string // where it was read from; "" for the built-in defaults
@@ -107,6 +108,7 @@ type ChannelConfig struct {
 	Source     []string `yaml:"source"`
 	CrossLists *bool    `yaml:"cross_lists"`
 	Rank       string   `yaml:"rank"`
+	OnUpdate   string   `yaml:"on_update"`
 }
 
 // Duration is a time.Duration written as "30m", "20s".
@@ -260,6 +262,8 @@ type settings struct {
 	Sources bot.Sources
 	// SourcesGiven is true when source: or --source set Sources.
 	SourcesGiven bool
+	// Followups is the followups: section.
+	Followups followupSettings
 }
 
 // discordSettings are the resolved Discord settings; Token empty means
@@ -363,6 +367,9 @@ func (c *Config) resolve(localZone string, getenv func(string) string) (*setting
 		return nil, err
 	}
 	if err := c.resolveLimits(s); err != nil {
+		return nil, err
+	}
+	if err := c.resolveFollowups(s); err != nil {
 		return nil, err
 	}
 	if c.Alerts.MaxTopics != nil {
@@ -471,6 +478,9 @@ func (cc ChannelConfig) channel(key, localZone string, s *settings) (bot.Channel
 		}
 		ch.Settings.Rank = r
 		set(bot.SetRank)
+	}
+	if err := cc.onUpdate(key, &ch); err != nil {
+		return ch, err
 	}
 	if cc.Time != "" {
 		t, err := bot.ParseTimeOfDay(cc.Time)
