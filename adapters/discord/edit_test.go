@@ -295,3 +295,41 @@ func TestFollowupReplyOnDiscord(t *testing.T) {
 		t.Fatalf("rows %+v, reply %s", rows, reply.ID)
 	}
 }
+
+// What comes from outside in an update (a venue from the authors'
+// comments, a replaced title) is escaped like every text: no ping, no
+// invite, no link preview, no markdown; the body keeps Discord's limits.
+func TestFollowupNoteIsEscapedOnDiscord(t *testing.T) {
+	ch := bot.Channel{ChannelRef: bot.ChannelRef{Platform: Name, ID: textID}, Settings: bot.DefaultSettings("UTC")}
+	p := papers(listDay, 1)[0]
+	p.Title = strings.Repeat("𝔸", 300) // over the title limit in UTF-16 units
+	d := &bot.Digest{ListDate: listDay, Items: []bot.Item{{Rank: 1, Paper: p}}}
+	at := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+	m := &bot.FollowupMessage{Key: "u:k", Channel: ch, Digest: d, Item: &d.Items[0], ItemKey: "i:k", At: at,
+		Notes: []bot.Followup{
+			{Change: bot.Change{Kind: bot.FollowVenue, Detail: "Accepted at @everyone https://x.org/a_b discord.gg/abc **NeurIPS**"}, Created: at},
+			{Change: bot.Change{Kind: bot.FollowVersion, Value: 2, Detail: "<@123> old [title](https://evil.example)"}, Created: at},
+		}}
+	for name, c := range map[string]createMessage{"edit": renderEditedItem(m), "reply": renderFollowupReply(m)} {
+		if err := c.validate(); err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		var text string
+		for _, e := range c.Embeds {
+			text += e.Description
+			for _, f := range e.Fields {
+				text += f.Value
+			}
+		}
+		unescaped := strings.ReplaceAll(text, `\<@`, "")
+		for _, bad := range []string{"@everyone", "<@123>", "](https://evil.example)", "**NeurIPS**", " https://x.org/a_b"} {
+			if strings.Contains(unescaped, bad) {
+				t.Errorf("%s: %q is not defused in %q", name, bad, text)
+			}
+		}
+		if !strings.Contains(text, "<https://x.org/a_b>") {
+			t.Errorf("%s: a link in a venue must not unfurl: %q", name, text)
+		}
+	}
+}

@@ -266,3 +266,34 @@ func TestFollowupReplyOnSlack(t *testing.T) {
 		t.Fatalf("rows %+v, reply %s key %q", rows, reply.TS, reply.PayloadField("key"))
 	}
 }
+
+// What comes from outside in an update is escaped like every text, and
+// the messages keep Slack's limits.
+func TestFollowupNoteIsEscapedOnSlack(t *testing.T) {
+	ch := bot.Channel{ChannelRef: bot.ChannelRef{Platform: Name, ID: channelID}, Settings: bot.DefaultSettings("UTC")}
+	p := papers(listDay, 1)[0]
+	p.Title = strings.Repeat("𝔸 <!here> ", 400)
+	d := &bot.Digest{ListDate: listDay, Items: []bot.Item{{Rank: 1, Paper: p}}}
+	at := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+	m := &bot.FollowupMessage{Key: "u:k", Channel: ch, Digest: d, Item: &d.Items[0], ItemKey: "i:k", At: at,
+		Notes: []bot.Followup{
+			{Change: bot.Change{Kind: bot.FollowVenue, Detail: "Accepted at <!channel> <https://evil.example|NeurIPS> @here :fire:"}, Created: at},
+			{Change: bot.Change{Kind: bot.FollowVersion, Value: 2, Detail: "<@U123> & old"}, Created: at},
+		}}
+	for name, msg := range map[string]message{"edit": renderEditedItem(m), "reply": renderFollowupReply(m)} {
+		if err := msg.validate(); err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		// Only mrkdwn can ping or link (alt texts are plain text).
+		text := mrkdwnTexts(blocksJSON(msg))
+		if !strings.Contains(text, "Updated") || !strings.Contains(text, "&lt;!channel&gt;") {
+			t.Errorf("%s: the update line is not there, escaped: %s", name, text)
+		}
+		for _, bad := range []string{"<!channel>", "<!here>", "<@U123>", "|NeurIPS>", "@here"} {
+			if strings.Contains(text, bad) {
+				t.Errorf("%s: %q is not defused in %s", name, bad, text)
+			}
+		}
+	}
+}
