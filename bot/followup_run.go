@@ -281,7 +281,8 @@ func (b *Bot) sendFollowups(ctx context.Context, ed Editor, ch Channel, it Follo
 	wctx := context.WithoutCancel(ctx)
 	m, err := b.followupMessage(ctx, ch, it, all, batch, key, mode, now)
 	if err != nil {
-		return err
+		// Tried again later like a failed edit, not at every turn.
+		return b.followupFailed(wctx, ctx, ch, it, keys, attempts, err)
 	}
 	var s Sent
 	found := false

@@ -290,3 +290,33 @@ func TestFollowupNewVersionTitleSurvivesListPoll(t *testing.T) {
 		t.Errorf("the new title is not indexed: %v, %v", ids, err)
 	}
 }
+
+// Each change of a paper is recorded once, whatever the channels: what a
+// watcher of the paper is to be told.
+func TestFollowupPaperChangesOnceAcrossChannels(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db, _ := openDB(t)
+	p := codelessPapers(t, db, 1)[0]
+	postItems(t, db, []bot.Paper{p}, bot.ChannelRef{Platform: "discord", ID: "1"}, bot.ChannelRef{Platform: "slack", ID: "C1"})
+	p.GitHubRepo = "https://github.com/a/b"
+	if err := db.SaveRefreshed(ctx, p, bot.Linked{}, at(100), at(2)); err != nil {
+		t.Fatal(err)
+	}
+	items, err := db.ChangedItems(ctx, []string{"discord", "slack"}, at(-60), 10)
+	if err != nil || len(items) != 2 {
+		t.Fatalf("items %+v %v", items, err)
+	}
+	for _, it := range items {
+		if n, err := db.PlanFollowups(ctx, it, bot.Detect(it.Shown, it.Now()), it.Now(), at(3)); err != nil || n != 1 {
+			t.Fatalf("plan: %d %v", n, err)
+		}
+	}
+	got, err := db.PaperFollowupsAfter(ctx, 0, 10)
+	if err != nil || len(got) != 1 || got[0].PaperID != p.ID || got[0].Kind != bot.FollowCode || !got[0].Detected.Equal(at(3)) {
+		t.Fatalf("paper changes %+v %v", got, err)
+	}
+	if more, _ := db.PaperFollowupsAfter(ctx, got[0].ID, 10); len(more) != 0 {
+		t.Errorf("after the last: %+v", more)
+	}
+}

@@ -131,6 +131,21 @@ CREATE INDEX followup_deliveries_item ON followup_deliveries (item_id, id);
 CREATE INDEX followup_deliveries_open ON followup_deliveries (next_at) WHERE state IN ('planned', 'sending');
 CREATE INDEX followup_deliveries_channel ON followup_deliveries (platform, target, created_at);
 
+-- Each change of a paper, once whatever the channels that show it, in the
+-- order detected: what a watcher of the paper is to be told (the "watch
+-- this paper" button of issue 17 reads these by id, as alerts read their
+-- queue). suffix is the change's part of the follow-up keys.
+CREATE TABLE paper_followups (
+	id          INTEGER PRIMARY KEY,
+	paper_id    TEXT    NOT NULL REFERENCES papers (id),
+	suffix      TEXT    NOT NULL,
+	kind        TEXT    NOT NULL,
+	value       INTEGER NOT NULL DEFAULT 0,
+	detail      TEXT    NOT NULL DEFAULT '',
+	detected_at TEXT    NOT NULL,
+	UNIQUE (paper_id, suffix)
+);
+
 -- Channels whose follow-ups stopped because paperboy lacks a permission
 -- there: shown by status, not retried until an admin runs
 -- /papers-admin channel set again.
