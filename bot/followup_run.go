@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -306,8 +307,14 @@ func (b *Bot) sendFollowups(ctx context.Context, ed Editor, ch Channel, it Follo
 	if err := b.Store.ConfirmFollowups(wctx, keys, s, b.now()); err != nil {
 		return fmt.Errorf("follow-ups: confirm %s: %w", key, err)
 	}
+	// The changes by kind only: a venue or a title comes from outside and
+	// is not for the logs.
+	kinds := make([]string, len(batch))
+	for i, r := range batch {
+		kinds[i] = r.Suffix()
+	}
 	b.log().Info("follow-up sent", "platform", ch.Platform, "channel", ch.ID, "paper_id", it.Paper.ID, "mode", mode,
-		"update", PlainNote(batch, ch.Location()))
+		"changes", strings.Join(kinds, ","))
 	return nil
 }
 

@@ -333,3 +333,24 @@ func TestFollowupNoteIsEscapedOnDiscord(t *testing.T) {
 		}
 	}
 }
+
+// A digest due now goes first: with the next digest due, a turn of
+// follow-ups starts nothing (the daemon passes that time as the deadline).
+func TestFollowupWaitsForDueDigest(t *testing.T) {
+	e, r, ps := followupEnv(t)
+	p := ps[0]
+	p.GitHubRepo = "https://github.com/example/later"
+	r.papers[p.ID] = p
+	if err := e.b.RunFollowups(context.Background(), e.now); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.asked) != 0 || len(patches(e)) != 0 {
+		t.Fatalf("with a digest due: %d refreshes, %d edits", len(r.asked), len(patches(e)))
+	}
+	if err := e.b.RunFollowups(context.Background(), e.now.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if r.asked[p.ID] != 1 || len(patches(e)) != 1 {
+		t.Fatalf("with time before the next digest: %d refreshes, %d edits", r.asked[p.ID], len(patches(e)))
+	}
+}
