@@ -66,7 +66,7 @@ func describeOrigin(o Origin) string {
 }
 
 // channelArgs are the arguments of /papers-admin channel set.
-var channelArgs = []string{"source", "time", "zone", "weekdays", "count", "min_upvotes", "filter", "cross_lists", "rank"}
+var channelArgs = []string{"source", "time", "zone", "weekdays", "count", "min_upvotes", "filter", "cross_lists", "rank", "on_update"}
 
 func (c *Commands) channelSet(ctx context.Context, cmd Command) (Reply, error) {
 	var unknown []string
@@ -160,6 +160,14 @@ func (c *Commands) channelSet(ctx context.Context, cmd Command) (Reply, error) {
 		s.Rank = r
 		set(SetRank)
 	}
+	if v, ok := cmd.Args["on_update"]; ok {
+		m, err := ParseOnUpdate(v)
+		if err != nil {
+			return Reply{}, err
+		}
+		s.OnUpdate = m
+		set(SetOnUpdate)
+	}
 	if v, ok := cmd.Args["filter"]; ok {
 		v = CollapseSpace(v)
 		if strings.EqualFold(v, "none") {
@@ -193,6 +201,10 @@ func (c *Commands) channelSet(ctx context.Context, cmd Command) (Reply, error) {
 			return Reply{}, err
 		}
 		ch.Stopped = ""
+	}
+	// The admin fixed what stopped the follow-ups too, if anything did.
+	if err := c.Bot.Store.ResumeFollowups(ctx, ch.ChannelRef); err != nil {
+		return Reply{}, err
 	}
 	title := "Daily digest updated"
 	if !configured {

@@ -38,6 +38,8 @@ type Bot struct {
 	// CatchUp makes the daemon post one digest for the most recent run it
 	// missed while it was not running; otherwise that run is skipped.
 	CatchUp bool
+	// Followups keeps posted papers true (see RunFollowups); nil: off.
+	Followups *Followups
 
 	// topics caches the compiled subscriptions between polls.
 	topicsMu sync.Mutex

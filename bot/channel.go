@@ -168,10 +168,11 @@ const (
 	SetSource     = "source"
 	SetCrossLists = "cross_lists"
 	SetRank       = "rank"
+	SetOnUpdate   = "on_update"
 )
 
 // SettingNames lists every channel setting in display order.
-var SettingNames = []string{SetSource, SetTime, SetZone, SetWeekdays, SetMaxPapers, SetMinUpvotes, SetFilter, SetCrossLists, SetRank}
+var SettingNames = []string{SetSource, SetTime, SetZone, SetWeekdays, SetMaxPapers, SetMinUpvotes, SetFilter, SetCrossLists, SetRank, SetOnUpdate}
 
 // Default channel settings.
 const (
@@ -200,6 +201,9 @@ type Settings struct {
 	// Rank orders the selection: RankUpvotes (""), RankRelevance,
 	// RankNewest.
 	Rank string
+	// OnUpdate is how the channel takes follow-ups: OnUpdateEdit ("" too),
+	// OnUpdateReply or OnUpdateOff.
+	OnUpdate string
 }
 
 // Follows returns the channel's sources, DefaultSources when none are set.
@@ -289,6 +293,9 @@ func (s Settings) Validate() error {
 	if _, err := ParseRank(s.Rank); err != nil {
 		return err
 	}
+	if _, err := ParseOnUpdate(s.OnUpdate); err != nil {
+		return err
+	}
 	if len(s.Sources.Arxiv) > maxSourceCategories {
 		return Errorf(EInvalid, "source: %d arXiv categories (at most %d)", len(s.Sources.Arxiv), maxSourceCategories)
 	}
@@ -340,6 +347,8 @@ func copySetting(dst *Settings, src Settings, name string) {
 		dst.CrossLists = src.CrossLists
 	case SetRank:
 		dst.Rank = src.Rank
+	case SetOnUpdate:
+		dst.OnUpdate = src.OnUpdate
 	}
 }
 
@@ -371,6 +380,9 @@ func (s Settings) SettingValue(name string) string {
 	case SetRank:
 		r, _ := ParseRank(s.Rank)
 		return r
+	case SetOnUpdate:
+		m, _ := ParseOnUpdate(s.OnUpdate)
+		return m
 	}
 	return ""
 }

@@ -271,7 +271,7 @@ func TestMergeSeed(t *testing.T) {
 			MinUpvotes: 3, Filter: "diffusion"}
 		want.Origins = map[string]Origin{SetTime: FromChat, SetZone: FromConfig, SetWeekdays: FromConfig,
 			SetMaxPapers: FromConfig, SetMinUpvotes: FromConfig, SetFilter: FromConfig,
-			SetSource: FromConfig, SetCrossLists: FromConfig, SetRank: FromConfig}
+			SetSource: FromConfig, SetCrossLists: FromConfig, SetRank: FromConfig, SetOnUpdate: FromConfig}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("MergeSeed (-want +got):\n%s", diff)
 		}
@@ -348,7 +348,7 @@ func TestSettingValue(t *testing.T) {
 	s := Settings{Time: 9*60 + 5, Zone: "Europe/Berlin", Weekdays: MonFri, MaxPapers: 12, MinUpvotes: 4}
 	want := map[string]string{SetTime: "09:05", SetZone: "Europe/Berlin", SetWeekdays: "Mon-Fri",
 		SetMaxPapers: "12", SetMinUpvotes: "4", SetFilter: "(none)", SetSource: "huggingface",
-		SetCrossLists: "off", SetRank: "upvotes"}
+		SetCrossLists: "off", SetRank: "upvotes", SetOnUpdate: "edit"}
 	for _, name := range SettingNames {
 		if got := s.SettingValue(name); got != want[name] {
 			t.Errorf("SettingValue(%s) = %q, want %q", name, got, want[name])
@@ -358,8 +358,8 @@ func TestSettingValue(t *testing.T) {
 	if got := s.SettingValue(SetFilter); got != "diffusion -survey" {
 		t.Errorf("SettingValue(filter) = %q", got)
 	}
-	s.Sources, s.CrossLists, s.Rank = Sources{Lists: true, Arxiv: []string{"cs.RO", "cs.LG"}}, true, RankNewest
-	for name, want := range map[string]string{SetSource: "huggingface arxiv:cs.RO,cs.LG", SetCrossLists: "on", SetRank: "newest"} {
+	s.Sources, s.CrossLists, s.Rank, s.OnUpdate = Sources{Lists: true, Arxiv: []string{"cs.RO", "cs.LG"}}, true, RankNewest, OnUpdateReply
+	for name, want := range map[string]string{SetSource: "huggingface arxiv:cs.RO,cs.LG", SetCrossLists: "on", SetRank: "newest", SetOnUpdate: "reply"} {
 		if got := s.SettingValue(name); got != want {
 			t.Errorf("SettingValue(%s) = %q, want %q", name, got, want)
 		}

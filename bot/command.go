@@ -67,7 +67,7 @@ var help = map[string][3]string{
 	"alerts":         {"instant | daily HH:MM <zone>", "how your alerts arrive", "/papers alerts daily 08:30 Europe/Berlin"},
 	"forget-me":      {"", "delete everything paperboy keeps about you", "/papers forget-me"},
 	"status":         {"", "this channel's next post, last post and why a day was empty", "/papers status"},
-	"channel set":    {"[source] [time] [zone] [weekdays] [count] [min_upvotes] [cross_lists] [rank] [filter]", "post the daily digest in this channel (channel managers)", "/papers-admin channel set source:arxiv:cs.RO,cs.LG time:09:00 zone:Europe/Berlin count:10"},
+	"channel set":    {"[source] [time] [zone] [weekdays] [count] [min_upvotes] [cross_lists] [rank] [on_update] [filter]", "post the daily digest in this channel (channel managers)", "/papers-admin channel set source:arxiv:cs.RO,cs.LG time:09:00 zone:Europe/Berlin count:10"},
 	"channel show":   {"", "this channel's settings and where each came from", "/papers-admin channel show"},
 	"channel remove": {"", "stop the daily digest here", "/papers-admin channel remove"},
 }

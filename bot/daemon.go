@@ -158,6 +158,13 @@ func (b *Bot) Run(ctx context.Context) error {
 				wake = w
 			}
 		}
+		// Follow-ups after the digests that were due, and only until the
+		// next one is.
+		b.guard("followups", func() {
+			if err := b.RunFollowups(ctx, wake); err != nil && ctx.Err() == nil {
+				b.log().Warn("some follow-ups were not sent; will retry", "error", err)
+			}
+		})
 		now = b.now()
 		if d := min(wake.Sub(now), maxSleep); d > 0 {
 			if err := b.Clock.Sleep(ctx, d); err != nil {

@@ -123,4 +123,5 @@ type Store interface {
 	Searcher
 	PageStore
 	AnnouncementStore
+	FollowupStore
 }

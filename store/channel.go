@@ -11,7 +11,7 @@ import (
 )
 
 const channelColumns = `platform, channel_id, name, time_of_day, zone, weekdays, max_papers, min_upvotes,
-	filter, origins, from_config, stopped, created_at, updated_at, sources, cross_lists, rank`
+	filter, origins, from_config, stopped, created_at, updated_at, sources, cross_lists, rank, on_update`
 
 func scanChannel(sc interface{ Scan(...any) error }) (bot.Channel, error) {
 	var c bot.Channel
@@ -19,7 +19,7 @@ func scanChannel(sc interface{ Scan(...any) error }) (bot.Channel, error) {
 	var tod, weekdays int
 	err := sc.Scan(&c.Platform, &c.ID, &c.Name, &tod, &c.Settings.Zone, &weekdays, &c.Settings.MaxPapers,
 		&c.Settings.MinUpvotes, &c.Settings.Filter, &origins, &c.FromConfig, &c.Stopped, &created, &updated,
-		&sources, &c.Settings.CrossLists, &c.Settings.Rank)
+		&sources, &c.Settings.CrossLists, &c.Settings.Rank, &c.Settings.OnUpdate)
 	if err != nil {
 		return c, mapErr(err)
 	}
@@ -28,6 +28,7 @@ func scanChannel(sc interface{ Scan(...any) error }) (bot.Channel, error) {
 		// leaves the default.
 		c.Settings.Sources, _ = bot.ParseSources([]string{sources}, func(s string) (string, error) { return s, nil })
 	}
+	c.Settings.OnUpdate = onUpdateSetting(c.Settings.OnUpdate)
 	c.Settings.Time = bot.TimeOfDay(tod)
 	c.Settings.Weekdays = bot.Weekdays(weekdays)
 	c.Created, c.Updated = parseTime(created), parseTime(updated)
@@ -76,15 +77,15 @@ func (db *DB) SaveChannel(ctx context.Context, c bot.Channel, now time.Time) err
 		created = now
 	}
 	_, err = db.w.ExecContext(ctx, `INSERT INTO channels (`+channelColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (platform, channel_id) DO UPDATE SET name = excluded.name, time_of_day = excluded.time_of_day,
 			zone = excluded.zone, weekdays = excluded.weekdays, max_papers = excluded.max_papers,
 			min_upvotes = excluded.min_upvotes, filter = excluded.filter, origins = excluded.origins,
 			from_config = excluded.from_config, updated_at = excluded.updated_at, sources = excluded.sources,
-			cross_lists = excluded.cross_lists, rank = excluded.rank`,
+			cross_lists = excluded.cross_lists, rank = excluded.rank, on_update = excluded.on_update`,
 		c.Platform, c.ID, c.Name, int(c.Settings.Time), c.Settings.Zone, int(c.Settings.Weekdays),
 		c.Settings.MaxPapers, c.Settings.MinUpvotes, c.Settings.Filter, string(origins), c.FromConfig,
-		fmtTime(created), fmtTime(now), strings.Join(c.Settings.Sources.Specs(), " "), c.Settings.CrossLists, c.Settings.Rank)
+		fmtTime(created), fmtTime(now), strings.Join(c.Settings.Sources.Specs(), " "), c.Settings.CrossLists, c.Settings.Rank, onUpdateColumn(c.Settings.OnUpdate))
 	if err != nil {
 		return fmt.Errorf("store: save channel %s: %w", c.ChannelRef, mapErr(err))
 	}

@@ -69,15 +69,19 @@ func scanPaper(sc interface{ Scan(...any) error }) (bot.Paper, error) {
 // reference, DOI and version; each save fills in what it has, so neither
 // erases the other's fields. arXiv's categories replace the stored ones
 // (a cross-list adds one), its version only grows, and the announcement
-// day is the first one seen.
+// day is the first one seen. Once arXiv has announced a version 2 or
+// later, only a save that knows that version (arXiv's) replaces the title
+// and abstract: Hugging Face copies them from arXiv and goes on serving
+// v1's for a while, which would undo the new version's (issue 17).
 const upsertSQL = `INSERT INTO papers (id, title, abstract, authors, published_at, list_date, upvotes, comments,
 	github_repo, github_stars, project_page, thumbnail, ai_summary, ai_keywords, org_name, org_fullname,
 	first_seen_at, fetched_at, authors_fold, rid,
 	categories, arxiv_comment, journal_ref, doi, version, announced_on)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET
-	title        = CASE WHEN ? THEN excluded.title ELSE title END,
-	abstract     = CASE WHEN excluded.abstract <> '' THEN excluded.abstract ELSE abstract END,
+	title        = CASE WHEN ? AND (version < 2 OR excluded.version >= version) THEN excluded.title ELSE title END,
+	abstract     = CASE WHEN excluded.abstract <> '' AND (version < 2 OR excluded.version >= version)
+	                    THEN excluded.abstract ELSE abstract END,
 	authors      = CASE WHEN excluded.authors <> '' THEN excluded.authors ELSE authors END,
 	authors_fold = CASE WHEN excluded.authors <> '' THEN excluded.authors_fold ELSE authors_fold END,
 	published_at = CASE WHEN excluded.published_at <> '' THEN excluded.published_at ELSE published_at END,
@@ -199,6 +203,9 @@ type saveOpts struct {
 	// feed, with arxiv, also records the papers as the items of that
 	// feed's day (arxiv_feed_items) and the fetch (arxiv_feed_days).
 	feed string
+	// refresh saves papers refreshed one by one (follow-ups): current
+	// counters as a live list, but no list membership and no list fetch.
+	refresh bool
 }
 
 // save saves papers in one transaction. A paper whose row the database
@@ -266,7 +273,7 @@ func (db *DB) saveTx(ctx context.Context, papers []bot.Paper, drop map[int]strin
 	defer tx.Rollback()
 	upsert := upsertArchive
 	switch {
-	case live:
+	case live, o.refresh:
 		upsert = upsertLive
 	case o.arxiv:
 		upsert = upsertArxiv
@@ -401,6 +408,8 @@ func (db *DB) saveTx(ctx context.Context, papers []bot.Paper, drop map[int]strin
 		// own list; an arXiv paper is on its announcement day.
 		on := listDate
 		switch {
+		case o.refresh:
+			on = bot.Date{}
 		case live:
 			on = day
 		case o.arxiv:

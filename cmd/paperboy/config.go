@@ -30,6 +30,7 @@ type Config struct {
 	Alerts      AlertsConfig      `yaml:"alerts"`
 	Limits      LimitsConfig      `yaml:"limits"`
 	HTTP        HTTPConfig        `yaml:"http"`
+	Followups   FollowupsConfig   `yaml:"followups"`
 	Channels    []ChannelConfig   `yaml:"channels"`
 
 	path string // where it was read from; "" for the built-in defaults
@@ -108,6 +109,7 @@ type ChannelConfig struct {
 	Source     []string `yaml:"source"`
 	CrossLists *bool    `yaml:"cross_lists"`
 	Rank       string   `yaml:"rank"`
+	OnUpdate   string   `yaml:"on_update"`
 }
 
 // Duration is a time.Duration written as "30m", "20s".
@@ -264,6 +266,8 @@ type settings struct {
 	// HTTPListen is where `run` serves /metrics, /healthz and /readyz
 	// (http.listen, --listen); "" when they are off.
 	HTTPListen string
+	// Followups is the followups: section.
+	Followups followupSettings
 }
 
 // discordSettings are the resolved Discord settings; Token empty means
@@ -372,6 +376,9 @@ func (c *Config) resolve(localZone string, getenv func(string) string) (*setting
 	if err := c.resolveHTTP(s); err != nil {
 		return nil, err
 	}
+	if err := c.resolveFollowups(s); err != nil {
+		return nil, err
+	}
 	if c.Alerts.MaxTopics != nil {
 		if *c.Alerts.MaxTopics < 1 || *c.Alerts.MaxTopics > 1000 {
 			return nil, cfgErr("alerts.max_topics", "%d is not from 1 to 1000", *c.Alerts.MaxTopics)
@@ -478,6 +485,9 @@ func (cc ChannelConfig) channel(key, localZone string, s *settings) (bot.Channel
 		}
 		ch.Settings.Rank = r
 		set(bot.SetRank)
+	}
+	if err := cc.onUpdate(key, &ch); err != nil {
+		return ch, err
 	}
 	if cc.Time != "" {
 		t, err := bot.ParseTimeOfDay(cc.Time)

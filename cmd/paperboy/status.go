@@ -103,6 +103,9 @@ func cmdStatus(e *env, args []string) error {
 			}
 			fmt.Fprintf(w, "  %-12s %s\n", "last run", line)
 		}
+		if err := printFollowups(e, w, b, ch); err != nil {
+			return err
+		}
 		if note := cs.OffDaysNote(); note != "" {
 			fmt.Fprintf(w, "  %-12s %s\n", "off days", note)
 		}

@@ -1,6 +1,7 @@
 // Package hffake is an in-process fake of the Hugging Face Daily Papers
-// API (GET /api/daily_papers?date=YYYY-MM-DD&limit=N&p=P) for tests, with
-// the fault rules of package faults.
+// API (GET /api/daily_papers?date=YYYY-MM-DD&limit=N&p=P) and of the
+// single-paper endpoints (GET /api/papers/{id}, GET /api/arxiv/{id}/repos;
+// see papers.go) for tests, with the fault rules of package faults.
 //
 // A day's list is a JSON array of daily-paper elements, as Hugging Face
 // returns it (SetList, or LoadDir for files named
@@ -41,6 +42,9 @@ const Path = "/api/daily_papers"
 type Rule struct {
 	// Date matches the date parameter exactly (empty = any).
 	Date string
+	// Path matches the request's path exactly, like "/api/papers/2612.00001"
+	// (empty = any).
+	Path string
 	// Skip, Times and Prob gate the rule as in the Discord and Slack fakes.
 	Skip  int
 	Times int
@@ -63,6 +67,7 @@ type Rule struct {
 // Request is one request as the fake saw it.
 type Request struct {
 	Seq       int
+	Path      string // the URL path: Path, or a single paper's
 	Date      string
 	Page      int
 	Limit     int
@@ -83,14 +88,18 @@ type Server struct {
 
 	mu       sync.Mutex
 	lists    map[string][]json.RawMessage
+	papers   map[string]json.RawMessage // SetPaper's documents
+	linked   map[string]Linked          // SetLinked's repos
 	requests []*Request
 }
 
 // New starts a fake on a loopback httptest server.
 func New() *Server {
 	s := &Server{
-		rules: faults.NewRules(func(r Rule) faults.Gate { return faults.Gate{Skip: r.Skip, Times: r.Times, Prob: r.Prob} }),
-		lists: map[string][]json.RawMessage{},
+		rules:  faults.NewRules(func(r Rule) faults.Gate { return faults.Gate{Skip: r.Skip, Times: r.Times, Prob: r.Prob} }),
+		lists:  map[string][]json.RawMessage{},
+		papers: map[string]json.RawMessage{},
+		linked: map[string]Linked{},
 	}
 	s.http = faults.NewServer(http.HandlerFunc(s.serveHTTP))
 	return s
@@ -190,7 +199,7 @@ func (s *Server) Stats() faults.Stats { return s.tally.Stats() }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	rec := &Request{Date: q.Get("date"), UserAgent: r.UserAgent(), Time: time.Now()}
+	rec := &Request{Path: r.URL.Path, Date: q.Get("date"), UserAgent: r.UserAgent(), Time: time.Now()}
 	rec.Page, _ = strconv.Atoi(q.Get("p"))
 	rec.Limit, _ = strconv.Atoi(q.Get("limit"))
 	s.tally.Request()
@@ -208,12 +217,15 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		rec.Status, rec.Fault = status, fault
 	}
 
-	if r.URL.Path != Path {
+	paper := r.URL.Path != Path
+	if paper && !isPaperPath(r.URL.Path) {
 		finish(http.StatusNotFound, "")
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "Sorry, we can't find the page you are looking for."})
 		return
 	}
-	rule, hit := s.rules.Pick(func(x Rule) bool { return x.Date == "" || x.Date == rec.Date })
+	rule, hit := s.rules.Pick(func(x Rule) bool {
+		return (x.Date == "" || x.Date == rec.Date) && (x.Path == "" || x.Path == rec.Path)
+	})
 	if hit && rule.Delay > 0 {
 		if !s.http.Sleep(r.Context(), rule.Delay) {
 			finish(0, faults.KindCanceled)
@@ -241,19 +253,32 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	limit := rec.Limit
-	if limit <= 0 {
-		limit = 50
+	var body []byte
+	if paper {
+		status, b := s.paperAnswer(r.URL.Path)
+		if status != http.StatusOK {
+			finish(status, "")
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			w.WriteHeader(status)
+			_, _ = w.Write(b)
+			return
+		}
+		body = b
+	} else {
+		limit := rec.Limit
+		if limit <= 0 {
+			limit = 50
+		}
+		limit = min(limit, 100)
+		s.mu.Lock()
+		elems := s.lists[rec.Date]
+		s.mu.Unlock()
+		page := []json.RawMessage{}
+		if from := rec.Page * limit; rec.Page >= 0 && from < len(elems) {
+			page = elems[from:min(from+limit, len(elems))]
+		}
+		body, _ = json.Marshal(page)
 	}
-	limit = min(limit, 100)
-	s.mu.Lock()
-	elems := s.lists[rec.Date]
-	s.mu.Unlock()
-	page := []json.RawMessage{}
-	if from := rec.Page * limit; rec.Page >= 0 && from < len(elems) {
-		page = elems[from:min(from+limit, len(elems))]
-	}
-	body, _ := json.Marshal(page)
 	fault := ""
 	if hit && rule.Delay > 0 {
 		fault = faults.KindDelay

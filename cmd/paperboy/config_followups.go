@@ -1,0 +1,75 @@
+package main
+
+import (
+	"time"
+
+	"github.com/paperboy-bot/paperboy/bot"
+)
+
+// FollowupsConfig is the followups: section (issue 17): how long posted
+// papers are followed and how often each is refreshed.
+type FollowupsConfig struct {
+	Days     *int     `yaml:"days"`
+	Interval Duration `yaml:"interval"`
+}
+
+// followupSettings are the resolved followups: settings; Days 0 turns
+// follow-ups off.
+type followupSettings struct {
+	Days     int
+	Interval time.Duration
+}
+
+// Bounds of the followups: keys.
+const (
+	maxFollowupDays     = 90
+	minFollowupInterval = time.Minute
+)
+
+func (c *Config) resolveFollowups(s *settings) error {
+	s.Followups = followupSettings{Days: bot.DefaultFollowupDays, Interval: bot.DefaultFollowupInterval}
+	if d := c.Followups.Days; d != nil {
+		if *d < 0 || *d > maxFollowupDays {
+			return cfgErr("followups.days", "%d is not from 0 to %d (0 turns follow-ups off)", *d, maxFollowupDays)
+		}
+		s.Followups.Days = *d
+	}
+	if c.Followups.Interval.Set {
+		if c.Followups.Interval.Duration < minFollowupInterval {
+			return cfgErr("followups.interval", "must be at least %s", minFollowupInterval)
+		}
+		s.Followups.Interval = c.Followups.Interval.Duration
+	}
+	return nil
+}
+
+// onUpdate reads a channel's on_update key.
+func (cc ChannelConfig) onUpdate(key string, ch *bot.Channel) error {
+	if cc.OnUpdate == "" {
+		return nil
+	}
+	m, err := bot.ParseOnUpdate(cc.OnUpdate)
+	if err != nil {
+		return cfgErr(key+".on_update", "%q is not edit, reply or off", cc.OnUpdate)
+	}
+	if m == bot.OnUpdateEdit {
+		m = "" // the default, as the store reads it back
+	}
+	ch.Settings.OnUpdate = m
+	ch.Origins[bot.SetOnUpdate] = bot.FromConfig
+	return nil
+}
+
+// followups is the bot's follow-up configuration: nil when followups.days
+// is 0. The source refreshes papers when it can (Hugging Face's live API;
+// sample and file: sources cannot).
+func (e *env) followups(src bot.Source) *bot.Followups {
+	if e.set == nil || e.set.Followups.Days == 0 {
+		return nil
+	}
+	f := &bot.Followups{Days: e.set.Followups.Days, Interval: e.set.Followups.Interval}
+	if r, ok := src.(bot.PaperRefresher); ok {
+		f.Refresher = r
+	}
+	return f
+}
