@@ -15,14 +15,16 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download && go mod verify
 COPY . .
-# VERSION ends up in `paperboy version` and in the User-Agent sent to Hugging
-# Face and arXiv (main.version). The build context has no .git (see
-# .dockerignore), so Go cannot stamp the commit itself: `make docker` passes
-# `git describe`, which names it.
-ARG VERSION=0.1.0-dev
+# VERSION, when given, replaces main.version (`paperboy version`, and the
+# User-Agent sent to Hugging Face and arXiv); `make docker` gives the tag when
+# HEAD is a release. The build context has no .git (see .dockerignore), so
+# the go command cannot stamp the commit itself: COMMIT (main.buildCommit)
+# names it, and `make docker` passes it.
+ARG VERSION=
+ARG COMMIT=
 ENV CGO_ENABLED=1
 RUN go build -tags sqlite_fts5 -trimpath -buildvcs=false \
-        -ldflags "-s -w -X main.version=${VERSION}" \
+        -ldflags "-s -w ${VERSION:+-X main.version=${VERSION}} ${COMMIT:+-X main.buildCommit=${COMMIT}}" \
         -o /out/paperboy ./cmd/paperboy \
     && /out/paperboy version
 

@@ -63,17 +63,17 @@ fault-test:
 	PAPERBOY_FAULTS=1 PAPERBOY_SEED=$(SEED) $(GO) test -tags $(TAGS) -run '^TestFaults$$' -count 1 -v -timeout 30m ./cmd/paperboy
 
 # The container image (Dockerfile), with docker, else podman. Neither CI nor
-# `make test` needs it. VERSION is what `paperboy version` prints: the tag
-# v1.2.3 as 1.2.3 when HEAD is tagged, else main.version with the commit
-# (0.1.0-dev+af4a9f5, -dirty with uncommitted changes).
+# `make test` needs it. VERSION: the release tag (v1.2.3 gives 1.2.3) when
+# HEAD has one, else main.version stays; COMMIT: HEAD, -dirty with
+# uncommitted changes. Both show in `paperboy version`.
 CONTAINER ?= $(shell command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1 && echo docker || (command -v podman >/dev/null 2>&1 && echo podman) || echo docker)
 IMAGE     ?= paperboy
-VERSION   ?= $(shell git describe --tags --match 'v[0-9]*' --exact-match --dirty 2>/dev/null | sed 's/^v//' | grep . || \
-	echo "$$(sed -n 's/^var version = "\(.*\)"$$/\1/p' cmd/paperboy/main.go | grep . || echo dev)+$$(git describe --always --dirty 2>/dev/null || echo unknown)")
+VERSION   ?= $(shell git describe --tags --match 'v[0-9]*' --exact-match 2>/dev/null | sed 's/^v//')
+COMMIT    ?= $(shell c=$$(git rev-parse --short=12 HEAD 2>/dev/null) && { git diff --quiet HEAD 2>/dev/null || c=$$c-dirty; } && echo $$c)
 # podman writes OCI images by default, which have no HEALTHCHECK.
 CONTAINER_BUILD_FLAGS ?= $(if $(filter podman,$(notdir $(CONTAINER))),--format docker)
 docker:
-	$(CONTAINER) build $(CONTAINER_BUILD_FLAGS) --build-arg VERSION=$(VERSION) -t $(IMAGE) .
+	$(CONTAINER) build $(CONTAINER_BUILD_FLAGS) --build-arg VERSION=$(VERSION) --build-arg COMMIT=$(COMMIT) -t $(IMAGE) .
 
 # Builds the image and runs it (cmd/paperboy/docker_test.go); skipped where
 # no container runtime works.

@@ -35,7 +35,7 @@ func TestDockerImage(t *testing.T) {
 
 	id := fmt.Sprintf("%d", time.Now().UnixNano())
 	image := "paperboy-test:" + id
-	build := []string{"build", "--build-arg", "VERSION=0.0.0-test", "-t", image}
+	build := []string{"build", "--build-arg", "VERSION=0.0.0-test", "--build-arg", "COMMIT=c0ffee000000", "-t", image}
 	if filepath.Base(rt) == "podman" {
 		build = append(build, "--format", "docker") // OCI images drop HEALTHCHECK
 	}
@@ -50,8 +50,13 @@ func TestDockerImage(t *testing.T) {
 	t.Run("version and help exit 0", func(t *testing.T) {
 		c := c.with(t)
 		r := c.run("run", "--rm", image, "version")
-		if r.code != 0 || !strings.HasPrefix(r.stdout, "paperboy 0.0.0-test ") {
+		if f := strings.Fields(r.stdout); r.code != 0 || len(f) < 2 || f[0] != "paperboy" || f[1] != "0.0.0-test" {
 			t.Errorf("version: exit %d, stdout %q, stderr %q; want exit 0 and the VERSION build argument", r.code, r.stdout, r.stderr)
+		}
+		// A paperboy that prints its commit prints the COMMIT build argument
+		// (the build context has no .git to take it from).
+		if strings.Contains(r.stdout, "\ncommit ") && !strings.Contains(r.stdout, "c0ffee000000") {
+			t.Errorf("version: %q does not name the COMMIT build argument", r.stdout)
 		}
 		r = c.run("run", "--rm", image, "help")
 		if r.code != 0 || !strings.Contains(r.stdout, "Usage: paperboy <command>") {
