@@ -147,7 +147,7 @@ func (w *doctorWorld) doctor(t *testing.T, cfg string, env ...string) (code int,
 			t.Errorf("a line that is not a check: %q\nstdout:\n%s", line, r.stdout)
 		}
 	}
-	for _, secret := range []string{fakeDiscordToken, fakeSlackBot, fakeSlackApp, "xoxb-revoked-1234", "MTEST.not-the-token.at-all"} {
+	for _, secret := range []string{fakeDiscordToken, fakeSlackBot, fakeSlackApp, "xoxb-revoked", "MTEST.not-the-token.at-all"} {
 		if strings.Contains(r.stdout+r.stderr, secret) {
 			t.Errorf("a token appears in the output:\n%s\n%s", r.stdout, r.stderr)
 		}
@@ -305,7 +305,7 @@ func TestDoctorSlack(t *testing.T) {
 	}
 	w.sl.SetScopes(slackfake.DefaultScopes...)
 
-	w.sl.SetAppToken("xapp-another-one")
+	w.sl.SetAppToken("xapp-other1")
 	_, _, failed = w.doctor(t, cfg)
 	if len(failed) != 1 || !strings.HasPrefix(failed[0], "✗ Slack app-level token (Socket Mode): Slack refused it (invalid_auth) → create an app-level token with the connections:write scope") {
 		t.Errorf("app token: %q", failed)
@@ -324,7 +324,7 @@ func TestDoctorBadTokens(t *testing.T) {
 	w := newDoctorWorld(t)
 	w.registerCommands(t)
 	cfg := w.config(t, doctorChannels)
-	code, _, failed := w.doctor(t, cfg, "DISCORD_BOT_TOKEN=MTEST.not-the-token.at-all", "SLACK_BOT_TOKEN=xoxb-revoked-1234")
+	code, _, failed := w.doctor(t, cfg, "DISCORD_BOT_TOKEN=MTEST.not-the-token.at-all", "SLACK_BOT_TOKEN=xoxb-revoked")
 	if code != 1 || len(failed) != 2 {
 		t.Fatalf("exit %d, failed %q", code, failed)
 	}
