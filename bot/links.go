@@ -184,3 +184,32 @@ func domainWithPath(s string) bool {
 		return len(tld) >= 2 && strings.Trim(tld, "abcdefghijklmnopqrstuvwxyz") == ""
 	}
 }
+
+// FitLinks joins items with sep in at most limit characters (Length),
+// each shown linked (linked[i], the platform's link markup) where it fits
+// and plain (plain[i], already escaped) otherwise: from the first item on,
+// as many are links as fit with the rest as text. ok is false when even
+// the plain text does not fit (the caller cuts it). The renderers' lists
+// of arXiv categories use it.
+func FitLinks(plain, linked []string, sep string, limit int) (s string, ok bool) {
+	total := 0
+	for i, p := range plain {
+		if i > 0 {
+			total += Length(sep)
+		}
+		total += Length(p)
+	}
+	if total > limit {
+		return "", false
+	}
+	out := make([]string, len(plain))
+	copy(out, plain)
+	for i := range plain {
+		grown := total - Length(plain[i]) + Length(linked[i])
+		if grown > limit {
+			break
+		}
+		out[i], total = linked[i], grown
+	}
+	return strings.Join(out, sep), true
+}

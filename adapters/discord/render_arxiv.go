@@ -11,7 +11,6 @@ package discord
 
 import (
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -120,27 +119,17 @@ func categoryList(cats []string, max int) string {
 	}
 	plain := make([]string, len(cats))
 	linked := make([]string, len(cats))
-	total := 2 * (len(cats) - 1) // the separators
 	for i, c := range cats {
 		plain[i] = escapeMarkdown(c)
 		linked[i] = plain[i]
 		if u := categoryURL(c); u != "" && plain[i] == c {
 			linked[i] = "[" + c + "](<" + u + ">)"
 		}
-		total += bot.Length(plain[i])
 	}
-	if total > max {
-		return truncateEscaped(strings.Join(cats, ", "), max)
+	if s, ok := bot.FitLinks(plain, linked, ", ", max); ok {
+		return s
 	}
-	out := slices.Clone(plain)
-	for i := range cats {
-		grown := total - bot.Length(plain[i]) + bot.Length(linked[i])
-		if grown > max {
-			break
-		}
-		out[i], total = linked[i], grown
-	}
-	return strings.Join(out, ", ")
+	return truncateEscaped(strings.Join(cats, ", "), max)
 }
 
 // closingLine is the digest's closing line (bot.Digest.Closing, "and 231
