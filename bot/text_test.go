@@ -387,3 +387,20 @@ func TestCleanText(t *testing.T) {
 		}
 	}
 }
+
+func TestFitLinks(t *testing.T) {
+	plain := []string{"cs.LG", "cs.RO"}
+	linked := []string{"<u1|cs.LG>", "<u2|cs.RO>"}
+	for limit, want := range map[int]string{
+		100:                      "<u1|cs.LG>, <u2|cs.RO>", // both links fit
+		len("<u1|cs.LG>, cs.RO"): "<u1|cs.LG>, cs.RO",      // the first only
+		len("cs.LG, cs.RO"):      "cs.LG, cs.RO",           // text only
+	} {
+		if got, ok := FitLinks(plain, linked, ", ", limit); !ok || got != want {
+			t.Errorf("limit %d: %q, %v; want %q", limit, got, ok, want)
+		}
+	}
+	if _, ok := FitLinks(plain, linked, ", ", len("cs.LG, cs.RO")-1); ok {
+		t.Error("text longer than the limit fitted")
+	}
+}
