@@ -220,10 +220,21 @@ func (a *ArxivPart) CategoryLabel() string { return strings.Join(a.Categories, "
 // MoreText is the thread's closing line, "and 231 more new in cs.LG
 // today", or "" when there are none.
 func (a *ArxivPart) MoreText() string {
-	if a == nil || a.More <= 0 {
+	before, after, ok := a.MoreParts()
+	if !ok {
 		return ""
 	}
-	return fmt.Sprintf("and %d more new in %s today", a.More, a.CategoryLabel())
+	return before + a.CategoryLabel() + after
+}
+
+// MoreParts is MoreText around its category list ("and 231 more new in ",
+// " today"), for renderers that link each category; ok is false when
+// there is no closing line.
+func (a *ArxivPart) MoreParts() (before, after string, ok bool) {
+	if a == nil || a.More <= 0 {
+		return "", "", false
+	}
+	return fmt.Sprintf("and %d more new in ", a.More), " today", true
 }
 
 // noAnnouncementReason is the status line of a day arXiv announced

@@ -136,19 +136,15 @@ func categoryList(cats []string, max int) string {
 // more new in cs.LG today") with each category a link to its list page, in
 // at most max characters; "" when the digest has none.
 func closingLine(d *bot.Digest, max int) string {
-	closing := d.Closing()
-	if closing == "" {
+	b, a, ok := d.Arxiv.MoreParts()
+	if !ok {
 		return ""
 	}
-	label := d.Arxiv.CategoryLabel()
-	i := strings.LastIndex(closing, label)
-	if label == "" || i < 0 {
-		return truncateEscaped(closing, max) // worded without the label: no links
-	}
-	before, after := escapeWording(closing[:i], true), escapeWording(closing[i+len(label):], false)
+	// escapeWording keeps the spaces around the list (the escapers trim).
+	before, after := escapeWording(b, true), escapeWording(a, false)
 	room := max - bot.Length(before) - bot.Length(after)
 	if room < bot.Length(bot.Ellipsis) {
-		return truncateEscaped(closing, max)
+		return truncateEscaped(d.Closing(), max)
 	}
 	return before + categoryList(d.Arxiv.Categories, room) + after
 }

@@ -104,20 +104,15 @@ func categoryList(cats []string, max int) string {
 // more new in cs.LG today") as mrkdwn with each category a link to its
 // list page, in at most max characters; "" when the digest has none.
 func closingLine(d *bot.Digest, max int) string {
-	closing := d.Closing()
-	if closing == "" {
+	b, a, ok := d.Arxiv.MoreParts()
+	if !ok {
 		return ""
 	}
-	label := d.Arxiv.CategoryLabel()
-	i := strings.LastIndex(closing, label)
-	if label == "" || i < 0 {
-		return truncateEscaped(closing, max) // worded without the label: no links
-	}
-	// escapeRun keeps the spaces around the label (escapeMrkdwn trims).
-	before, after := escapeRun(closing[:i], true), escapeRun(closing[i+len(label):], false)
+	// escapeRun keeps the spaces around the list (the escapers trim).
+	before, after := escapeRun(b, true), escapeRun(a, false)
 	room := max - bot.Length(before) - bot.Length(after)
 	if room < bot.Length(bot.Ellipsis) {
-		return truncateEscaped(closing, max)
+		return truncateEscaped(d.Closing(), max)
 	}
 	return before + categoryList(d.Arxiv.Categories, room) + after
 }
