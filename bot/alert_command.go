@@ -252,9 +252,12 @@ func (c *Commands) forgetMe(ctx context.Context, cmd Command) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	if res.Subscriptions+res.Alerts+res.Users+res.Batches == 0 {
+	if res.Subscriptions+res.Alerts+res.Users+res.Batches+res.Watches == 0 {
 		return Reply{Lines: []Line{{Text("paperboy kept nothing about you; nothing to delete.")}}}, nil
 	}
-	return Reply{Lines: []Line{{Text("Deleted everything paperboy kept about you: %s, %s and your settings.",
-		plural(res.Subscriptions, "topic"), plural(res.Alerts, "alert"))}}}, nil
+	what := plural(res.Subscriptions, "topic") + ", " + plural(res.Alerts, "alert")
+	if res.Watches > 0 {
+		what += ", " + plural(res.Watches, "watched paper")
+	}
+	return Reply{Lines: []Line{{Text("Deleted everything paperboy kept about you: %s and your settings.", what)}}}, nil
 }

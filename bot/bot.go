@@ -359,11 +359,14 @@ func (b *Bot) deliver(ctx context.Context, ch Channel, platform Platform, plan *
 		}
 		plan.Header.Sent, plan.Header.State = s, StateSent
 	}
+	mode, _ := ParseOnUpdate(ch.Settings.OnUpdate)
+	watch := b.Followups != nil && mode != OnUpdateOff
 	for i := range plan.Items {
 		row := &plan.Items[i]
 		if row.State == StateSent {
 			continue
 		}
+		plan.Digest.Items[i].Watch = watch
 		m := &Message{Key: row.Key, Channel: ch, Digest: plan.Digest, Item: &plan.Digest.Items[i],
 			Thread: plan.Header.Sent, Resumed: resumed}
 		s, err := b.send(ctx, platform, m)

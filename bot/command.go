@@ -48,7 +48,7 @@ type Command struct {
 var (
 	// PapersSubs are the /papers sub-commands, in help order.
 	PapersSubs = []string{"help", "search", "today", "paper", "subscribe", "subscriptions", "unsubscribe",
-		"pause", "resume", "alerts", "forget-me", "status"}
+		"watching", "unwatch", "pause", "resume", "alerts", "forget-me", "status"}
 	// AdminSubs are the /papers-admin sub-commands.
 	AdminSubs = []string{"channel set", "channel show", "channel remove"}
 )
@@ -62,6 +62,8 @@ var help = map[string][3]string{
 	"subscribe":      {"<query> [label:name]", "get a direct message when a matching paper appears", `/papers subscribe "state space models" -survey label:SSMs`},
 	"subscriptions":  {"", "your topics", "/papers subscriptions"},
 	"unsubscribe":    {"<id|all>", "remove a topic", "/papers unsubscribe 3"},
+	"watching":       {"", "the papers you watch (press Watch under a posted paper)", "/papers watching"},
+	"unwatch":        {"<arXiv id>", "stop watching a paper", "/papers unwatch 2405.15738"},
 	"pause":          {"", "pause your alerts", "/papers pause"},
 	"resume":         {"", "resume your alerts", "/papers resume"},
 	"alerts":         {"instant | daily HH:MM <zone>", "how your alerts arrive", "/papers alerts daily 08:30 Europe/Berlin"},
@@ -80,6 +82,9 @@ type Commands struct {
 	// MaxTopics is how many topics one user may have (DefaultMaxTopics
 	// when zero).
 	MaxTopics int
+	// MaxWatches is how many papers one user may watch
+	// (DefaultMaxWatches when zero).
+	MaxWatches int
 	// Limiter applies the fair-use limits (none when nil); share one
 	// between the platforms' Commands.
 	Limiter *Limiter
@@ -182,6 +187,10 @@ func (c *Commands) handle(ctx context.Context, cmd Command) (Reply, error) {
 		return c.subscriptions(ctx, cmd)
 	case "unsubscribe":
 		return c.unsubscribe(ctx, cmd)
+	case "watching":
+		return c.watching(ctx, cmd)
+	case "unwatch":
+		return c.unwatch(ctx, cmd)
 	case "pause":
 		return c.pause(ctx, cmd)
 	case "alerts":

@@ -20,6 +20,9 @@ type Digest struct {
 type Item struct {
 	Rank  int // 1-based
 	Paper Paper
+	// Watch puts a Watch button on the item's message (WatchAction): set
+	// when the message goes to a channel whose follow-ups are on.
+	Watch bool
 }
 
 // Title is the thread's name: "Daily Papers · Thu 26 Nov 2026", for a

@@ -215,15 +215,6 @@ type Followup struct {
 	Done     time.Time // when it was confirmed (or found gone, or failed)
 }
 
-// PaperFollowup is a change of a paper, recorded once whatever the
-// channels that show it (PlanFollowups writes it with the channels' rows).
-type PaperFollowup struct {
-	ID      int64 // in the order detected
-	PaperID string
-	Change
-	Detected time.Time
-}
-
 // FollowItem is a posted item message and what follow-ups know of it.
 type FollowItem struct {
 	ItemID   int64
@@ -301,11 +292,6 @@ type FollowupStore interface {
 	StopFollowups(ctx context.Context, ch ChannelRef, keys []string, reason string, now time.Time) error
 	// ResumeFollowups lets a stopped channel's follow-ups go on.
 	ResumeFollowups(ctx context.Context, ch ChannelRef) error
-	// PaperFollowupsAfter returns the changes of papers recorded after
-	// the one numbered after, oldest first, at most limit: each change of
-	// a paper once, however many channels show it. (What watchers of a
-	// paper are to be told: the seam of issue 17's "watch" button.)
-	PaperFollowupsAfter(ctx context.Context, after int64, limit int) ([]PaperFollowup, error)
 	// FollowupReport returns, for status, the channel's follow-up rows
 	// created since since (newest first) and why its follow-ups stopped
 	// ("" when they did not).

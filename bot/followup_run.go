@@ -369,6 +369,7 @@ func (b *Bot) followupMessage(ctx context.Context, ch Channel, it FollowItem, al
 	if m.Item == nil {
 		m.Item = &Item{Rank: it.Rank, Paper: it.Paper}
 	}
+	m.Item.Watch = true // follow-ups go only to channels whose follow-ups are on
 	inBatch := map[string]bool{}
 	for _, r := range batch {
 		inBatch[r.Key] = true

@@ -93,9 +93,9 @@ func (l *Limiter) Load() GateLoad {
 // limitKind says which bucket a /papers sub-command spends from.
 func limitKind(sub string) string {
 	switch sub {
-	case "search", "today", "paper", "subscriptions":
+	case "search", "today", "paper", "subscriptions", "watching":
 		return "search"
-	case "subscribe", "unsubscribe", "pause", "resume", "alerts", "forget-me":
+	case "subscribe", "unsubscribe", "unwatch", "pause", "resume", "alerts", "forget-me":
 		return "change"
 	}
 	return ""

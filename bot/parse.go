@@ -18,6 +18,7 @@ const MaxCommandText = 1000
 //	subscribe <query> [label:"name"] → query, label
 //	paper <id or URL>             → id
 //	unsubscribe <id|all>          → id
+//	unwatch <arXiv id>            → id
 //	alerts instant | daily HH:MM <zone> → mode, time, zone
 //	channel set time 09:00 zone Europe/Berlin count 10 filter <query…>
 //	                              → time, zone, count, … (also time:09:00 or time=09:00;
@@ -53,7 +54,7 @@ func ParseCommand(name, text string) Command {
 		if rest != "" {
 			cmd.Args["query"] = rest
 		}
-	case "paper", "unsubscribe":
+	case "paper", "unsubscribe", "unwatch":
 		if rest != "" {
 			cmd.Args["id"] = rest
 		}

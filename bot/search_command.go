@@ -29,38 +29,25 @@ func (c *Commands) search(ctx context.Context, cmd Command) (Reply, error) {
 	return c.searchPage(ctx, cmd.User, text, 0, "")
 }
 
-// HandleAction answers a button of an earlier reply (search paging). The
-// reply replaces the message the button was on.
-func (c *Commands) HandleAction(ctx context.Context, user UserRef, action string) Reply {
-	start := time.Now()
-	defer func() { c.Bot.metrics().CommandDone(CmdPapers+" page", time.Since(start)) }()
+// searchPageAction answers a search paging button ("s:<key>:<page>").
+func (c *Commands) searchPageAction(ctx context.Context, user UserRef, action string) (Reply, error) {
 	rest, ok := strings.CutPrefix(action, searchAction)
 	key, pageS, ok2 := strings.Cut(rest, ":")
 	page, err := strconv.Atoi(pageS)
 	if !ok || !ok2 || err != nil || page < 0 || page > 1000 {
-		return errorReply("This button is not paperboy's, or it is broken.")
+		return errorReply("This button is not paperboy's, or it is broken."), nil
 	}
 	if r, limited := c.slowDown(user, "search"); limited {
-		return r
+		return r, nil
 	}
 	text, err := c.Bot.Store.LoadPage(ctx, key)
 	if errors.Is(err, ErrNotFound) {
-		return errorReply("This search is too old to page through; run /papers search again.")
+		return errorReply("This search is too old to page through; run /papers search again."), nil
 	}
 	if err != nil {
-		c.Bot.log().Error("load search page", "error", err)
-		return errorReply("Something went wrong on paperboy's side; please try again in a minute.")
+		return Reply{}, fmt.Errorf("load search page: %w", err)
 	}
-	r, err := recovered(func() (Reply, error) { return c.searchPage(ctx, user, text, page, key) })
-	var e *Error
-	if errors.As(err, &e) {
-		return errorReply("%s", e.Message)
-	}
-	if err != nil {
-		c.Bot.log().Error("search", "error", err)
-		return errorReply("Something went wrong on paperboy's side; please try again in a minute.")
-	}
-	return r
+	return c.searchPage(ctx, user, text, page, key)
 }
 
 // searchPage answers one page of a search. The query is read leniently

@@ -124,4 +124,5 @@ type Store interface {
 	PageStore
 	AnnouncementStore
 	FollowupStore
+	WatchStore
 }

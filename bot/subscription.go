@@ -76,6 +76,9 @@ type AlertBatch struct {
 	Attempts  int // including this one
 	Items     []AlertItem
 	Topics    map[int64]Subscription // the user's topics, by id
+	// Watched are the follow-ups of papers the user watches, in the order
+	// detected.
+	Watched []WatchedChange
 }
 
 // Key is the delivery-log key of a part of the batch, carried in the
@@ -90,7 +93,7 @@ func (b *AlertBatch) Key(part int) string {
 
 // ForgetResult counts what forgetting a user deleted.
 type ForgetResult struct {
-	Subscriptions, Alerts, Batches, Users int
+	Subscriptions, Alerts, Batches, Users, Watches int
 }
 
 // AlertStore keeps subscriptions and the alerts part of the delivery log.

@@ -223,6 +223,9 @@ func (db *DB) TakeBatch(ctx context.Context, u bot.UserRef, cutoff, now time.Tim
 	if b.Items, err = batchItems(ctx, tx, b.ID); err != nil {
 		return nil, err
 	}
+	if b.Watched, err = watchedItems(ctx, tx, b.ID); err != nil {
+		return nil, err
+	}
 	rows, err := tx.QueryContext(ctx, `SELECT `+subscriptionColumns+` FROM subscriptions s
 		WHERE s.platform = ? AND s.team_id = ? AND s.user_id = ?`, u.Platform, u.TeamID, u.ID)
 	if err != nil {
@@ -276,13 +279,17 @@ func newBatch(ctx context.Context, tx *sql.Tx, u bot.UserRef, cutoff, now time.T
 		AND batch_id IS NULL`, u.Platform, u.TeamID, u.ID).Scan(&left); err != nil {
 		return 0, mapErr(err)
 	}
-	if left == len(ids) {
+	watchedDue, watchedLeft, err := waitingWatched(ctx, tx, u, cutoff)
+	if err != nil {
+		return 0, err
+	}
+	if left == len(ids) && watchedLeft == watchedDue {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM alert_pending WHERE platform = ? AND team_id = ? AND user_id = ?`,
 			u.Platform, u.TeamID, u.ID); err != nil {
 			return 0, mapErr(err)
 		}
 	}
-	if len(ids) == 0 {
+	if len(ids) == 0 && watchedDue == 0 {
 		return 0, nil
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO alert_batches (platform, team_id, user_id, state, created_at)
@@ -299,6 +306,9 @@ func newBatch(ctx context.Context, tx *sql.Tx, u bot.UserRef, cutoff, now time.T
 			WHERE platform = ? AND team_id = ? AND user_id = ? AND paper_id = ?`, id, rank+1, u.Platform, u.TeamID, u.ID, pid); err != nil {
 			return 0, fmt.Errorf("store: new batch: %w", mapErr(err))
 		}
+	}
+	if _, err := batchWatched(ctx, tx, u, id, cutoff); err != nil {
+		return 0, err
 	}
 	return id, nil
 }

@@ -210,10 +210,22 @@ func (db *DB) PlanFollowups(ctx context.Context, it bot.FollowItem, changes []bo
 		if n, _ := res.RowsAffected(); n > 0 {
 			created++
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO paper_followups (paper_id, suffix, kind, value, detail, detected_at)
+		res, err = tx.ExecContext(ctx, `INSERT INTO paper_followups (paper_id, suffix, kind, value, detail, detected_at)
 			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (paper_id, suffix) DO NOTHING`,
-			it.Paper.ID, c.Suffix(), c.Kind, c.Value, bot.Truncate(c.Detail, 500), fmtTime(now)); err != nil {
+			it.Paper.ID, c.Suffix(), c.Kind, c.Value, bot.Truncate(c.Detail, 500), fmtTime(now))
+		if err != nil {
 			return 0, fmt.Errorf("store: record change %s of %s: %w", c.Suffix(), it.Paper.ID, mapErr(err))
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			// The first channel to see this change: its watchers are told
+			// once, whatever the channels that show the paper.
+			fid, err := res.LastInsertId()
+			if err != nil {
+				return 0, fmt.Errorf("store: record change %s of %s: %w", c.Suffix(), it.Paper.ID, err)
+			}
+			if err := queueWatchers(ctx, tx, it.Paper.ID, fid, now); err != nil {
+				return 0, err
+			}
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE followup_shown SET github_repo = ?, github_stars = ?, version = ?, title = ?,
@@ -428,26 +440,4 @@ func (db *DB) FollowupReport(ctx context.Context, ch bot.ChannelRef, since time.
 		return nil, "", time.Time{}, fmt.Errorf("store: follow-up report: %w", mapErr(err))
 	}
 	return fs, reason, parseTime(at), nil
-}
-
-// PaperFollowupsAfter returns the papers' changes recorded after id
-// after: see bot.FollowupStore.
-func (db *DB) PaperFollowupsAfter(ctx context.Context, after int64, limit int) ([]bot.PaperFollowup, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT id, paper_id, kind, value, detail, detected_at FROM paper_followups
-		WHERE id > ? ORDER BY id LIMIT ?`, after, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: paper follow-ups: %w", mapErr(err))
-	}
-	defer rows.Close()
-	var out []bot.PaperFollowup
-	for rows.Next() {
-		var f bot.PaperFollowup
-		var at string
-		if err := rows.Scan(&f.ID, &f.PaperID, &f.Kind, &f.Value, &f.Detail, &at); err != nil {
-			return nil, mapErr(err)
-		}
-		f.Detected = parseTime(at)
-		out = append(out, f)
-	}
-	return out, mapErr(rows.Err())
 }

@@ -299,6 +299,10 @@ func TestFollowupPaperChangesOnceAcrossChannels(t *testing.T) {
 	db, _ := openDB(t)
 	p := codelessPapers(t, db, 1)[0]
 	postItems(t, db, []bot.Paper{p}, bot.ChannelRef{Platform: "discord", ID: "1"}, bot.ChannelRef{Platform: "slack", ID: "C1"})
+	ann := bot.UserRef{Platform: "discord", ID: "501"}
+	if watching, _, err := db.ToggleWatch(ctx, ann, p.ID, 10, at(1)); err != nil || !watching {
+		t.Fatalf("watch: %v %v", watching, err)
+	}
 	p.GitHubRepo = "https://github.com/a/b"
 	if err := db.SaveRefreshed(ctx, p, bot.Linked{}, at(100), at(2)); err != nil {
 		t.Fatal(err)
@@ -312,11 +316,10 @@ func TestFollowupPaperChangesOnceAcrossChannels(t *testing.T) {
 			t.Fatalf("plan: %d %v", n, err)
 		}
 	}
-	got, err := db.PaperFollowupsAfter(ctx, 0, 10)
-	if err != nil || len(got) != 1 || got[0].PaperID != p.ID || got[0].Kind != bot.FollowCode || !got[0].Detected.Equal(at(3)) {
-		t.Fatalf("paper changes %+v %v", got, err)
-	}
-	if more, _ := db.PaperFollowupsAfter(ctx, got[0].ID, 10); len(more) != 0 {
-		t.Errorf("after the last: %+v", more)
+	// The watcher is told once, though two channels saw the change.
+	b, err := db.TakeBatch(ctx, ann, time.Time{}, at(4))
+	if err != nil || b == nil || len(b.Watched) != 1 || b.Watched[0].Paper.ID != p.ID || b.Watched[0].Change.Kind != bot.FollowCode ||
+		!b.Watched[0].Detected.Equal(at(3)) {
+		t.Fatalf("the watcher's batch %+v %v", b, err)
 	}
 }

@@ -121,7 +121,8 @@ func (db *DB) ForgetUser(ctx context.Context, u bot.UserRef) (bot.ForgetResult, 
 	for _, d := range []struct {
 		table string
 		n     *int
-	}{{"alerts", &res.Alerts}, {"alert_batches", &res.Batches}, {"alert_pending", new(int)}, {"subscriptions", &res.Subscriptions}, {"users", &res.Users}} {
+	}{{"alerts", &res.Alerts}, {"watch_alerts", new(int)}, {"alert_batches", &res.Batches}, {"alert_pending", new(int)},
+		{"subscriptions", &res.Subscriptions}, {"watches", &res.Watches}, {"users", &res.Users}} {
 		r, err := tx.ExecContext(ctx, `DELETE FROM `+d.table+` WHERE platform = ? AND team_id = ? AND user_id = ?`,
 			u.Platform, u.TeamID, u.ID)
 		if err != nil {

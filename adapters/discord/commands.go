@@ -62,6 +62,8 @@ func CommandDefinitions() []*discordgo.ApplicationCommand {
 					&discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: "label", Description: "A short name for the topic (optional)", MaxLength: 80}),
 				sub("subscriptions", "Your topics"),
 				sub("unsubscribe", "Remove a topic", str("id", "Topic number, or all", true)),
+				sub("watching", "The papers you watch (press Watch under a posted paper)"),
+				sub("unwatch", "Stop watching a paper", str("id", "arXiv id or link", true)),
 				sub("pause", "Pause your alerts"),
 				sub("resume", "Resume your alerts"),
 				sub("alerts", "How your alerts arrive",
@@ -261,8 +263,11 @@ func (d *Discord) unlessCut(r bot.Reply) createMessage {
 	return renderReply(r)
 }
 
-// handleComponent answers a click on one of paperboy's buttons (search
-// paging): the reply replaces the message the button was on.
+// handleComponent answers a click on one of paperboy's buttons. The
+// answer to a button of an ephemeral reply (search paging, the watch
+// list) replaces that reply; the answer to a post's Watch button comes as
+// a new ephemeral message, and the post (everyone's) is never edited
+// (bot.ActionReplaces).
 func (d *Discord) handleComponent(i *discordgo.Interaction) {
 	data, ok := i.Data.(discordgo.MessageComponentInteractionData)
 	if !ok {
@@ -270,10 +275,15 @@ func (d *Discord) handleComponent(i *discordgo.Interaction) {
 	}
 	ctx, cancel := d.handlerContext()
 	defer cancel()
-	rctx, rcancel := context.WithTimeout(context.Background(), 2500*time.Millisecond)
-	err := d.s.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate},
-		discordgo.WithContext(rctx), discordgo.WithRetryOnRatelimit(false))
-	rcancel()
+	var err error
+	if bot.ActionReplaces(data.CustomID) {
+		rctx, rcancel := context.WithTimeout(context.Background(), 2500*time.Millisecond)
+		err = d.s.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate},
+			discordgo.WithContext(rctx), discordgo.WithRetryOnRatelimit(false))
+		rcancel()
+	} else {
+		err = d.deferReply(i)
+	}
 	if err != nil {
 		d.log.Warn("could not acknowledge a button", "route", failedRoute(routeInteractionRespond, err).String(), "error", cause(err))
 		return

@@ -169,7 +169,7 @@ func renderItem(it bot.Item, key string) createMessage {
 	footer := itemFooter(it.Paper, key)
 	return createMessage{
 		Embeds:          []*discordgo.MessageEmbed{paperEmbed(it.Paper, it.Rank, footer)},
-		Components:      linkButtons(it.Paper),
+		Components:      withWatch(linkButtons(it.Paper), it),
 		AllowedMentions: noMentions(),
 		Nonce:           nonceFor(key),
 		EnforceNonce:    true,
@@ -190,9 +190,28 @@ func minimalItem(it bot.Item, key string) createMessage {
 	}
 	if hasArxivID(it.Paper) {
 		p := it.Paper
-		m.Components = linkButtons(bot.Paper{ID: p.ID, ListDate: p.ListDate, Categories: p.Categories})
+		m.Components = withWatch(linkButtons(bot.Paper{ID: p.ID, ListDate: p.ListDate, Categories: p.Categories}), it)
 	}
 	return m
+}
+
+// withWatch adds the item's Watch button (when it.Watch and its paper has
+// an arXiv id, the watch's key) to its link buttons: in their row when
+// there is room, else in a row of its own. Everyone sees it; a press is
+// answered only to the presser (bot.ActionReplaces).
+func withWatch(rows []discordgo.MessageComponent, it bot.Item) []discordgo.MessageComponent {
+	if !it.Watch || !hasArxivID(it.Paper) {
+		return rows
+	}
+	watch := discordgo.Button{Label: "Watch", Style: discordgo.SecondaryButton, CustomID: bot.WatchAction(it.Paper.ID)}
+	if n := len(rows); n > 0 {
+		if row, ok := rows[n-1].(discordgo.ActionsRow); ok && len(row.Components) < maxRowItems {
+			row.Components = append(row.Components, watch)
+			rows[n-1] = row
+			return rows
+		}
+	}
+	return append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{watch}})
 }
 
 // titleEmbed is the top of a paper's card: the numbered title (rank 0

@@ -40,9 +40,7 @@ func renderReplyWithin(r bot.Reply, max int) createMessage {
 			lines = append(lines, fmt.Sprintf("%d. %s · %s", n+1, linkMarkdown(p.DisplayTitle(), 150, p.PageURL()), truncateEscaped(p.Standing(), maxStanding)))
 		}
 	}
-	if row := actionButtons(r.Buttons); row != nil {
-		msg.Components = append(msg.Components, row)
-	}
+	msg.Components = append(msg.Components, actionButtons(r.Buttons, maxRows-len(msg.Components))...)
 	msg.Content = fitLines(lines, max)
 	if msg.Content == "" && len(msg.Embeds) == 0 {
 		msg.Content = bot.Ellipsis
@@ -130,18 +128,21 @@ func dmRefOf(m *discordgo.Message) string {
 	return refRe.FindString(last)
 }
 
-// actionButtons renders a reply's buttons (search paging) as one row;
-// their custom_id is the bot's opaque action.
-func actionButtons(bs []bot.Button) discordgo.MessageComponent {
-	if len(bs) == 0 {
-		return nil
+// actionButtons renders a reply's buttons (search paging, the watch
+// list's) as rows of at most maxRowItems, at most rows rows; their
+// custom_id is the bot's opaque action.
+func actionButtons(bs []bot.Button, rows int) []discordgo.MessageComponent {
+	var out []discordgo.MessageComponent
+	for len(bs) > 0 && len(out) < rows {
+		row := discordgo.ActionsRow{}
+		for _, b := range bs[:min(len(bs), maxRowItems)] {
+			row.Components = append(row.Components, discordgo.Button{Label: buttonLabel(b.Label),
+				Style: discordgo.SecondaryButton, CustomID: b.Action})
+		}
+		out = append(out, row)
+		bs = bs[min(len(bs), maxRowItems):]
 	}
-	row := discordgo.ActionsRow{}
-	for _, b := range bs[:min(len(bs), maxRowItems)] {
-		row.Components = append(row.Components, discordgo.Button{Label: buttonLabel(b.Label),
-			Style: discordgo.SecondaryButton, CustomID: b.Action})
-	}
-	return row
+	return out
 }
 
 // linkMarkdown is a masked link to u labelled with label (untrusted text,

@@ -75,9 +75,10 @@ func (s *Slack) tell(ctx context.Context, responseURL, channel, user, text strin
 	s.reply(tctx, responseURL, channel, user, renderReply(bot.Reply{Error: true, Lines: []bot.Line{{bot.Text("%s", text)}}}))
 }
 
-// handleAction answers a click on one of paperboy's buttons (search
-// paging) by replacing the message it was on. It is counted like
-// handleSlash.
+// handleAction answers a click on one of paperboy's buttons: search
+// paging and the watch list's buttons by replacing the ephemeral message
+// they were on, a post's Watch button with a new ephemeral message. It is
+// counted like handleSlash.
 func (s *Slack) handleAction(cb slackgo.InteractionCallback) {
 	running := s.life.enter()
 	defer s.life.leave()
@@ -110,7 +111,9 @@ func (s *Slack) action(cb slackgo.InteractionCallback, running bool) {
 		user := bot.UserRef{Platform: Name, TeamID: cb.Team.ID, ID: cb.User.ID}
 		r = s.cmds.HandleAction(ctx, user, a.Value)
 	}
-	replace := true
+	// A post's Watch button is answered with a new ephemeral message:
+	// replacing would rewrite the post for the whole channel.
+	replace := bot.ActionReplaces(a.Value)
 	if s.cancelledByShutdown(ctx) || !running {
 		r = bot.Reply{Error: true, Lines: []bot.Line{{bot.Text("%s", restartingText)}}}
 		replace = false

@@ -60,7 +60,7 @@ func renderEditedItem(m *bot.FollowupMessage) message {
 	if len(tail) > 0 {
 		reserved = blocksSize(tail)
 	}
-	msg := message{Blocks: append(fitCard(m.Item.Paper, m.Item.Rank, reserved), tail...)}
+	msg := message{Blocks: append(itemCard(*m.Item, reserved), tail...)}
 	msg.Text = withClosingText(m.Digest, *m.Item, func(max int) string { return itemTextWithin(m.Item.Paper, m.Item.Rank, max) })
 	msg.Metadata = metadataFor(m.ItemKey)
 	return msg

@@ -235,6 +235,40 @@ func paperCard(p bot.Paper, rank int, lim cardLimits) []slackgo.Block {
 	return blocks
 }
 
+// watchButton is the Watch button of an item (see withWatch).
+func watchButton(it bot.Item) *slackgo.ButtonBlockElement {
+	return &slackgo.ButtonBlockElement{Type: slackgo.METButton, Text: plainText("Watch"),
+		ActionID: actionPrefix + "watch", Value: bot.WatchAction(it.Paper.ID)}
+}
+
+// itemCard is fitCard for a digest item: with its Watch button (when
+// it.Watch) counted in the room the card has.
+func itemCard(it bot.Item, reserved int) []slackgo.Block {
+	extra := 0
+	if it.Watch {
+		extra = blocksSize([]slackgo.Block{slackgo.NewActionBlock("", watchButton(it))})
+	}
+	return withWatch(fitCard(it.Paper, it.Rank, reserved+extra), it)
+}
+
+// withWatch adds the item's Watch button (when it.Watch and its paper has
+// an arXiv id, the watch's key) to the card's link buttons, or in an
+// actions block of its own when the card has none. Everyone sees it; a
+// press is answered only to the presser, never by replacing the post
+// (bot.ActionReplaces).
+func withWatch(blocks []slackgo.Block, it bot.Item) []slackgo.Block {
+	if !it.Watch || !hasArxivID(it.Paper) {
+		return blocks
+	}
+	if n := len(blocks); n > 0 {
+		if a, ok := blocks[n-1].(*slackgo.ActionBlock); ok && a.Elements != nil && len(a.Elements.ElementSet) < maxActionElements {
+			a.Elements.ElementSet = append(a.Elements.ElementSet, watchButton(it))
+			return blocks
+		}
+	}
+	return append(blocks, &slackgo.ActionBlock{Type: slackgo.MBTAction, Elements: &slackgo.BlockElements{ElementSet: []slackgo.BlockElement{watchButton(it)}}})
+}
+
 // titleLink is a paper's title (p.DisplayTitle, cut to max) as the label
 // of a link to its page (bot.Paper.PageURL), after "N. " when rank > 0. A
 // title that looks like a web address (bot.LooksLikeURL) is never the
@@ -358,13 +392,17 @@ func count(n int, word string) string {
 // value is the bot's opaque action (search paging).
 const actionPrefix = "paperboy_action_"
 
-// actionButtons renders a reply's buttons as one actions block.
+// maxActionElements is how many elements an actions block may hold.
+const maxActionElements = 25
+
+// actionButtons renders a reply's buttons (search paging, the watch
+// list's) as one actions block.
 func actionButtons(bs []bot.Button) slackgo.Block {
 	if len(bs) == 0 {
 		return nil
 	}
 	var els []slackgo.BlockElement
-	for i, b := range bs[:min(len(bs), 5)] {
+	for i, b := range bs[:min(len(bs), maxActionElements)] {
 		btn := slackgo.NewButtonBlockElement(fmt.Sprintf("%s%d", actionPrefix, i), b.Action, plainText(truncateText(b.Label, 75)))
 		els = append(els, btn)
 	}
@@ -677,6 +715,7 @@ func minimalItem(it bot.Item, key string) message {
 	if buttons := linkButtons(it.Paper, 200); len(buttons) > 0 {
 		blocks = append(blocks, &slackgo.ActionBlock{Type: slackgo.MBTAction, Elements: &slackgo.BlockElements{ElementSet: buttons}})
 	}
+	blocks = withWatch(blocks, it)
 	m := message{Blocks: blocks, Text: orEllipsis(truncateText(it.Paper.DisplayTitle(), 200))}
 	if key != "" {
 		m.Metadata = metadataFor(key)

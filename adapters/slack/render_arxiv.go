@@ -160,7 +160,7 @@ func renderThreadItem(d *bot.Digest, it bot.Item, key string) message {
 	if closing != nil {
 		reserved = blocksSize([]slackgo.Block{closing}) // its brackets make room for the comma
 	}
-	m := message{Blocks: fitCard(it.Paper, it.Rank, reserved)}
+	m := message{Blocks: itemCard(it, reserved)}
 	m.Text = withClosingText(d, it, func(max int) string { return itemTextWithin(it.Paper, it.Rank, max) })
 	if closing != nil {
 		m.Blocks = append(m.Blocks, closing)

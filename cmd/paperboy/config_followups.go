@@ -9,25 +9,34 @@ import (
 // FollowupsConfig is the followups: section (issue 17): how long posted
 // papers are followed and how often each is refreshed.
 type FollowupsConfig struct {
-	Days     *int     `yaml:"days"`
-	Interval Duration `yaml:"interval"`
+	Days       *int     `yaml:"days"`
+	Interval   Duration `yaml:"interval"`
+	MaxWatches *int     `yaml:"max_watches"`
 }
 
 // followupSettings are the resolved followups: settings; Days 0 turns
 // follow-ups off.
 type followupSettings struct {
-	Days     int
-	Interval time.Duration
+	Days       int
+	Interval   time.Duration
+	MaxWatches int // papers one user may watch
 }
 
 // Bounds of the followups: keys.
 const (
 	maxFollowupDays     = 90
 	minFollowupInterval = time.Minute
+	maxMaxWatches       = 1000
 )
 
 func (c *Config) resolveFollowups(s *settings) error {
-	s.Followups = followupSettings{Days: bot.DefaultFollowupDays, Interval: bot.DefaultFollowupInterval}
+	s.Followups = followupSettings{Days: bot.DefaultFollowupDays, Interval: bot.DefaultFollowupInterval, MaxWatches: bot.DefaultMaxWatches}
+	if w := c.Followups.MaxWatches; w != nil {
+		if *w < 1 || *w > maxMaxWatches {
+			return cfgErr("followups.max_watches", "%d is not from 1 to %d", *w, maxMaxWatches)
+		}
+		s.Followups.MaxWatches = *w
+	}
 	if d := c.Followups.Days; d != nil {
 		if *d < 0 || *d > maxFollowupDays {
 			return cfgErr("followups.days", "%d is not from 0 to %d (0 turns follow-ups off)", *d, maxFollowupDays)

@@ -625,6 +625,7 @@ func cmdRun(e *env, args []string) error {
 			Bot:            b,
 			DefaultZone:    e.set.LocalZone,
 			MaxTopics:      e.set.MaxTopics,
+			MaxWatches:     e.set.Followups.MaxWatches,
 			Limiter:        lim,
 			SearchTimeout:  e.set.SearchTimeout,
 			ArxivCategory:  arxivCanonical,

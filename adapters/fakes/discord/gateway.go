@@ -198,6 +198,9 @@ func (g *Gateway) Dispatch(event string, d any) error {
 // is refused (Unknown interaction), as Discord does.
 func (g *Gateway) DispatchInteraction(i *discordgo.Interaction) error {
 	g.srv.RegisterInteraction(i.ID, time.Now())
+	if i.Type == discordgo.InteractionMessageComponent && i.Message != nil && i.Message.ID != "" {
+		g.srv.RegisterComponentMessage(i.ID, i.Message.ID)
+	}
 	return g.Dispatch("INTERACTION_CREATE", i)
 }
 

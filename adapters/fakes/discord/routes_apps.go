@@ -177,9 +177,13 @@ func (s *Server) hInteractionCallback(c *call) reply {
 	case 1, 8, 10, 12:
 	case 6:
 		// A deferred update acknowledges a component on an existing message;
-		// that message (which came with the interaction, not seen here)
-		// becomes @original, to be edited.
+		// that message becomes @original, to be edited: the channel's own
+		// message when the fake knows it (RegisterComponentMessage), else a
+		// stand-in (an ephemeral reply the fake never stored).
 		original = &msgState{Message: Message{ID: s.nextIDLocked(), Author: s.bot, Timestamp: c.now}}
+		if m, ok := s.messages[s.componentMsgs[id]]; ok {
+			original = m
+		}
 	case 4, 5, 7:
 		in := msgInput{}
 		if !isNull(body.Data) {

@@ -54,6 +54,7 @@ type Server struct {
 	watchers       []chan InteractionResponse
 	tokens         map[string]*tokenState
 	registered     map[string]time.Time // interaction id -> creation time
+	componentMsgs  map[string]string    // component interaction id -> the id of the message its button is on
 	followupLookup map[string]*msgState // "token/messageID" -> message
 
 	requests   []*Request
@@ -112,6 +113,7 @@ func New() *Server {
 		commandIDs:     map[cmdKey]map[string]string{},
 		tokens:         map[string]*tokenState{},
 		registered:     map[string]time.Time{},
+		componentMsgs:  map[string]string{},
 		followupLookup: map[string]*msgState{},
 	}
 	s.http = faults.NewServer(http.HandlerFunc(s.serveHTTP))
@@ -271,6 +273,17 @@ func (s *Server) RegisterInteraction(id string, created time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.registered[id] = created
+}
+
+// RegisterComponentMessage declares that the component interaction id
+// came from a button on message messageID. As on Discord, a deferred
+// update (callback type 6) or an update (type 7) answering it then makes
+// that message @original: editing @original edits the message itself, in
+// its channel, for everyone who sees it.
+func (s *Server) RegisterComponentMessage(id, messageID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.componentMsgs[id] = messageID
 }
 
 // ---- inspection ----
