@@ -23,9 +23,13 @@ const (
 	// maxFollowupAttempts is how often a follow-up is tried before it
 	// fails for good.
 	maxFollowupAttempts = 8
-	// followupItemsPerTurn bounds the items compared, and the items whose
-	// follow-ups are delivered, in one turn.
-	followupItemsPerTurn = 200
+	// followupItemsPerTurn bounds the items whose follow-ups are
+	// delivered in one turn; followupComparePerTurn the items compared
+	// (most changes of a paper are no follow-up, and an item that has
+	// none costs a row of one transaction: arXiv's first look-up of a
+	// paper fills in its comments, which every item showing it compares).
+	followupItemsPerTurn   = 200
+	followupComparePerTurn = 2000
 )
 
 // Followups configures follow-ups (a nil *Followups on the Bot: none).
@@ -39,6 +43,9 @@ type Followups struct {
 	// Refresher refreshes papers; nil refreshes none (what arXiv's
 	// announcements change is still followed).
 	Refresher PaperRefresher
+	// Arxiv looks followed papers up in arXiv (new versions, venues); nil
+	// looks up none.
+	Arxiv ArxivDescriber
 	// PerTurn and Budget bound one turn (the defaults when 0).
 	PerTurn int
 	Budget  time.Duration
@@ -107,6 +114,13 @@ func (b *Bot) RunFollowups(ctx context.Context, deadline time.Time) error {
 	}
 	since := now.Add(-time.Duration(f.days()) * 24 * time.Hour)
 	var errs []error
+	// arXiv first: one request covers ArxivBatch papers.
+	if err := b.checkArxiv(ctx, names, since, deadline); err != nil {
+		errs = append(errs, err)
+	}
+	if ctx.Err() != nil {
+		return nil
+	}
 	if err := b.refreshFollowed(ctx, names, since, deadline); err != nil {
 		errs = append(errs, err)
 	}
@@ -167,24 +181,31 @@ func (b *Bot) refreshFollowed(ctx context.Context, platforms []string, since, de
 
 // detectFollowups compares the items whose paper changed with what their
 // message shows, and plans the changes.
+// Items with nothing new are marked checked together, in one transaction.
 func (b *Bot) detectFollowups(ctx context.Context, platforms []string, since time.Time) error {
-	items, err := b.Store.ChangedItems(ctx, platforms, since, followupItemsPerTurn)
+	items, err := b.Store.ChangedItems(ctx, platforms, since, followupComparePerTurn)
 	if err != nil {
 		return fmt.Errorf("follow-ups: %w", err)
 	}
+	var same []FollowItem
 	for _, it := range items {
 		changes := Detect(it.Shown, it.Now())
-		shown := it.Shown
-		if len(changes) > 0 {
-			shown = it.Now()
+		if len(changes) == 0 {
+			same = append(same, it)
+			continue
 		}
-		n, err := b.Store.PlanFollowups(context.WithoutCancel(ctx), it, changes, shown, b.now())
+		n, err := b.Store.PlanFollowups(context.WithoutCancel(ctx), it, changes, it.Now(), b.now())
 		if err != nil {
 			return fmt.Errorf("follow-ups: plan %s: %w", it.ItemKey, err)
 		}
 		if n > 0 {
 			b.log().Info("follow-ups: the paper changed", "platform", it.Channel.Platform, "channel", it.Channel.ID,
 				"paper_id", it.Paper.ID, "changes", n)
+		}
+	}
+	if len(same) > 0 {
+		if err := b.Store.MarkChecked(context.WithoutCancel(ctx), same); err != nil {
+			return fmt.Errorf("follow-ups: %w", err)
 		}
 	}
 	return nil

@@ -125,4 +125,5 @@ type Store interface {
 	AnnouncementStore
 	FollowupStore
 	WatchStore
+	ArxivCheckStore
 }

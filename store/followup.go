@@ -240,6 +240,27 @@ func (db *DB) PlanFollowups(ctx context.Context, it bot.FollowItem, changes []bo
 	return created, nil
 }
 
+// MarkChecked records that items were compared and nothing changed: see
+// bot.FollowupStore.
+func (db *DB) MarkChecked(ctx context.Context, items []bot.FollowItem) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: mark items checked: %w", mapErr(err))
+	}
+	defer tx.Rollback()
+	st, err := tx.PrepareContext(ctx, `UPDATE followup_shown SET checked_seq = max(checked_seq, ?) WHERE item_id = ?`)
+	if err != nil {
+		return fmt.Errorf("store: mark items checked: %w", mapErr(err))
+	}
+	defer st.Close()
+	for _, it := range items {
+		if _, err := st.ExecContext(ctx, it.Seq, it.ItemID); err != nil {
+			return fmt.Errorf("store: mark %s checked: %w", it.ItemKey, mapErr(err))
+		}
+	}
+	return mapErr(tx.Commit())
+}
+
 // OpenFollowupItems returns the items with follow-ups to send: see
 // bot.FollowupStore.
 func (db *DB) OpenFollowupItems(ctx context.Context, now time.Time, limit int) ([]int64, error) {

@@ -12,6 +12,7 @@ type FollowupsConfig struct {
 	Days       *int     `yaml:"days"`
 	Interval   Duration `yaml:"interval"`
 	MaxWatches *int     `yaml:"max_watches"`
+	Arxiv      *bool    `yaml:"arxiv"`
 }
 
 // followupSettings are the resolved followups: settings; Days 0 turns
@@ -19,7 +20,8 @@ type FollowupsConfig struct {
 type followupSettings struct {
 	Days       int
 	Interval   time.Duration
-	MaxWatches int // papers one user may watch
+	MaxWatches int  // papers one user may watch
+	Arxiv      bool // look followed papers up in arXiv's export API
 }
 
 // Bounds of the followups: keys.
@@ -30,7 +32,10 @@ const (
 )
 
 func (c *Config) resolveFollowups(s *settings) error {
-	s.Followups = followupSettings{Days: bot.DefaultFollowupDays, Interval: bot.DefaultFollowupInterval, MaxWatches: bot.DefaultMaxWatches}
+	s.Followups = followupSettings{Days: bot.DefaultFollowupDays, Interval: bot.DefaultFollowupInterval, MaxWatches: bot.DefaultMaxWatches, Arxiv: true}
+	if a := c.Followups.Arxiv; a != nil {
+		s.Followups.Arxiv = *a
+	}
 	if w := c.Followups.MaxWatches; w != nil {
 		if *w < 1 || *w > maxMaxWatches {
 			return cfgErr("followups.max_watches", "%d is not from 1 to %d", *w, maxMaxWatches)
@@ -72,13 +77,16 @@ func (cc ChannelConfig) onUpdate(key string, ch *bot.Channel) error {
 // followups is the bot's follow-up configuration: nil when followups.days
 // is 0. The source refreshes papers when it can (Hugging Face's live API;
 // sample and file: sources cannot).
-func (e *env) followups(src bot.Source) *bot.Followups {
+func (e *env) followups(src bot.Source, ax bot.ArxivDescriber) *bot.Followups {
 	if e.set == nil || e.set.Followups.Days == 0 {
 		return nil
 	}
 	f := &bot.Followups{Days: e.set.Followups.Days, Interval: e.set.Followups.Interval}
 	if r, ok := src.(bot.PaperRefresher); ok {
 		f.Refresher = r
+	}
+	if e.set.Followups.Arxiv {
+		f.Arxiv = ax
 	}
 	return f
 }

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paperboy-bot/paperboy/adapters/arxiv"
+	arxivfake "github.com/paperboy-bot/paperboy/adapters/fakes/arxiv"
 	hffake "github.com/paperboy-bot/paperboy/adapters/fakes/huggingface"
 	"github.com/paperboy-bot/paperboy/adapters/huggingface"
 	"github.com/paperboy-bot/paperboy/bot"
@@ -48,6 +50,7 @@ func (e *benchEditor) FindReply(context.Context, *bot.FollowupMessage) (bot.Sent
 type followBench struct {
 	db     *store.DB
 	hf     *hffake.Server
+	ax     *arxivfake.Server
 	bot    *bot.Bot
 	eds    []*benchEditor
 	papers int
@@ -65,6 +68,9 @@ func newFollowBench(b *testing.B, days, perDay, chans, changeEvery int) *followB
 	b.Cleanup(func() { db.Close() })
 	hf := hffake.New()
 	b.Cleanup(hf.Close)
+	ax := arxivfake.New()
+	b.Cleanup(ax.Close)
+	ax.SetMinInterval(0, 0)
 	last := bot.Date{Year: 2026, Month: time.December, Day: 18}
 	first := last.AddDays(-days + 1)
 	var refs []bot.ChannelRef
@@ -95,6 +101,8 @@ func newFollowBench(b *testing.B, days, perDay, chans, changeEvery int) *followB
 			if err := hf.SetPaper(id, body); err != nil {
 				b.Fatal(err)
 			}
+			ax.AddPapers(arxivfake.Paper{ID: id, Version: 1, Title: p.Title, Abstract: p.Abstract,
+				Authors: []arxivfake.Author{{Forenames: "Ada", Keyname: "Lovelace"}}, Categories: []string{"cs.LG"}, Submitted: d.In(time.UTC, 0, 0), Comment: "12 pages, 5 figures"})
 			n++
 		}
 		at := d.In(time.UTC, 9, 0)
@@ -126,11 +134,15 @@ func newFollowBench(b *testing.B, days, perDay, chans, changeEvery int) *followB
 	if err != nil {
 		b.Fatal(err)
 	}
+	ac, err := arxiv.New(arxiv.Options{RSSURL: ax.URL(), APIURL: ax.APIURL(), OAIURL: ax.OAIURL(), MinInterval: time.Millisecond, Contact: "bench@example.org", Version: "bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
 	eds := []*benchEditor{{name: "discord"}, {name: "slack"}}
-	fb := &followBench{db: db, hf: hf, eds: eds, papers: n, items: n * chans}
+	fb := &followBench{db: db, hf: hf, ax: ax, eds: eds, papers: n, items: n * chans}
 	fb.bot = &bot.Bot{Store: db, Platforms: map[string]bot.Platform{"discord": eds[0], "slack": eds[1]},
 		Clock:     fixedClock{at: last.In(time.UTC, 15, 0)},
-		Followups: &bot.Followups{Days: days + 1, Interval: 6 * time.Hour, Refresher: hc, PerTurn: 1 << 20, Budget: time.Hour}}
+		Followups: &bot.Followups{Days: days + 1, Interval: 6 * time.Hour, Refresher: hc, Arxiv: ac, PerTurn: 1 << 20, Budget: time.Hour}}
 	return fb
 }
 
@@ -178,6 +190,8 @@ func BenchmarkFollowupRefresh(b *testing.B) {
 				idleTurn := time.Since(t0)
 				reqs := len(fb.hf.Requests())
 				b.ReportMetric(float64(reqs), "requests")
+				axReqs := len(fb.ax.Requests())
+				b.ReportMetric(float64(axReqs), "arxiv-requests")
 				b.ReportMetric(float64(fb.papers), "papers")
 				b.ReportMetric(float64(fb.items), "items")
 				b.ReportMetric(float64(fb.edits()), "edits")
@@ -187,6 +201,9 @@ func BenchmarkFollowupRefresh(b *testing.B) {
 				b.ReportMetric(float64(idleTurn.Milliseconds()), "idle-turn-ms")
 				if reqs != fb.papers {
 					b.Fatalf("%d requests for %d papers", reqs, fb.papers)
+				}
+				if want := (fb.papers + bot.ArxivBatch - 1) / bot.ArxivBatch; axReqs != want {
+					b.Fatalf("%d arXiv requests for %d papers, want %d", axReqs, fb.papers, want)
 				}
 				if want := int64(fb.papers / 10 * chans); fb.edits() != want {
 					b.Fatalf("%d edits, want %d", fb.edits(), want)

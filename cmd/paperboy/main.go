@@ -436,7 +436,7 @@ func (e *env) newBot(db *store.DB, src bot.Source) (*bot.Bot, error) {
 		PollInterval:  e.set.PollInterval,
 		RetryDelay:    e.set.RetryDelay,
 		CatchUp:       e.set.CatchUp,
-		Followups:     e.followups(src),
+		Followups:     e.followups(src, ax),
 	}, nil
 }
 

@@ -8,9 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	arxivfake "github.com/paperboy-bot/paperboy/adapters/fakes/arxiv"
 	"github.com/paperboy-bot/paperboy/bot"
 )
 
@@ -99,11 +101,31 @@ func corpusPath(t testing.TB) string {
 
 func writeConfig(t testing.TB, body string) string {
 	t.Helper()
+	if !hasTopKey(body, "arxiv") {
+		// Follow-ups look posted papers up in arXiv's export API: a test
+		// that configured no arXiv gets a fake one that knows no paper,
+		// so that nothing reaches export.arxiv.org.
+		body += "\narxiv: {api_url: " + arxivGuard() + "}\n"
+	}
 	p := filepath.Join(t.TempDir(), "paperboy.yaml")
 	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// arxivGuard is the URL of the fake arXiv export API of tests that
+// configured none, started on first use.
+var arxivGuard = sync.OnceValue(func() string { return arxivfake.New().APIURL() })
+
+// hasTopKey reports whether the YAML text has key at its top level.
+func hasTopKey(body, key string) bool {
+	for _, line := range strings.Split(body, "\n") {
+		if strings.HasPrefix(line, key+":") {
+			return true
+		}
+	}
+	return false
 }
 
 func golden(t *testing.T, name, got string) {
