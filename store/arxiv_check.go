@@ -11,29 +11,11 @@ import (
 // DueArxivChecks returns the papers whose arXiv look-up is due: see
 // bot.ArxivCheckStore.
 func (db *DB) DueArxivChecks(ctx context.Context, platforms []string, since, now time.Time, limit int) ([]string, error) {
-	args := append([]any{fmtTime(since)}, stringArgs(platforms)...)
-	args = append(args, fmtTime(now), limit)
-	rows, err := db.r.QueryContext(ctx, `SELECT d.paper_id, min(coalesce(a.next_at, '')) AS due
-		FROM deliveries d
-		JOIN followup_shown f ON f.item_id = d.id
-		JOIN channels c ON c.platform = d.platform AND c.channel_id = d.target
-		LEFT JOIN arxiv_checks a ON a.paper_id = d.paper_id
-		WHERE `+followedItems(len(platforms))+`
-			AND (a.next_at IS NULL OR a.next_at <= ?)
-		GROUP BY d.paper_id ORDER BY due, d.paper_id LIMIT ?`, args...)
+	ids, err := db.duePapers(ctx, "arxiv_checks", "1", platforms, since, now, limit)
 	if err != nil {
-		return nil, fmt.Errorf("store: due arXiv look-ups: %w", mapErr(err))
+		return nil, fmt.Errorf("store: due arXiv look-ups: %w", err)
 	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id, due string
-		if err := rows.Scan(&id, &due); err != nil {
-			return nil, mapErr(err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, mapErr(rows.Err())
+	return ids, nil
 }
 
 // SaveArxivChecked stores arXiv's records of the papers asked: see

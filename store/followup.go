@@ -65,6 +65,18 @@ func followedItems(platforms int) string {
 // DueRefreshes returns the papers whose refresh is due: see
 // bot.FollowupStore.
 func (db *DB) DueRefreshes(ctx context.Context, platforms []string, since, now time.Time, limit int) ([]string, error) {
+	ids, err := db.duePapers(ctx, "paper_refresh", `p.list_date <> ''`, platforms, since, now, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: due refreshes: %w", err)
+	}
+	return ids, nil
+}
+
+// duePapers returns the followed papers (followedItems) that also meet
+// cond (on p, papers) whose row in schedule (paper_refresh or
+// arxiv_checks: a table with paper_id and next_at) is missing or due at
+// now, the most overdue first, each once.
+func (db *DB) duePapers(ctx context.Context, schedule, cond string, platforms []string, since, now time.Time, limit int) ([]string, error) {
 	args := append([]any{fmtTime(since)}, stringArgs(platforms)...)
 	args = append(args, fmtTime(now), limit)
 	rows, err := db.r.QueryContext(ctx, `SELECT d.paper_id, min(coalesce(r.next_at, '')) AS due
@@ -72,12 +84,12 @@ func (db *DB) DueRefreshes(ctx context.Context, platforms []string, since, now t
 		JOIN followup_shown f ON f.item_id = d.id
 		JOIN channels c ON c.platform = d.platform AND c.channel_id = d.target
 		JOIN papers p ON p.id = d.paper_id
-		LEFT JOIN paper_refresh r ON r.paper_id = d.paper_id
-		WHERE `+followedItems(len(platforms))+` AND p.list_date <> ''
+		LEFT JOIN `+schedule+` r ON r.paper_id = d.paper_id
+		WHERE `+followedItems(len(platforms))+` AND `+cond+`
 			AND (r.next_at IS NULL OR r.next_at <= ?)
 		GROUP BY d.paper_id ORDER BY due, d.paper_id LIMIT ?`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: due refreshes: %w", mapErr(err))
+		return nil, mapErr(err)
 	}
 	defer rows.Close()
 	var ids []string
