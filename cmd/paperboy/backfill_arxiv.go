@@ -81,9 +81,9 @@ type arxivSliceResult struct {
 }
 
 func backfillArxiv(e *env, from, to bot.Date) error {
-	cats := e.set.ArxivCategories
+	cats := e.conf.ArxivCategories
 	if len(cats) == 0 {
-		return usagef("backfill: no arXiv categories in source %s", e.set.Source)
+		return usagef("backfill: no arXiv categories in source %s", e.conf.Source)
 	}
 	db, err := e.openStore()
 	if err != nil {

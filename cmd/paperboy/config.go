@@ -223,8 +223,10 @@ func joinKey(path, k string) string {
 	return path + "." + k
 }
 
-// Settings resolved from a config: everything the commands need.
-type settings struct {
+// resolvedConfig is the configuration resolved: the file, the flags and
+// the environment checked and combined, defaults filled in; everything the
+// commands need. (A channel's own settings are bot.Settings.)
+type resolvedConfig struct {
 	Database     string
 	Source       string
 	LogLevel     string
@@ -241,8 +243,8 @@ type settings struct {
 	MaxTopics    int
 	ConsoleColor string
 	ConsolePace  time.Duration
-	Discord      discordSettings
-	Slack        slackSettings
+	Discord      resolvedDiscord
+	Slack        resolvedSlack
 	Channels     []bot.Channel
 	LocalZone    string
 	// TokenRefs names the variable each token key of the file refers to
@@ -256,7 +258,7 @@ type settings struct {
 
 	// Arxiv is the arxiv: section; ArxivCategories the categories of the
 	// arxiv:CATS sources (canonical), nil when none is given.
-	Arxiv           arxivSettings
+	Arxiv           resolvedArxiv
 	ArxivCategories []string
 	// Sources is what a channel follows unless it says otherwise: the
 	// sources given (source: or --source), Hugging Face when none is.
@@ -267,12 +269,12 @@ type settings struct {
 	// (http.listen, --listen); "" when they are off.
 	HTTPListen string
 	// Followups is the followups: section.
-	Followups followupSettings
+	Followups resolvedFollowups
 }
 
-// discordSettings are the resolved Discord settings; Token empty means
+// resolvedDiscord is the resolved discord: section; Token empty means
 // Discord is off.
-type discordSettings struct {
+type resolvedDiscord struct {
 	Token, APIURL, ApplicationID string
 	GuildIDs                     []string
 	AllowedGuilds                []string // empty: every server (a WARN at start)
@@ -280,9 +282,9 @@ type discordSettings struct {
 	Timeout                      time.Duration
 }
 
-// slackSettings are the resolved Slack settings; BotToken empty means
+// resolvedSlack is the resolved slack: section; BotToken empty means
 // Slack is off.
-type slackSettings struct {
+type resolvedSlack struct {
 	BotToken, AppToken, SigningSecret string
 	Mode, Listen, APIURL              string
 	Admins                            []string
@@ -294,8 +296,8 @@ var platforms = []string{"console", "discord", "slack"}
 
 // resolve validates the config and fills in defaults. localZone is the
 // zone channels use when they set none.
-func (c *Config) resolve(localZone string, getenv func(string) string) (*settings, error) {
-	s := &settings{
+func (c *Config) resolve(localZone string, getenv func(string) string) (*resolvedConfig, error) {
+	s := &resolvedConfig{
 		Database:     or(c.Database, defaultDatabase),
 		Source:       defaultSource,
 		LogLevel:     or(c.Log.Level, "info"),
@@ -434,7 +436,7 @@ func checkLog(level, format, levelKey, formatKey string) error {
 	return nil
 }
 
-func (cc ChannelConfig) channel(key, localZone string, s *settings) (bot.Channel, error) {
+func (cc ChannelConfig) channel(key, localZone string, s *resolvedConfig) (bot.Channel, error) {
 	ch := bot.Channel{
 		ChannelRef: bot.ChannelRef{Platform: strings.ToLower(cc.Platform), ID: cc.ID},
 		Name:       cc.Name,

@@ -130,7 +130,7 @@ func seedsInMemory(e *env, db *store.DB) ([]bot.Channel, error) {
 		byRef[ch.ChannelRef] = i
 	}
 	inConfig := map[bot.ChannelRef]bool{}
-	for _, seed := range e.set.Channels {
+	for _, seed := range e.conf.Channels {
 		inConfig[seed.ChannelRef] = true
 		if i, ok := byRef[seed.ChannelRef]; ok {
 			stored[i] = bot.MergeSeed(&stored[i], seed)

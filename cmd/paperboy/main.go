@@ -59,7 +59,7 @@ type env struct {
 	stdout io.Writer
 	stderr io.Writer
 	flags  *globalFlags
-	set    *settings
+	conf   *resolvedConfig // the configuration, resolved (setup)
 	log    *slog.Logger
 	redact *redactor     // hides the secrets in stdout and stderr
 	arxiv  *arxiv.Client // the process's one arXiv client (arxivClient)
@@ -265,15 +265,15 @@ func (e *env) setup() error {
 	if e.flags.logFormat != "" {
 		cfg.Log.Format = e.flags.logFormat
 	}
-	set, err := cfg.resolve(localZone(e.getenv), e.getenv)
+	conf, err := cfg.resolve(localZone(e.getenv), e.getenv)
 	if err != nil {
 		return err
 	}
-	e.set = set
+	e.conf = conf
 	if e.redact != nil {
-		e.redact.add(set.secrets()...)
+		e.redact.add(conf.secrets()...)
 	}
-	e.log = newLogger(e.stderr, set.LogLevel, set.LogFormat)
+	e.log = newLogger(e.stderr, conf.LogLevel, conf.LogFormat)
 	return nil
 }
 
@@ -326,7 +326,7 @@ func userAgent() string {
 
 // openSource builds the configured source.
 func (e *env) openSource() (bot.Source, error) {
-	s := e.set
+	s := e.conf
 	switch {
 	case s.Source == "sample":
 		return huggingface.NewSample(), nil
@@ -353,43 +353,43 @@ func (e *env) openSource() (bot.Source, error) {
 
 // openStore opens the database.
 func (e *env) openStore() (*store.DB, error) {
-	return store.Open(e.ctx, e.set.Database)
+	return store.Open(e.ctx, e.conf.Database)
 }
 
 // openReadOnly opens the database for a command that only reads (search,
 // status): it never waits for the write lock another process holds.
 func (e *env) openReadOnly() (*store.DB, error) {
-	return store.OpenReadOnly(e.ctx, e.set.Database)
+	return store.OpenReadOnly(e.ctx, e.conf.Database)
 }
 
 // newConsole builds the console platform writing to stdout.
 func (e *env) newConsole() *console.Console {
 	color := false
-	switch e.set.ConsoleColor {
+	switch e.conf.ConsoleColor {
 	case "always":
 		color = true
 	case "auto":
 		color = console.IsTerminal(e.stdout) && e.getenv("NO_COLOR") == "" && e.getenv("TERM") != "dumb"
 	}
 	c := console.New(e.stdout, color)
-	c.Pace = e.set.ConsolePace
+	c.Pace = e.conf.ConsolePace
 	return c
 }
 
 // newDiscord builds the Discord platform, or nil when no token is set.
 func (e *env) newDiscord() (*discord.Discord, error) {
-	ds := e.set.Discord
+	ds := e.conf.Discord
 	if ds.Token == "" {
 		return nil, nil
 	}
 	return discord.New(discord.Options{Token: ds.Token, APIURL: ds.APIURL, ApplicationID: ds.ApplicationID,
-		GuildIDs: ds.GuildIDs, AllowedGuilds: ds.AllowedGuilds, Timeout: ds.Timeout, ShutdownGrace: e.set.ShutdownGrace, Logger: e.log,
+		GuildIDs: ds.GuildIDs, AllowedGuilds: ds.AllowedGuilds, Timeout: ds.Timeout, ShutdownGrace: e.conf.ShutdownGrace, Logger: e.log,
 		Metrics: e.requestMetrics()})
 }
 
 // newSlack builds the Slack platform, or nil when no bot token is set.
 func (e *env) newSlack() (*slack.Slack, error) {
-	ss := e.set.Slack
+	ss := e.conf.Slack
 	if ss.BotToken == "" {
 		return nil, nil
 	}
@@ -428,14 +428,14 @@ func (e *env) newBot(db *store.DB, src bot.Source) (*bot.Bot, error) {
 		Arxiv:  ax,
 		// Only arXiv sources given: the daily lists are fetched only for
 		// the channels that follow them.
-		ListsOnDemand: !e.set.Sources.Lists,
+		ListsOnDemand: !e.conf.Sources.Lists,
 		Platforms:     platforms,
 		Clock:         botClock,
 		Log:           e.log,
-		ListReady:     e.set.ListReady,
-		PollInterval:  e.set.PollInterval,
-		RetryDelay:    e.set.RetryDelay,
-		CatchUp:       e.set.CatchUp,
+		ListReady:     e.conf.ListReady,
+		PollInterval:  e.conf.PollInterval,
+		RetryDelay:    e.conf.RetryDelay,
+		CatchUp:       e.conf.CatchUp,
 		Followups:     e.followups(src, ax),
 	}, nil
 }
@@ -447,7 +447,7 @@ func (e *env) newBot(db *store.DB, src bot.Source) (*bot.Bot, error) {
 func (e *env) applySeeds(db *store.DB, now time.Time) ([]bot.Channel, error) {
 	ctx := e.ctx
 	inConfig := map[bot.ChannelRef]bool{}
-	for _, seed := range e.set.Channels {
+	for _, seed := range e.conf.Channels {
 		inConfig[seed.ChannelRef] = true
 		stored, err := db.GetChannel(ctx, seed.ChannelRef)
 		var merged bot.Channel
@@ -493,7 +493,7 @@ func changedInChat(ch bot.Channel) bool {
 // startSlack receives Slack's slash commands: over Socket Mode, or on an
 // HTTP listener. It returns a function that stops it.
 func (e *env) startSlack(db *store.DB, sl *slack.Slack) (func(), error) {
-	ss := e.set.Slack
+	ss := e.conf.Slack
 	// The receiver lives until the handlers are done: on shutdown, Shutdown
 	// first answers new commands "restarting" and lets running ones finish,
 	// then the receiver stops.
@@ -546,7 +546,7 @@ func (e *env) startSlack(db *store.DB, sl *slack.Slack) (func(), error) {
 		}
 	}()
 	return func() {
-		sctx, scancel := context.WithTimeout(context.Background(), e.set.ShutdownGrace)
+		sctx, scancel := context.WithTimeout(context.Background(), e.conf.ShutdownGrace)
 		_ = sl.Shutdown(sctx)
 		scancel()
 		cancel()
@@ -568,7 +568,7 @@ func cmdRun(e *env, args []string) error {
 	if len(args) > 0 {
 		return usagef("unexpected arguments: %s", strings.Join(args, " "))
 	}
-	unlock, err := lockDatabase(e.set.Database)
+	unlock, err := lockDatabase(e.conf.Database)
 	if err != nil {
 		return err
 	}
@@ -590,7 +590,7 @@ func cmdRun(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	e.log.Info("paperboy starting", "version", version, "database", db.Path(), "source", e.set.sourceLabel())
+	e.log.Info("paperboy starting", "version", version, "database", db.Path(), "source", e.conf.sourceLabel())
 	// Registered before the platforms' shutdowns, so it is the last line:
 	// it means every command has finished and each platform has closed.
 	defer e.log.Info("paperboy stopped")
@@ -619,22 +619,22 @@ func cmdRun(e *env, args []string) error {
 	e.warnConfigMode()
 	// One Limiter for both platforms: the cap on concurrent searches is
 	// process-wide.
-	lim := bot.NewLimiter(e.set.Limits)
+	lim := bot.NewLimiter(e.conf.Limits)
 	commands := func() *bot.Commands {
 		return &bot.Commands{
 			Bot:            b,
-			DefaultZone:    e.set.LocalZone,
-			MaxTopics:      e.set.MaxTopics,
-			MaxWatches:     e.set.Followups.MaxWatches,
+			DefaultZone:    e.conf.LocalZone,
+			MaxTopics:      e.conf.MaxTopics,
+			MaxWatches:     e.conf.Followups.MaxWatches,
 			Limiter:        lim,
-			SearchTimeout:  e.set.SearchTimeout,
+			SearchTimeout:  e.conf.SearchTimeout,
 			ArxivCategory:  arxivCanonical,
-			DefaultSources: e.set.Sources,
+			DefaultSources: e.conf.Sources,
 		}
 	}
 	if d, ok := b.Platforms[discord.Name].(*discord.Discord); ok {
 		d.SetCommands(commands())
-		if err := d.Open(e.ctx, e.set.Discord.Gateway); err != nil {
+		if err := d.Open(e.ctx, e.conf.Discord.Gateway); err != nil {
 			e.recordPlatform(db, discord.Name, false, err.Error())
 			return err
 		}
@@ -642,7 +642,7 @@ func cmdRun(e *env, args []string) error {
 			d.Close()
 			e.recordPlatform(db, discord.Name, false, "the daemon stopped")
 		})
-		e.log.Info("discord connected", "gateway", e.set.Discord.Gateway, "guilds", len(e.set.Discord.GuildIDs))
+		e.log.Info("discord connected", "gateway", e.conf.Discord.Gateway, "guilds", len(e.conf.Discord.GuildIDs))
 		e.recordPlatform(db, discord.Name, true, "connected")
 		e.ops.platformOpened(discord.Name)
 	}
