@@ -162,3 +162,35 @@ func (s *resolvedConfig) sourceLabel() string {
 	}
 	return strings.Join(specs, " ")
 }
+
+func checkSource(src string) error {
+	switch {
+	case src == "huggingface", src == "sample":
+		return nil
+	case strings.HasPrefix(src, "file:") && len(src) > len("file:"):
+		return nil
+	case strings.HasPrefix(src, "arxiv:"):
+		return nil // its categories are checked against arXiv's list next
+	}
+	return fmt.Errorf("source: %q is not huggingface, sample, file:PATH or arxiv:CATEGORIES", src)
+}
+
+// arxivCategories returns the canonical categories of an arxiv:CATS
+// source (an alias or an old name as arXiv now calls it, repeats once), nil
+// for another source, or one line naming a category arXiv does not have
+// and the closest one it does.
+func arxivCategories(source string) ([]string, error) {
+	spec, ok := strings.CutPrefix(source, "arxiv:")
+	if !ok {
+		return nil, nil
+	}
+	cats, err := arxiv.ParseCategories(spec)
+	if err != nil {
+		var be *bot.Error
+		if errors.As(err, &be) {
+			return nil, fmt.Errorf("source: %s", be.Message)
+		}
+		return nil, fmt.Errorf("source: %v", err)
+	}
+	return cats, nil
+}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
 	"net"
@@ -23,27 +22,6 @@ import (
 // /healthz and /readyz, off unless http.listen or --listen gives an
 // address, on a listener of their own (never Slack's public HTTP-mode
 // server).
-
-// runFlags registers run's flags: --listen.
-func runFlags(fs *flag.FlagSet) func(*env, []string) error {
-	var listen *string
-	fs.Func("listen", "serve /metrics, /healthz and /readyz on `ADDR` (host:port, e.g. 127.0.0.1:9090; overrides http.listen, \"\" turns them off)",
-		func(v string) error {
-			if v != "" {
-				if err := checkListen(v); err != nil {
-					return err
-				}
-			}
-			listen = &v
-			return nil
-		})
-	return func(e *env, args []string) error {
-		if listen != nil {
-			e.conf.HTTPListen = *listen
-		}
-		return cmdRun(e, args)
-	}
-}
 
 // opsServer serves the operations endpoints.
 type opsServer struct {
