@@ -68,20 +68,17 @@ func noFlags(run func(e *env, args []string) error) func(*flag.FlagSet) func(*en
 	return func(*flag.FlagSet) func(*env, []string) error { return run }
 }
 
-var commands []command
-
-func init() {
-	commands = []command{
-		{"run", "[--listen ADDR]", "run the daemon: poll the sources and post each channel's digest at its time", runFlags},
-		{"digest", "[--date D] [--channel C] [--dry-run]", "post one digest now", digestFlags},
-		{"backfill", "--from D --to D", "fill the store from the source, day by day (resumable)", backfillFlags},
-		{"ingest", "--source SRC", "import every paper a source holds (file:PATH or sample)", noFlags(cmdIngest)},
-		{"search", "\"<query>\" [--limit N] [--json]", "search every stored paper, best first", searchFlags},
-		{"status", "", "per channel: settings and where they came from, next run, last post, last problem", noFlags(cmdStatus)},
-		{"doctor", "", "check the config, database, disk, time zones, sources and chat platforms, one line each", noFlags(cmdDoctor)},
-		{"backup", "--to FILE [--force]", "copy the database, safely while the daemon runs, and check the copy", backupFlags},
-		{"version", "", "print the version and commit, and the Go and SQLite versions", noFlags(cmdVersion)},
-	}
+// commands are the commands, in the order help lists them.
+var commands = []command{
+	{"run", "[--listen ADDR]", "run the daemon: poll the sources and post each channel's digest at its time", runFlags},
+	{"digest", "[--date D] [--channel C] [--dry-run]", "post one digest now", digestFlags},
+	{"backfill", "--from D --to D", "fill the store from the source, day by day (resumable)", backfillFlags},
+	{"ingest", "--source SRC", "import every paper a source holds (file:PATH or sample)", noFlags(cmdIngest)},
+	{"search", "\"<query>\" [--limit N] [--json]", "search every stored paper, best first", searchFlags},
+	{"status", "", "per channel: settings and where they came from, next run, last post, last problem", noFlags(cmdStatus)},
+	{"doctor", "", "check the config, database, disk, time zones, sources and chat platforms, one line each", noFlags(cmdDoctor)},
+	{"backup", "--to FILE [--force]", "copy the database, safely while the daemon runs, and check the copy", backupFlags},
+	{"version", "", "print the version and commit, and the Go and SQLite versions", noFlags(cmdVersion)},
 }
 
 // Main runs paperboy with args (without the program name) and returns the
