@@ -39,7 +39,7 @@ func runDigest(e *env, day bot.Date, only string, dryRun bool) error {
 	if dryRun {
 		chans, err = seedsInMemory(e, db)
 	} else {
-		chans, err = e.applySeeds(db, botClock.Now())
+		chans, err = e.applySeeds(db, e.clock.Now())
 	}
 	if err != nil {
 		return err

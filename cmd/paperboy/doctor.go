@@ -70,7 +70,7 @@ func cmdDoctor(e *env, args []string) error {
 	p.put(e.doctorConfig())
 	stored, checks := e.doctorDatabase()
 	p.put(checks...)
-	p.put(doctorDisk(e.conf.Database))
+	p.put(doctorDisk(e.conf.Database, e.diskSpace))
 	channels := e.doctorChannels(stored)
 	p.put(doctorZones(channels, e.conf.LocalZone))
 	for _, section := range []func([]bot.Channel) []bot.Check{e.doctorSources, e.doctorPlatforms} {
@@ -264,7 +264,7 @@ func (e *env) doctorLists() bot.Check {
 	if !ok {
 		return bot.Failed(name, "not a Hugging Face client", "check source:")
 	}
-	recent := bot.RecentLists(botClock.Now())
+	recent := bot.RecentLists(e.clock.Now())
 	day := recent[len(recent)-1]
 	ctx, cancel := context.WithTimeout(e.ctx, sourceWait)
 	defer cancel()

@@ -32,6 +32,11 @@ type env struct {
 	redact *redactor     // hides the secrets in stdout and stderr
 	arxiv  *arxiv.Client // the process's one arXiv client (arxivClient)
 	ops    *opsServer    // run's /metrics, /healthz and /readyz (httpops.go); nil when off
+
+	// From Main's Options, the real ones unless a test gave others.
+	clock                           bot.Clock // the time the bot runs on
+	diskSpace                       diskProbe // doctor's measure of free space
+	arxivPageSize, arxivResultLimit int       // the export API's paging (backfill)
 }
 
 // setup loads the config, applies the flags over it and builds the logger.
@@ -193,7 +198,7 @@ func (e *env) newBot(db *store.DB, src bot.Source) (*bot.Bot, error) {
 		// the channels that follow them.
 		ListsOnDemand: !e.conf.Sources.Lists,
 		Platforms:     platforms,
-		Clock:         botClock,
+		Clock:         e.clock,
 		Log:           e.log,
 		ListReady:     e.conf.ListReady,
 		PollInterval:  e.conf.PollInterval,

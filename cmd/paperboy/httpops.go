@@ -53,7 +53,7 @@ func (e *env) newOps(db *store.DB) *opsServer {
 	if len(e.conf.ArxivCategories) > 0 || len(e.conf.Sources.Arxiv) > 0 {
 		sources = append(sources, "arxiv")
 	}
-	m := metrics.New(metrics.Options{Store: db, Platforms: platforms, Chats: chats, Sources: sources, Now: botClock.Now, Log: e.log})
+	m := metrics.New(metrics.Options{Store: db, Platforms: platforms, Chats: chats, Sources: sources, Now: e.clock.Now, Log: e.log})
 	return &opsServer{listen: e.conf.HTTPListen, metrics: m, opened: map[string]bool{}}
 }
 

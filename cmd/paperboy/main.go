@@ -16,16 +16,12 @@ import (
 	"syscall"
 	_ "time/tzdata" // channel zones must work on machines without a zone database
 
+	"github.com/paperboy-bot/paperboy/adapters/arxiv"
 	"github.com/paperboy-bot/paperboy/bot"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "0.1.0-dev"
-
-// botClock is the time the bot runs on. Only the test binary, standing in for
-// paperboy in end-to-end tests, replaces it (TestMain, PAPERBOY_TEST_NOW),
-// so a test can run a month of days in minutes.
-var botClock bot.Clock = bot.SystemClock{}
 
 // Exit codes.
 const (
@@ -35,10 +31,37 @@ const (
 )
 
 func main() {
+	os.Exit(runProcess(Options{}))
+}
+
+// runProcess runs Main as the process: on its arguments, environment and
+// standard streams, until SIGINT or SIGTERM. o gives the rest (the test
+// binary's TestMain passes its stand-ins).
+func runProcess(o Options) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := Main(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	defer stop()
+	o.Getenv, o.Stdout, o.Stderr = os.Getenv, os.Stdout, os.Stderr
+	return Main(ctx, os.Args[1:], o)
+}
+
+// Options is what Main takes from what runs it. A nil or zero field of
+// the last group means the real thing.
+type Options struct {
+	Getenv         func(string) string
+	Stdout, Stderr io.Writer
+
+	// Clock is the time the bot runs on. Only the test binary, standing in
+	// for paperboy in end-to-end tests, gives another (TestMain,
+	// PAPERBOY_TEST_NOW), so a test can run a month of days in minutes; the
+	// paperboy binary has no such override.
+	Clock bot.Clock
+	// DiskSpace measures the filesystem holding a path (doctor); statDisk.
+	DiskSpace diskProbe
+	// ArxivPageSize and ArxivResultLimit are the export API's page size and
+	// its bound on start+max_results (arxiv.MaxResultsPerQuery,
+	// arxiv.MaxQueryResults); tests give small ones to page and split with
+	// a small corpus.
+	ArxivPageSize, ArxivResultLimit int
 }
 
 type globalFlags struct {
@@ -83,7 +106,8 @@ var commands = []command{
 
 // Main runs paperboy with args (without the program name) and returns the
 // exit code.
-func Main(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+func Main(ctx context.Context, args []string, o Options) int {
+	getenv, stdout, stderr := o.Getenv, o.Stdout, o.Stderr
 	red := &redactor{}
 	red.add(secretEnvValues(getenv)...)
 	stdout, stderr = red.writer(stdout), red.writer(stderr)
@@ -124,7 +148,20 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 		}
 		return exitConfig
 	}
-	e := &env{ctx: ctx, getenv: getenv, stdout: stdout, stderr: stderr, flags: g, redact: red}
+	e := &env{ctx: ctx, getenv: getenv, stdout: stdout, stderr: stderr, flags: g, redact: red,
+		clock: o.Clock, diskSpace: o.DiskSpace, arxivPageSize: o.ArxivPageSize, arxivResultLimit: o.ArxivResultLimit}
+	if e.clock == nil {
+		e.clock = bot.SystemClock{}
+	}
+	if e.diskSpace == nil {
+		e.diskSpace = statDisk
+	}
+	if e.arxivPageSize == 0 {
+		e.arxivPageSize = arxiv.MaxResultsPerQuery
+	}
+	if e.arxivResultLimit == 0 {
+		e.arxivResultLimit = arxiv.MaxQueryResults
+	}
 	fs := flag.NewFlagSet("paperboy "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	g.register(fs)

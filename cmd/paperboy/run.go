@@ -54,7 +54,7 @@ func cmdRun(e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	if _, err := e.applySeeds(db, botClock.Now()); err != nil {
+	if _, err := e.applySeeds(db, e.clock.Now()); err != nil {
 		return err
 	}
 	src, err := e.openSource()
@@ -205,7 +205,7 @@ func (e *env) startSlack(db *store.DB, sl *slack.Slack) (func(), error) {
 // recordPlatform keeps what the daemon saw of a platform for status; a
 // failure to record is logged, never fatal.
 func (e *env) recordPlatform(db *store.DB, name string, connected bool, reason string) {
-	st := bot.PlatformState{Platform: name, Connected: connected, Reason: reason, Since: botClock.Now()}
+	st := bot.PlatformState{Platform: name, Connected: connected, Reason: reason, Since: e.clock.Now()}
 	if err := db.RecordPlatformState(context.WithoutCancel(e.ctx), st); err != nil {
 		e.log.Warn("could not record the platform's state", "platform", name, "error", err.Error())
 	}
