@@ -27,7 +27,7 @@ func cmdStatus(e *env, args []string) error {
 		return err
 	}
 	w := e.stdout
-	now := time.Now()
+	now := e.clock.Now() // the bot's: the next run as the daemon would see it
 	b, err := e.newBot(db, nil)
 	if err != nil {
 		return err
