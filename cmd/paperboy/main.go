@@ -104,9 +104,28 @@ var commands = []command{
 	{"version", "", "print the version and commit, and the Go and SQLite versions", noFlags(cmdVersion)},
 }
 
-// Main runs paperboy with args (without the program name) and returns the
-// exit code.
+// withDefaults fills in the real clock, disk probe and paging where o
+// gives none.
+func (o Options) withDefaults() Options {
+	if o.Clock == nil {
+		o.Clock = bot.SystemClock{}
+	}
+	if o.DiskSpace == nil {
+		o.DiskSpace = statDisk
+	}
+	if o.ArxivPageSize == 0 {
+		o.ArxivPageSize = arxiv.MaxResultsPerQuery
+	}
+	if o.ArxivResultLimit == 0 {
+		o.ArxivResultLimit = arxiv.MaxQueryResults
+	}
+	return o
+}
+
+// Main runs paperboy with args (without the program name) and o, and
+// returns the exit code.
 func Main(ctx context.Context, args []string, o Options) int {
+	o = o.withDefaults()
 	getenv, stdout, stderr := o.Getenv, o.Stdout, o.Stderr
 	red := &redactor{}
 	red.add(secretEnvValues(getenv)...)
@@ -150,18 +169,6 @@ func Main(ctx context.Context, args []string, o Options) int {
 	}
 	e := &env{ctx: ctx, getenv: getenv, stdout: stdout, stderr: stderr, flags: g, redact: red,
 		clock: o.Clock, diskSpace: o.DiskSpace, arxivPageSize: o.ArxivPageSize, arxivResultLimit: o.ArxivResultLimit}
-	if e.clock == nil {
-		e.clock = bot.SystemClock{}
-	}
-	if e.diskSpace == nil {
-		e.diskSpace = statDisk
-	}
-	if e.arxivPageSize == 0 {
-		e.arxivPageSize = arxiv.MaxResultsPerQuery
-	}
-	if e.arxivResultLimit == 0 {
-		e.arxivResultLimit = arxiv.MaxQueryResults
-	}
 	fs := flag.NewFlagSet("paperboy "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	g.register(fs)
