@@ -30,7 +30,7 @@ func backfillFlags(fs *flag.FlagSet) func(*env, []string) error {
 		if err != nil {
 			return usagef("--from: %v", err)
 		}
-		arxivSource := len(e.set.ArxivCategories) > 0
+		arxivSource := len(e.conf.ArxivCategories) > 0
 		today := bot.DateIn(time.Now(), bot.Eastern())
 		if arxivSource {
 			today = bot.DateOf(time.Now().UTC()) // slices are UTC days of submission

@@ -52,13 +52,6 @@ const arxivFinalDays = 4
 // asked for again before the slice fails.
 const arxivEmptyPageRetries = 3
 
-// The export API's page size and its bound on start+max_results; tests
-// make them small to page and split with a small corpus.
-var (
-	arxivPageSize    = arxiv.MaxResultsPerQuery
-	arxivResultLimit = arxiv.MaxQueryResults
-)
-
 // arxivBackfill is one run of backfill for arXiv categories.
 type arxivBackfill struct {
 	e      *env
@@ -81,9 +74,9 @@ type arxivSliceResult struct {
 }
 
 func backfillArxiv(e *env, from, to bot.Date) error {
-	cats := e.set.ArxivCategories
+	cats := e.conf.ArxivCategories
 	if len(cats) == 0 {
-		return usagef("backfill: no arXiv categories in source %s", e.set.Source)
+		return usagef("backfill: no arXiv categories in source %s", e.conf.Source)
 	}
 	db, err := e.openStore()
 	if err != nil {
@@ -222,14 +215,14 @@ func (b *arxivBackfill) fetchRange(lo, hi time.Time, d bot.Date, r *arxivSliceRe
 	total := -1
 	empty := 0
 	for total < 0 || q.Start < total {
-		q.MaxResults = min(arxivPageSize, arxivResultLimit-q.Start)
+		q.MaxResults = min(b.e.arxivPageSize, b.e.arxivResultLimit-q.Start)
 		f, err := b.page(q, r)
 		if err != nil {
 			return err
 		}
-		if total < 0 && f.TotalResults > arxivResultLimit {
+		if total < 0 && f.TotalResults > b.e.arxivResultLimit {
 			if !hi.After(lo) {
-				return fmt.Errorf("%d papers submitted in the minute %s: more than the export API's %d", f.TotalResults, lo.Format("15:04"), arxivResultLimit)
+				return fmt.Errorf("%d papers submitted in the minute %s: more than the export API's %d", f.TotalResults, lo.Format("15:04"), b.e.arxivResultLimit)
 			}
 			mid := lo.Add(hi.Sub(lo) / 2).Truncate(time.Minute)
 			b.e.log.Info("arxiv: splitting a slice the export API cannot page through", "day", d.String(),
@@ -255,7 +248,7 @@ func (b *arxivBackfill) fetchRange(lo, hi time.Time, d bot.Date, r *arxivSliceRe
 			return err
 		}
 		q.Start += entries
-		if q.Start >= arxivResultLimit {
+		if q.Start >= b.e.arxivResultLimit {
 			break // the total grew past the limit while paging
 		}
 	}

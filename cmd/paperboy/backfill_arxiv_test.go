@@ -276,7 +276,7 @@ func TestBackfillArxivCancelled(t *testing.T) {
 		cancel()
 	}()
 	var out, errb bytes.Buffer
-	code := Main(ctx, args, testEnv(), &out, &errb)
+	code := Main(ctx, args, Options{Getenv: testEnv(), Stdout: &out, Stderr: &errb})
 	if code != 1 || !strings.Contains(errb.String(), "stopped at 2024-11-2") || !strings.HasSuffix(errb.String(), "; run the same command again to resume\n") {
 		t.Fatalf("exit %d\n%s", code, errb.String())
 	}
@@ -397,9 +397,6 @@ func TestBackfillArxivError(t *testing.T) {
 // export API pages through is split by time of submission, and still
 // stored whole; pages follow start.
 func TestBackfillArxivSplitsLargeDays(t *testing.T) {
-	pageSize, limit := arxivPageSize, arxivResultLimit
-	arxivPageSize, arxivResultLimit = 7, 20
-	t.Cleanup(func() { arxivPageSize, arxivResultLimit = pageSize, limit })
 	ax, cfg := newBackfillArxiv(t, 5*time.Millisecond, 0)
 	day := bot.Date{Year: 2024, Month: time.November, Day: 20}
 	want := wantPapers(ax, day, day, "cs.CL", "cs.LG")
@@ -407,7 +404,9 @@ func TestBackfillArxivSplitsLargeDays(t *testing.T) {
 		t.Fatalf("only %d papers on %s: no split needed", len(want), day)
 	}
 	db := filepath.Join(t.TempDir(), "p.db")
-	r := runMain(t, testEnv(), "backfill", "--source", "arxiv:cs.CL,cs.LG", "--from", day.String(), "--to", day.String(), "--config", cfg, "--db", db)
+	// The export API's paging made small: 7 a page, 20 results a query.
+	r := runMainWith(t, Options{Getenv: testEnv(), ArxivPageSize: 7, ArxivResultLimit: 20},
+		"backfill", "--source", "arxiv:cs.CL,cs.LG", "--from", day.String(), "--to", day.String(), "--config", cfg, "--db", db)
 	if r.code != 0 || !strings.Contains(r.stdout, fmt.Sprintf("1 days, %d papers stored", len(want))) {
 		t.Fatalf("exit %d\nstdout %s\n%s", r.code, r.stdout, r.stderr)
 	}

@@ -27,11 +27,11 @@ func cmdBackup(e *env, args []string, to string, force bool) error {
 	if to == "" {
 		return usagef("--to FILE is required: where to write the copy")
 	}
-	if a, b := absPath(to), absPath(e.set.Database+".lock"); a == b {
+	if a, b := absPath(to), absPath(e.conf.Database+".lock"); a == b {
 		return usagef("--to %s is the daemon's lock file; write the copy elsewhere", to)
 	}
 	start := time.Now()
-	db, err := store.OpenForBackup(e.ctx, e.set.Database)
+	db, err := store.OpenForBackup(e.ctx, e.conf.Database)
 	if err != nil {
 		return err
 	}
@@ -44,7 +44,7 @@ func cmdBackup(e *env, args []string, to string, force bool) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "backed up %s to %s: %s, %s, in %s (quick_check ok)\n",
-		e.set.Database, to, byteSize(res.Size), count(res.Papers, "paper"), tookTime(time.Since(start)))
+		e.conf.Database, to, byteSize(res.Size), count(res.Papers, "paper"), tookTime(time.Since(start)))
 	return nil
 }
 

@@ -62,10 +62,8 @@ func TestVersionSaysWhatABugReportNeeds(t *testing.T) {
 		t.Errorf("SQLite version %q", sqliteVersion)
 	}
 	// A commit given at build time (-ldflags -X main.buildCommit=...).
-	buildCommit = "0123456789ab"
-	defer func() { buildCommit = "" }()
 	var out strings.Builder
-	if err := cmdVersion(&env{ctx: context.Background(), stdout: &out}, nil); err != nil || !strings.Contains(out.String(), "\ncommit   0123456789ab\n") {
+	if err := writeVersion(context.Background(), &out, commit("0123456789ab")); err != nil || !strings.Contains(out.String(), "\ncommit   0123456789ab\n") {
 		t.Errorf("version with a build commit: %v\n%s", err, out.String())
 	}
 }

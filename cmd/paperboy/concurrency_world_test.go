@@ -141,7 +141,7 @@ slack:
 	runCtx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	go func() {
-		done <- Main(runCtx, []string{"run", "--config", cfg, "--db", w.db, "--log-level", "debug"}, env, &syncBuffer{}, w.errb)
+		done <- Main(runCtx, []string{"run", "--config", cfg, "--db", w.db, "--log-level", "debug"}, Options{Getenv: env, Stdout: &syncBuffer{}, Stderr: w.errb})
 	}()
 	var once sync.Once
 	w.stop = func() {

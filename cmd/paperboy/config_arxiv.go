@@ -25,8 +25,8 @@ type ArxivConfig struct {
 	MaxRetries  *int     `yaml:"max_retries"`
 }
 
-// arxivSettings are the resolved arxiv: settings.
-type arxivSettings struct {
+// resolvedArxiv is the resolved arxiv: section.
+type resolvedArxiv struct {
 	Contact                string
 	RSSURL, APIURL, OAIURL string
 	MinInterval, Timeout   time.Duration
@@ -36,8 +36,8 @@ type arxivSettings struct {
 // resolveArxiv fills s.Arxiv. A min_interval below 3 s is kept only for
 // hosts that are not arXiv's (local servers in tests): the client raises
 // it for arXiv's own.
-func (c *Config) resolveArxiv(s *settings) error {
-	a := arxivSettings{
+func (c *Config) resolveArxiv(s *resolvedConfig) error {
+	a := resolvedArxiv{
 		Contact: strings.TrimSpace(c.Arxiv.Contact),
 		RSSURL:  or(c.Arxiv.RSSURL, arxiv.DefaultRSSURL),
 		APIURL:  or(c.Arxiv.APIURL, arxiv.DefaultAPIURL),
@@ -87,7 +87,7 @@ func (e *env) arxivClient() (*arxiv.Client, error) {
 }
 
 func (e *env) newArxivClient() (*arxiv.Client, error) {
-	a := e.set.Arxiv
+	a := e.conf.Arxiv
 	maxRetries := a.MaxRetries
 	if maxRetries == 0 {
 		maxRetries = -1 // the client's "none"
@@ -116,7 +116,7 @@ func arxivCanonical(cat string) (string, error) {
 // arxiv:CATS, merged. Channels follow them unless they set their own; a
 // channel following "huggingface" reads the daily lists of the list
 // source given here.
-func resolveSources(s *settings, specs []string) error {
+func resolveSources(s *resolvedConfig, specs []string) error {
 	list := ""
 	var cats []string
 	for _, spec := range specs {
@@ -150,7 +150,7 @@ func resolveSources(s *settings, specs []string) error {
 
 // sourceLabel names the sources for status: "huggingface",
 // "sample arxiv:cs.RO".
-func (s *settings) sourceLabel() string {
+func (s *resolvedConfig) sourceLabel() string {
 	specs := s.Sources.Specs()
 	for i, sp := range specs {
 		if sp == bot.SourceHuggingFace {
@@ -161,4 +161,36 @@ func (s *settings) sourceLabel() string {
 		return s.Source
 	}
 	return strings.Join(specs, " ")
+}
+
+func checkSource(src string) error {
+	switch {
+	case src == "huggingface", src == "sample":
+		return nil
+	case strings.HasPrefix(src, "file:") && len(src) > len("file:"):
+		return nil
+	case strings.HasPrefix(src, "arxiv:"):
+		return nil // its categories are checked against arXiv's list next
+	}
+	return fmt.Errorf("source: %q is not huggingface, sample, file:PATH or arxiv:CATEGORIES", src)
+}
+
+// arxivCategories returns the canonical categories of an arxiv:CATS
+// source (an alias or an old name as arXiv now calls it, repeats once), nil
+// for another source, or one line naming a category arXiv does not have
+// and the closest one it does.
+func arxivCategories(source string) ([]string, error) {
+	spec, ok := strings.CutPrefix(source, "arxiv:")
+	if !ok {
+		return nil, nil
+	}
+	cats, err := arxiv.ParseCategories(spec)
+	if err != nil {
+		var be *bot.Error
+		if errors.As(err, &be) {
+			return nil, fmt.Errorf("source: %s", be.Message)
+		}
+		return nil, fmt.Errorf("source: %v", err)
+	}
+	return cats, nil
 }

@@ -7,9 +7,9 @@ import (
 	"time"
 )
 
-func (c *Config) resolveSlack(s *settings) error {
+func (c *Config) resolveSlack(s *resolvedConfig) error {
 	sc := c.Slack
-	s.Slack = slackSettings{BotToken: sc.BotToken, AppToken: sc.AppToken, SigningSecret: sc.SigningSecret,
+	s.Slack = resolvedSlack{BotToken: sc.BotToken, AppToken: sc.AppToken, SigningSecret: sc.SigningSecret,
 		Mode: or(sc.Mode, "socket"), Listen: or(sc.Listen, ":3000"), APIURL: or(sc.APIURL, "https://slack.com/api/"),
 		Admins: sc.Admins, Timeout: 15 * time.Second}
 	if sc.Timeout.Set {
@@ -47,9 +47,9 @@ func (c *Config) resolveSlack(s *settings) error {
 	return nil
 }
 
-func (c *Config) resolveDiscord(s *settings, getenv func(string) string) error {
+func (c *Config) resolveDiscord(s *resolvedConfig, getenv func(string) string) error {
 	d := c.Discord
-	s.Discord = discordSettings{Token: d.Token, APIURL: or(d.APIURL, "https://discord.com"), ApplicationID: d.ApplicationID,
+	s.Discord = resolvedDiscord{Token: d.Token, APIURL: or(d.APIURL, "https://discord.com"), ApplicationID: d.ApplicationID,
 		GuildIDs: d.GuildIDs, Gateway: true, Timeout: 15 * time.Second}
 	if d.Gateway != nil {
 		s.Discord.Gateway = *d.Gateway

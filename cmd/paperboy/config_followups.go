@@ -15,9 +15,9 @@ type FollowupsConfig struct {
 	Arxiv      *bool    `yaml:"arxiv"`
 }
 
-// followupSettings are the resolved followups: settings; Days 0 turns
+// resolvedFollowups is the resolved followups: section; Days 0 turns
 // follow-ups off.
-type followupSettings struct {
+type resolvedFollowups struct {
 	Days       int
 	Interval   time.Duration
 	MaxWatches int  // papers one user may watch
@@ -31,8 +31,8 @@ const (
 	maxMaxWatches       = 1000
 )
 
-func (c *Config) resolveFollowups(s *settings) error {
-	s.Followups = followupSettings{Days: bot.DefaultFollowupDays, Interval: bot.DefaultFollowupInterval, MaxWatches: bot.DefaultMaxWatches, Arxiv: true}
+func (c *Config) resolveFollowups(s *resolvedConfig) error {
+	s.Followups = resolvedFollowups{Days: bot.DefaultFollowupDays, Interval: bot.DefaultFollowupInterval, MaxWatches: bot.DefaultMaxWatches, Arxiv: true}
 	if a := c.Followups.Arxiv; a != nil {
 		s.Followups.Arxiv = *a
 	}
@@ -78,14 +78,14 @@ func (cc ChannelConfig) onUpdate(key string, ch *bot.Channel) error {
 // is 0. The source refreshes papers when it can (Hugging Face's live API;
 // sample and file: sources cannot).
 func (e *env) followups(src bot.Source, ax bot.ArxivDescriber) *bot.Followups {
-	if e.set == nil || e.set.Followups.Days == 0 {
+	if e.conf == nil || e.conf.Followups.Days == 0 {
 		return nil
 	}
-	f := &bot.Followups{Days: e.set.Followups.Days, Interval: e.set.Followups.Interval}
+	f := &bot.Followups{Days: e.conf.Followups.Days, Interval: e.conf.Followups.Interval}
 	if r, ok := src.(bot.PaperRefresher); ok {
 		f.Refresher = r
 	}
-	if e.set.Followups.Arxiv {
+	if e.conf.Followups.Arxiv {
 		f.Arxiv = ax
 	}
 	return f

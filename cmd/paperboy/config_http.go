@@ -16,7 +16,7 @@ type HTTPConfig struct {
 // resolveHTTP fills s.HTTPListen: off when empty; otherwise a host:port
 // that is not Slack's HTTP-mode address (that server is public, these
 // endpoints are not meant to be).
-func (c *Config) resolveHTTP(s *settings) error {
+func (c *Config) resolveHTTP(s *resolvedConfig) error {
 	if c.HTTP.Listen == "" {
 		return nil
 	}

@@ -28,7 +28,7 @@ const defaultShutdownGrace = 10 * time.Second
 // resolveLimits fills s.Limits, s.SearchTimeout and s.ShutdownGrace. Every value must be
 // positive, and concurrent_searches below the store's read pool, so that
 // digests and alert runs always find a read connection.
-func (c *Config) resolveLimits(s *settings) error {
+func (c *Config) resolveLimits(s *resolvedConfig) error {
 	s.Limits = bot.DefaultLimits()
 	s.SearchTimeout = defaultSearchTimeout
 	s.ShutdownGrace = defaultShutdownGrace

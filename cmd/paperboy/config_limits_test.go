@@ -64,7 +64,7 @@ func TestLimitsConfig(t *testing.T) {
 
 // resolveYAML parses and resolves a config file's text, with an empty
 // environment.
-func resolveYAML(t *testing.T, body string) *settings {
+func resolveYAML(t *testing.T, body string) *resolvedConfig {
 	t.Helper()
 	cfg := &Config{}
 	if err := parseConfig([]byte(body), cfg, func(string) string { return "" }); err != nil {

@@ -13,7 +13,7 @@ import (
 // it says which variables hold the tokens, and it sits beside whatever
 // sets them; it should be as private as they are.
 func (e *env) warnConfigMode() {
-	if len(e.set.TokenRefs) == 0 {
+	if len(e.conf.TokenRefs) == 0 {
 		return
 	}
 	path := or(e.flags.config, "paperboy.yaml")
@@ -22,7 +22,7 @@ func (e *env) warnConfigMode() {
 		return
 	}
 	var keys []string
-	for k := range e.set.TokenRefs {
+	for k := range e.conf.TokenRefs {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/paperboy-bot/paperboy/bot"
-	"github.com/paperboy-bot/paperboy/store"
 )
 
 func digestFlags(fs *flag.FlagSet) func(*env, []string) error {
@@ -40,7 +39,7 @@ func runDigest(e *env, day bot.Date, only string, dryRun bool) error {
 	if dryRun {
 		chans, err = seedsInMemory(e, db)
 	} else {
-		chans, err = e.applySeeds(db, botClock.Now())
+		chans, err = e.applySeeds(db, e.clock.Now())
 	}
 	if err != nil {
 		return err
@@ -116,36 +115,6 @@ func newestArchived(e *env, a bot.Archive, local bot.Date) (bot.Date, error) {
 		best = dates[len(dates)-1]
 	}
 	return best, nil
-}
-
-// seedsInMemory returns the channels as applySeeds would store them,
-// without writing anything (for dry runs and status).
-func seedsInMemory(e *env, db *store.DB) ([]bot.Channel, error) {
-	stored, err := db.Channels(e.ctx)
-	if err != nil {
-		return nil, err
-	}
-	byRef := map[bot.ChannelRef]int{}
-	for i, ch := range stored {
-		byRef[ch.ChannelRef] = i
-	}
-	inConfig := map[bot.ChannelRef]bool{}
-	for _, seed := range e.set.Channels {
-		inConfig[seed.ChannelRef] = true
-		if i, ok := byRef[seed.ChannelRef]; ok {
-			stored[i] = bot.MergeSeed(&stored[i], seed)
-			continue
-		}
-		stored = append(stored, bot.MergeSeed(nil, seed))
-	}
-	out := stored[:0]
-	for _, ch := range stored {
-		if ch.FromConfig && !inConfig[ch.ChannelRef] && !changedInChat(ch) {
-			continue // applySeeds removes it
-		}
-		out = append(out, ch)
-	}
-	return out, nil
 }
 
 // pickChannel finds a channel by id, platform:id or name.

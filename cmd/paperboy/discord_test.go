@@ -91,7 +91,7 @@ func TestRunRegistersDiscordCommands(t *testing.T) {
 	var out, errb syncBuffer
 	done := make(chan int, 1)
 	go func() {
-		done <- Main(ctx, []string{"run", "--source", "sample", "--config", cfg, "--db", db}, testEnv("DISCORD_BOT_TOKEN", fakeDiscordToken), &out, &errb)
+		done <- Main(ctx, []string{"run", "--source", "sample", "--config", cfg, "--db", db}, Options{Getenv: testEnv("DISCORD_BOT_TOKEN", fakeDiscordToken), Stdout: &out, Stderr: &errb})
 	}()
 	deadline := time.Now().Add(10 * time.Second)
 	for !strings.Contains(errb.String(), "daemon started") {

@@ -65,14 +65,14 @@ func cmdDoctor(e *env, args []string) error {
 	}
 	// One request per check: the process's arXiv client (built on first
 	// use, for the doctor only) does not retry; its limiter still holds.
-	e.set.Arxiv.MaxRetries = 0
+	e.conf.Arxiv.MaxRetries = 0
 	p := &checkPrinter{w: e.stdout}
 	p.put(e.doctorConfig())
 	stored, checks := e.doctorDatabase()
 	p.put(checks...)
-	p.put(doctorDisk(e.set.Database))
+	p.put(doctorDisk(e.conf.Database, e.diskSpace))
 	channels := e.doctorChannels(stored)
-	p.put(doctorZones(channels, e.set.LocalZone))
+	p.put(doctorZones(channels, e.conf.LocalZone))
 	for _, section := range []func([]bot.Channel) []bot.Check{e.doctorSources, e.doctorPlatforms} {
 		if err := e.ctx.Err(); err != nil {
 			return err
@@ -99,7 +99,7 @@ func (e *env) doctorConfig() bot.Check {
 		path = "paperboy.yaml"
 	}
 	n := 0
-	for _, ch := range e.set.Channels {
+	for _, ch := range e.conf.Channels {
 		if ch.Platform != "console" {
 			n++
 		}
@@ -111,7 +111,7 @@ func (e *env) doctorConfig() bot.Check {
 // it, and returns the channels stored in it (none when it cannot be read
 // as this version stores them).
 func (e *env) doctorDatabase() ([]bot.Channel, []bot.Check) {
-	path := e.set.Database
+	path := e.conf.Database
 	name := "database " + path
 	d, err := store.Diagnose(e.ctx, path)
 	if err != nil {
@@ -203,7 +203,7 @@ func (e *env) doctorChannels(stored []bot.Channel) []bot.Channel {
 	}
 	var out []bot.Channel
 	inConfig := map[bot.ChannelRef]bool{}
-	for _, seed := range e.set.Channels {
+	for _, seed := range e.conf.Channels {
 		inConfig[seed.ChannelRef] = true
 		out = append(out, bot.MergeSeed(byRef[seed.ChannelRef], seed))
 	}
@@ -226,7 +226,7 @@ func (e *env) doctorSources(channels []bot.Channel) []bot.Check {
 	for _, ch := range channels {
 		src := ch.Settings.Sources
 		if src.IsZero() {
-			src = e.set.Sources
+			src = e.conf.Sources
 		}
 		lists = lists || src.Lists
 		for _, c := range src.Arxiv {
@@ -246,7 +246,7 @@ func (e *env) doctorSources(channels []bot.Channel) []bot.Check {
 }
 
 func (e *env) doctorLists() bot.Check {
-	switch s := e.set.Source; {
+	switch s := e.conf.Source; {
 	case s == "sample":
 		return bot.Passed("source sample", "built into paperboy (no network)")
 	case strings.HasPrefix(s, "file:"):
@@ -255,7 +255,7 @@ func (e *env) doctorLists() bot.Check {
 		}
 		return bot.Passed("source "+s, "opens")
 	}
-	name := "Hugging Face " + e.set.HFBaseURL
+	name := "Hugging Face " + e.conf.HFBaseURL
 	src, err := e.openSource()
 	if err != nil {
 		return bot.Failed(name, err.Error(), "check huggingface.base_url")
@@ -264,7 +264,7 @@ func (e *env) doctorLists() bot.Check {
 	if !ok {
 		return bot.Failed(name, "not a Hugging Face client", "check source:")
 	}
-	recent := bot.RecentLists(botClock.Now())
+	recent := bot.RecentLists(e.clock.Now())
 	day := recent[len(recent)-1]
 	ctx, cancel := context.WithTimeout(e.ctx, sourceWait)
 	defer cancel()
@@ -285,7 +285,7 @@ func (e *env) doctorLists() bot.Check {
 }
 
 func (e *env) doctorArxiv(cats []string) bot.Check {
-	name := "arXiv " + e.set.Arxiv.RSSURL
+	name := "arXiv " + e.conf.Arxiv.RSSURL
 	ax, err := e.arxivClient()
 	if err != nil {
 		return bot.Failed(name, err.Error(), "check the arxiv: section")
@@ -304,7 +304,7 @@ func (e *env) doctorArxiv(cats []string) bot.Check {
 // platform whose token the file names but the environment lacks fails.
 func (e *env) doctorPlatforms(channels []bot.Channel) []bot.Check {
 	var out []bot.Check
-	for _, st := range e.set.platformStates() {
+	for _, st := range e.conf.platformStates() {
 		if !st.On && st.Expected {
 			env := "DISCORD_BOT_TOKEN"
 			if st.Name == slack.Name {
@@ -313,7 +313,7 @@ func (e *env) doctorPlatforms(channels []bot.Channel) []bot.Check {
 			out = append(out, bot.Failed(st.Name, "off: "+st.Why, "set "+env+", or remove the token's key from the config"))
 		}
 	}
-	if e.set.Discord.Token != "" {
+	if e.conf.Discord.Token != "" {
 		d, err := e.newDiscord()
 		if err != nil {
 			out = append(out, bot.Failed("Discord", err.Error(), "fix the discord: section"))
@@ -321,12 +321,12 @@ func (e *env) doctorPlatforms(channels []bot.Channel) []bot.Check {
 			out = append(out, e.tokenVariables(d.Doctor(e.ctx, channels))...)
 		}
 	}
-	if e.set.Slack.BotToken != "" {
+	if e.conf.Slack.BotToken != "" {
 		sl, err := e.newSlack()
 		if err != nil {
 			out = append(out, bot.Failed("Slack", err.Error(), "fix the slack: section"))
 		} else {
-			out = append(out, e.tokenVariables(sl.Doctor(e.ctx, channels, e.set.Slack.Mode != "http"))...)
+			out = append(out, e.tokenVariables(sl.Doctor(e.ctx, channels, e.conf.Slack.Mode != "http"))...)
 		}
 	}
 	return out
@@ -337,7 +337,7 @@ func (e *env) doctorPlatforms(channels []bot.Channel) []bot.Check {
 // ${MY_TOKEN} instead of ${DISCORD_BOT_TOKEN}).
 func (e *env) tokenVariables(checks []bot.Check) []bot.Check {
 	for i := range checks {
-		for key, ref := range e.set.TokenRefs {
+		for key, ref := range e.conf.TokenRefs {
 			if usual := secretKeys[key]; usual != "" && ref != usual {
 				checks[i].Fix = strings.ReplaceAll(checks[i].Fix, usual, ref)
 			}

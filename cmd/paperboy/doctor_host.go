@@ -20,14 +20,14 @@ const (
 	minFreePercent = 5
 )
 
-// diskSpace returns the bytes free (for an unprivileged user) and the
+// diskProbe returns the bytes free (for an unprivileged user) and the
 // size of the filesystem holding path; ok is false where it cannot be
-// measured. The test binary may replace it (doctor_test.go).
-var diskSpace = statDisk
+// measured. It is statDisk but in the test binary (PAPERBOY_TEST_DISK).
+type diskProbe func(path string) (free, total uint64, ok bool, err error)
 
-// doctorDisk checks the free space where the database lives (or will:
-// the nearest folder above it that exists).
-func doctorDisk(dbPath string) bot.Check {
+// doctorDisk checks, with measure, the free space where the database
+// lives (or will: the nearest folder above it that exists).
+func doctorDisk(dbPath string, measure diskProbe) bot.Check {
 	dir := filepath.Dir(dbPath)
 	if abs, err := filepath.Abs(dir); err == nil {
 		dir = abs
@@ -36,7 +36,7 @@ func doctorDisk(dbPath string) bot.Check {
 		dir = filepath.Dir(dir)
 	}
 	const name = "free disk space"
-	free, total, ok, err := diskSpace(dir)
+	free, total, ok, err := measure(dir)
 	switch {
 	case err != nil:
 		return bot.Failed(name, "could not be measured in "+dir+": "+err.Error(), "check that the folder exists")

@@ -22,21 +22,18 @@ import (
 	"github.com/paperboy-bot/paperboy/store"
 )
 
-// In the test binary acting as paperboy, PAPERBOY_TEST_DISK="FREE/TOTAL"
-// (bytes) stands in for the filesystem's figures, so the doctor's verdict
-// on disk space does not depend on the machine the tests run on.
-func init() {
-	v := os.Getenv("PAPERBOY_TEST_DISK")
-	if os.Getenv("PAPERBOY_TEST_MAIN") != "1" || v == "" {
-		return
-	}
+// testDiskProbe reads PAPERBOY_TEST_DISK="FREE/TOTAL" (bytes): in the
+// test binary acting as paperboy, it stands in for the filesystem's
+// figures, so the doctor's verdict on disk space does not depend on the
+// machine the tests run on.
+func testDiskProbe(v string) (diskProbe, error) {
 	f, t, _ := strings.Cut(v, "/")
 	free, err1 := strconv.ParseUint(f, 10, 64)
 	total, err2 := strconv.ParseUint(t, 10, 64)
 	if err1 != nil || err2 != nil {
-		panic("PAPERBOY_TEST_DISK: want FREE/TOTAL in bytes, got " + v)
+		return nil, fmt.Errorf("PAPERBOY_TEST_DISK: want FREE/TOTAL in bytes, got %s", v)
 	}
-	diskSpace = func(string) (uint64, uint64, bool, error) { return free, total, true, nil }
+	return func(string) (uint64, uint64, bool, error) { return free, total, true, nil }, nil
 }
 
 // The permissions the daily thread needs, as Discord's settings name them.

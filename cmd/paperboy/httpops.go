@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
 	"net"
@@ -24,27 +23,6 @@ import (
 // address, on a listener of their own (never Slack's public HTTP-mode
 // server).
 
-// runFlags registers run's flags: --listen.
-func runFlags(fs *flag.FlagSet) func(*env, []string) error {
-	var listen *string
-	fs.Func("listen", "serve /metrics, /healthz and /readyz on `ADDR` (host:port, e.g. 127.0.0.1:9090; overrides http.listen, \"\" turns them off)",
-		func(v string) error {
-			if v != "" {
-				if err := checkListen(v); err != nil {
-					return err
-				}
-			}
-			listen = &v
-			return nil
-		})
-	return func(e *env, args []string) error {
-		if listen != nil {
-			e.set.HTTPListen = *listen
-		}
-		return cmdRun(e, args)
-	}
-}
-
 // opsServer serves the operations endpoints.
 type opsServer struct {
 	listen  string
@@ -57,26 +35,26 @@ type opsServer struct {
 // newOps returns the endpoints' metrics, or nil when they are off. Built
 // before the platforms, which count their retries into it.
 func (e *env) newOps(db *store.DB) *opsServer {
-	if e.set.HTTPListen == "" {
+	if e.conf.HTTPListen == "" {
 		return nil
 	}
 	var chats []string
-	if e.set.Discord.Token != "" {
+	if e.conf.Discord.Token != "" {
 		chats = append(chats, discord.Name)
 	}
-	if e.set.Slack.BotToken != "" {
+	if e.conf.Slack.BotToken != "" {
 		chats = append(chats, slack.Name)
 	}
 	platforms := append([]string{console.Name}, chats...)
 	var sources []string
-	if e.set.Sources.Lists {
-		sources = append(sources, bot.SourceLabel(e.set.Source))
+	if e.conf.Sources.Lists {
+		sources = append(sources, bot.SourceLabel(e.conf.Source))
 	}
-	if len(e.set.ArxivCategories) > 0 || len(e.set.Sources.Arxiv) > 0 {
+	if len(e.conf.ArxivCategories) > 0 || len(e.conf.Sources.Arxiv) > 0 {
 		sources = append(sources, "arxiv")
 	}
-	m := metrics.New(metrics.Options{Store: db, Platforms: platforms, Chats: chats, Sources: sources, Now: botClock.Now, Log: e.log})
-	return &opsServer{listen: e.set.HTTPListen, metrics: m, opened: map[string]bool{}}
+	m := metrics.New(metrics.Options{Store: db, Platforms: platforms, Chats: chats, Sources: sources, Now: e.clock.Now, Log: e.log})
+	return &opsServer{listen: e.conf.HTTPListen, metrics: m, opened: map[string]bool{}}
 }
 
 // requestMetrics is what the platforms count their retries into (nil:
@@ -152,7 +130,7 @@ func (o *opsServer) serve(e *env, db *store.DB, b *bot.Bot) (stop func(), err er
 func (o *opsServer) checks(e *env, db *store.DB, b *bot.Bot) []metrics.Check {
 	checks := []metrics.Check{{Name: "database", Run: db.CheckWritable}}
 	if d, ok := b.Platforms[discord.Name].(*discord.Discord); ok {
-		gateway := e.set.Discord.Gateway
+		gateway := e.conf.Discord.Gateway
 		checks = append(checks, metrics.Check{Name: "platform:discord", Run: func(context.Context) error {
 			switch {
 			case !o.isOpened(discord.Name):
@@ -175,5 +153,5 @@ func (o *opsServer) checks(e *env, db *store.DB, b *bot.Bot) []metrics.Check {
 			return errors.New(reason)
 		}})
 	}
-	return append(checks, metrics.Check{Name: "sources", Run: o.metrics.SourcesCheck(3 * e.set.PollInterval)})
+	return append(checks, metrics.Check{Name: "sources", Run: o.metrics.SourcesCheck(3 * e.conf.PollInterval)})
 }

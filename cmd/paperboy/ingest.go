@@ -19,7 +19,7 @@ func cmdIngest(e *env, args []string) error {
 	if len(args) > 0 {
 		return usagef("unexpected arguments: %s", strings.Join(args, " "))
 	}
-	if path, ok := strings.CutPrefix(e.set.Source, "file:"); ok {
+	if path, ok := strings.CutPrefix(e.conf.Source, "file:"); ok {
 		kind, err := sniffArxiv(path)
 		if err != nil && kind == notArxiv && !os.IsNotExist(err) && !os.IsPermission(err) {
 			return fmt.Errorf("ingest: %w", err)

@@ -11,32 +11,17 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
-	"net"
 	"os"
 	"os/signal"
-	"strings"
-	"sync"
 	"syscall"
-	"time"
 	_ "time/tzdata" // channel zones must work on machines without a zone database
 
 	"github.com/paperboy-bot/paperboy/adapters/arxiv"
-	"github.com/paperboy-bot/paperboy/adapters/console"
-	"github.com/paperboy-bot/paperboy/adapters/discord"
-	"github.com/paperboy-bot/paperboy/adapters/huggingface"
-	"github.com/paperboy-bot/paperboy/adapters/slack"
 	"github.com/paperboy-bot/paperboy/bot"
-	"github.com/paperboy-bot/paperboy/store"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "0.1.0-dev"
-
-// botClock is the time the bot runs on. Only the test binary, standing in for
-// paperboy in end-to-end tests, replaces it (TestMain, PAPERBOY_TEST_NOW),
-// so a test can run a month of days in minutes.
-var botClock bot.Clock = bot.SystemClock{}
 
 // Exit codes.
 const (
@@ -46,24 +31,37 @@ const (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := Main(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	os.Exit(runProcess(Options{}))
 }
 
-// env is what a command runs with.
-type env struct {
-	ctx    context.Context
-	getenv func(string) string
-	stdout io.Writer
-	stderr io.Writer
-	flags  *globalFlags
-	set    *settings
-	log    *slog.Logger
-	redact *redactor     // hides the secrets in stdout and stderr
-	arxiv  *arxiv.Client // the process's one arXiv client (arxivClient)
-	ops    *opsServer    // run's /metrics, /healthz and /readyz (httpops.go); nil when off
+// runProcess runs Main as the process: on its arguments, environment and
+// standard streams, until SIGINT or SIGTERM. o gives the rest (the test
+// binary's TestMain passes its stand-ins).
+func runProcess(o Options) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	o.Getenv, o.Stdout, o.Stderr = os.Getenv, os.Stdout, os.Stderr
+	return Main(ctx, os.Args[1:], o)
+}
+
+// Options is what Main takes from what runs it. A nil or zero field of
+// the last group means the real thing.
+type Options struct {
+	Getenv         func(string) string
+	Stdout, Stderr io.Writer
+
+	// Clock is the time the bot runs on. Only the test binary, standing in
+	// for paperboy in end-to-end tests, gives another (TestMain,
+	// PAPERBOY_TEST_NOW), so a test can run a month of days in minutes; the
+	// paperboy binary has no such override.
+	Clock bot.Clock
+	// DiskSpace measures the filesystem holding a path (doctor); statDisk.
+	DiskSpace diskProbe
+	// ArxivPageSize and ArxivResultLimit are the export API's page size and
+	// its bound on start+max_results (arxiv.MaxResultsPerQuery,
+	// arxiv.MaxQueryResults); tests give small ones to page and split with
+	// a small corpus.
+	ArxivPageSize, ArxivResultLimit int
 }
 
 type globalFlags struct {
@@ -93,33 +91,42 @@ func noFlags(run func(e *env, args []string) error) func(*flag.FlagSet) func(*en
 	return func(*flag.FlagSet) func(*env, []string) error { return run }
 }
 
-var commands []command
-
-func init() {
-	commands = []command{
-		{"run", "[--listen ADDR]", "run the daemon: poll the sources and post each channel's digest at its time", runFlags},
-		{"digest", "[--date D] [--channel C] [--dry-run]", "post one digest now", digestFlags},
-		{"backfill", "--from D --to D", "fill the store from the source, day by day (resumable)", backfillFlags},
-		{"ingest", "--source SRC", "import every paper a source holds (file:PATH or sample)", noFlags(cmdIngest)},
-		{"search", "\"<query>\" [--limit N] [--json]", "search every stored paper, best first", searchFlags},
-		{"status", "", "per channel: settings and where they came from, next run, last post, last problem", noFlags(cmdStatus)},
-		{"doctor", "", "check the config, database, disk, time zones, sources and chat platforms, one line each", noFlags(cmdDoctor)},
-		{"backup", "--to FILE [--force]", "copy the database, safely while the daemon runs, and check the copy", backupFlags},
-		{"version", "", "print the version and commit, and the Go and SQLite versions", noFlags(cmdVersion)},
-	}
+// commands are the commands, in the order help lists them.
+var commands = []command{
+	{"run", "[--listen ADDR]", "run the daemon: poll the sources and post each channel's digest at its time", runFlags},
+	{"digest", "[--date D] [--channel C] [--dry-run]", "post one digest now", digestFlags},
+	{"backfill", "--from D --to D", "fill the store from the source, day by day (resumable)", backfillFlags},
+	{"ingest", "--source SRC", "import every paper a source holds (file:PATH or sample)", noFlags(cmdIngest)},
+	{"search", "\"<query>\" [--limit N] [--json]", "search every stored paper, best first", searchFlags},
+	{"status", "", "per channel: settings and where they came from, next run, last post, last problem", noFlags(cmdStatus)},
+	{"doctor", "", "check the config, database, disk, time zones, sources and chat platforms, one line each", noFlags(cmdDoctor)},
+	{"backup", "--to FILE [--force]", "copy the database, safely while the daemon runs, and check the copy", backupFlags},
+	{"version", "", "print the version and commit, and the Go and SQLite versions", noFlags(cmdVersion)},
 }
 
-func usage(w io.Writer) {
-	fmt.Fprintf(w, "paperboy %s: Hugging Face Daily Papers in your chat channels\n\nUsage: paperboy <command> [flags]\n\nCommands:\n", version)
-	for _, c := range commands {
-		fmt.Fprintf(w, "  %-9s %-38s %s\n", c.name, c.args, c.help)
+// withDefaults fills in the real clock, disk probe and paging where o
+// gives none.
+func (o Options) withDefaults() Options {
+	if o.Clock == nil {
+		o.Clock = bot.SystemClock{}
 	}
-	fmt.Fprint(w, "\nFlags (every command): --config FILE, --db PATH, --source huggingface|sample|file:PATH|arxiv:CATEGORIES\n  (repeatable), --log-level debug|info|warn|error, --log-format text|json\n\nRun `paperboy <command> -h` for a command's flags.\n")
+	if o.DiskSpace == nil {
+		o.DiskSpace = statDisk
+	}
+	if o.ArxivPageSize == 0 {
+		o.ArxivPageSize = arxiv.MaxResultsPerQuery
+	}
+	if o.ArxivResultLimit == 0 {
+		o.ArxivResultLimit = arxiv.MaxQueryResults
+	}
+	return o
 }
 
-// Main runs paperboy with args (without the program name) and returns the
-// exit code.
-func Main(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+// Main runs paperboy with args (without the program name) and o, and
+// returns the exit code.
+func Main(ctx context.Context, args []string, o Options) int {
+	o = o.withDefaults()
+	getenv, stdout, stderr := o.Getenv, o.Stdout, o.Stderr
 	red := &redactor{}
 	red.add(secretEnvValues(getenv)...)
 	stdout, stderr = red.writer(stdout), red.writer(stderr)
@@ -160,7 +167,8 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 		}
 		return exitConfig
 	}
-	e := &env{ctx: ctx, getenv: getenv, stdout: stdout, stderr: stderr, flags: g, redact: red}
+	e := &env{ctx: ctx, getenv: getenv, stdout: stdout, stderr: stderr, flags: g, redact: red,
+		clock: o.Clock, diskSpace: o.DiskSpace, arxivPageSize: o.ArxivPageSize, arxivResultLimit: o.ArxivResultLimit}
 	fs := flag.NewFlagSet("paperboy "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	g.register(fs)
@@ -219,14 +227,6 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-func commandNames() string {
-	var names []string
-	for _, c := range commands {
-		names = append(names, c.name)
-	}
-	return strings.Join(names, ", ")
-}
-
 // usageError is a bad flag or argument: exit code 2.
 type usageError struct{ msg string }
 
@@ -238,425 +238,4 @@ func isUsage(err error) bool {
 	var u *usageError
 	var c *configError
 	return errors.As(err, &u) || errors.As(err, &c) || bot.ErrorCode(err) == bot.EInvalid
-}
-
-// setup loads the config, applies the flags over it and builds the logger.
-func (e *env) setup() error {
-	path, explicit := e.flags.config, e.flags.config != ""
-	if !explicit {
-		path = "paperboy.yaml"
-	}
-	cfg, err := loadConfig(path, explicit, e.getenv)
-	if err != nil {
-		return err
-	}
-	if e.flags.db != "" {
-		cfg.Database = e.flags.db
-	}
-	if len(e.flags.sources) > 0 {
-		cfg.Source = e.flags.sources
-	}
-	if err := checkLog(or(e.flags.logLevel, "info"), or(e.flags.logFormat, "text"), "--log-level", "--log-format"); err != nil {
-		return errors.New(strings.TrimPrefix(err.Error(), "config: "))
-	}
-	if e.flags.logLevel != "" {
-		cfg.Log.Level = e.flags.logLevel
-	}
-	if e.flags.logFormat != "" {
-		cfg.Log.Format = e.flags.logFormat
-	}
-	set, err := cfg.resolve(localZone(e.getenv), e.getenv)
-	if err != nil {
-		return err
-	}
-	e.set = set
-	if e.redact != nil {
-		e.redact.add(set.secrets()...)
-	}
-	e.log = newLogger(e.stderr, set.LogLevel, set.LogFormat)
-	return nil
-}
-
-func newLogger(w io.Writer, level, format string) *slog.Logger {
-	var lv slog.Level
-	_ = lv.UnmarshalText([]byte(level))
-	opts := &slog.HandlerOptions{Level: lv}
-	if format == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
-	}
-	return slog.New(slog.NewTextHandler(w, opts))
-}
-
-func checkSource(src string) error {
-	switch {
-	case src == "huggingface", src == "sample":
-		return nil
-	case strings.HasPrefix(src, "file:") && len(src) > len("file:"):
-		return nil
-	case strings.HasPrefix(src, "arxiv:"):
-		return nil // its categories are checked against arXiv's list next
-	}
-	return fmt.Errorf("source: %q is not huggingface, sample, file:PATH or arxiv:CATEGORIES", src)
-}
-
-// arxivCategories returns the canonical categories of an arxiv:CATS
-// source (an alias or an old name as arXiv now calls it, repeats once), nil
-// for another source, or one line naming a category arXiv does not have
-// and the closest one it does.
-func arxivCategories(source string) ([]string, error) {
-	spec, ok := strings.CutPrefix(source, "arxiv:")
-	if !ok {
-		return nil, nil
-	}
-	cats, err := arxiv.ParseCategories(spec)
-	if err != nil {
-		var be *bot.Error
-		if errors.As(err, &be) {
-			return nil, fmt.Errorf("source: %s", be.Message)
-		}
-		return nil, fmt.Errorf("source: %v", err)
-	}
-	return cats, nil
-}
-
-// userAgent names paperboy and its version to Hugging Face.
-func userAgent() string {
-	return fmt.Sprintf("paperboy/%s (+https://github.com/paperboy-bot/paperboy)", version)
-}
-
-// openSource builds the configured source.
-func (e *env) openSource() (bot.Source, error) {
-	s := e.set
-	switch {
-	case s.Source == "sample":
-		return huggingface.NewSample(), nil
-	case strings.HasPrefix(s.Source, "file:"):
-		return huggingface.OpenFile(strings.TrimPrefix(s.Source, "file:"))
-	}
-	opts := huggingface.Options{
-		BaseURL:     s.HFBaseURL,
-		Token:       s.HFToken,
-		UserAgent:   userAgent(),
-		Timeout:     s.HFTimeout,
-		MaxRetries:  s.HFMaxRetries,
-		MinInterval: s.HFInterval,
-		Logger:      e.log,
-	}
-	if opts.MaxRetries == 0 {
-		opts.MaxRetries = -1 // the client's "none"
-	}
-	if opts.MinInterval == 0 {
-		opts.MinInterval = -1
-	}
-	return huggingface.New(opts)
-}
-
-// openStore opens the database.
-func (e *env) openStore() (*store.DB, error) {
-	return store.Open(e.ctx, e.set.Database)
-}
-
-// openReadOnly opens the database for a command that only reads (search,
-// status): it never waits for the write lock another process holds.
-func (e *env) openReadOnly() (*store.DB, error) {
-	return store.OpenReadOnly(e.ctx, e.set.Database)
-}
-
-// newConsole builds the console platform writing to stdout.
-func (e *env) newConsole() *console.Console {
-	color := false
-	switch e.set.ConsoleColor {
-	case "always":
-		color = true
-	case "auto":
-		color = console.IsTerminal(e.stdout) && e.getenv("NO_COLOR") == "" && e.getenv("TERM") != "dumb"
-	}
-	c := console.New(e.stdout, color)
-	c.Pace = e.set.ConsolePace
-	return c
-}
-
-// newDiscord builds the Discord platform, or nil when no token is set.
-func (e *env) newDiscord() (*discord.Discord, error) {
-	ds := e.set.Discord
-	if ds.Token == "" {
-		return nil, nil
-	}
-	return discord.New(discord.Options{Token: ds.Token, APIURL: ds.APIURL, ApplicationID: ds.ApplicationID,
-		GuildIDs: ds.GuildIDs, AllowedGuilds: ds.AllowedGuilds, Timeout: ds.Timeout, ShutdownGrace: e.set.ShutdownGrace, Logger: e.log,
-		Metrics: e.requestMetrics()})
-}
-
-// newSlack builds the Slack platform, or nil when no bot token is set.
-func (e *env) newSlack() (*slack.Slack, error) {
-	ss := e.set.Slack
-	if ss.BotToken == "" {
-		return nil, nil
-	}
-	return slack.New(slack.Options{BotToken: ss.BotToken, AppToken: ss.AppToken, SigningSecret: ss.SigningSecret,
-		APIURL: ss.APIURL, Admins: ss.Admins, Timeout: ss.Timeout, Logger: e.log, Context: context.WithoutCancel(e.ctx),
-		Metrics: e.requestMetrics()})
-}
-
-// newBot wires the bot. A platform the adapter refuses (a malformed token
-// or URL) is a configuration error: it never silently goes missing.
-func (e *env) newBot(db *store.DB, src bot.Source) (*bot.Bot, error) {
-	platforms := map[string]bot.Platform{console.Name: e.newConsole()}
-	d, err := e.newDiscord()
-	if err != nil {
-		return nil, &configError{msg: err.Error()}
-	}
-	if d != nil {
-		platforms[discord.Name] = d
-	}
-	sl, err := e.newSlack()
-	if err != nil {
-		return nil, &configError{msg: err.Error()}
-	}
-	if sl != nil {
-		platforms[slack.Name] = sl
-	}
-	// One client for every request to arXiv, so its spacing holds
-	// process-wide; building it sends nothing.
-	ax, err := e.arxivClient()
-	if err != nil {
-		return nil, &configError{msg: err.Error()}
-	}
-	return &bot.Bot{
-		Store:  db,
-		Source: src,
-		Arxiv:  ax,
-		// Only arXiv sources given: the daily lists are fetched only for
-		// the channels that follow them.
-		ListsOnDemand: !e.set.Sources.Lists,
-		Platforms:     platforms,
-		Clock:         botClock,
-		Log:           e.log,
-		ListReady:     e.set.ListReady,
-		PollInterval:  e.set.PollInterval,
-		RetryDelay:    e.set.RetryDelay,
-		CatchUp:       e.set.CatchUp,
-		Followups:     e.followups(src, ax),
-	}, nil
-}
-
-// applySeeds stores the channels of the config file: a new channel is
-// created, a known one takes the file's values except for settings changed
-// in chat, and a channel created from the file that has left it is removed
-// (unless it was changed in chat).
-func (e *env) applySeeds(db *store.DB, now time.Time) ([]bot.Channel, error) {
-	ctx := e.ctx
-	inConfig := map[bot.ChannelRef]bool{}
-	for _, seed := range e.set.Channels {
-		inConfig[seed.ChannelRef] = true
-		stored, err := db.GetChannel(ctx, seed.ChannelRef)
-		var merged bot.Channel
-		switch {
-		case errors.Is(err, bot.ErrNotFound):
-			merged = bot.MergeSeed(nil, seed)
-		case err != nil:
-			return nil, err
-		default:
-			merged = bot.MergeSeed(&stored, seed)
-		}
-		if err := db.SaveChannel(ctx, merged, now); err != nil {
-			return nil, err
-		}
-	}
-	all, err := db.Channels(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var out []bot.Channel
-	for _, ch := range all {
-		if ch.FromConfig && !inConfig[ch.ChannelRef] && !changedInChat(ch) {
-			e.log.Info("channel left the config file; removing its settings", "platform", ch.Platform, "channel", ch.ID)
-			if err := db.DeleteChannel(ctx, ch.ChannelRef); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		out = append(out, ch)
-	}
-	return out, nil
-}
-
-func changedInChat(ch bot.Channel) bool {
-	for _, o := range ch.Origins {
-		if o == bot.FromChat {
-			return true
-		}
-	}
-	return false
-}
-
-// startSlack receives Slack's slash commands: over Socket Mode, or on an
-// HTTP listener. It returns a function that stops it.
-func (e *env) startSlack(db *store.DB, sl *slack.Slack) (func(), error) {
-	ss := e.set.Slack
-	// The receiver lives until the handlers are done: on shutdown, Shutdown
-	// first answers new commands "restarting" and lets running ones finish,
-	// then the receiver stops.
-	rctx, cancel := context.WithCancel(context.WithoutCancel(e.ctx))
-	var run func() error
-	if ss.Mode == "http" {
-		ln, err := net.Listen("tcp", ss.Listen)
-		if err != nil {
-			cancel()
-			return nil, fmt.Errorf("slack: listen on %s: %w", ss.Listen, err)
-		}
-		e.log.Info("slack: receiving commands over HTTP", "listen", ln.Addr().String(), "commands", slack.CommandsPath, "interactivity", slack.InteractivityPath)
-		run = func() error { return sl.RunHTTP(rctx, ss.Listen, ln) }
-	} else {
-		e.log.Info("slack: receiving commands over Socket Mode")
-		run = func() error { return sl.RunSocketMode(rctx) }
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if err := run(); err != nil {
-			e.log.Error("slack: not receiving commands", "error", err.Error())
-			e.recordPlatform(db, slack.Name, false, err.Error())
-		}
-	}()
-	// What status shows: each change of the command connection's state.
-	watched := make(chan struct{})
-	go func() {
-		defer close(watched)
-		var last string
-		t := time.NewTicker(time.Second)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-			}
-			up, reason, _ := sl.State()
-			if reason == "not started" {
-				continue
-			}
-			if up && reason == "" {
-				reason = "receiving commands (" + ss.Mode + " mode)"
-			}
-			if key := fmt.Sprint(up, reason); key != last {
-				last = key
-				e.recordPlatform(db, slack.Name, up, reason)
-			}
-		}
-	}()
-	return func() {
-		sctx, scancel := context.WithTimeout(context.Background(), e.set.ShutdownGrace)
-		_ = sl.Shutdown(sctx)
-		scancel()
-		cancel()
-		<-done
-		<-watched
-	}, nil
-}
-
-// recordPlatform keeps what the daemon saw of a platform for status; a
-// failure to record is logged, never fatal.
-func (e *env) recordPlatform(db *store.DB, name string, connected bool, reason string) {
-	st := bot.PlatformState{Platform: name, Connected: connected, Reason: reason, Since: botClock.Now()}
-	if err := db.RecordPlatformState(context.WithoutCancel(e.ctx), st); err != nil {
-		e.log.Warn("could not record the platform's state", "platform", name, "error", err.Error())
-	}
-}
-
-func cmdRun(e *env, args []string) error {
-	if len(args) > 0 {
-		return usagef("unexpected arguments: %s", strings.Join(args, " "))
-	}
-	unlock, err := lockDatabase(e.set.Database)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	db, err := e.openStore()
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if _, err := e.applySeeds(db, botClock.Now()); err != nil {
-		return err
-	}
-	src, err := e.openSource()
-	if err != nil {
-		return err
-	}
-	e.ops = e.newOps(db) // before the platforms: they count their retries into it
-	b, err := e.newBot(db, src)
-	if err != nil {
-		return err
-	}
-	e.log.Info("paperboy starting", "version", version, "database", db.Path(), "source", e.set.sourceLabel())
-	// Registered before the platforms' shutdowns, so it is the last line:
-	// it means every command has finished and each platform has closed.
-	defer e.log.Info("paperboy stopped")
-	// The platforms stop together, each first refusing new commands, then
-	// giving the running ones the same grace (limits.shutdown_grace): one
-	// platform's draining does not hold the other's, and both have ended
-	// before the store closes.
-	var stops []func()
-	defer func() {
-		var wg sync.WaitGroup
-		for _, stop := range stops {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				stop()
-			}()
-		}
-		wg.Wait()
-	}()
-	e.warnPlatforms()
-	stopOps, err := e.ops.serve(e, db, b)
-	if err != nil {
-		return err
-	}
-	stops = append(stops, stopOps)
-	e.warnConfigMode()
-	// One Limiter for both platforms: the cap on concurrent searches is
-	// process-wide.
-	lim := bot.NewLimiter(e.set.Limits)
-	commands := func() *bot.Commands {
-		return &bot.Commands{
-			Bot:            b,
-			DefaultZone:    e.set.LocalZone,
-			MaxTopics:      e.set.MaxTopics,
-			MaxWatches:     e.set.Followups.MaxWatches,
-			Limiter:        lim,
-			SearchTimeout:  e.set.SearchTimeout,
-			ArxivCategory:  arxivCanonical,
-			DefaultSources: e.set.Sources,
-		}
-	}
-	if d, ok := b.Platforms[discord.Name].(*discord.Discord); ok {
-		d.SetCommands(commands())
-		if err := d.Open(e.ctx, e.set.Discord.Gateway); err != nil {
-			e.recordPlatform(db, discord.Name, false, err.Error())
-			return err
-		}
-		stops = append(stops, func() {
-			d.Close()
-			e.recordPlatform(db, discord.Name, false, "the daemon stopped")
-		})
-		e.log.Info("discord connected", "gateway", e.set.Discord.Gateway, "guilds", len(e.set.Discord.GuildIDs))
-		e.recordPlatform(db, discord.Name, true, "connected")
-		e.ops.platformOpened(discord.Name)
-	}
-	if sl, ok := b.Platforms[slack.Name].(*slack.Slack); ok {
-		sl.SetCommands(commands())
-		stopSlack, err := e.startSlack(db, sl)
-		if err != nil {
-			e.recordPlatform(db, slack.Name, false, err.Error())
-			return err
-		}
-		stops = append(stops, func() {
-			stopSlack()
-			e.recordPlatform(db, slack.Name, false, "the daemon stopped")
-		})
-	}
-	return b.Run(e.ctx)
 }

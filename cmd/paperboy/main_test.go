@@ -20,23 +20,41 @@ var update = flag.Bool("update", false, "rewrite golden files")
 
 // TestMain lets the test binary act as the paperboy binary: with
 // PAPERBOY_TEST_MAIN=1 it runs Main on its arguments, so end-to-end tests
-// can start, kill and restart real processes. PAPERBOY_TEST_NOW (RFC 3339)
-// then sets the bot's clock: it starts at that instant and runs at the
-// normal speed (the paperboy binary itself has no such override).
+// can start, kill and restart real processes, with the stand-ins of
+// testBinaryOptions (the paperboy binary itself has no such overrides).
 func TestMain(m *testing.M) {
 	if os.Getenv("PAPERBOY_TEST_MAIN") == "1" {
-		if v := os.Getenv("PAPERBOY_TEST_NOW"); v != "" {
-			at, err := time.Parse(time.RFC3339Nano, v)
-			if err != nil {
-				fmt.Fprintf(os.Stderr, "PAPERBOY_TEST_NOW: %v\n", err)
-				os.Exit(exitConfig)
-			}
-			botClock = startedClock{at: at, started: time.Now()}
+		o, err := testBinaryOptions(os.Getenv)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(exitConfig)
 		}
-		main()
-		return
+		os.Exit(runProcess(o))
 	}
 	os.Exit(m.Run())
+}
+
+// testBinaryOptions are what the test binary acting as paperboy runs on:
+// PAPERBOY_TEST_NOW (RFC 3339) sets the bot's clock, which starts at that
+// instant and runs at the normal speed; PAPERBOY_TEST_DISK stands in for
+// the filesystem's figures (testDiskProbe).
+func testBinaryOptions(getenv func(string) string) (Options, error) {
+	var o Options
+	if v := getenv("PAPERBOY_TEST_NOW"); v != "" {
+		at, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			return o, fmt.Errorf("PAPERBOY_TEST_NOW: %v", err)
+		}
+		o.Clock = startedClock{at: at, started: time.Now()}
+	}
+	if v := getenv("PAPERBOY_TEST_DISK"); v != "" {
+		disk, err := testDiskProbe(v)
+		if err != nil {
+			return o, err
+		}
+		o.DiskSpace = disk
+	}
+	return o, nil
 }
 
 // startedClock is the time since at, as if the process had started then.
@@ -65,8 +83,15 @@ func testEnv(vars ...string) func(string) string {
 
 func runMain(t *testing.T, getenv func(string) string, args ...string) result {
 	t.Helper()
+	return runMainWith(t, Options{Getenv: getenv}, args...)
+}
+
+// runMainWith runs Main with o, its output captured.
+func runMainWith(t *testing.T, o Options, args ...string) result {
+	t.Helper()
 	var out, errb bytes.Buffer
-	code := Main(context.Background(), args, getenv, &out, &errb)
+	o.Stdout, o.Stderr = &out, &errb
+	code := Main(context.Background(), args, o)
 	return result{code, out.String(), errb.String()}
 }
 
@@ -233,7 +258,9 @@ func TestRunStopsCleanlyOnSignal(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, errb syncBuffer
 	done := make(chan int, 1)
-	go func() { done <- Main(ctx, []string{"run", "--source", "sample", "--db", db}, testEnv(), &out, &errb) }()
+	go func() {
+		done <- Main(ctx, []string{"run", "--source", "sample", "--db", db}, Options{Getenv: testEnv(), Stdout: &out, Stderr: &errb})
+	}()
 	deadline := time.Now().Add(10 * time.Second)
 	for !strings.Contains(errb.String(), "daemon started") {
 		if time.Now().After(deadline) {

@@ -20,7 +20,7 @@ type platformState struct {
 
 // platformStates says, for each platform, whether this configuration
 // turns it on.
-func (s *settings) platformStates() []platformState {
+func (s *resolvedConfig) platformStates() []platformState {
 	// A channel on a platform without a token is refused when the
 	// configuration is read, so an off platform has none.
 	off := func(name, key, env string) platformState {
@@ -57,7 +57,7 @@ func (s *settings) platformStates() []platformState {
 // leaves off, and one when no chat platform is on at all.
 func (e *env) warnPlatforms() {
 	chat := false
-	for _, p := range e.set.platformStates() {
+	for _, p := range e.conf.platformStates() {
 		switch {
 		case p.On && p.Name != "console":
 			chat = true

@@ -88,6 +88,6 @@ func secretEnvValues(getenv func(string) string) []string {
 }
 
 // secrets returns the resolved secret settings.
-func (s *settings) secrets() []string {
+func (s *resolvedConfig) secrets() []string {
 	return []string{s.HFToken, s.Discord.Token, s.Slack.BotToken, s.Slack.AppToken, s.Slack.SigningSecret}
 }

@@ -108,7 +108,7 @@ func TestKilledMidThreadResumes(t *testing.T) {
 
 	// Second run: the same command finishes the thread.
 	var out, errb syncBuffer
-	code := Main(context.Background(), args, testEnv(), &out, &errb)
+	code := Main(context.Background(), args, Options{Getenv: testEnv(), Stdout: &out, Stderr: &errb})
 	if code != 0 {
 		t.Fatalf("second run: exit %d\n%s", code, errb.String())
 	}

@@ -39,7 +39,7 @@ func TestSetupErrorsAreLoud(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
 			var out, errb bytes.Buffer
-			code := Main(ctx, []string{c.cmd, "--config", cfg, "--db", db, "--source", "sample"}, testEnv(c.env...), &out, &errb)
+			code := Main(ctx, []string{c.cmd, "--config", cfg, "--db", db, "--source", "sample"}, Options{Getenv: testEnv(c.env...), Stdout: &out, Stderr: &errb})
 			msg := strings.TrimSpace(errb.String())
 			if code != exitConfig || !strings.Contains(msg, c.want) || strings.Count(msg, "\n") > 0 {
 				t.Errorf("exit %d, stderr %q; want exit 2 and one line with %q", code, msg, c.want)
@@ -84,7 +84,7 @@ slack:
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	var out, errb bytes.Buffer
-	code := Main(ctx, []string{"run", "--config", cfg, "--db", db, "--source", "sample"}, testEnv(), &out, &errb)
+	code := Main(ctx, []string{"run", "--config", cfg, "--db", db, "--source", "sample"}, Options{Getenv: testEnv(), Stdout: &out, Stderr: &errb})
 	want := fmt.Sprintf("paperboy run: another paperboy (pid %d) is running on this database (%s)", first.Process.Pid, db)
 	if code != exitFail || !strings.Contains(errb.String(), want) {
 		t.Errorf("second run: exit %d, stderr %q; want exit 1 and %q", code, errb.String(), want)

@@ -105,7 +105,7 @@ slack:
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	go func() {
-		done <- Main(ctx, append([]string{"run", "--source", "sample", "--config", cfg, "--db", d.db}, args...), env, d.out, d.errb)
+		done <- Main(ctx, append([]string{"run", "--source", "sample", "--config", cfg, "--db", d.db}, args...), Options{Getenv: env, Stdout: d.out, Stderr: d.errb})
 	}()
 	var once sync.Once
 	d.stop = func() {

@@ -27,7 +27,7 @@ func cmdStatus(e *env, args []string) error {
 		return err
 	}
 	w := e.stdout
-	now := time.Now()
+	now := e.clock.Now() // the bot's: the next run as the daemon would see it
 	b, err := e.newBot(db, nil)
 	if err != nil {
 		return err
@@ -37,12 +37,12 @@ func cmdStatus(e *env, args []string) error {
 		cfg = or(e.flags.config, "paperboy.yaml")
 	}
 	fmt.Fprintf(w, "paperboy %s · database %s: %s on %s · source %s · config %s\n",
-		version, e.set.Database, count(st.Papers, "paper"), count(st.Lists, "list"), e.set.sourceLabel(), cfg)
+		version, e.conf.Database, count(st.Papers, "paper"), count(st.Lists, "list"), e.conf.sourceLabel(), cfg)
 	seen, err := db.PlatformStates(e.ctx)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(w, platformLine(e.set.platformStates(), seen))
+	fmt.Fprintln(w, platformLine(e.conf.platformStates(), seen))
 	if last, err := db.LastFetch(e.ctx); err == nil {
 		line := fmt.Sprintf("last fetch: the list of %s at %s: %s stored", last.Date.Long(),
 			last.FetchedAt.UTC().Format("2006-01-02 15:04 UTC"), count(last.Papers, "paper"))

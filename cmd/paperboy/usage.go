@@ -1,6 +1,30 @@
 package main
 
-import "strings"
+// The help text, and what a mistyped command most likely meant.
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// usage writes the help: every command, then the flags they all take.
+func usage(w io.Writer) {
+	fmt.Fprintf(w, "paperboy %s: Hugging Face Daily Papers in your chat channels\n\nUsage: paperboy <command> [flags]\n\nCommands:\n", version)
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-9s %-38s %s\n", c.name, c.args, c.help)
+	}
+	fmt.Fprint(w, "\nFlags (every command): --config FILE, --db PATH, --source huggingface|sample|file:PATH|arxiv:CATEGORIES\n  (repeatable), --log-level debug|info|warn|error, --log-format text|json\n\nRun `paperboy <command> -h` for a command's flags.\n")
+}
+
+// commandNames lists the commands in help's order, comma-separated.
+func commandNames() string {
+	var names []string
+	for _, c := range commands {
+		names = append(names, c.name)
+	}
+	return strings.Join(names, ", ")
+}
 
 // closestCommand returns the command a mistyped name most likely meant
 // ("stauts" → "status", "dig" → "digest"), or "" when none is close.

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"runtime"
 	"runtime/debug"
 
@@ -12,11 +14,15 @@ import (
 // commit, the Go toolchain, and the SQLite library with whether full-text
 // search is in it.
 func cmdVersion(e *env, _ []string) error {
-	w := e.stdout
+	return writeVersion(e.ctx, e.stdout, commit(buildCommit))
+}
+
+// writeVersion writes cmdVersion's lines, naming the commit given.
+func writeVersion(ctx context.Context, w io.Writer, rev string) error {
 	fmt.Fprintf(w, "paperboy %s\n", version)
-	fmt.Fprintf(w, "commit   %s\n", commit())
+	fmt.Fprintf(w, "commit   %s\n", rev)
 	fmt.Fprintf(w, "go       %s %s/%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH)
-	eng, err := store.SQLiteEngine(e.ctx)
+	eng, err := store.SQLiteEngine(ctx)
 	if err != nil {
 		fmt.Fprintln(w, "sqlite   unknown")
 		return err
@@ -34,11 +40,11 @@ func cmdVersion(e *env, _ []string) error {
 // git checkout, in a git worktree, or with -buildvcs=false).
 var buildCommit string
 
-// commit is the revision the binary was built from: buildCommit, or as
-// the go command recorded it, or "unknown".
-func commit() string {
-	if buildCommit != "" {
-		return buildCommit
+// commit is the revision the binary was built from: built (buildCommit),
+// or as the go command recorded it, or "unknown".
+func commit(built string) string {
+	if built != "" {
+		return built
 	}
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
