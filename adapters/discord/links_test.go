@@ -244,3 +244,17 @@ func TestFitLinesDropsWholeLines(t *testing.T) {
 		t.Errorf("lines that fit: %q", got)
 	}
 }
+
+// Discord's validLink is bot.ValidLink, no more: its links go in JSON
+// fields of their own, so a character only Slack's markup cannot hold is
+// no reason to leave one out.
+func TestValidLinkKeepsWhatOnlySlackRefuses(t *testing.T) {
+	for _, u := range []string{"https://example.org/a|b", "https://example.org/{x}", "https://example.org/a^b"} {
+		if !validLink(u, maxButtonURL, false) {
+			t.Errorf("%q refused", u)
+		}
+	}
+	if validLink("https://u:p@example.org/", maxButtonURL, false) {
+		t.Error("a URL with user info accepted")
+	}
+}

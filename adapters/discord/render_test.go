@@ -573,17 +573,6 @@ func TestRenderLinkButtons(t *testing.T) {
 	}
 }
 
-func TestRenderStarCounts(t *testing.T) {
-	for n, want := range map[int]string{
-		1: "1", 8: "8", 999: "999", 1000: "1k", 1049: "1k", 1234: "1.2k", 1299: "1.2k", 9999: "9.9k",
-		10_000: "10k", 12_345: "12k", 79_408: "79k", 999_999: "999k", 1_000_000: "1M", 1_520_000: "1.5M", 12_000_000: "12M",
-	} {
-		if got := compactCount(n); got != want {
-			t.Errorf("compactCount(%d) = %q, want %q", n, got, want)
-		}
-	}
-}
-
 func TestRenderNonce(t *testing.T) {
 	seen := make(map[string]string, 100_000)
 	for i := 0; i < 100_000; i++ {

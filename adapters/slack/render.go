@@ -14,8 +14,6 @@ package slack
 import (
 	"encoding/json"
 	"fmt"
-	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -107,12 +105,8 @@ func keyOf(m slackgo.Message) string {
 // day's list (Hugging Face's, or for an arXiv digest arXiv's list of each
 // category's new papers, see arxivIntro).
 func renderHeader(d *bot.Digest, key string) message {
-	link := "https://huggingface.co/papers"
-	if !d.ListDate.IsZero() {
-		link += "/date/" + d.ListDate.String()
-	}
 	intro := fmt.Sprintf("%s from <%s|Hugging Face Daily Papers>, most upvoted first · the papers are in the thread",
-		count(len(d.Items), "paper"), link)
+		bot.Count(len(d.Items), "paper"), bot.DailyListURL(d.ListDate))
 	if d.Arxiv != nil {
 		intro = arxivIntro(d)
 	}
@@ -140,7 +134,7 @@ func itemText(p bot.Paper, rank int) string { return itemTextWithin(p, rank, max
 // itemTextWithin is itemText in at most max characters.
 func itemTextWithin(p bot.Paper, rank, max int) string {
 	tail := ""
-	if hasArxivID(p) {
+	if p.HasArxivID() {
 		tail = " " + p.PageURL()
 	}
 	prefix := ""
@@ -189,7 +183,7 @@ func fitCard(p bot.Paper, rank, reserved int) []slackgo.Block {
 // its arXiv categories instead) and organization; and the link buttons.
 func paperCard(p bot.Paper, rank int, lim cardLimits) []slackgo.Block {
 	text := "*" + titleLink(p, rank, lim.title) + "*"
-	if hasArxivID(p) && bot.LooksLikeURL(p.DisplayTitle()) {
+	if p.HasArxivID() && bot.LooksLikeURL(p.DisplayTitle()) {
 		text += " " + pageLink(p)
 	}
 	// Summary works on whitespace-collapsed text; clean first so that the
@@ -221,7 +215,7 @@ func paperCard(p bot.Paper, rank int, lim cardLimits) []slackgo.Block {
 			facts = append(facts, c)
 		}
 	} else {
-		facts = append(facts, "▲ "+count(p.Upvotes, "upvote"), count(p.Comments, "comment"))
+		facts = append(facts, "▲ "+bot.Count(p.Upvotes, "upvote"), bot.Count(p.Comments, "comment"))
 	}
 	if o := truncateEscaped(p.Organization(), lim.org); o != "" {
 		facts = append(facts, o)
@@ -257,7 +251,7 @@ func itemCard(it bot.Item, reserved int) []slackgo.Block {
 // press is answered only to the presser, never by replacing the post
 // (bot.ActionReplaces).
 func withWatch(blocks []slackgo.Block, it bot.Item) []slackgo.Block {
-	if !it.Watch || !hasArxivID(it.Paper) {
+	if !it.Watch || !it.Paper.HasArxivID() {
 		return blocks
 	}
 	if n := len(blocks); n > 0 {
@@ -280,7 +274,7 @@ func titleLink(p bot.Paper, rank, max int) string {
 		prefix = strconv.Itoa(rank) + ". "
 	}
 	title := p.DisplayTitle()
-	if !hasArxivID(p) || bot.LooksLikeURL(title) {
+	if !p.HasArxivID() || bot.LooksLikeURL(title) {
 		return prefix + truncateEscaped(title, max)
 	}
 	return prefix + "<" + p.PageURL() + "|" + truncateEscaped(title, max) + ">"
@@ -300,13 +294,6 @@ func pageLink(p bot.Paper) string {
 	return hfLink(p)
 }
 
-// hasArxivID reports whether p's links built from its id (Hugging Face,
-// arXiv, PDF) can be trusted: the id is a bare arXiv id.
-func hasArxivID(p bot.Paper) bool {
-	id, ok := bot.NormalizeID(p.ID)
-	return ok && id == p.ID
-}
-
 // linkButtons are a paper's link buttons, as on Discord: Hugging Face (not
 // for a paper only arXiv has described: Hugging Face has no page worth
 // visiting), arXiv, PDF (when the id is an arXiv id), code (with its
@@ -320,7 +307,7 @@ func hasArxivID(p bot.Paper) bool {
 func linkButtons(p bot.Paper, maxLink int) []slackgo.BlockElement {
 	type link struct{ id, label, url string }
 	var links []link
-	if hasArxivID(p) {
+	if p.HasArxivID() {
 		if !p.ArxivOnly() {
 			links = append(links, link{"link_hf", "Hugging Face", p.HuggingFaceURL()})
 		}
@@ -330,7 +317,7 @@ func linkButtons(p bot.Paper, maxLink int) []slackgo.BlockElement {
 	}
 	code := "Code"
 	if p.GitHubStars > 0 {
-		code += " ★ " + compactCount(p.GitHubStars)
+		code += " ★ " + bot.CompactCount(p.GitHubStars)
 	}
 	links = append(links,
 		link{"link_code", code, strings.TrimSpace(p.GitHubRepo)},
@@ -347,41 +334,6 @@ func linkButtons(p bot.Paper, maxLink int) []slackgo.BlockElement {
 			Type: slackgo.METButton, Text: plainText(bot.Truncate(l.label, maxButtonText)), ActionID: l.id, URL: l.url})
 	}
 	return buttons
-}
-
-// compactCount formats a count the way GitHub shows stars, rounding down so
-// it never claims more than there are: 999, 1.2k, 12k, 79k, 1.5M (the same
-// as the Discord adapter).
-func compactCount(n int) string {
-	switch {
-	case n < 1000:
-		return strconv.Itoa(n)
-	case n < 10_000:
-		return tenths(n/100) + "k"
-	case n < 1_000_000:
-		return strconv.Itoa(n/1000) + "k"
-	case n < 10_000_000:
-		return tenths(n/100_000) + "M"
-	default:
-		return strconv.Itoa(n/1_000_000) + "M"
-	}
-}
-
-// tenths formats a number of tenths: 12 → "1.2", 10 → "1".
-func tenths(n int) string {
-	s := strconv.Itoa(n / 10)
-	if n%10 != 0 {
-		s += "." + strconv.Itoa(n%10)
-	}
-	return s
-}
-
-// count is "1 paper", "2 papers".
-func count(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return strconv.Itoa(n) + " " + word + "s"
 }
 
 // renderReply renders a command reply or a direct message: the title as a
@@ -500,10 +452,10 @@ func leftOutNote(rest []replyEntry) slackgo.Block {
 	}
 	var parts []string
 	if lines > 0 {
-		parts = append(parts, count(lines, "more line"))
+		parts = append(parts, bot.Count(lines, "more line"))
 	}
 	if papers > 0 {
-		parts = append(parts, count(papers, "more paper"))
+		parts = append(parts, bot.Count(papers, "more paper"))
 	}
 	text := "… and " + strings.Join(parts, " and ") + " not shown"
 	return &slackgo.ContextBlock{Type: slackgo.MBTContext, ContextElements: slackgo.ContextElements{
@@ -514,7 +466,7 @@ func leftOutNote(rest []replyEntry) slackgo.Block {
 // paper only arXiv has described, its category: bot.Paper.Standing).
 func listLine(n int, p bot.Paper) string {
 	title := titleLink(p, n, maxListTitle)
-	if hasArxivID(p) && bot.LooksLikeURL(p.DisplayTitle()) {
+	if p.HasArxivID() && bot.LooksLikeURL(p.DisplayTitle()) {
 		title += " · " + pageLink(p)
 	}
 	return fmt.Sprintf("%s · %s", title, truncateEscaped(p.Standing(), maxStanding))
@@ -645,52 +597,7 @@ func blocksSize(blocks []slackgo.Block) int {
 	if err != nil {
 		return maxBlocksJSON + 1
 	}
-	return utf16Len(string(b))
-}
-
-func utf16Len(s string) int {
-	n := 0
-	for _, r := range s {
-		n++
-		if r > 0xFFFF {
-			n++
-		}
-	}
-	return n
-}
-
-// hostRe is a DNS name with at least one dot.
-var hostRe = regexp.MustCompile(`^(?i:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+)$`)
-
-// validLink reports whether s is an absolute http:// or https:// URL (only
-// https when httpsOnly; scheme in lower case) of at most max characters:
-// printable ASCII without < > | " \ ^ ` { } (which mrkdwn's <url|label>
-// cannot hold or RFC 3986 does not allow), a domain name, a valid port if
-// any, no user info. The same rules as the Discord adapter's, plus the
-// characters: a link that fails is left out rather than risk Slack
-// refusing the message.
-func validLink(s string, max int, httpsOnly bool) bool {
-	if s == "" || len(s) > max {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c <= ' ' || c >= 0x7f || strings.IndexByte(`<>|"\^{}`+"`", c) >= 0 {
-			return false
-		}
-	}
-	if !strings.HasPrefix(s, "https://") && (httpsOnly || !strings.HasPrefix(s, "http://")) {
-		return false
-	}
-	u, err := url.Parse(s)
-	if err != nil || u.User != nil || !hostRe.MatchString(u.Hostname()) {
-		return false
-	}
-	if port := u.Port(); port != "" {
-		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-			return false
-		}
-	}
-	return true
+	return bot.Length(string(b))
 }
 
 // minimalHeader is the header sent when the rendered one would break a

@@ -603,17 +603,6 @@ func TestRenderLinkButtons(t *testing.T) {
 	}
 }
 
-func TestRenderStarCounts(t *testing.T) {
-	for n, want := range map[int]string{
-		1: "1", 8: "8", 999: "999", 1000: "1k", 1049: "1k", 1234: "1.2k", 1299: "1.2k", 9999: "9.9k",
-		10_000: "10k", 12_345: "12k", 79_408: "79k", 999_999: "999k", 1_000_000: "1M", 1_520_000: "1.5M", 12_000_000: "12M",
-	} {
-		if got := compactCount(n); got != want {
-			t.Errorf("compactCount(%d) = %q, want %q", n, got, want)
-		}
-	}
-}
-
 // TestRenderMetadataRoundTrip sends the metadata as slack-go does
 // (MsgOptionMetadata) and reads it back from a conversations.history
 // answer, as Slack returns it with include_all_metadata.
@@ -899,4 +888,18 @@ func FuzzRenderItem(f *testing.F) {
 			t.Fatalf("title %q shows %q", title, visible)
 		}
 	})
+}
+
+// Slack's validLink is bot.ValidLink and more: it refuses what mrkdwn's
+// <url|label> cannot hold (Discord's does not need to).
+func TestValidLinkRefusesMrkdwnCharacters(t *testing.T) {
+	for _, u := range []string{"https://example.org/a|b", "https://example.org/<b>", "https://example.org/a\"b", "https://example.org/{x}",
+		"https://example.org/a^b", "https://example.org/a\\b", "https://example.org/a`b"} {
+		if !bot.ValidLink(u, maxButtonURL, false) || validLink(u, maxButtonURL, false) {
+			t.Errorf("%q: bot.ValidLink %v, validLink %v; want true, false", u, bot.ValidLink(u, maxButtonURL, false), validLink(u, maxButtonURL, false))
+		}
+	}
+	if !validLink("https://example.org/a?b=1&c=2#d", maxButtonURL, false) {
+		t.Error("an ordinary URL refused")
+	}
 }

@@ -185,6 +185,19 @@ func checkButton(bad func(string, ...any), text func(string, *slackgo.TextBlockO
 	}
 }
 
+// validLink reports whether s may be sent to Slack as a link (a button's
+// url, an image, a link in mrkdwn): bot.ValidLink's rules, and none of
+// < > | " \ ^ ` { }. The difference from Discord's validLink is
+// deliberate: Slack takes most links inside mrkdwn as <url|label>, which
+// cannot hold < > or | (the label would end early, or the rest become a
+// link of its own), and RFC 3986 allows none of the others in a URL; a
+// link that fails is left out rather than risk Slack refusing the
+// message. Discord takes its links in JSON fields of their own and needs
+// no such check.
+func validLink(s string, max int, httpsOnly bool) bool {
+	return bot.ValidLink(s, max, httpsOnly) && !strings.ContainsAny(s, `<>|"\^{}`+"`")
+}
+
 // botLinkRe is a link as paperboy writes it: <http(s) URL|label>.
 var botLinkRe = regexp.MustCompile(`<(https?://[^<>|\s]+)\|([^<>]*)>`)
 
