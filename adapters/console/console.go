@@ -67,12 +67,8 @@ func (c *Console) Name() string { return Name }
 // Send prints the header or one item.
 func (c *Console) Send(ctx context.Context, m *bot.Message) (bot.Sent, error) {
 	if c.Pace > 0 {
-		t := time.NewTimer(c.Pace)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return bot.Sent{}, ctx.Err()
-		case <-t.C:
+		if err := bot.Sleep(ctx, c.Pace); err != nil {
+			return bot.Sent{}, err
 		}
 	}
 	c.mu.Lock()

@@ -128,7 +128,7 @@ func New(opts Options) (*Discord, error) {
 		opts.Retries = 0
 	}
 	if opts.Sleep == nil {
-		opts.Sleep = bot.SystemClock{}.Sleep
+		opts.Sleep = bot.Sleep
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)

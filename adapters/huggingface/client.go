@@ -127,7 +127,7 @@ func New(opts Options) (*Client, error) {
 		c.http = &http.Client{}
 	}
 	if c.sleep == nil {
-		c.sleep = bot.SystemClock{}.Sleep
+		c.sleep = bot.Sleep
 	}
 	if c.now == nil {
 		c.now = time.Now

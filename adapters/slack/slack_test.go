@@ -100,7 +100,7 @@ func newEnvWith(t *testing.T, mod func(*Options)) *env {
 	opts := Options{BotToken: botToken, AppToken: appToken, SigningSecret: signingSecret, APIURL: srv.APIURL(),
 		// Real waits (the fake enforces Retry-After), capped for backoffs.
 		Retries: 4, Sleep: func(ctx context.Context, d time.Duration) error {
-			return bot.SystemClock{}.Sleep(ctx, min(d, 1100*time.Millisecond))
+			return bot.Sleep(ctx, min(d, 1100*time.Millisecond))
 		}, Logger: log}
 	if mod != nil {
 		mod(&opts)
