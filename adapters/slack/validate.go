@@ -1,5 +1,14 @@
 package slack
 
+// Block Kit limits: https://docs.slack.dev/reference/block-kit/blocks
+// Formatting (escaping, links): https://docs.slack.dev/messaging/formatting-message-text
+//
+// Every message built from paper or user data is checked here before it
+// is sent (Slack.checked, on every post, update, direct message,
+// response_url and ephemeral answer): Slack refuses a whole message over
+// one block past a limit (invalid_blocks), and a refused digest item
+// would be a paper missing from the day's thread.
+
 import (
 	"errors"
 	"fmt"
@@ -15,7 +24,8 @@ import (
 
 // validate checks m against Slack's limits and paperboy's escaping rules,
 // so that a message Slack would refuse, or one whose text could ping or
-// link, is caught before it is sent and by tests. Lengths are in runes.
+// link, is caught before it is sent and by tests. Lengths are counted the
+// stricter way (bot.Length: UTF-16 units, see checkString).
 func (m message) validate() error {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
@@ -254,4 +264,29 @@ func checkMrkdwn(s string) error {
 		return errors.New(strings.Join(bad, ", "))
 	}
 	return nil
+}
+
+// checked returns m when it keeps every limit and escaping rule
+// (message.validate), so that nothing Slack would refuse, or that could
+// ping or link, is ever sent. Otherwise it logs one ERROR line naming what
+// is wrong and returns fallback(), a minimal message that is always valid
+// (checked too); if even that fails, the error names the fields and
+// nothing is sent.
+func (s *Slack) checked(what string, m message, fallback func() message) (message, error) {
+	if s.mangle != nil {
+		s.mangle(what, &m)
+	}
+	err := m.validate()
+	if err == nil {
+		return m, nil
+	}
+	s.log.Error("a message would break Slack's limits; sending a minimal one instead", "op", what, "error", err.Error())
+	f := fallback()
+	if s.mangle != nil {
+		s.mangle(what+" (minimal)", &f)
+	}
+	if ferr := f.validate(); ferr != nil {
+		return message{}, fmt.Errorf("slack: %s: not sent: %w", what, errors.Join(err, ferr))
+	}
+	return f, nil
 }
