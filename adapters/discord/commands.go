@@ -208,14 +208,22 @@ func (d *Discord) HandleInteraction(ic *discordgo.InteractionCreate) {
 	}
 }
 
-// refuse answers an interaction at once, ephemerally, with one line.
+// refuse answers an interaction at once, ephemerally, with one line,
+// checked first like every body (see Discord.checked).
 func (d *Discord) refuse(i *discordgo.Interaction, text string) {
+	p, err := d.checked("refuse interaction", createMessage{Content: escapeMarkdown(text), AllowedMentions: noMentions(),
+		Flags: discordgo.MessageFlagsSuppressEmbeds}, replyFallback)
+	if err != nil {
+		d.log.Error("could not answer an interaction", "error", err.Error())
+		return
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2500*time.Millisecond)
 	defer cancel()
-	err := d.s.InteractionRespond(i, &discordgo.InteractionResponse{
+	err = d.s.InteractionRespond(i, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseChannelMessageWithSource,
-		Data: &discordgo.InteractionResponseData{Content: escapeMarkdown(text), AllowedMentions: noMentions(),
-			Flags: discordgo.MessageFlagsEphemeral | discordgo.MessageFlagsSuppressEmbeds},
+		// Checked as a message; an interaction's answer may be ephemeral.
+		Data: &discordgo.InteractionResponseData{Content: p.Content, Embeds: p.Embeds, Components: p.Components,
+			AllowedMentions: p.AllowedMentions, Flags: discordgo.MessageFlagsEphemeral | p.Flags},
 	}, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
 	if err != nil {
 		d.log.Warn("could not answer an interaction", "route", failedRoute(routeInteractionRespond, err).String(), "error", cause(err))

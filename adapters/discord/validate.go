@@ -4,8 +4,11 @@ package discord
 // Component limits: https://discord.com/developers/docs/components/reference#button
 //
 // Every body built from paper or user data is checked here before it is
-// sent: Discord refuses a whole message over one field past a limit, and a
-// refused digest item would be a paper missing from the day's thread.
+// sent (Discord.checked, on every post, forum post, edit, direct message,
+// interaction answer, follow-up and refusal; a deferral, whose data shows
+// nothing, with check(false); thread names with checkThreadName): Discord
+// refuses a whole message over one field past a limit, and a refused
+// digest item would be a paper missing from the day's thread.
 
 import (
 	"fmt"

@@ -169,6 +169,30 @@ func TestInvalidReplyAnswersApology(t *testing.T) {
 	}
 }
 
+// A refusal (a server not enabled, a shutdown, an interaction that is not
+// a paperboy command) is answered at once, without deferring: it too is
+// checked before it is sent.
+func TestInvalidRefusalAnswersApology(t *testing.T) {
+	e := newEnv(t, allPerms)
+	e.d.testMangle = func(m *createMessage, fallback bool) {
+		if !fallback {
+			m.Content = strings.Repeat("🧪", 1001) // 2002 units, 1001 code points
+		}
+	}
+	a := e.interactionFrom(foreignGuild, adminID, discordgo.PermissionAdministrator, "papers", sub("help"))
+	if a.Type != discordgo.InteractionResponseChannelMessageWithSource || a.Content != replyFallback().Content {
+		t.Errorf("the user saw %+v", a)
+	}
+	if !strings.Contains(a.Raw, `"flags":`+itoa(int(discordgo.MessageFlagsEphemeral|discordgo.MessageFlagsSuppressEmbeds))) {
+		t.Errorf("the answer is not ephemeral: %s", a.Raw)
+	}
+	noBadRequest(t, e.srv)
+	errs := errorLines(e.logs.String())
+	if len(errs) != 1 || !strings.Contains(errs[0], `field=content`) || !strings.Contains(errs[0], `op="refuse interaction"`) {
+		t.Fatalf("ERROR lines: %q", errs)
+	}
+}
+
 func TestInvalidDMSentAsNotice(t *testing.T) {
 	e := newEnv(t, allPerms)
 	e.d.testMangle = func(m *createMessage, fallback bool) {
