@@ -82,16 +82,15 @@ type Options struct {
 
 // Discord is the Discord platform.
 type Discord struct {
-	s       *discordgo.Session
-	opts    Options
-	log     *slog.Logger
-	cmds    *bot.Commands
-	appID   string
-	mu      sync.Mutex
-	chans   map[string]*discordgo.Channel // channel id → channel (type, guild), for routing posts
-	botUser string
-	life    *lifetime
-	guilds  *guildGate
+	s      *discordgo.Session
+	opts   Options
+	log    *slog.Logger
+	cmds   *bot.Commands
+	appID  string
+	mu     sync.Mutex
+	chans  map[string]*discordgo.Channel // channel id → channel (type, guild), for routing posts
+	life   *lifetime
+	guilds *guildGate
 	// testMangle, set only by tests, changes every body built from paper
 	// or user data just before it is checked (fallback: the minimal body
 	// that replaces an invalid one), to show that an invalid body is

@@ -124,14 +124,8 @@ func renderHeader(d *bot.Digest, key string) message {
 	return m
 }
 
-// renderItem renders one paper's card as a digest item (see
-// renderThreadItem for the last one of a thread).
-func renderItem(it bot.Item, key string) message { return renderThreadItem(nil, it, key) }
-
-// itemText is the fallback text of a paper: "3. Title https://…".
-func itemText(p bot.Paper, rank int) string { return itemTextWithin(p, rank, maxText) }
-
-// itemTextWithin is itemText in at most max characters.
+// itemTextWithin is the fallback text of a paper, "3. Title https://…",
+// in at most max characters.
 func itemTextWithin(p bot.Paper, rank, max int) string {
 	tail := ""
 	if p.HasArxivID() {
@@ -578,16 +572,6 @@ func orEllipsis(s string) string {
 		return bot.Ellipsis
 	}
 	return s
-}
-
-// blocksJSON is the JSON of m's blocks exactly as slack-go sends it
-// (chat.postMessage's blocks parameter is json.Marshal of the blocks).
-func blocksJSON(m message) []byte {
-	b, err := json.Marshal(m.Blocks)
-	if err != nil {
-		return nil
-	}
-	return b
 }
 
 // blocksSize is the length of the blocks' JSON in UTF-16 code units

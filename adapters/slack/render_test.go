@@ -903,3 +903,20 @@ func TestValidLinkRefusesMrkdwnCharacters(t *testing.T) {
 		t.Error("an ordinary URL refused")
 	}
 }
+
+// renderItem renders one paper's card as a digest item, as
+// renderThreadItem does for any item but a thread's last.
+func renderItem(it bot.Item, key string) message { return renderThreadItem(nil, it, key) }
+
+// itemText is the fallback text of a paper: "3. Title https://…".
+func itemText(p bot.Paper, rank int) string { return itemTextWithin(p, rank, maxText) }
+
+// blocksJSON is the JSON of m's blocks exactly as slack-go sends it
+// (chat.postMessage's blocks parameter is json.Marshal of the blocks).
+func blocksJSON(m message) []byte {
+	b, err := json.Marshal(m.Blocks)
+	if err != nil {
+		return nil
+	}
+	return b
+}

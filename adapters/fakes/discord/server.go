@@ -88,7 +88,6 @@ type cmdKey struct{ app, guild string }
 
 type tokenState struct {
 	interactionID string
-	appID         string
 	callbackType  int
 	ackAt         time.Time
 	original      *msgState
