@@ -73,14 +73,9 @@ type Selection struct {
 // issue provides one built from the query language.
 type FilterFunc func(Paper) bool
 
-// Select picks the digest's papers from a list: not posted to the channel
-// before, at or above the minimum upvotes, matching filter (when not nil),
-// the top max by upvotes (then comments, then the list's own order).
-func Select(list []Paper, posted map[string]bool, s Settings, filter FilterFunc) Selection {
-	return SelectRanked(list, posted, s, filter, nil)
-}
-
-// SelectRanked is Select in the channel's rank order (Settings.Rank):
+// SelectRanked picks the digest's papers from a list: not posted to the
+// channel before, at or above the minimum upvotes, matching filter (when
+// not nil), the top max in the channel's rank order (Settings.Rank):
 //   - upvotes (the default): Hugging Face upvotes, then relevance to the
 //     filter, then comments, then the list's order (for an arXiv channel,
 //     the announcement's order);

@@ -244,9 +244,6 @@ func UserAgent(version, contact string) (string, error) {
 	return ua + ")", nil
 }
 
-// UserAgent returns the User-Agent the Client sends.
-func (c *Client) UserAgent() string { return c.userAgent }
-
 // MinInterval returns the spacing in force (after raising it for arXiv's
 // hosts).
 func (c *Client) MinInterval() time.Duration { return c.lim.interval }

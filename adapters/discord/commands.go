@@ -25,16 +25,6 @@ var needed = []struct {
 	{discordgo.PermissionReadMessageHistory, "Read Message History", true},
 }
 
-// InvitePermissions is the permission integer of the invite URL: exactly
-// what the bot uses.
-func InvitePermissions() int64 {
-	var p int64
-	for _, n := range needed {
-		p |= n.perm
-	}
-	return p
-}
-
 // manageChannels is the permission /papers-admin requires.
 const manageChannels = discordgo.PermissionManageChannels
 

@@ -169,9 +169,6 @@ func New(opts Options) (*Discord, error) {
 		life: newLifetime(), guilds: guilds}, nil
 }
 
-// Session returns the discordgo session (tests feed it interaction events).
-func (d *Discord) Session() *discordgo.Session { return d.s }
-
 // Name returns "discord".
 func (d *Discord) Name() string { return Name }
 

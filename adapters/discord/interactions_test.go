@@ -282,3 +282,15 @@ func TestSearchPagingSurvivesRestart(t *testing.T) {
 		t.Fatalf("unknown key: %s", content)
 	}
 }
+
+// The invite URL in the README asks for permissions=309237730304: exactly
+// what the bot checks it has in a channel (needed), no more.
+func TestInvitePermissions(t *testing.T) {
+	var p int64
+	for _, n := range needed {
+		p |= n.perm
+	}
+	if p != 309237730304 {
+		t.Errorf("the needed permissions are %d: change the README's invite URL (309237730304) to match", p)
+	}
+}

@@ -91,7 +91,7 @@ func TestShutdownWith50CommandsInFlight(t *testing.T) {
 	d.SetCommands(&bot.Commands{Bot: e.b, DefaultZone: "UTC"})
 	e.b.Platforms[Name] = d
 	ready := make(chan struct{})
-	d.Session().AddHandlerOnce(func(*discordgo.Session, *discordgo.Ready) { close(ready) })
+	d.s.AddHandlerOnce(func(*discordgo.Session, *discordgo.Ready) { close(ready) })
 	if err := d.Open(context.Background(), true); err != nil {
 		t.Fatal(err)
 	}

@@ -78,7 +78,7 @@ func TestGatewayReady(t *testing.T) {
 		t.Fatal("ready before Open")
 	}
 	ready := make(chan struct{})
-	e.d.Session().AddHandlerOnce(func(*discordgo.Session, *discordgo.Ready) { close(ready) })
+	e.d.s.AddHandlerOnce(func(*discordgo.Session, *discordgo.Ready) { close(ready) })
 	if err := e.d.Open(context.Background(), true); err != nil {
 		t.Fatal(err)
 	}

@@ -93,7 +93,7 @@ func renderSamplePapers(t testing.TB) []bot.Paper {
 }
 
 func renderSampleDigest(t testing.TB) *bot.Digest {
-	sel := bot.Select(renderSamplePapers(t), nil, bot.Settings{MaxPapers: 100}, nil)
+	sel := bot.SelectRanked(renderSamplePapers(t), nil, bot.Settings{MaxPapers: 100}, nil, nil)
 	sel.ListDate = renderSampleDate
 	return sel.Digest()
 }
