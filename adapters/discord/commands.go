@@ -207,17 +207,22 @@ func (d *Discord) refuse(i *discordgo.Interaction, text string) {
 		d.log.Error("could not answer an interaction", "error", err.Error())
 		return
 	}
+	if err := d.answerNow(i, p); err != nil {
+		d.log.Warn("could not answer an interaction", "route", failedRoute(routeInteractionRespond, err).String(), "error", cause(err))
+	}
+}
+
+// answerNow answers an interaction with p, checked by the caller, as its
+// one response (not deferred), ephemerally, within Discord's 3 seconds.
+func (d *Discord) answerNow(i *discordgo.Interaction, p createMessage) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 2500*time.Millisecond)
 	defer cancel()
-	err = d.s.InteractionRespond(i, &discordgo.InteractionResponse{
+	return d.s.InteractionRespond(i, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseChannelMessageWithSource,
 		// Checked as a message; an interaction's answer may be ephemeral.
 		Data: &discordgo.InteractionResponseData{Content: p.Content, Embeds: p.Embeds, Components: p.Components,
 			AllowedMentions: p.AllowedMentions, Flags: discordgo.MessageFlagsEphemeral | p.Flags},
 	}, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
-	if err != nil {
-		d.log.Warn("could not answer an interaction", "route", failedRoute(routeInteractionRespond, err).String(), "error", cause(err))
-	}
 }
 
 // handlerContext is a command's context: the lifetime's, for the 14
@@ -390,17 +395,8 @@ func (d *Discord) respond(i *discordgo.Interaction, deferred bool, p createMessa
 			_, err := d.s.RequestWithBucketID("PATCH", endpoint, edit, discordgo.EndpointWebhookToken("", ""), opts...)
 			return err
 		})
-	} else {
-		ctx, cancel := context.WithTimeout(context.Background(), 2500*time.Millisecond)
-		defer cancel()
-		err = d.s.InteractionRespond(i, &discordgo.InteractionResponse{
-			Type: discordgo.InteractionResponseChannelMessageWithSource,
-			Data: &discordgo.InteractionResponseData{Content: p.Content, Embeds: p.Embeds, Components: p.Components,
-				AllowedMentions: p.AllowedMentions, Flags: discordgo.MessageFlagsEphemeral | p.Flags},
-		}, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
-		if err != nil {
-			err = failure("answer command", routeInteractionRespond, err)
-		}
+	} else if err = d.answerNow(i, p); err != nil {
+		err = failure("answer command", routeInteractionRespond, err)
 	}
 	if err != nil {
 		d.log.Warn("could not answer an interaction", "error", err.Error())
