@@ -90,7 +90,7 @@ func (c *Commands) subscribe(ctx context.Context, cmd Command) (Reply, error) {
 	if res.Total == 0 || len(hits) == 0 {
 		r.Title += fmt.Sprintf(" In the last %d days this would have matched no papers.", previewDays)
 	} else {
-		n := plural(res.Total, "paper")
+		n := Count(res.Total, "paper")
 		if res.Stopped {
 			n = "at least " + n
 		}
@@ -137,7 +137,7 @@ func (c *Commands) subscriptions(ctx context.Context, cmd Command) (Reply, error
 			if err != nil {
 				return Reply{}, err
 			}
-			line = append(line, Text(" · %s in the last %d days", plural(len(ids), "paper"), listDays))
+			line = append(line, Text(" · %s in the last %d days", Count(len(ids), "paper"), listDays))
 		}
 		if s.Paused {
 			line = append(line, Text(" · paused"))
@@ -255,9 +255,9 @@ func (c *Commands) forgetMe(ctx context.Context, cmd Command) (Reply, error) {
 	if res.Subscriptions+res.Alerts+res.Users+res.Batches+res.Watches == 0 {
 		return Reply{Lines: []Line{{Text("paperboy kept nothing about you; nothing to delete.")}}}, nil
 	}
-	what := plural(res.Subscriptions, "topic") + ", " + plural(res.Alerts, "alert")
+	what := Count(res.Subscriptions, "topic") + ", " + Count(res.Alerts, "alert")
 	if res.Watches > 0 {
-		what += ", " + plural(res.Watches, "watched paper")
+		what += ", " + Count(res.Watches, "watched paper")
 	}
 	return Reply{Lines: []Line{{Text("Deleted everything paperboy kept about you: %s and your settings.", what)}}}, nil
 }

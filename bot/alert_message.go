@@ -34,10 +34,10 @@ func AlertMessages(b *AlertBatch, fit DMFitter) []Reply {
 	}
 	var parts []string
 	if topics > 0 {
-		parts = append(parts, fmt.Sprintf("%s for your topics", plural(topics, "new paper")))
+		parts = append(parts, fmt.Sprintf("%s for your topics", Count(topics, "new paper")))
 	}
 	if len(watched) > 0 {
-		parts = append(parts, fmt.Sprintf("%s you watch changed", plural(len(watched), "paper")))
+		parts = append(parts, fmt.Sprintf("%s you watch changed", Count(len(watched), "paper")))
 	}
 	title := capitalize(strings.Join(parts, " · "))
 	build := func(part []([]Line), cont bool) Reply {
@@ -143,7 +143,7 @@ func alertSource(p Paper) string {
 	if p.ArxivOnly() {
 		return "arXiv " + Truncate(CleanText(p.Categories[0]), 40)
 	}
-	out := plural(p.Upvotes, "upvote") + " on Hugging Face"
+	out := Count(p.Upvotes, "upvote") + " on Hugging Face"
 	if len(p.Categories) > 0 {
 		out += " · arXiv " + Truncate(CleanText(p.Categories[0]), 40)
 	}

@@ -116,10 +116,6 @@ func (s Sources) Specs() []string {
 // String is Specs joined with spaces: "huggingface arxiv:cs.RO".
 func (s Sources) String() string { return strings.Join(s.Specs(), " ") }
 
-// Feed returns the key of the arXiv feed a channel follows (see FeedKey),
-// "" when it follows none.
-func (s Sources) Feed() string { return FeedKey(s.Arxiv) }
-
 // FeedKey is the store's name for the feed of cats: the categories in
 // order, joined with "+" as in arXiv's feed URLs ("cs.LG+cs.RO"). Two
 // channels following the same categories share one feed.
@@ -127,14 +123,6 @@ func FeedKey(cats []string) string {
 	c := slices.Clone(cats)
 	slices.Sort(c)
 	return strings.Join(slices.Compact(c), "+")
-}
-
-// FeedCategories splits a FeedKey.
-func FeedCategories(feed string) []string {
-	if feed == "" {
-		return nil
-	}
-	return strings.Split(feed, "+")
 }
 
 // ParseSources parses source specs: "huggingface" (or "hf") and

@@ -179,9 +179,9 @@ func (b *Bot) Digest(ctx context.Context, req DigestRequest) (DigestResult, erro
 		switch {
 		case err == nil:
 			res.Plan, res.Digest, res.Run.Papers = plan, plan.Digest, len(plan.Items)
-			reason := fmt.Sprintf("the list for %s was already posted to this channel (%s)", day.Long(), plural(len(plan.Items), "paper"))
+			reason := fmt.Sprintf("the list for %s was already posted to this channel (%s)", day.Long(), Count(len(plan.Items), "paper"))
 			if len(src.Arxiv) > 0 {
-				reason = fmt.Sprintf("the thread for %s was already posted to this channel (%s)", day.Long(), plural(len(plan.Items), "paper"))
+				reason = fmt.Sprintf("the thread for %s was already posted to this channel (%s)", day.Long(), Count(len(plan.Items), "paper"))
 			} else if local := DateIn(req.At, ch.Location()); local.IsWeekend() && day.Before(local) {
 				reason = fmt.Sprintf("weekend: Hugging Face publishes no list on %ss, and %s", local.Weekday(), reason)
 			}

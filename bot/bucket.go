@@ -78,10 +78,3 @@ func (bs *buckets) sweep(now time.Time) {
 	}
 	bs.sweepAt = max(2*len(bs.m), bs.sweepMin)
 }
-
-// size returns how many buckets are kept.
-func (bs *buckets) size() int {
-	bs.mu.Lock()
-	defer bs.mu.Unlock()
-	return len(bs.m)
-}

@@ -85,3 +85,10 @@ func TestBucketsForgetFullBuckets(t *testing.T) {
 		t.Fatal("a sweep gave back a spent bucket")
 	}
 }
+
+// size returns how many buckets are kept.
+func (bs *buckets) size() int {
+	bs.mu.Lock()
+	defer bs.mu.Unlock()
+	return len(bs.m)
+}

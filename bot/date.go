@@ -87,6 +87,12 @@ func (d Date) Long() string {
 	return time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC).Format("Mon 2 Jan 2006")
 }
 
+// Short formats d the way an arXiv digest's intro shows its announcement
+// day: "Tue 8 Dec".
+func (d Date) Short() string {
+	return time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC).Format("Mon 2 Jan")
+}
+
 func cmpInt(a, b int) int {
 	switch {
 	case a < b:

@@ -44,25 +44,18 @@ func (d *Digest) Title() string {
 // papers".
 func (d *Digest) Header() string {
 	if d.Arxiv == nil {
-		return d.Title() + " · " + plural(len(d.Items), "paper")
+		return d.Title() + " · " + Count(len(d.Items), "paper")
 	}
 	if d.Arxiv.WithLists || len(d.Items) > d.Arxiv.Announced {
 		// Some of the items may come from the Hugging Face list.
-		return d.Title() + " · " + plural(len(d.Items), "paper") + fmt.Sprintf(" (%d new on arXiv)", d.Arxiv.Announced)
+		return d.Title() + " · " + Count(len(d.Items), "paper") + fmt.Sprintf(" (%d new on arXiv)", d.Arxiv.Announced)
 	}
-	return d.Title() + " · " + fmt.Sprintf("%d of %s", len(d.Items), plural(d.Arxiv.Announced, "new paper"))
+	return d.Title() + " · " + fmt.Sprintf("%d of %s", len(d.Items), Count(d.Arxiv.Announced, "new paper"))
 }
 
 // Closing is the line the thread ends with, "and 231 more new in cs.LG
 // today", or "" (see ArxivPart.MoreText).
 func (d *Digest) Closing() string { return d.Arxiv.MoreText() }
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return fmt.Sprintf("1 %s", word)
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
 
 // Selection is what choosing a digest's papers found, with the counts that
 // explain an empty day.
@@ -80,14 +73,9 @@ type Selection struct {
 // issue provides one built from the query language.
 type FilterFunc func(Paper) bool
 
-// Select picks the digest's papers from a list: not posted to the channel
-// before, at or above the minimum upvotes, matching filter (when not nil),
-// the top max by upvotes (then comments, then the list's own order).
-func Select(list []Paper, posted map[string]bool, s Settings, filter FilterFunc) Selection {
-	return SelectRanked(list, posted, s, filter, nil)
-}
-
-// SelectRanked is Select in the channel's rank order (Settings.Rank):
+// SelectRanked picks the digest's papers from a list: not posted to the
+// channel before, at or above the minimum upvotes, matching filter (when
+// not nil), the top max in the channel's rank order (Settings.Rank):
 //   - upvotes (the default): Hugging Face upvotes, then relevance to the
 //     filter, then comments, then the list's order (for an arXiv channel,
 //     the announcement's order);
@@ -191,9 +179,9 @@ func (sel Selection) EmptyReason(s Settings) string {
 	case sel.AlreadyPosted == sel.OnList && sel.OnList == 1:
 		return fmt.Sprintf("the only paper on the list for %s was already posted to this channel", day)
 	case sel.AlreadyPosted == sel.OnList:
-		return fmt.Sprintf("all %s on the list for %s were already posted to this channel", plural(sel.OnList, "paper"), day)
+		return fmt.Sprintf("all %s on the list for %s were already posted to this channel", Count(sel.OnList, "paper"), day)
 	}
-	msg := fmt.Sprintf("none of the %s on the list for %s qualified:", plural(sel.OnList, "paper"), day)
+	msg := fmt.Sprintf("none of the %s on the list for %s qualified:", Count(sel.OnList, "paper"), day)
 	if sel.OnList == 1 {
 		msg = fmt.Sprintf("the only paper on the list for %s did not qualify:", day)
 	}

@@ -75,7 +75,7 @@ func (b *Bot) gatherArxiv(ctx context.Context, ch Channel, src Sources, day Date
 			what = fmt.Sprintf("only new versions of earlier papers (%d)", replaced)
 		}
 		if n := len(items) - replaced - g.part.Announced; n > 0 && !ch.Settings.CrossLists {
-			what += fmt.Sprintf(", and %s (cross_lists is off)", plural(n, "cross-list"))
+			what += fmt.Sprintf(", and %s (cross_lists is off)", Count(n, "cross-list"))
 		}
 		return g, fmt.Sprintf("arXiv announced %s in %s on %s", what, g.part.CategoryLabel(), day.Long()), OutcomeEmpty, nil
 	}
@@ -192,9 +192,9 @@ func (a *ArxivPart) withShown(shown []Paper, announced map[string]bool) *ArxivPa
 // arxivEmptyReason explains an arXiv channel's selection that has no
 // papers.
 func arxivEmptyReason(sel Selection, part *ArxivPart, s Settings) string {
-	what := fmt.Sprintf("the %s announced in %s on %s", plural(part.Announced, "new paper"), part.CategoryLabel(), part.Day.Long())
+	what := fmt.Sprintf("the %s announced in %s on %s", Count(part.Announced, "new paper"), part.CategoryLabel(), part.Day.Long())
 	if part.WithLists {
-		what = fmt.Sprintf("the %s of the day (arXiv's %s and the Hugging Face list)", plural(sel.OnList, "paper"), part.CategoryLabel())
+		what = fmt.Sprintf("the %s of the day (arXiv's %s and the Hugging Face list)", Count(sel.OnList, "paper"), part.CategoryLabel())
 	}
 	switch {
 	case sel.AlreadyPosted == sel.OnList:

@@ -216,3 +216,10 @@ func TestEmptyReason(t *testing.T) {
 		})
 	}
 }
+
+// Select picks the digest's papers from a list: not posted to the channel
+// before, at or above the minimum upvotes, matching filter (when not nil),
+// the top max by upvotes (then comments, then the list's own order).
+func Select(list []Paper, posted map[string]bool, s Settings, filter FilterFunc) Selection {
+	return SelectRanked(list, posted, s, filter, nil)
+}

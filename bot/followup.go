@@ -310,11 +310,11 @@ func (f Followup) Describe() string {
 	case FollowVenue:
 		return "venue"
 	case FollowModels:
-		return plural(f.Value, "model") + " on Hugging Face"
+		return Count(f.Value, "model") + " on Hugging Face"
 	case FollowDatasets:
-		return plural(f.Value, "dataset") + " on Hugging Face"
+		return Count(f.Value, "dataset") + " on Hugging Face"
 	case FollowSpaces:
-		return plural(f.Value, "Space") + " on Hugging Face"
+		return Count(f.Value, "Space") + " on Hugging Face"
 	}
 	return f.Kind
 }

@@ -40,7 +40,7 @@ func (b *Bot) FollowupStatus(ctx context.Context, ch Channel, now time.Time) (st
 			waiting = append(waiting, r)
 		}
 	}
-	line := fmt.Sprintf("%s: %s in the last 7 days", mode, plural(len(sent), "follow-up"))
+	line := fmt.Sprintf("%s: %s in the last 7 days", mode, Count(len(sent), "follow-up"))
 	if len(sent) > 0 {
 		line += " (" + summarize(sent) + ")"
 	}

@@ -79,9 +79,6 @@ func NewLimiter(l Limits) *Limiter {
 	return lim
 }
 
-// Limits returns the limits l applies.
-func (l *Limiter) Limits() Limits { return l.limits }
-
 // Load returns what the search gate is doing (zero without a gate).
 func (l *Limiter) Load() GateLoad {
 	if l == nil || l.gate == nil {

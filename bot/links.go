@@ -1,6 +1,9 @@
 package bot
 
 import (
+	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -130,6 +133,42 @@ func IsDiscordInvite(u string) bool {
 		}
 	}
 	return false
+}
+
+// hostRe is a DNS name with at least one dot (Discord refuses link buttons
+// to hosts it cannot resolve as a domain, such as "x").
+var hostRe = regexp.MustCompile(`^(?i:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+)$`)
+
+// ValidLink reports whether s is a URL paperboy may send as a link (a
+// button, an embed or a thumbnail): an absolute http:// or https:// URL
+// (only https when httpsOnly; the scheme in lower case) of at most max
+// bytes, printable ASCII, with a domain name (see hostRe), a valid port
+// if any, and no user info. It is stricter than the platforms, which
+// refuse a whole message over one malformed URL: a link that fails is
+// left out. Each adapter's validLink starts from it and adds what its
+// markup cannot hold.
+func ValidLink(s string, max int, httpsOnly bool) bool {
+	if s == "" || len(s) > max {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] >= 0x7f {
+			return false
+		}
+	}
+	if !strings.HasPrefix(s, "https://") && (httpsOnly || !strings.HasPrefix(s, "http://")) {
+		return false
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.User != nil || !hostRe.MatchString(u.Hostname()) {
+		return false
+	}
+	if port := u.Port(); port != "" {
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return false
+		}
+	}
+	return true
 }
 
 // LooksLikeURL reports whether text, shown as the label of a link, could

@@ -27,11 +27,6 @@ func TokenizePaper(p Paper) PaperTokens {
 	return t
 }
 
-// Matches reports whether the query finds the paper (its words and its
-// filters; sort is ignored; an ID query matches that paper only). To test
-// many papers, compile the query once with Matcher.
-func (q *Query) Matches(p Paper, toks PaperTokens) bool { return q.Matcher()(p, &toks) }
-
 // Matcher compiles the query (its terms tokenized once) into a function
 // that tells whether a paper matches.
 func (q *Query) Matcher() func(p Paper, toks *PaperTokens) bool {

@@ -43,3 +43,8 @@ func TestMatcher(t *testing.T) {
 		}
 	}
 }
+
+// Matches reports whether the query finds the paper (its words and its
+// filters; sort is ignored; an ID query matches that paper only). To test
+// many papers, compile the query once with Matcher.
+func (q *Query) Matches(p Paper, toks PaperTokens) bool { return q.Matcher()(p, &toks) }

@@ -88,6 +88,14 @@ func NormalizeID(s string) (string, bool) {
 	return "", false
 }
 
+// HasArxivID reports whether the links built from p's id (HuggingFaceURL,
+// ArxivURL, PDFURL, PageURL) can be trusted: the id is a bare arXiv id, as
+// NormalizeID writes it. A renderer leaves those links out otherwise.
+func (p Paper) HasArxivID() bool {
+	id, ok := NormalizeID(p.ID)
+	return ok && id == p.ID
+}
+
 // HuggingFaceURL is the paper's page on Hugging Face.
 func (p Paper) HuggingFaceURL() string { return "https://huggingface.co/papers/" + p.ID }
 
@@ -111,7 +119,7 @@ func (p Paper) Standing() string {
 	if p.ArxivOnly() {
 		return p.Categories[0]
 	}
-	return plural(p.Upvotes, "upvote")
+	return Count(p.Upvotes, "upvote")
 }
 
 // ArxivURL is the paper's arXiv abstract page.

@@ -21,7 +21,7 @@ func countNoun(n int, word string) string {
 	if n >= CountCap {
 		return fmt.Sprintf("%d+ %ss", CountCap, word)
 	}
-	return plural(n, word)
+	return Count(n, word)
 }
 
 // SearchRequest asks the store for one page of results.

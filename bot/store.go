@@ -82,9 +82,6 @@ const (
 	OutcomeStopped Outcome = "stopped" // the channel is stopped
 )
 
-// Final reports whether a run with this outcome completes its slot.
-func (o Outcome) Final() bool { return o != OutcomeWaiting }
-
 // Run is the record of one attempt at a channel's digest.
 type Run struct {
 	Channel  ChannelRef

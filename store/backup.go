@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mattn/go-sqlite3"
+	"github.com/paperboy-bot/paperboy/bot"
 )
 
 // OpenForBackup opens the database at path only to copy it: read-only, and
@@ -233,13 +234,9 @@ func stepBackup(ctx context.Context, dst, src *sqlite3.SQLiteConn) error {
 			b.Close()
 			return errors.New("the database stayed locked for " + busyTimeout.String())
 		}
-		t := time.NewTimer(delay)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if err := bot.Sleep(ctx, delay); err != nil {
 			b.Close()
-			return ctx.Err()
-		case <-t.C:
+			return err
 		}
 		delay = min(2*delay, 50*time.Millisecond)
 	}

@@ -161,12 +161,8 @@ func (db *DB) walMode(ctx context.Context) error {
 		case !isBusy(err) || time.Now().After(deadline):
 			return fmt.Errorf("store: open %s: set WAL mode: %w", db.path, mapErr(err))
 		}
-		t := time.NewTimer(delay)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return fmt.Errorf("store: open %s: set WAL mode: %w", db.path, ctx.Err())
-		case <-t.C:
+		if err := bot.Sleep(ctx, delay); err != nil {
+			return fmt.Errorf("store: open %s: set WAL mode: %w", db.path, err)
 		}
 		delay = min(2*delay, 50*time.Millisecond)
 	}

@@ -46,6 +46,10 @@ const (
 )
 
 const (
+	// The backoff when the server names no wait (bot.Backoff): 5 s, 10 s,
+	// 20 s … a minute. It starts above the 3-second spacing, or it would
+	// change nothing.
+	firstBackoff  = 5 * time.Second
 	maxBackoff    = time.Minute
 	maxRetryAfter = 10 * time.Minute // a longer Retry-After fails the request instead
 )
@@ -239,9 +243,6 @@ func UserAgent(version, contact string) (string, error) {
 	}
 	return ua + ")", nil
 }
-
-// UserAgent returns the User-Agent the Client sends.
-func (c *Client) UserAgent() string { return c.userAgent }
 
 // MinInterval returns the spacing in force (after raising it for arXiv's
 // hosts).

@@ -6,7 +6,6 @@ package arxiv
 
 import (
 	"context"
-	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"strings"
@@ -82,15 +81,4 @@ func retryAfter(v string, now time.Time) (time.Duration, bool) {
 		return max(t.Sub(now), 0), true
 	}
 	return 0, false
-}
-
-// backoff is the wait before retry n (1-based) when the server named
-// none: 5 s, 10 s, 20 s … capped at a minute, plus up to 25% jitter (it
-// starts above the 3-second spacing, or it would change nothing).
-func backoff(n int) time.Duration {
-	d := maxBackoff
-	if n <= 4 {
-		d = min(5*time.Second<<(n-1), maxBackoff)
-	}
-	return d + rand.N(d/4+1)
 }

@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/paperboy-bot/paperboy/bot"
 )
 
 // get sends GET base?query, retrying as the package comment says, and
@@ -69,7 +71,7 @@ func (c *Client) get(ctx context.Context, method string, base *url.URL, query st
 			return nil, fail(err, attempt)
 		}
 		if wait < 0 {
-			wait = backoff(attempt)
+			wait = bot.Backoff(attempt-1, firstBackoff, maxBackoff)
 		}
 		c.log.Warn("arxiv: retrying", slog.String("method", method), slog.String("route", u.Host+u.EscapedPath()),
 			slog.Int("attempt", attempt), slog.Duration("wait", wait), slog.String("error", err.Error()))

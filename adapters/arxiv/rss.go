@@ -51,13 +51,6 @@ type Item struct {
 	AnnounceType string
 }
 
-// IsNew reports whether the item announces a paper for the first time
-// (new or cross), rather than a new version of one (replace,
-// replace-cross).
-func (it Item) IsNew() bool {
-	return it.AnnounceType == AnnounceNew || it.AnnounceType == AnnounceCross
-}
-
 // rssItem is an <item> as arXiv's generator writes it. The tags name no
 // namespace, so they match the element in any (its local names are
 // unique), and a feed that declares arxiv: or dc: wrongly still reads.

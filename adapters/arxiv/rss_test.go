@@ -380,3 +380,10 @@ func TestParseFeedDay(t *testing.T) {
 		}
 	}
 }
+
+// IsNew reports whether the item announces a paper for the first time
+// (new or cross), rather than a new version of one (replace,
+// replace-cross).
+func (it Item) IsNew() bool {
+	return it.AnnounceType == AnnounceNew || it.AnnounceType == AnnounceCross
+}

@@ -6,9 +6,7 @@ package console
 // and the closing line after the last paper.
 
 import (
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/paperboy-bot/paperboy/bot"
 )
@@ -19,19 +17,9 @@ import (
 // papers.
 func arxivIntro(d *bot.Digest) string {
 	a := d.Arxiv
-	n := len(d.Items)
-	cats := Clean(a.CategoryLabel())
-	var s string
-	switch {
-	case a.WithLists:
-		s = count(n, "paper") + " from Hugging Face Daily Papers and arXiv's " + count(a.Announced, "new paper") + " in " + cats
-	case a.Announced >= n:
-		s = strconv.Itoa(n) + " of " + count(a.Announced, "new paper") + " in " + cats
-	default:
-		s = count(n, "new paper") + " in " + cats
-	}
+	s := d.ArxivCounts("Hugging Face Daily Papers") + Clean(a.CategoryLabel())
 	if !a.Day.IsZero() {
-		s += " announced " + time.Date(a.Day.Year, a.Day.Month, a.Day.Day, 12, 0, 0, 0, time.UTC).Format("Mon 2 Jan")
+		s += " announced " + a.Day.Short()
 	}
 	return s
 }
@@ -60,7 +48,7 @@ func (c *Console) renderArxivIntro(b *strings.Builder, d *bot.Digest) {
 // line ("and 231 more new in cs.LG today"), wrapped to Width; nothing for
 // any other item or when the digest has no closing line.
 func (c *Console) renderClosing(b *strings.Builder, d *bot.Digest, it bot.Item) {
-	if d == nil || it.Rank <= 0 || it.Rank != len(d.Items) {
+	if !d.IsLast(it) {
 		return
 	}
 	closing := Clean(d.Closing())

@@ -67,12 +67,8 @@ func (c *Console) Name() string { return Name }
 // Send prints the header or one item.
 func (c *Console) Send(ctx context.Context, m *bot.Message) (bot.Sent, error) {
 	if c.Pace > 0 {
-		t := time.NewTimer(c.Pace)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return bot.Sent{}, ctx.Err()
-		case <-t.C:
+		if err := bot.Sleep(ctx, c.Pace); err != nil {
+			return bot.Sent{}, err
 		}
 	}
 	c.mu.Lock()
@@ -152,7 +148,7 @@ func (c *Console) RenderItem(b *strings.Builder, it bot.Item) {
 			meta = append(meta, cats)
 		}
 	} else {
-		meta = append(meta, count(p.Upvotes, "upvote"), count(p.Comments, "comment"))
+		meta = append(meta, bot.Count(p.Upvotes, "upvote"), bot.Count(p.Comments, "comment"))
 	}
 	if org := Clean(p.Organization()); org != "" {
 		meta = append(meta, org)
@@ -171,7 +167,7 @@ func (c *Console) RenderItem(b *strings.Builder, it bot.Item) {
 	if p.GitHubRepo != "" {
 		code := Clean(p.GitHubRepo)
 		if p.GitHubStars > 0 {
-			code += " (" + count(p.GitHubStars, "star") + ")"
+			code += " (" + bot.Count(p.GitHubStars, "star") + ")"
 		}
 		links = append(links, [2]string{"Code", code})
 	}
@@ -182,13 +178,6 @@ func (c *Console) RenderItem(b *strings.Builder, it bot.Item) {
 		fmt.Fprintf(b, "%s%-13s%s\n", indent, l[0], c.style(dim, l[1]))
 	}
 	b.WriteString("\n")
-}
-
-func count(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // Highlight renders a search snippet for a terminal: the matched words in

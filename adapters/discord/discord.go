@@ -82,16 +82,15 @@ type Options struct {
 
 // Discord is the Discord platform.
 type Discord struct {
-	s       *discordgo.Session
-	opts    Options
-	log     *slog.Logger
-	cmds    *bot.Commands
-	appID   string
-	mu      sync.Mutex
-	chans   map[string]*discordgo.Channel // channel id → channel (type, guild), for routing posts
-	botUser string
-	life    *lifetime
-	guilds  *guildGate
+	s      *discordgo.Session
+	opts   Options
+	log    *slog.Logger
+	cmds   *bot.Commands
+	appID  string
+	mu     sync.Mutex
+	chans  map[string]*discordgo.Channel // channel id → channel (type, guild), for routing posts
+	life   *lifetime
+	guilds *guildGate
 	// testMangle, set only by tests, changes every body built from paper
 	// or user data just before it is checked (fallback: the minimal body
 	// that replaces an invalid one), to show that an invalid body is
@@ -128,7 +127,7 @@ func New(opts Options) (*Discord, error) {
 		opts.Retries = 0
 	}
 	if opts.Sleep == nil {
-		opts.Sleep = bot.SystemClock{}.Sleep
+		opts.Sleep = bot.Sleep
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -169,9 +168,6 @@ func New(opts Options) (*Discord, error) {
 	return &Discord{s: s, opts: opts, log: opts.Logger, appID: opts.ApplicationID, chans: map[string]*discordgo.Channel{},
 		life: newLifetime(), guilds: guilds}, nil
 }
-
-// Session returns the discordgo session (tests feed it interaction events).
-func (d *Discord) Session() *discordgo.Session { return d.s }
 
 // Name returns "discord".
 func (d *Discord) Name() string { return Name }

@@ -7,10 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -18,6 +16,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	discordfake "github.com/paperboy-bot/paperboy/adapters/fakes/discord"
+	"github.com/paperboy-bot/paperboy/adapters/internal/testsupport"
 	"github.com/paperboy-bot/paperboy/bot"
 	"github.com/paperboy-bot/paperboy/store"
 )
@@ -43,36 +42,10 @@ type env struct {
 	d    *Discord
 	db   *store.DB
 	b    *bot.Bot
-	src  *listSource
-	logs *syncBuf
+	src  *testsupport.Lists
+	logs *testsupport.Logs
 	now  time.Time
 }
-
-type syncBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuf) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
-func (s *syncBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
-
-// listSource serves daily lists from memory.
-type listSource struct {
-	mu    sync.Mutex
-	lists map[bot.Date][]bot.Paper
-}
-
-func (l *listSource) Name() string { return "test" }
-func (l *listSource) Day(_ context.Context, d bot.Date) (bot.DayList, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return bot.DayList{Papers: l.lists[d]}, nil
-}
-
-type fixedClock struct{ t time.Time }
-
-func (c fixedClock) Now() time.Time                                   { return c.t }
-func (c fixedClock) Sleep(ctx context.Context, d time.Duration) error { return ctx.Err() }
 
 var listDay = bot.Date{Year: 2026, Month: 11, Day: 26}
 
@@ -87,7 +60,7 @@ func newEnv(t *testing.T, botPerms int64) *env {
 		Members: []discordfake.Member{{UserID: botID, Roles: []string{"9200"}}, {UserID: memberID}, {UserID: adminID}}})
 	srv.AddChannel(discordfake.Channel{ID: textID, GuildID: guildID, Type: discordgo.ChannelTypeGuildText, Name: "papers"})
 	srv.AddChannel(discordfake.Channel{ID: forumID, GuildID: guildID, Type: discordgo.ChannelTypeGuildForum, Name: "papers-forum"})
-	logs := &syncBuf{}
+	logs := &testsupport.Logs{}
 	d, err := New(Options{Token: testToken, APIURL: srv.URL(), ApplicationID: appID, GuildIDs: []string{guildID},
 		Retries: 4, Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() },
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
@@ -100,8 +73,8 @@ func newEnv(t *testing.T, botPerms int64) *env {
 	}
 	t.Cleanup(func() { db.Close() })
 	now := time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)
-	src := &listSource{lists: map[bot.Date][]bot.Paper{listDay: papers(listDay, 5)}}
-	b := &bot.Bot{Store: db, Source: src, Platforms: map[string]bot.Platform{Name: d}, Clock: fixedClock{now},
+	src := &testsupport.Lists{Lists: map[bot.Date][]bot.Paper{listDay: testsupport.Papers(listDay, 5)}}
+	b := &bot.Bot{Store: db, Source: src, Platforms: map[string]bot.Platform{Name: d}, Clock: testsupport.FixedClock{T: now},
 		Log: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
 	d.SetCommands(&bot.Commands{Bot: b, DefaultZone: "Europe/Berlin"})
 	e := &env{t: t, srv: srv, d: d, db: db, b: b, src: src, logs: logs, now: now}
@@ -115,27 +88,6 @@ func newEnv(t *testing.T, botPerms int64) *env {
 
 const allPerms = discordgo.PermissionViewChannel | discordgo.PermissionSendMessages | discordgo.PermissionCreatePublicThreads |
 	discordgo.PermissionSendMessagesInThreads | discordgo.PermissionEmbedLinks | discordgo.PermissionReadMessageHistory
-
-func papers(d bot.Date, n int) []bot.Paper {
-	var out []bot.Paper
-	for i := 0; i < n; i++ {
-		out = append(out, bot.Paper{
-			ID:          fmt.Sprintf("2611.%05d", 100+i),
-			Title:       fmt.Sprintf("Paper number %d on diffusion", i+1),
-			Abstract:    "We study diffusion. It works well. More text follows here.",
-			Authors:     []string{"Ada Lovelace", "Alan Turing", "Grace Hopper", "Edsger Dijkstra"},
-			ListDate:    d,
-			Upvotes:     100 - i,
-			Comments:    i,
-			GitHubRepo:  "https://github.com/example/repo",
-			GitHubStars: 1234,
-			ProjectPage: "https://example.org/project",
-			Thumbnail:   "https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/2611.00100.png",
-			AISummary:   "A one-line summary of the paper.",
-		})
-	}
-	return out
-}
 
 func (e *env) channel(id string) bot.Channel {
 	e.t.Helper()
@@ -250,7 +202,7 @@ func TestDailyThread(t *testing.T) {
 			sent = append(sent, json.RawMessage(r.Body))
 		}
 	}
-	goldenJSON(t, "daily_thread_requests.json", sent)
+	testsupport.Golden(t, filepath.Join("testdata", "daily_thread_requests.json"), testsupport.JSON(t, sent))
 }
 
 func componentsJSON(t *testing.T, m discordfake.Message) []byte {
@@ -282,12 +234,12 @@ func TestForumPost(t *testing.T) {
 
 func TestMentionsNeverPing(t *testing.T) {
 	e := newEnv(t, allPerms)
-	hostile := papers(listDay, 1)[0]
+	hostile := testsupport.Papers(listDay, 1)[0]
 	hostile.Title = "@everyone @here <@123456789012345678> <@&1> <#1> [click](https://evil.example) **bold**"
 	hostile.AISummary = ""
 	hostile.Abstract = "Ping @everyone and <@123456789012345678>. See [this](https://evil.example) and `code` ~~x~~ ||spoiler||."
 	hostile.Authors = []string{"@here", "<@&1>"}
-	e.src.lists[listDay] = []bot.Paper{hostile}
+	e.src.Lists[listDay] = []bot.Paper{hostile}
 	if _, err := e.digest(textID); err != nil {
 		t.Fatal(err)
 	}
@@ -320,7 +272,7 @@ func unescape(s string) string {
 
 func TestLongTextWithinLimits(t *testing.T) {
 	e := newEnv(t, allPerms)
-	p := papers(listDay, 1)[0]
+	p := testsupport.Papers(listDay, 1)[0]
 	p.Title = strings.Repeat("Ünïcödé wörds 🧪 ", 40)[:600]
 	p.Title = strings.ToValidUTF8(p.Title, "")
 	p.AISummary = ""
@@ -328,7 +280,7 @@ func TestLongTextWithinLimits(t *testing.T) {
 	for i := 0; i < 700; i++ {
 		p.Authors = append(p.Authors, fmt.Sprintf("Author %d", i))
 	}
-	e.src.lists[listDay] = []bot.Paper{p}
+	e.src.Lists[listDay] = []bot.Paper{p}
 	if res, err := e.digest(textID); err != nil || res.Run.Outcome != bot.OutcomePosted {
 		t.Fatalf("digest: %+v %v (the fake rejects any payload over a Discord limit)", res.Run, err)
 	}
@@ -344,7 +296,7 @@ func TestLongTextWithinLimits(t *testing.T) {
 
 func TestRateLimitAndServerErrorsMidThread(t *testing.T) {
 	e := newEnv(t, allPerms)
-	e.src.lists[listDay] = papers(listDay, 8)
+	e.src.Lists[listDay] = testsupport.Papers(listDay, 8)
 	// POSTs: the header, the thread, then the items. A 429 hits the second
 	// item, a 500 the fourth and a 503 the fifth.
 	e.srv.AddRule(discordfake.Rule{Method: "POST", PathPrefix: "/channels/", Skip: 3, Times: 1, RetryAfter: 200 * time.Millisecond})
@@ -372,7 +324,7 @@ func TestRateLimitAndServerErrorsMidThread(t *testing.T) {
 
 func TestAmbiguousFailureNotPostedTwice(t *testing.T) {
 	e := newEnv(t, allPerms)
-	e.src.lists[listDay] = papers(listDay, 3)
+	e.src.Lists[listDay] = testsupport.Papers(listDay, 3)
 	// The second item is stored, then the connection drops before the answer.
 	e.srv.AddRule(discordfake.Rule{Method: "POST", PathPrefix: "/channels/", Skip: 2, Times: 1, DropAfterApply: true})
 	if res, err := e.digest(textID); err != nil || res.Run.Outcome != bot.OutcomePosted {
@@ -387,7 +339,7 @@ func TestAmbiguousFailureNotPostedTwice(t *testing.T) {
 
 func TestRestartAfterNoncesForgotten(t *testing.T) {
 	e := newEnv(t, allPerms)
-	e.src.lists[listDay] = papers(listDay, 4)
+	e.src.Lists[listDay] = testsupport.Papers(listDay, 4)
 	// Without retries, the dropped answer leaves the item claimed but unconfirmed.
 	e.d.opts.Retries = 0
 	e.srv.AddRule(discordfake.Rule{Method: "POST", PathPrefix: "/channels/", Skip: 2, Times: 1, DropAfterApply: true})
@@ -438,7 +390,7 @@ func TestHeaderWithoutThreadResumes(t *testing.T) {
 
 func TestArchivedThreadIsReopened(t *testing.T) {
 	e := newEnv(t, allPerms)
-	e.src.lists[listDay] = papers(listDay, 4)
+	e.src.Lists[listDay] = testsupport.Papers(listDay, 4)
 	e.d.opts.Retries = 0
 	e.srv.AddRule(discordfake.Rule{Method: "POST", PathPrefix: "/channels/", Skip: 3, Times: 1, Status: 503})
 	e.digest(textID) // header and two items, then a failure
@@ -540,29 +492,10 @@ func TestDirectMessages(t *testing.T) {
 	}
 }
 
-// goldenJSON compares v with testdata/name (rewritten with -update).
-func goldenJSON(t *testing.T, name string, v any) {
-	t.Helper()
-	got := renderJSON(t, v)
-	path := filepath.Join("testdata", name)
-	if updateGoldens() {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if string(want) != string(got) {
-		t.Errorf("%s differs from what was sent (run with -update if the change is intended):\n%s", path, got)
-	}
-}
-
 // discordgo's own log lines go through the adapter's logger (so through
 // paperboy's handler and its secret redaction), not straight to stderr.
 func TestLibraryLogRouted(t *testing.T) {
-	var buf syncBuf
+	var buf testsupport.Logs
 	l := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	if _, err := New(Options{Token: testToken, APIURL: "http://127.0.0.1:1", Logger: l}); err != nil {
 		t.Fatal(err)
@@ -614,7 +547,7 @@ func TestFindDMAfterNonceForgotten(t *testing.T) {
 // has forgotten it by the retry, the worst case the fault test meets).
 func TestRetryAfterLostAnswerLooksFirst(t *testing.T) {
 	e := newEnv(t, allPerms)
-	e.src.lists[listDay] = papers(listDay, 3)
+	e.src.Lists[listDay] = testsupport.Papers(listDay, 3)
 	// The third POST (the first item) is stored, then its connection drops;
 	// the retry, the next POST, reaches a Discord without the nonce.
 	e.srv.AddRule(discordfake.Rule{Method: "POST", PathPrefix: "/channels/", Skip: 2, Times: 1, DropAfterApply: true})
@@ -656,7 +589,7 @@ func TestForumPostAfterLostAnswerNotStartedTwice(t *testing.T) {
 // route until the reset Discord named).
 func TestHostileRateLimitFailsFast(t *testing.T) {
 	e := newEnv(t, allPerms)
-	e.src.lists[listDay] = papers(listDay, 3)
+	e.src.Lists[listDay] = testsupport.Papers(listDay, 3)
 	e.srv.AddRule(discordfake.Rule{Method: "POST", PathPrefix: "/channels/", Skip: 2, Times: 1, RetryAfter: time.Hour})
 	res, err := e.digest(textID)
 	if err == nil && res.Run.Outcome == bot.OutcomePosted {

@@ -102,7 +102,7 @@ func minimalFollowupReply(m *bot.FollowupMessage) createMessage {
 		Nonce:           nonceFor(m.Key),
 		EnforceNonce:    true,
 	}
-	if hasArxivID(p) {
+	if p.HasArxivID() {
 		c.Components = linkButtons(bot.Paper{ID: p.ID, ListDate: p.ListDate, Categories: p.Categories})
 	}
 	return c

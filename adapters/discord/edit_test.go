@@ -10,6 +10,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	discordfake "github.com/paperboy-bot/paperboy/adapters/fakes/discord"
+	"github.com/paperboy-bot/paperboy/adapters/internal/testsupport"
 	"github.com/paperboy-bot/paperboy/bot"
 )
 
@@ -37,11 +38,11 @@ func (r *refresher) Refresh(_ context.Context, id string) (bot.Paper, bot.Linked
 func followupEnv(t *testing.T) (*env, *refresher, []bot.Paper) {
 	t.Helper()
 	e := newEnv(t, allPerms)
-	ps := papers(listDay, 3)
+	ps := testsupport.Papers(listDay, 3)
 	for i := range ps {
 		ps[i].GitHubRepo, ps[i].GitHubStars = "", 0
 	}
-	e.src.lists[listDay] = ps
+	e.src.Lists[listDay] = ps
 	if res, err := e.digest(textID); err != nil || res.Run.Outcome != bot.OutcomePosted {
 		t.Fatalf("digest: %+v %v", res.Run, err)
 	}
@@ -151,7 +152,7 @@ func TestFollowupDeletedMessageOnDiscord(t *testing.T) {
 	n := len(patches(e))
 	p.GitHubStars = 5000
 	r.papers[p.ID] = p
-	e.b.Clock = fixedClock{e.now.Add(7 * time.Hour)} // due for a refresh again
+	e.b.Clock = testsupport.FixedClock{T: e.now.Add(7 * time.Hour)} // due for a refresh again
 	for i := 0; i < 3; i++ {
 		if err := e.runFollowups(); err != nil {
 			t.Fatal(err)
@@ -301,7 +302,7 @@ func TestFollowupReplyOnDiscord(t *testing.T) {
 // invite, no link preview, no markdown; the body keeps Discord's limits.
 func TestFollowupNoteIsEscapedOnDiscord(t *testing.T) {
 	ch := bot.Channel{ChannelRef: bot.ChannelRef{Platform: Name, ID: textID}, Settings: bot.DefaultSettings("UTC")}
-	p := papers(listDay, 1)[0]
+	p := testsupport.Papers(listDay, 1)[0]
 	p.Title = strings.Repeat("𝔸", 300) // over the title limit in UTF-16 units
 	d := &bot.Digest{ListDate: listDay, Items: []bot.Item{{Rank: 1, Paper: p}}}
 	at := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)

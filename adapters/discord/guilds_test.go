@@ -9,6 +9,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/paperboy-bot/paperboy/adapters/internal/testsupport"
 	"github.com/paperboy-bot/paperboy/bot"
 )
 
@@ -141,7 +142,7 @@ func TestOpenWarnsWhenEveryGuildAccepted(t *testing.T) {
 		{[]string{guildID}, nil, false},
 		{nil, []string{guildID}, false},
 	} {
-		var logs syncBuf
+		var logs testsupport.Logs
 		d, err := New(Options{Token: testToken, APIURL: e.srv.URL(), ApplicationID: appID, GuildIDs: c.guilds, AllowedGuilds: c.allowed,
 			Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() }, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 		if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/paperboy-bot/paperboy/adapters/internal/testsupport"
 	"github.com/paperboy-bot/paperboy/bot"
 )
 
@@ -108,7 +109,7 @@ const manager = discordgo.PermissionManageChannels | discordgo.PermissionViewCha
 
 func TestSlashCommands(t *testing.T) {
 	e := newEnv(t, allPerms)
-	if _, err := e.db.SaveList(context.Background(), listDay, papers(listDay, 3), e.now); err != nil {
+	if _, err := e.db.SaveList(context.Background(), listDay, testsupport.Papers(listDay, 3), e.now); err != nil {
 		t.Fatal(err)
 	}
 	cases := []struct {
@@ -244,7 +245,7 @@ var customIDRe = regexp.MustCompile(`"custom_id":"(s:[0-9a-f]+:\d+)"`)
 func TestSearchPagingSurvivesRestart(t *testing.T) {
 	e := newEnv(t, allPerms)
 	var list []bot.Paper
-	for _, p := range papers(listDay, 12) {
+	for _, p := range testsupport.Papers(listDay, 12) {
 		list = append(list, p)
 	}
 	if _, err := e.db.SaveList(context.Background(), listDay, list, e.now); err != nil {
@@ -280,5 +281,17 @@ func TestSearchPagingSurvivesRestart(t *testing.T) {
 	}
 	if _, content, _ := e.click("s:0000000000000000:3"); !strings.Contains(content, "too old to page through") {
 		t.Fatalf("unknown key: %s", content)
+	}
+}
+
+// The invite URL in the README asks for permissions=309237730304: exactly
+// what the bot checks it has in a channel (needed), no more.
+func TestInvitePermissions(t *testing.T) {
+	var p int64
+	for _, n := range needed {
+		p |= n.perm
+	}
+	if p != 309237730304 {
+		t.Errorf("the needed permissions are %d: change the README's invite URL (309237730304) to match", p)
 	}
 }

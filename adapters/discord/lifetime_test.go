@@ -12,6 +12,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	discordfake "github.com/paperboy-bot/paperboy/adapters/fakes/discord"
+	"github.com/paperboy-bot/paperboy/adapters/internal/testsupport"
 	"github.com/paperboy-bot/paperboy/bot"
 	"github.com/paperboy-bot/paperboy/store"
 )
@@ -75,7 +76,7 @@ func responseContent(r discordfake.InteractionResponse) string {
 func TestShutdownWith50CommandsInFlight(t *testing.T) {
 	const inFlight, finish = 50, 20
 	e := newEnv(t, allPerms)
-	if _, err := e.db.SaveList(context.Background(), listDay, papers(listDay, 3), e.now); err != nil {
+	if _, err := e.db.SaveList(context.Background(), listDay, testsupport.Papers(listDay, 3), e.now); err != nil {
 		t.Fatal(err)
 	}
 	gs := &gatedStore{DB: e.db, entered: make(chan struct{}, inFlight+5), release: make(chan struct{}, inFlight)}
@@ -91,7 +92,7 @@ func TestShutdownWith50CommandsInFlight(t *testing.T) {
 	d.SetCommands(&bot.Commands{Bot: e.b, DefaultZone: "UTC"})
 	e.b.Platforms[Name] = d
 	ready := make(chan struct{})
-	d.Session().AddHandlerOnce(func(*discordgo.Session, *discordgo.Ready) { close(ready) })
+	d.s.AddHandlerOnce(func(*discordgo.Session, *discordgo.Ready) { close(ready) })
 	if err := d.Open(context.Background(), true); err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +217,7 @@ func TestShutdownWith50CommandsInFlight(t *testing.T) {
 // it was on as it is and tells its user in an ephemeral follow-up.
 func TestShutdownCutButtonFollowsUp(t *testing.T) {
 	e := newEnv(t, allPerms)
-	if _, err := e.db.SaveList(context.Background(), listDay, papers(listDay, 12), e.now); err != nil {
+	if _, err := e.db.SaveList(context.Background(), listDay, testsupport.Papers(listDay, 12), e.now); err != nil {
 		t.Fatal(err)
 	}
 	a := e.command(memberID, discordgo.PermissionViewChannel, "papers", sub("search", opt("query", "diffusion")))

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/paperboy-bot/paperboy/adapters/fakes/hostile"
+	"github.com/paperboy-bot/paperboy/adapters/internal/testsupport"
 	"github.com/paperboy-bot/paperboy/bot"
 )
 
@@ -110,12 +111,12 @@ func TestRenderCardTitles(t *testing.T) {
 // immediate reply, the edit of a deferred one and a direct message.
 func TestLinksThroughFake(t *testing.T) {
 	e := newEnv(t, allPerms)
-	ps := papers(listDay, 2)
+	ps := testsupport.Papers(listDay, 2)
 	ps[0].Title = "Diffusion, see https://github.com/a/b_c"
 	ps[0].AISummary = "Code at https://github.com/a/b_c, chat at https://discord.gg/abc_d (join!)."
 	ps[0].Authors = []string{"Ann https://evil.example/a_b", "Bob"}
 	ps[1].Title = "evil.example/login diffusion"
-	e.src.lists[listDay] = ps
+	e.src.Lists[listDay] = ps
 	if _, err := e.digest(textID); err != nil {
 		t.Fatal(err)
 	}
@@ -186,11 +187,11 @@ func TestLinksThroughFake(t *testing.T) {
 // refuses 257).
 func TestAstralTitleAtTheLimit(t *testing.T) {
 	e := newEnv(t, allPerms)
-	ps := papers(listDay, 2)
+	ps := testsupport.Papers(listDay, 2)
 	atLimit := strings.Repeat("\U0001D400", 126) + "a" // "1. " + 253 units = 256
 	over := strings.Repeat("\U0001D400", 127)          // "2. " + 254 units = 257, 130 code points
 	ps[0].Title, ps[1].Title = atLimit, over
-	e.src.lists[listDay] = ps
+	e.src.Lists[listDay] = ps
 	if res, err := e.digest(textID); err != nil || res.Run.Outcome != bot.OutcomePosted {
 		t.Fatalf("digest: %+v %v", res.Run, err)
 	}
@@ -242,5 +243,19 @@ func TestFitLinesDropsWholeLines(t *testing.T) {
 	}
 	if got := fitLines(lines[:3], 2000); got != strings.Join(lines[:3], "\n") {
 		t.Errorf("lines that fit: %q", got)
+	}
+}
+
+// Discord's validLink is bot.ValidLink, no more: its links go in JSON
+// fields of their own, so a character only Slack's markup cannot hold is
+// no reason to leave one out.
+func TestValidLinkKeepsWhatOnlySlackRefuses(t *testing.T) {
+	for _, u := range []string{"https://example.org/a|b", "https://example.org/{x}", "https://example.org/a^b"} {
+		if !validLink(u, maxButtonURL, false) {
+			t.Errorf("%q refused", u)
+		}
+	}
+	if validLink("https://u:p@example.org/", maxButtonURL, false) {
+		t.Error("a URL with user info accepted")
 	}
 }

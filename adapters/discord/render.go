@@ -119,10 +119,7 @@ func threadName(d *bot.Digest) string {
 // digest arXiv's list of its first category's new papers) and a line that
 // says where the papers come from.
 func renderHeader(d *bot.Digest, key string) createMessage {
-	link := "https://huggingface.co/papers"
-	if !d.ListDate.IsZero() {
-		link += "/date/" + d.ListDate.String()
-	}
+	link := bot.DailyListURL(d.ListDate)
 	description, color := headerDescription, hfYellow
 	if d.Arxiv != nil {
 		link, description, color = arxivHeaderLink(d.Arxiv), arxivDescription(d), arxivColor(d.Arxiv)
@@ -158,7 +155,7 @@ func minimalHeader(d *bot.Digest, key string) createMessage {
 // itemFooter is the footer of a digest item: the arXiv id (when it is one)
 // and the reference of key.
 func itemFooter(p bot.Paper, key string) string {
-	if hasArxivID(p) {
+	if p.HasArxivID() {
 		return "arXiv " + p.ID + " · " + refFor(key)
 	}
 	return refFor(key)
@@ -188,7 +185,7 @@ func minimalItem(it bot.Item, key string) createMessage {
 		Nonce:           nonceFor(key),
 		EnforceNonce:    true,
 	}
-	if hasArxivID(it.Paper) {
+	if it.Paper.HasArxivID() {
 		p := it.Paper
 		m.Components = withWatch(linkButtons(bot.Paper{ID: p.ID, ListDate: p.ListDate, Categories: p.Categories}), it)
 	}
@@ -200,7 +197,7 @@ func minimalItem(it bot.Item, key string) createMessage {
 // there is room, else in a row of its own. Everyone sees it; a press is
 // answered only to the presser (bot.ActionReplaces).
 func withWatch(rows []discordgo.MessageComponent, it bot.Item) []discordgo.MessageComponent {
-	if !it.Watch || !hasArxivID(it.Paper) {
+	if !it.Watch || !it.Paper.HasArxivID() {
 		return rows
 	}
 	watch := discordgo.Button{Label: "Watch", Style: discordgo.SecondaryButton, CustomID: bot.WatchAction(it.Paper.ID)}
@@ -235,7 +232,7 @@ func titleEmbed(p bot.Paper, rank int, footer string) *discordgo.MessageEmbed {
 	if p.ArxivOnly() {
 		e.Color = arxivRed
 	}
-	if hasArxivID(p) && validLink(p.PageURL(), maxImageURL, false) && !bot.LooksLikeURL(title) {
+	if p.HasArxivID() && validLink(p.PageURL(), maxImageURL, false) && !bot.LooksLikeURL(title) {
 		e.URL = p.PageURL()
 	}
 	if f := bot.Truncate(bot.DefuseMentions(bot.CleanText(footer)), maxFooter); f != "" {
@@ -286,13 +283,6 @@ func paperEmbed(p bot.Paper, rank int, footer string) *discordgo.MessageEmbed {
 	return e
 }
 
-// hasArxivID reports whether p's links built from its id (Hugging Face,
-// arXiv, PDF) can be trusted: the id is a bare arXiv id.
-func hasArxivID(p bot.Paper) bool {
-	id, ok := bot.NormalizeID(p.ID)
-	return ok && id == p.ID
-}
-
 // linkButtons is a paper's row of link buttons: Hugging Face (not for a
 // paper only arXiv has described: Hugging Face has no page worth
 // visiting), arXiv, PDF, code (with its GitHub stars) and project page,
@@ -303,7 +293,7 @@ func hasArxivID(p bot.Paper) bool {
 func linkButtons(p bot.Paper) []discordgo.MessageComponent {
 	type link struct{ label, url string }
 	var links []link
-	if hasArxivID(p) {
+	if p.HasArxivID() {
 		if !p.ArxivOnly() {
 			links = append(links, link{"Hugging Face", p.HuggingFaceURL()})
 		}
@@ -313,7 +303,7 @@ func linkButtons(p bot.Paper) []discordgo.MessageComponent {
 	}
 	code := "Code"
 	if p.GitHubStars > 0 {
-		code += " ★ " + compactCount(p.GitHubStars)
+		code += " ★ " + bot.CompactCount(p.GitHubStars)
 	}
 	links = append(links,
 		link{code, strings.TrimSpace(p.GitHubRepo)},
@@ -345,30 +335,4 @@ func buttonLabel(s string) string {
 		return l
 	}
 	return bot.Ellipsis
-}
-
-// compactCount formats a count the way GitHub shows stars, rounding down so
-// it never claims more than there are: 999, 1.2k, 12k, 79k, 1.5M.
-func compactCount(n int) string {
-	switch {
-	case n < 1000:
-		return strconv.Itoa(n)
-	case n < 10_000:
-		return decimal(n/100) + "k"
-	case n < 1_000_000:
-		return strconv.Itoa(n/1000) + "k"
-	case n < 10_000_000:
-		return decimal(n/100_000) + "M"
-	default:
-		return strconv.Itoa(n/1_000_000) + "M"
-	}
-}
-
-// decimal formats tenths: 12 → "1.2", 10 → "1".
-func decimal(tenths int) string {
-	s := strconv.Itoa(tenths / 10)
-	if tenths%10 != 0 {
-		s += "." + strconv.Itoa(tenths%10)
-	}
-	return s
 }

@@ -10,10 +10,7 @@ package discord
 // digest, so every attempt at a message sends the same bytes.
 
 import (
-	"regexp"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -24,29 +21,11 @@ import (
 // the cards of papers only arXiv has described.
 const arxivRed = 0xB31B1B
 
-// categoryRe is the shape of an arXiv category or archive ("cs.LG",
-// "hep-th", "cond-mat.stat-mech", "math"). Only a name of that shape is
-// made a link: the part comes from the store, and a hand-edited database
-// must not put a link of its choosing into a message.
-var categoryRe = regexp.MustCompile(`^[a-z][a-z-]*(?:\.[A-Za-z][A-Za-z-]*)?$`)
-
-// categoryURL returns the arXiv list page of cat's new papers, or "" when
-// cat is not a category name (see categoryRe).
-func categoryURL(cat string) string {
-	if !categoryRe.MatchString(cat) {
-		return ""
-	}
-	if u := bot.ArxivListURL(cat); validLink(u, maxImageURL, false) {
-		return u
-	}
-	return ""
-}
-
 // arxivHeaderLink is where an arXiv digest's header title links to: the
 // list page of its first category.
 func arxivHeaderLink(a *bot.ArxivPart) string {
 	if len(a.Categories) > 0 {
-		if u := categoryURL(a.Categories[0]); u != "" {
+		if u := bot.CategoryListURL(a.Categories[0], maxImageURL); u != "" {
 			return u
 		}
 	}
@@ -69,42 +48,17 @@ func arxivColor(a *bot.ArxivPart) int {
 // the digest does not say how the channel ranks its papers.
 func arxivDescription(d *bot.Digest) string {
 	a := d.Arxiv
-	n := len(d.Items)
-	var prefix string
-	switch {
-	case a.WithLists:
-		prefix = count(n, "paper") + " from " + hfListLink(d.ListDate) + " and arXiv's " + count(a.Announced, "new paper") + " in "
-	case a.Announced >= n:
-		prefix = strconv.Itoa(n) + " of " + count(a.Announced, "new paper") + " in "
-	default:
-		prefix = count(n, "new paper") + " in "
-	}
+	prefix := d.ArxivCounts(hfListLink(d.ListDate))
 	suffix := ": one card per paper in the thread below."
 	if !a.Day.IsZero() {
-		suffix = ", announced " + shortDay(a.Day) + suffix
+		suffix = ", announced " + a.Day.Short() + suffix
 	}
 	return prefix + categoryList(a.Categories, maxDescription-bot.Length(prefix)-bot.Length(suffix)) + suffix
 }
 
 // hfListLink is a masked link to the Hugging Face daily list of day.
 func hfListLink(day bot.Date) string {
-	u := "https://huggingface.co/papers"
-	if !day.IsZero() {
-		u += "/date/" + day.String()
-	}
-	return "[Hugging Face Daily Papers](<" + u + ">)"
-}
-
-// shortDay is "Tue 8 Dec".
-func shortDay(d bot.Date) string {
-	return time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC).Format("Mon 2 Jan")
-}
-
-func count(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return strconv.Itoa(n) + " " + word + "s"
+	return "[Hugging Face Daily Papers](<" + bot.DailyListURL(day) + ">)"
 }
 
 // categoryList writes cats joined with ", ", each a masked link to its
@@ -122,7 +76,7 @@ func categoryList(cats []string, max int) string {
 	for i, c := range cats {
 		plain[i] = escapeMarkdown(c)
 		linked[i] = plain[i]
-		if u := categoryURL(c); u != "" && plain[i] == c {
+		if u := bot.CategoryListURL(c, maxImageURL); u != "" && plain[i] == c {
 			linked[i] = "[" + c + "](<" + u + ">)"
 		}
 	}
@@ -157,18 +111,12 @@ func escapeWording(s string, atStart bool) string {
 	return b.String()
 }
 
-// isLast reports whether it is the last item of d, whose message ends the
-// thread.
-func isLast(d *bot.Digest, it bot.Item) bool {
-	return d != nil && it.Rank > 0 && it.Rank == len(d.Items)
-}
-
 // withClosing adds, to the message of d's last item, the digest's closing
 // line as a small embed of its own under the card, fitted in what the
 // card leaves of Discord's limits. The embed has no URL: embeds of one
 // message that share a URL are shown merged.
 func withClosing(m *createMessage, d *bot.Digest, it bot.Item) {
-	if !isLast(d, it) || d.Closing() == "" || len(m.Embeds) >= maxEmbeds {
+	if !d.IsLast(it) || d.Closing() == "" || len(m.Embeds) >= maxEmbeds {
 		return
 	}
 	used := 0

@@ -11,43 +11,9 @@ import (
 	"github.com/bwmarrin/discordgo"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/paperboy-bot/paperboy/adapters/internal/testsupport"
 	"github.com/paperboy-bot/paperboy/bot"
 )
-
-// arxivDay is the announcement day of the arXiv digests below.
-var arxivDay = bot.Date{Year: 2026, Month: 12, Day: 8}
-
-// arxivLongCategories are 40 of arXiv's longest category names (a channel
-// follows at most 40).
-var arxivLongCategories = []string{
-	"cond-mat.stat-mech", "cond-mat.quant-gas", "cond-mat.supr-con", "cond-mat.mtrl-sci", "cond-mat.mes-hall",
-	"physics.space-ph", "physics.plasm-ph", "physics.class-ph", "physics.atm-clus", "physics.ins-det",
-	"physics.hist-ph", "physics.flu-dyn", "physics.data-an", "physics.comp-ph", "physics.chem-ph",
-	"physics.atom-ph", "cond-mat.str-el", "cond-mat.dis-nn", "physics.soc-ph", "physics.pop-ph",
-	"physics.optics", "physics.med-ph", "physics.geo-ph", "physics.gen-ph", "physics.bio-ph",
-	"physics.app-ph", "physics.acc-ph", "cond-mat.other", "physics.ed-ph", "physics.ao-ph",
-	"cond-mat.soft", "astro-ph.SR", "astro-ph.IM", "astro-ph.HE", "astro-ph.GA",
-	"astro-ph.EP", "astro-ph.CO", "quant-ph", "q-fin.TR", "q-fin.ST",
-}
-
-// arxivOnlyPaper is a paper only arXiv has described, as a feed gives it.
-func arxivOnlyPaper(i int) bot.Paper {
-	return bot.Paper{
-		ID: fmt.Sprintf("2612.%05d", 1000+i), Title: fmt.Sprintf("Offline RL, part %d", i+1),
-		Abstract: "We study offline reinforcement learning. It works.", Authors: []string{"Ada Lovelace", "Alan Turing"},
-		Categories: []string{"cs.LG", "stat.ML"}, AnnouncedOn: arxivDay, Version: 1,
-	}
-}
-
-// arxivDigest is the digest of a channel following cats: n papers of the
-// announced new ones.
-func arxivDigest(cats []string, n, announced int) *bot.Digest {
-	d := &bot.Digest{ListDate: arxivDay, Arxiv: &bot.ArxivPart{Day: arxivDay, Categories: cats, Announced: announced, More: announced - n}}
-	for i := range n {
-		d.Items = append(d.Items, bot.Item{Rank: i + 1, Paper: arxivOnlyPaper(i)})
-	}
-	return d
-}
 
 // arxivMasked is a masked link as paperboy writes one: [label](<url>).
 // Its label holds no backslash: an escaped bracket opens no link.
@@ -67,7 +33,7 @@ func arxivView(s string) (visible string, links, active []string) {
 }
 
 func TestRenderArxivHeader(t *testing.T) {
-	d := arxivDigest([]string{"cs.LG"}, 10, 241)
+	d := testsupport.ArxivDigest([]string{"cs.LG"}, 10, 241)
 	key := bot.HeaderKey(renderChannel, d.ListDate)
 	m := renderHeader(d, key)
 	wire := renderWire(t, m)
@@ -122,7 +88,7 @@ func TestRenderArxivHeader(t *testing.T) {
 }
 
 func TestRenderArxivLastItem(t *testing.T) {
-	d := arxivDigest([]string{"cs.LG", "cs.RO"}, 3, 241)
+	d := testsupport.ArxivDigest([]string{"cs.LG", "cs.RO"}, 3, 241)
 	last := d.Items[2]
 	key := bot.ItemKey(renderChannel, last.Paper.ID)
 	m := renderThreadItem(d, last, key)
@@ -173,7 +139,7 @@ func TestRenderArxivLastItem(t *testing.T) {
 		}
 	}
 	// Nothing more announced: no closing line.
-	all := arxivDigest([]string{"cs.LG"}, 3, 3)
+	all := testsupport.ArxivDigest([]string{"cs.LG"}, 3, 3)
 	if got := renderThreadItem(all, all.Items[2], key); len(got.Embeds) != 1 {
 		t.Errorf("a digest with nothing more has %d embeds on its last item", len(got.Embeds))
 	}
@@ -210,7 +176,7 @@ func TestRenderArxivLastItem(t *testing.T) {
 // arXiv part) render as before, the last one too; a paper Hugging Face
 // listed keeps its page, counts and button in an arXiv digest.
 func TestRenderArxivHuggingFaceUnchanged(t *testing.T) {
-	d := renderSampleDigest(t)
+	d := testsupport.SampleDigest(t)
 	for _, it := range d.Items {
 		key := bot.ItemKey(renderChannel, it.Paper.ID)
 		if diff := cmp.Diff(renderWire(t, renderItem(it, key)), renderWire(t, renderThreadItem(d, it, key))); diff != "" {
@@ -218,9 +184,9 @@ func TestRenderArxivHuggingFaceUnchanged(t *testing.T) {
 		}
 	}
 
-	listed := renderFindItem(t, d, "2608.19880")
+	listed := testsupport.FindItem(t, d, "2608.19880")
 	listed.Paper.Categories = []string{"cs.AI"}
-	ad := arxivDigest([]string{"cs.AI"}, 1, 50)
+	ad := testsupport.ArxivDigest([]string{"cs.AI"}, 1, 50)
 	ad.Arxiv.WithLists = true
 	ad.Items[0] = bot.Item{Rank: 1, Paper: listed.Paper}
 	m := renderThreadItem(ad, ad.Items[0], "k")
@@ -238,7 +204,7 @@ func TestRenderArxivHuggingFaceUnchanged(t *testing.T) {
 }
 
 func TestRenderArxivLongCategoryLists(t *testing.T) {
-	d := arxivDigest(arxivLongCategories, 1, 5000)
+	d := testsupport.ArxivDigest(testsupport.ArxivLongCategories, 1, 5000)
 	hkey := bot.HeaderKey(renderChannel, d.ListDate)
 	ikey := bot.ItemKey(renderChannel, d.Items[0].Paper.ID)
 	header := renderHeader(d, hkey)
@@ -261,13 +227,13 @@ func TestRenderArxivLongCategoryLists(t *testing.T) {
 		fmt.Fprintf(&title, "Ti*tle%d ", i)
 	}
 	long := bot.Paper{
-		ID: "2612.01000", Title: title.String(), Abstract: abstract.String(), Categories: arxivLongCategories, AnnouncedOn: arxivDay,
+		ID: "2612.01000", Title: title.String(), Abstract: abstract.String(), Categories: testsupport.ArxivLongCategories, AnnouncedOn: testsupport.ArxivDay,
 		OrgFullName: strings.Repeat("_", 400), GitHubRepo: "https://github.com/a/b",
 	}
 	for i := range 700 {
 		long.Authors = append(long.Authors, strings.Repeat("*", 90)+fmt.Sprint(i))
 	}
-	for _, p := range []bot.Paper{arxivOnlyPaper(0), long} {
+	for _, p := range []bot.Paper{testsupport.ArxivOnlyPaper(0), long} {
 		d.Items[0].Paper = p
 		for name, m := range map[string]createMessage{"item": renderThreadItem(d, d.Items[0], ikey), "minimal": minimalThreadItem(d, d.Items[0], ikey)} {
 			renderWire(t, m)
@@ -295,7 +261,7 @@ func TestRenderArxivLongCategoryLists(t *testing.T) {
 	for i := range 40 {
 		odd = append(odd, fmt.Sprintf("@everyone [x%d](https://evil.example) **b** %s", i, strings.Repeat("é", 150)))
 	}
-	d = arxivDigest(odd, 2, 100)
+	d = testsupport.ArxivDigest(odd, 2, 100)
 	for _, m := range []createMessage{renderHeader(d, hkey), minimalHeader(d, hkey), renderThreadItem(d, d.Items[1], ikey), minimalThreadItem(d, d.Items[1], ikey)} {
 		renderWire(t, m)
 		for _, e := range m.Embeds {
@@ -323,11 +289,11 @@ func TestRenderArxivLongCategoryLists(t *testing.T) {
 // fake Discord (which refuses what Discord would) and reads the thread as
 // a user sees it.
 func TestArxivThreadPosted(t *testing.T) {
-	for _, cats := range [][]string{{"cs.LG", "stat.ML"}, arxivLongCategories} {
+	for _, cats := range [][]string{{"cs.LG", "stat.ML"}, testsupport.ArxivLongCategories} {
 		e := newEnv(t, allPerms)
 		ctx := context.Background()
 		ch := e.channel(textID)
-		d := arxivDigest(cats, 3, 241)
+		d := testsupport.ArxivDigest(cats, 3, 241)
 		hs, err := e.d.Send(ctx, &bot.Message{Key: bot.HeaderKey(ch.ChannelRef, d.ListDate), Channel: ch, Digest: d})
 		if err != nil {
 			t.Fatal(err)
@@ -382,7 +348,7 @@ func TestArxivThreadPosted(t *testing.T) {
 // described shows its category, and a title that looks like a web address
 // is followed by a link named arXiv.
 func TestRenderArxivOnlyInLists(t *testing.T) {
-	r := renderReply(bot.Reply{Papers: []bot.Paper{arxivOnlyPaper(0), arxivOnlyPaper(1)}})
+	r := renderReply(bot.Reply{Papers: []bot.Paper{testsupport.ArxivOnlyPaper(0), testsupport.ArxivOnlyPaper(1)}})
 	renderWire(t, r)
 	if !strings.Contains(r.Content, "1. [Offline RL, part 1](<https://arxiv.org/abs/2612.01000>) · cs.LG") || strings.Contains(r.Content, "upvote") {
 		t.Errorf("list %q", r.Content)
@@ -402,7 +368,7 @@ func FuzzRenderArxiv(f *testing.F) {
 	f.Add(strings.Repeat("_*", 3000), "a\u202eb", 1<<30)
 	f.Add("-cs.LG", "discord.gg/x", -5)
 	f.Fuzz(func(t *testing.T, a, b string, announced int) {
-		d := arxivDigest([]string{a, b, a + b}, 2, announced)
+		d := testsupport.ArxivDigest([]string{a, b, a + b}, 2, announced)
 		d.Arxiv.More = max(1, announced)
 		for _, m := range []createMessage{renderHeader(d, "h"), minimalHeader(d, "h"), renderThreadItem(d, d.Items[1], "i"), minimalThreadItem(d, d.Items[1], "i")} {
 			if err := m.validate(); err != nil {
@@ -427,9 +393,9 @@ func FuzzRenderArxiv(f *testing.F) {
 // TestRenderStandingEscaped: a category is text from outside; in a list it
 // is escaped like every such text.
 func TestRenderStandingEscaped(t *testing.T) {
-	p := arxivOnlyPaper(0)
+	p := testsupport.ArxivOnlyPaper(0)
 	p.Categories = []string{"@everyone **x** [y](https://evil.example)"}
-	r := renderReply(bot.Reply{Papers: []bot.Paper{p, arxivOnlyPaper(1)}})
+	r := renderReply(bot.Reply{Papers: []bot.Paper{p, testsupport.ArxivOnlyPaper(1)}})
 	renderWire(t, r)
 	line := strings.SplitN(r.Content, "\n", 2)[0]
 	if _, _, active := arxivView(strings.TrimPrefix(line, "1. ")); len(active) != 0 {

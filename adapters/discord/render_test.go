@@ -3,9 +3,7 @@ package discord
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,130 +12,17 @@ import (
 	"github.com/bwmarrin/discordgo"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/paperboy-bot/paperboy/adapters/internal/testsupport"
 	"github.com/paperboy-bot/paperboy/bot"
 )
 
-// -update rewrites the golden files in testdata/render. Registered only if
-// another test file of the package has not already done so.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files")
-	}
-}
-
-func updateGoldens() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
-
-// renderSampleDate is the date of the real list in testdata/render.
-var renderSampleDate = bot.Date{Year: 2026, Month: 8, Day: 21}
-
 var renderChannel = bot.ChannelRef{Platform: "discord", ID: "1300000000000000001"}
 
-// renderSamplePapers reads the real Hugging Face list copied from
-// adapters/huggingface/sample (this package must not import that one), with
-// only the fields the rendering uses.
-func renderSamplePapers(t testing.TB) []bot.Paper {
-	t.Helper()
-	body, err := os.ReadFile(filepath.Join("testdata", "render", "daily_papers_2026-08-21.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var list []struct {
-		Paper struct {
-			ID      string `json:"id"`
-			Title   string `json:"title"`
-			Summary string `json:"summary"`
-			Authors []struct {
-				Name   string `json:"name"`
-				Hidden bool   `json:"hidden"`
-			} `json:"authors"`
-			Upvotes      int    `json:"upvotes"`
-			GitHubRepo   string `json:"githubRepo"`
-			GitHubStars  int    `json:"githubStars"`
-			ProjectPage  string `json:"projectPage"`
-			AISummary    string `json:"ai_summary"`
-			Organization *struct {
-				Name     string `json:"name"`
-				FullName string `json:"fullname"`
-			} `json:"organization"`
-		} `json:"paper"`
-		Thumbnail   string `json:"thumbnail"`
-		NumComments int    `json:"numComments"`
-	}
-	if err := json.Unmarshal(body, &list); err != nil {
-		t.Fatal(err)
-	}
-	var papers []bot.Paper
-	for _, e := range list {
-		p := bot.Paper{
-			ID: e.Paper.ID, Title: bot.CollapseSpace(e.Paper.Title), Abstract: bot.CollapseSpace(e.Paper.Summary),
-			ListDate: renderSampleDate, Upvotes: e.Paper.Upvotes, Comments: e.NumComments,
-			GitHubRepo: e.Paper.GitHubRepo, GitHubStars: e.Paper.GitHubStars, ProjectPage: e.Paper.ProjectPage,
-			Thumbnail: e.Thumbnail, AISummary: e.Paper.AISummary,
-		}
-		for _, a := range e.Paper.Authors {
-			if !a.Hidden {
-				p.Authors = append(p.Authors, a.Name)
-			}
-		}
-		if o := e.Paper.Organization; o != nil {
-			p.OrgName, p.OrgFullName = o.Name, o.FullName
-		}
-		papers = append(papers, p)
-	}
-	return papers
-}
-
-func renderSampleDigest(t testing.TB) *bot.Digest {
-	sel := bot.Select(renderSamplePapers(t), nil, bot.Settings{MaxPapers: 100}, nil)
-	sel.ListDate = renderSampleDate
-	return sel.Digest()
-}
-
-func renderFindItem(t testing.TB, d *bot.Digest, id string) bot.Item {
-	for _, it := range d.Items {
-		if it.Paper.ID == id {
-			return it
-		}
-	}
-	t.Fatalf("paper %s not in the sample", id)
-	return bot.Item{}
-}
-
-// renderJSON is the payload as a reader of the golden files wants it:
-// indented, with < > & left as they are. (What the adapter sends,
-// encoding/json with HTML escaping, is the same JSON value.)
-func renderJSON(t testing.TB, v any) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
+// renderGolden compares v, as testsupport.JSON writes it, with
+// testdata/render/name (rewritten with -update).
 func renderGolden(t *testing.T, name string, v any) {
 	t.Helper()
-	got := renderJSON(t, v)
-	path := filepath.Join("testdata", "render", name)
-	if updateGoldens() {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s differs (-golden +got; run with -update if the change is intended):\n%s", name, diff)
-	}
+	testsupport.Golden(t, filepath.Join("testdata", "render", name), testsupport.JSON(t, v))
 }
 
 // renderWire marshals m as the adapter sends it (discordgo.Marshal is
@@ -197,7 +82,7 @@ func renderButtons(m createMessage) []discordgo.Button {
 }
 
 func TestRenderGolden(t *testing.T) {
-	d := renderSampleDigest(t)
+	d := testsupport.SampleDigest(t)
 	if len(d.Items) != 17 {
 		t.Fatalf("sample digest has %d items, want 17", len(d.Items))
 	}
@@ -206,7 +91,7 @@ func TestRenderGolden(t *testing.T) {
 	renderGolden(t, "header.json", header)
 
 	// All buttons, stars, organization, thumbnail, ai_summary.
-	full := renderFindItem(t, d, "2608.19880")
+	full := testsupport.FindItem(t, d, "2608.19880")
 	fullMsg := renderItem(full, bot.ItemKey(renderChannel, full.Paper.ID))
 	renderWire(t, fullMsg)
 	renderGolden(t, "item_full.json", fullMsg)
@@ -214,7 +99,7 @@ func TestRenderGolden(t *testing.T) {
 	// No code, no project page, no thumbnail, no ai_summary: the summary
 	// is the abstract's first sentences. The real paper has a thumbnail
 	// and an ai_summary; they are removed here.
-	minimal := renderFindItem(t, d, "2608.13120")
+	minimal := testsupport.FindItem(t, d, "2608.13120")
 	minimal.Paper.Thumbnail, minimal.Paper.AISummary = "", ""
 	minimalMsg := renderItem(minimal, bot.ItemKey(renderChannel, minimal.Paper.ID))
 	renderWire(t, minimalMsg)
@@ -279,7 +164,7 @@ func TestRenderGolden(t *testing.T) {
 }
 
 func TestRenderHeader(t *testing.T) {
-	d := renderSampleDigest(t)
+	d := testsupport.SampleDigest(t)
 	key := bot.HeaderKey(renderChannel, d.ListDate)
 	m := renderHeader(d, key)
 	renderWire(t, m)
@@ -314,7 +199,7 @@ func TestRenderHeader(t *testing.T) {
 }
 
 func TestRenderThreadName(t *testing.T) {
-	d := renderSampleDigest(t)
+	d := testsupport.SampleDigest(t)
 	if got, want := threadName(d), "Daily Papers · Fri 21 Aug 2026"; got != want {
 		t.Errorf("threadName = %q, want %q", got, want)
 	}
@@ -352,7 +237,7 @@ func TestRenderHostileText(t *testing.T) {
 
 		// The same payload without JSON's HTML escaping of "<", as a
 		// reader of the JSON would search it.
-		plain := string(renderJSON(t, m))
+		plain := string(testsupport.JSON(t, m))
 		for _, bad := range []string{"[click](", "**", "||", "~~", "``", "@everyone", "@here", "\u202E", "\\u0000", "\\u001b"} {
 			if strings.Contains(plain, bad) || strings.Contains(wire, bad) {
 				t.Errorf("payload contains %q:\n%s", bad, plain)
@@ -573,17 +458,6 @@ func TestRenderLinkButtons(t *testing.T) {
 	}
 }
 
-func TestRenderStarCounts(t *testing.T) {
-	for n, want := range map[int]string{
-		1: "1", 8: "8", 999: "999", 1000: "1k", 1049: "1k", 1234: "1.2k", 1299: "1.2k", 9999: "9.9k",
-		10_000: "10k", 12_345: "12k", 79_408: "79k", 999_999: "999k", 1_000_000: "1M", 1_520_000: "1.5M", 12_000_000: "12M",
-	} {
-		if got := compactCount(n); got != want {
-			t.Errorf("compactCount(%d) = %q, want %q", n, got, want)
-		}
-	}
-}
-
 func TestRenderNonce(t *testing.T) {
 	seen := make(map[string]string, 100_000)
 	for i := 0; i < 100_000; i++ {
@@ -609,7 +483,7 @@ func TestRenderNonce(t *testing.T) {
 }
 
 func TestRenderRefRoundTrip(t *testing.T) {
-	d := renderSampleDigest(t)
+	d := testsupport.SampleDigest(t)
 	key := bot.ItemKey(renderChannel, d.Items[0].Paper.ID)
 	hkey := bot.HeaderKey(renderChannel, d.ListDate)
 	for k, m := range map[string]createMessage{key: renderItem(d.Items[0], key), hkey: renderHeader(d, hkey)} {
@@ -635,7 +509,7 @@ func TestRenderRefRoundTrip(t *testing.T) {
 
 func TestRenderValidate(t *testing.T) {
 	ok := func() createMessage {
-		return renderItem(renderFindItem(t, renderSampleDigest(t), "2608.19880"), "k")
+		return renderItem(testsupport.FindItem(t, testsupport.SampleDigest(t), "2608.19880"), "k")
 	}
 	if err := ok().validate(); err != nil {
 		t.Fatal(err)

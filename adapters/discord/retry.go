@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"strings"
 	"time"
@@ -45,7 +44,7 @@ func (d *Discord) do(ctx context.Context, what string, r route, call func(opts .
 		if !retryable(err) || attempt >= d.opts.Retries {
 			break
 		}
-		wait := backoff(attempt)
+		wait := bot.Backoff(attempt, firstBackoff, maxBackoff)
 		if limited {
 			if rl.RetryAfter > maxRateLimitWait {
 				// A hostile or broken answer, or a long global limit: fail
@@ -82,13 +81,12 @@ func (e *requestError) Unwrap() error { return e.err }
 // maxRateLimitWait is the longest Retry-After one request waits out.
 const maxRateLimitWait = time.Minute
 
-func backoff(attempt int) time.Duration {
-	d := 500 * time.Millisecond << attempt
-	if d > 8*time.Second {
-		d = 8 * time.Second
-	}
-	return d + time.Duration(rand.Int64N(int64(d)/4+1))
-}
+// The backoff between attempts of a failed request (bot.Backoff): 0.5 s,
+// 1 s, 2 s … 8 s.
+const (
+	firstBackoff = 500 * time.Millisecond
+	maxBackoff   = 8 * time.Second
+)
 
 // retryable reports whether a failed request may be sent again.
 func retryable(err error) bool {

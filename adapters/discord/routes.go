@@ -24,7 +24,6 @@ func (r route) String() string { return r.method + " " + r.path }
 
 // The routes the adapter calls.
 var (
-	routeGetMe              = route{"GET", "/users/@me"}
 	routeGetApplication     = route{"GET", "/oauth2/applications/@me"}
 	routeGetChannel         = route{"GET", "/channels/{channel}"}
 	routeEditChannel        = route{"PATCH", "/channels/{channel}"}
@@ -41,7 +40,6 @@ var (
 	routeInteractionRespond = route{"POST", "/interactions/{interaction}/{token}/callback"}
 	routeEditOriginal       = route{"PATCH", "/webhooks/{app}/{token}/messages/@original"}
 	routeFollowup           = route{"POST", "/webhooks/{app}/{token}"}
-	routeGateway            = route{"GET", "/gateway/bot"}
 )
 
 // pathTemplates are the templates a request path is matched against to
@@ -163,9 +161,6 @@ func cause(err error) string {
 	}
 	return scrub(err.Error())
 }
-
-// describe is cause, for the callers that name the route themselves.
-func describe(err error) string { return cause(err) }
 
 // failure is the error of a failed call: what was being done, the route,
 // and the cause. It unwraps to err (for errors.As on discordgo's types);

@@ -4,14 +4,14 @@ package discord
 // Component limits: https://discord.com/developers/docs/components/reference#button
 //
 // Every body built from paper or user data is checked here before it is
-// sent: Discord refuses a whole message over one field past a limit, and a
-// refused digest item would be a paper missing from the day's thread.
+// sent (Discord.checked, on every post, forum post, edit, direct message,
+// interaction answer, follow-up and refusal; a deferral, whose data shows
+// nothing, with check(false); thread names with checkThreadName): Discord
+// refuses a whole message over one field past a limit, and a refused
+// digest item would be a paper missing from the day's thread.
 
 import (
 	"fmt"
-	"net/url"
-	"regexp"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -248,40 +248,15 @@ func checkThreadName(name string) error {
 	return nil
 }
 
-// hostRe is a DNS name with at least one dot (Discord refuses link buttons
-// to hosts it cannot resolve as a domain, such as "x").
-var hostRe = regexp.MustCompile(`^(?i:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+)$`)
-
-// validLink reports whether s is an absolute http:// or https:// URL (only
-// https when httpsOnly; scheme in lower case) of at most max characters,
-// printable ASCII, with a domain name, a valid port if any, no user info.
-// Stricter than Discord, which rejects the whole message over one
-// malformed URL: a link that fails here is left out.
+// validLink reports whether s may be sent to Discord as a link (a
+// button, an embed URL, a thumbnail): bot.ValidLink's rules, and no more.
+// The difference from Slack's validLink is deliberate: Discord takes every
+// URL in a JSON field of its own (url, thumbnail.url), never inside
+// markup, so the characters Slack's <url|label> cannot hold (< > | and
+// the like) need no check here; the one place a link goes into markdown,
+// a masked link in content, also refuses < and > (see linkMarkdown).
 func validLink(s string, max int, httpsOnly bool) bool {
-	if s == "" || len(s) > max {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] <= ' ' || s[i] >= 0x7f {
-			return false
-		}
-	}
-	if !strings.HasPrefix(s, "https://") && (httpsOnly || !strings.HasPrefix(s, "http://")) {
-		return false
-	}
-	u, err := url.Parse(s)
-	if err != nil || u.User != nil {
-		return false
-	}
-	if !hostRe.MatchString(u.Hostname()) {
-		return false
-	}
-	if port := u.Port(); port != "" {
-		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-			return false
-		}
-	}
-	return true
+	return bot.ValidLink(s, max, httpsOnly)
 }
 
 // checked returns m if it is valid, else, after one ERROR line naming the

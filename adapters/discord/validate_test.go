@@ -9,6 +9,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	discordfake "github.com/paperboy-bot/paperboy/adapters/fakes/discord"
+	"github.com/paperboy-bot/paperboy/adapters/internal/testsupport"
 	"github.com/paperboy-bot/paperboy/bot"
 )
 
@@ -47,7 +48,7 @@ func errorLines(logs string) []string {
 
 func TestInvalidItemSentAsMinimalCard(t *testing.T) {
 	e := newEnv(t, allPerms)
-	e.src.lists[listDay] = papers(listDay, 3)
+	e.src.Lists[listDay] = testsupport.Papers(listDay, 3)
 	e.d.testMangle = func(m *createMessage, fallback bool) {
 		if !fallback && len(m.Embeds) == 1 && strings.HasPrefix(m.Embeds[0].Title, "2. ") {
 			m.Embeds[0].Title = astralTitle
@@ -96,7 +97,7 @@ func TestInvalidItemSentAsMinimalCard(t *testing.T) {
 // names the fields, and Discord never sees it.
 func TestInvalidItemAndFallbackNotSent(t *testing.T) {
 	e := newEnv(t, allPerms)
-	e.src.lists[listDay] = papers(listDay, 2)
+	e.src.Lists[listDay] = testsupport.Papers(listDay, 2)
 	e.d.testMangle = func(m *createMessage, fallback bool) {
 		if len(m.Embeds) == 1 && strings.HasPrefix(m.Embeds[0].Title, "2. ") {
 			m.AllowedMentions = nil // would ping whatever it mentions
@@ -148,7 +149,7 @@ func TestInvalidHeaderSentMinimal(t *testing.T) {
 
 func TestInvalidReplyAnswersApology(t *testing.T) {
 	e := newEnv(t, allPerms)
-	if _, err := e.db.SaveList(context.Background(), listDay, papers(listDay, 3), e.now); err != nil {
+	if _, err := e.db.SaveList(context.Background(), listDay, testsupport.Papers(listDay, 3), e.now); err != nil {
 		t.Fatal(err)
 	}
 	e.d.testMangle = func(m *createMessage, fallback bool) {
@@ -165,6 +166,30 @@ func TestInvalidReplyAnswersApology(t *testing.T) {
 	noBadRequest(t, e.srv)
 	errs := errorLines(e.logs.String())
 	if len(errs) != 2 || !strings.Contains(errs[0], `field=content`) || !strings.Contains(errs[0], "op=\"answer command\"") {
+		t.Fatalf("ERROR lines: %q", errs)
+	}
+}
+
+// A refusal (a server not enabled, a shutdown, an interaction that is not
+// a paperboy command) is answered at once, without deferring: it too is
+// checked before it is sent.
+func TestInvalidRefusalAnswersApology(t *testing.T) {
+	e := newEnv(t, allPerms)
+	e.d.testMangle = func(m *createMessage, fallback bool) {
+		if !fallback {
+			m.Content = strings.Repeat("🧪", 1001) // 2002 units, 1001 code points
+		}
+	}
+	a := e.interactionFrom(foreignGuild, adminID, discordgo.PermissionAdministrator, "papers", sub("help"))
+	if a.Type != discordgo.InteractionResponseChannelMessageWithSource || a.Content != replyFallback().Content {
+		t.Errorf("the user saw %+v", a)
+	}
+	if !strings.Contains(a.Raw, `"flags":`+itoa(int(discordgo.MessageFlagsEphemeral|discordgo.MessageFlagsSuppressEmbeds))) {
+		t.Errorf("the answer is not ephemeral: %s", a.Raw)
+	}
+	noBadRequest(t, e.srv)
+	errs := errorLines(e.logs.String())
+	if len(errs) != 1 || !strings.Contains(errs[0], `field=content`) || !strings.Contains(errs[0], `op="refuse interaction"`) {
 		t.Fatalf("ERROR lines: %q", errs)
 	}
 }

@@ -34,7 +34,8 @@ const (
 	pageSize      = 100              // the API's maximum limit
 	maxPages      = 20               // 2,000 papers; the busiest archived day had 50
 	maxBodyBytes  = 32 << 20         // a full page is about 1 MB
-	maxBackoff    = 30 * time.Second // cap of the exponential backoff
+	firstBackoff  = time.Second      // the exponential backoff's first wait (bot.Backoff)
+	maxBackoff    = 30 * time.Second // its cap
 	maxRetryAfter = 5 * time.Minute  // cap of a server-requested wait
 	excerptBytes  = 100
 )
@@ -127,7 +128,7 @@ func New(opts Options) (*Client, error) {
 		c.http = &http.Client{}
 	}
 	if c.sleep == nil {
-		c.sleep = bot.SystemClock{}.Sleep
+		c.sleep = bot.Sleep
 	}
 	if c.now == nil {
 		c.now = time.Now
@@ -274,7 +275,7 @@ func (c *Client) get(ctx context.Context, u string) (*response, error) {
 			return nil, &requestError{url: u, err: err, attempts: attempt}
 		}
 		if wait < 0 {
-			wait = backoff(attempt)
+			wait = bot.Backoff(attempt-1, firstBackoff, maxBackoff) // 1 s, 2 s, 4 s … 30 s
 		}
 		c.log.Warn("huggingface: retrying", slog.String("url", u), slog.Int("attempt", attempt),
 			slog.Duration("wait", wait), slog.String("error", c.redact(err.Error())))

@@ -39,17 +39,6 @@ func total(n *int, list []json.RawMessage) int {
 	return len(list)
 }
 
-// ParsePaper parses a body of GET /api/papers/{id}: the paper (with a list
-// date only when the document has submittedOnDailyAt: a single paper is
-// on no list asked for) and what is linked to it.
-func ParsePaper(body []byte) (bot.Paper, bot.Linked, error) {
-	p, l, err := parsePaper(body)
-	if err != nil {
-		return p, l, fmt.Errorf("huggingface: %w", err)
-	}
-	return p, l, nil
-}
-
 func parsePaper(body []byte) (bot.Paper, bot.Linked, error) {
 	if t := bytes.TrimLeft(body, " \t\r\n\ufeff"); len(t) == 0 || t[0] != '{' {
 		return bot.Paper{}, bot.Linked{}, fmt.Errorf("expected a JSON object, got %s", describeBody(body))

@@ -7,7 +7,6 @@ package huggingface
 
 import (
 	"context"
-	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"strings"
@@ -35,17 +34,6 @@ func (c *Client) pace(ctx context.Context) error {
 		return c.sleep(ctx, wait)
 	}
 	return nil
-}
-
-// backoff is the wait before retry number n (1-based): 1s, 2s, 4s ...
-// capped at 30s, plus up to 25% jitter so that many clients do not retry
-// in step.
-func backoff(n int) time.Duration {
-	d := maxBackoff
-	if n <= 5 {
-		d = min(time.Second<<(n-1), maxBackoff)
-	}
-	return d + rand.N(d/4+1)
 }
 
 // serverWait returns the wait the server asked for with Retry-After (delay

@@ -19,16 +19,7 @@ import (
 // (blocks, section and payload limits) without leaving a line out; alert
 // batches are split where it does not.
 func (s *Slack) FitsDM(r bot.Reply) bool {
-	var fixed []slackgo.Block
-	if b := titleBlock(r.Title); b != nil {
-		fixed = append(fixed, b)
-	}
-	var entries []replyEntry
-	for _, l := range r.Lines {
-		if t := renderLine(l); t != "" {
-			entries = append(entries, replyEntry{text: t})
-		}
-	}
+	fixed, entries := replyText(r)
 	_, rest := packSections(entries, fixed, nil)
 	return len(rest) == 0
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	slackfake "github.com/paperboy-bot/paperboy/adapters/fakes/slack"
+	"github.com/paperboy-bot/paperboy/adapters/internal/testsupport"
 	"github.com/paperboy-bot/paperboy/bot"
 )
 
@@ -33,11 +34,11 @@ func (r *refresher) Refresh(_ context.Context, id string) (bot.Paper, bot.Linked
 func followupEnv(t *testing.T) (*env, *refresher, []bot.Paper) {
 	t.Helper()
 	e := newEnv(t)
-	ps := papers(listDay, 3)
+	ps := testsupport.Papers(listDay, 3)
 	for i := range ps {
 		ps[i].GitHubRepo, ps[i].GitHubStars = "", 0
 	}
-	e.src.lists[listDay] = ps
+	e.src.Lists[listDay] = ps
 	if res, err := e.digest(channelID); err != nil || res.Run.Outcome != bot.OutcomePosted {
 		t.Fatalf("digest: %+v %v", res.Run, err)
 	}
@@ -152,7 +153,7 @@ func TestFollowupDeletedMessageOnSlack(t *testing.T) {
 			n := e.requests("chat.update")
 			p.GitHubStars = 5000
 			r.papers[p.ID] = p
-			e.b.Clock = fixedClock{e.now.Add(7 * time.Hour)}
+			e.b.Clock = testsupport.FixedClock{T: e.now.Add(7 * time.Hour)}
 			for i := 0; i < 3; i++ {
 				if err := e.runFollowups(); err != nil {
 					t.Fatal(err)
@@ -271,7 +272,7 @@ func TestFollowupReplyOnSlack(t *testing.T) {
 // the messages keep Slack's limits.
 func TestFollowupNoteIsEscapedOnSlack(t *testing.T) {
 	ch := bot.Channel{ChannelRef: bot.ChannelRef{Platform: Name, ID: channelID}, Settings: bot.DefaultSettings("UTC")}
-	p := papers(listDay, 1)[0]
+	p := testsupport.Papers(listDay, 1)[0]
 	p.Title = strings.Repeat("𝔸 <!here> ", 400)
 	d := &bot.Digest{ListDate: listDay, Items: []bot.Item{{Rank: 1, Paper: p}}}
 	at := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)

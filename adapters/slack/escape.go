@@ -168,14 +168,6 @@ func escapeRun(s string, lineStart bool) string {
 	return bot.DefuseMentions(b.String())
 }
 
-// escapeText escapes text for the top-level "text" of a message (the
-// notification and screen-reader fallback): cleaned line by line (new
-// lines are kept, empty lines dropped), mentions broken, & < > as
-// entities. Formatting characters are left alone: a notification shows
-// them as typed, and a screen reader would read a look-alike by its odd
-// name.
-func escapeText(s string) string { return escapeEntities(cleanLines(s)) }
-
 // cleanLines is cleanText for each line of s, without the empty ones.
 func cleanLines(s string) string {
 	lines := strings.Split(s, "\n")
@@ -234,7 +226,12 @@ func truncateEscaped(raw string, max int) string {
 	return fitEscaped(cleanText(raw), max, escapeClean)
 }
 
-// truncateText is truncateEscaped for the fallback text (escapeText).
+// truncateText is truncateEscaped for the top-level "text" of a message
+// (the notification and screen-reader fallback): cleaned line by line
+// (new lines are kept, empty lines dropped), mentions broken, & < > as
+// entities. Formatting characters are left alone: a notification shows
+// them as typed, and a screen reader would read a look-alike by its odd
+// name.
 func truncateText(raw string, max int) string {
 	return fitEscaped(cleanLines(raw), max, escapeEntities)
 }

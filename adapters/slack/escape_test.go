@@ -118,10 +118,10 @@ func TestEscapeMrkdwnReadsAsWritten(t *testing.T) {
 }
 
 func TestEscapeTextFallback(t *testing.T) {
-	got := escapeText("1. <!channel> *R&D*\n\n @here \u202Ewins\t<https://x.example|y>")
+	got := truncateText("1. <!channel> *R&D*\n\n @here \u202Ewins\t<https://x.example|y>", maxText)
 	want := "1. &lt;!channel&gt; *R&amp;D*\n@\u200bhere wins &lt;https://x.example|y&gt;"
 	if got != want {
-		t.Errorf("escapeText = %q, want %q", got, want)
+		t.Errorf("truncateText = %q, want %q", got, want)
 	}
 	if err := checkMrkdwn(got); err != nil {
 		t.Error(err)
@@ -230,9 +230,9 @@ func FuzzEscapeMrkdwn(f *testing.F) {
 		if !utf8.ValidString(cut) || bot.Length(cut) > limit || checkMrkdwn(cut) != nil {
 			t.Fatalf("truncateEscaped(%q, %d) = %q", s, limit, cut)
 		}
-		text := escapeText(s)
+		text := truncateText(s, maxText)
 		if !utf8.ValidString(text) || checkMrkdwn(text) != nil {
-			t.Fatalf("escapeText(%q) = %q", s, text)
+			t.Fatalf("truncateText(%q) = %q", s, text)
 		}
 	})
 }

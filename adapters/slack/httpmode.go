@@ -28,7 +28,7 @@ const maxBody = 64 << 10
 // minutes old (and a signature is accepted once), with a body of at most
 // 64 KiB; else it gets 401 (405, 404, 413) and changes nothing. The
 // signature is checked before the body is parsed. Rejections are counted
-// (Rejected) and logged at most once a minute.
+// by reason and logged, with the counts, at most once a minute.
 func (s *Slack) HTTPHandler() http.Handler {
 	return http.HandlerFunc(s.serveSlack)
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -224,4 +225,12 @@ func TestRunHTTPRetries(t *testing.T) {
 	if up, reason, _ := e.s.State(); up || reason != "stopped" {
 		t.Errorf("after RunHTTP: %v %q", up, reason)
 	}
+}
+
+// Rejected returns how many requests were rejected since start, by
+// reason (all but RejectTeam are HTTP mode's) (RejectSignature, RejectReplay, …).
+func (s *Slack) Rejected() map[string]int64 {
+	s.rejects.mu.Lock()
+	defer s.rejects.mu.Unlock()
+	return maps.Clone(s.rejects.total)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	slackfake "github.com/paperboy-bot/paperboy/adapters/fakes/slack"
+	"github.com/paperboy-bot/paperboy/adapters/internal/testsupport"
 	"github.com/paperboy-bot/paperboy/bot"
 )
 
@@ -71,7 +72,7 @@ func (s *Slack) closing() bool {
 // returns only when all 52 are answered, exactly once each.
 func TestShutdownWithCommandsInFlight(t *testing.T) {
 	e := newEnv(t)
-	if _, err := e.db.SaveList(context.Background(), listDay, papers(listDay, 5), e.now); err != nil {
+	if _, err := e.db.SaveList(context.Background(), listDay, testsupport.Papers(listDay, 5), e.now); err != nil {
 		t.Fatal(err)
 	}
 	held := &heldStore{Store: e.b.Store, entered: make(chan struct{}, 100), release: make(chan struct{})}

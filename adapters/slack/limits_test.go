@@ -7,6 +7,7 @@ import (
 
 	slackgo "github.com/slack-go/slack"
 
+	"github.com/paperboy-bot/paperboy/adapters/internal/testsupport"
 	"github.com/paperboy-bot/paperboy/bot"
 )
 
@@ -35,11 +36,11 @@ func TestLimitsCountUTF16(t *testing.T) {
 		}
 	}
 	// A summary of 3000 units, and over it, in a card.
-	ps := papers(listDay, 2)
+	ps := testsupport.Papers(listDay, 2)
 	ps[0].AISummary = astral(1500)
 	ps[1].AISummary = astral(1500) + "x"
 	ps[1].Title = astral(400)
-	e.src.lists[listDay] = ps
+	e.src.Lists[listDay] = ps
 	if res, err := e.digest(channelID); err != nil || res.Run.Outcome != bot.OutcomePosted {
 		t.Fatalf("digest: %+v %v", res.Run, err)
 	}
@@ -64,7 +65,7 @@ func TestLimitsCountUTF16(t *testing.T) {
 // and the error says so.
 func TestInvalidBodyFallsBack(t *testing.T) {
 	e := newEnv(t)
-	e.src.lists[listDay] = papers(listDay, 3)
+	e.src.Lists[listDay] = testsupport.Papers(listDay, 3)
 	e.s.mangle = func(what string, m *message) {
 		if what == "post" && strings.Contains(m.Text, "Paper number 2") {
 			m.Blocks = append(m.Blocks, &slackgo.SectionBlock{Type: slackgo.MBTSection, Text: mrkdwnText(strings.Repeat("a", maxSectionText+1))})

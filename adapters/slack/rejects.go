@@ -10,7 +10,8 @@ import (
 	"time"
 )
 
-// Why an HTTP-mode request was rejected (the keys of Rejected).
+// Why a request was rejected (the reasons the rejections are counted and
+// logged by; all but RejectTeam are HTTP mode's).
 const (
 	RejectSignature = "bad signature"   // unsigned, wrongly signed or too old
 	RejectReplay    = "replay"          // a signature seen before
@@ -81,12 +82,4 @@ func (r *rejects) maybeLog(log *slog.Logger, force bool) {
 		args = append(args, "since", since.UTC().Format(time.RFC3339))
 	}
 	log.Warn("slack: rejected requests (logged at most once a minute)", args...)
-}
-
-// Rejected returns how many requests were rejected since start, by
-// reason (all but RejectTeam are HTTP mode's) (RejectSignature, RejectReplay, …).
-func (s *Slack) Rejected() map[string]int64 {
-	s.rejects.mu.Lock()
-	defer s.rejects.mu.Unlock()
-	return maps.Clone(s.rejects.total)
 }

@@ -4,22 +4,18 @@ package slack
 // chat.postMessage: https://docs.slack.dev/reference/methods/chat.postMessage
 // Message metadata: https://docs.slack.dev/messaging/message-metadata
 //
-// This file turns a bot.Digest and command replies into Block Kit. It is
-// pure: no I/O, and the same input always gives the same blocks. validate
-// checks every limit Slack enforces, counted the stricter way (bot.Length:
-// UTF-16 units), and runs before every send (Slack.checked), so a message
-// Slack would refuse (it answers invalid_blocks for the whole message) is
-// never sent.
+// This file turns a bot.Digest into Block Kit (command replies and direct
+// messages: reply.go). It is pure: no I/O, and the same input always gives
+// the same blocks. validate (validate.go) checks every limit Slack
+// enforces, counted the stricter way (bot.Length: UTF-16 units), and runs
+// before every send (Slack.checked), so a message Slack would refuse (it
+// answers invalid_blocks for the whole message) is never sent.
 
 import (
 	"encoding/json"
 	"fmt"
-	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	slackgo "github.com/slack-go/slack"
 
@@ -107,12 +103,8 @@ func keyOf(m slackgo.Message) string {
 // day's list (Hugging Face's, or for an arXiv digest arXiv's list of each
 // category's new papers, see arxivIntro).
 func renderHeader(d *bot.Digest, key string) message {
-	link := "https://huggingface.co/papers"
-	if !d.ListDate.IsZero() {
-		link += "/date/" + d.ListDate.String()
-	}
 	intro := fmt.Sprintf("%s from <%s|Hugging Face Daily Papers>, most upvoted first · the papers are in the thread",
-		count(len(d.Items), "paper"), link)
+		bot.Count(len(d.Items), "paper"), bot.DailyListURL(d.ListDate))
 	if d.Arxiv != nil {
 		intro = arxivIntro(d)
 	}
@@ -130,17 +122,11 @@ func renderHeader(d *bot.Digest, key string) message {
 	return m
 }
 
-// renderItem renders one paper's card as a digest item (see
-// renderThreadItem for the last one of a thread).
-func renderItem(it bot.Item, key string) message { return renderThreadItem(nil, it, key) }
-
-// itemText is the fallback text of a paper: "3. Title https://…".
-func itemText(p bot.Paper, rank int) string { return itemTextWithin(p, rank, maxText) }
-
-// itemTextWithin is itemText in at most max characters.
+// itemTextWithin is the fallback text of a paper, "3. Title https://…",
+// in at most max characters.
 func itemTextWithin(p bot.Paper, rank, max int) string {
 	tail := ""
-	if hasArxivID(p) {
+	if p.HasArxivID() {
 		tail = " " + p.PageURL()
 	}
 	prefix := ""
@@ -189,7 +175,7 @@ func fitCard(p bot.Paper, rank, reserved int) []slackgo.Block {
 // its arXiv categories instead) and organization; and the link buttons.
 func paperCard(p bot.Paper, rank int, lim cardLimits) []slackgo.Block {
 	text := "*" + titleLink(p, rank, lim.title) + "*"
-	if hasArxivID(p) && bot.LooksLikeURL(p.DisplayTitle()) {
+	if p.HasArxivID() && bot.LooksLikeURL(p.DisplayTitle()) {
 		text += " " + pageLink(p)
 	}
 	// Summary works on whitespace-collapsed text; clean first so that the
@@ -221,7 +207,7 @@ func paperCard(p bot.Paper, rank int, lim cardLimits) []slackgo.Block {
 			facts = append(facts, c)
 		}
 	} else {
-		facts = append(facts, "▲ "+count(p.Upvotes, "upvote"), count(p.Comments, "comment"))
+		facts = append(facts, "▲ "+bot.Count(p.Upvotes, "upvote"), bot.Count(p.Comments, "comment"))
 	}
 	if o := truncateEscaped(p.Organization(), lim.org); o != "" {
 		facts = append(facts, o)
@@ -257,11 +243,11 @@ func itemCard(it bot.Item, reserved int) []slackgo.Block {
 // press is answered only to the presser, never by replacing the post
 // (bot.ActionReplaces).
 func withWatch(blocks []slackgo.Block, it bot.Item) []slackgo.Block {
-	if !it.Watch || !hasArxivID(it.Paper) {
+	if !it.Watch || !it.Paper.HasArxivID() {
 		return blocks
 	}
 	if n := len(blocks); n > 0 {
-		if a, ok := blocks[n-1].(*slackgo.ActionBlock); ok && a.Elements != nil && len(a.Elements.ElementSet) < maxActionElements {
+		if a, ok := blocks[n-1].(*slackgo.ActionBlock); ok && a.Elements != nil && len(a.Elements.ElementSet) < maxActionItems {
 			a.Elements.ElementSet = append(a.Elements.ElementSet, watchButton(it))
 			return blocks
 		}
@@ -280,7 +266,7 @@ func titleLink(p bot.Paper, rank, max int) string {
 		prefix = strconv.Itoa(rank) + ". "
 	}
 	title := p.DisplayTitle()
-	if !hasArxivID(p) || bot.LooksLikeURL(title) {
+	if !p.HasArxivID() || bot.LooksLikeURL(title) {
 		return prefix + truncateEscaped(title, max)
 	}
 	return prefix + "<" + p.PageURL() + "|" + truncateEscaped(title, max) + ">"
@@ -300,13 +286,6 @@ func pageLink(p bot.Paper) string {
 	return hfLink(p)
 }
 
-// hasArxivID reports whether p's links built from its id (Hugging Face,
-// arXiv, PDF) can be trusted: the id is a bare arXiv id.
-func hasArxivID(p bot.Paper) bool {
-	id, ok := bot.NormalizeID(p.ID)
-	return ok && id == p.ID
-}
-
 // linkButtons are a paper's link buttons, as on Discord: Hugging Face (not
 // for a paper only arXiv has described: Hugging Face has no page worth
 // visiting), arXiv, PDF (when the id is an arXiv id), code (with its
@@ -320,7 +299,7 @@ func hasArxivID(p bot.Paper) bool {
 func linkButtons(p bot.Paper, maxLink int) []slackgo.BlockElement {
 	type link struct{ id, label, url string }
 	var links []link
-	if hasArxivID(p) {
+	if p.HasArxivID() {
 		if !p.ArxivOnly() {
 			links = append(links, link{"link_hf", "Hugging Face", p.HuggingFaceURL()})
 		}
@@ -330,7 +309,7 @@ func linkButtons(p bot.Paper, maxLink int) []slackgo.BlockElement {
 	}
 	code := "Code"
 	if p.GitHubStars > 0 {
-		code += " ★ " + compactCount(p.GitHubStars)
+		code += " ★ " + bot.CompactCount(p.GitHubStars)
 	}
 	links = append(links,
 		link{"link_code", code, strings.TrimSpace(p.GitHubRepo)},
@@ -349,177 +328,6 @@ func linkButtons(p bot.Paper, maxLink int) []slackgo.BlockElement {
 	return buttons
 }
 
-// compactCount formats a count the way GitHub shows stars, rounding down so
-// it never claims more than there are: 999, 1.2k, 12k, 79k, 1.5M (the same
-// as the Discord adapter).
-func compactCount(n int) string {
-	switch {
-	case n < 1000:
-		return strconv.Itoa(n)
-	case n < 10_000:
-		return tenths(n/100) + "k"
-	case n < 1_000_000:
-		return strconv.Itoa(n/1000) + "k"
-	case n < 10_000_000:
-		return tenths(n/100_000) + "M"
-	default:
-		return strconv.Itoa(n/1_000_000) + "M"
-	}
-}
-
-// tenths formats a number of tenths: 12 → "1.2", 10 → "1".
-func tenths(n int) string {
-	s := strconv.Itoa(n / 10)
-	if n%10 != 0 {
-		s += "." + strconv.Itoa(n%10)
-	}
-	return s
-}
-
-// count is "1 paper", "2 papers".
-func count(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return strconv.Itoa(n) + " " + word + "s"
-}
-
-// renderReply renders a command reply or a direct message: the title as a
-// header, the lines as mrkdwn sections, one paper as its card, several as a
-// numbered list of links. What does not fit in 50 blocks or the size budget
-// is left out, and a line after the text says how much.
-// actionPrefix starts the action_id of a reply's buttons; the button's
-// value is the bot's opaque action (search paging).
-const actionPrefix = "paperboy_action_"
-
-// maxActionElements is how many elements an actions block may hold.
-const maxActionElements = 25
-
-// actionButtons renders a reply's buttons (search paging, the watch
-// list's) as one actions block.
-func actionButtons(bs []bot.Button) slackgo.Block {
-	if len(bs) == 0 {
-		return nil
-	}
-	var els []slackgo.BlockElement
-	for i, b := range bs[:min(len(bs), maxActionElements)] {
-		btn := slackgo.NewButtonBlockElement(fmt.Sprintf("%s%d", actionPrefix, i), b.Action, plainText(truncateText(b.Label, 75)))
-		els = append(els, btn)
-	}
-	return slackgo.NewActionBlock("paperboy_actions", els...)
-}
-
-func renderReply(r bot.Reply) message {
-	m := message{Text: orEllipsis(truncateText(r.Plain(), maxText))}
-	var fixed []slackgo.Block
-	if b := titleBlock(r.Title); b != nil {
-		fixed = append(fixed, b)
-	}
-	var entries []replyEntry
-	for _, l := range r.Lines {
-		if s := renderLine(l); s != "" {
-			entries = append(entries, replyEntry{text: s})
-		}
-	}
-	var card []slackgo.Block
-	switch {
-	case len(r.Papers) == 1:
-		card = fitCard(r.Papers[0], 0, blocksSize(fixed)+noteReserve)
-	case len(r.Papers) > 1:
-		for n, p := range r.Papers {
-			entries = append(entries, replyEntry{text: listLine(n+1, p), paper: true})
-		}
-	}
-
-	if b := actionButtons(r.Buttons); b != nil {
-		card = append(card, b) // counted with the card, so the size budget holds
-	}
-	sections, rest := packSections(entries, fixed, card)
-	m.Blocks = append(fixed, sections...)
-	if len(rest) > 0 {
-		m.Blocks = append(m.Blocks, leftOutNote(rest)) // under the text it cuts short
-	}
-	m.Blocks = append(m.Blocks, card...)
-	if len(m.Blocks) == 0 {
-		m.Blocks = []slackgo.Block{&slackgo.SectionBlock{Type: slackgo.MBTSection, Text: mrkdwnText("…")}}
-	}
-	return m
-}
-
-// replyEntry is one rendered line of a reply: a line of text, or a paper
-// of a list.
-type replyEntry struct {
-	text  string
-	paper bool
-}
-
-// noteReserve is room kept for the note that says what was left out.
-const noteReserve = 200
-
-// packSections puts the entries, in order, into sections of at most
-// maxSectionText characters, as many as fit with the fixed blocks before
-// and the card after them in maxBlocks blocks and maxBlocksJSON (keeping
-// room for the note). It returns the sections and the entries left out.
-func packSections(entries []replyEntry, fixed, card []slackgo.Block) ([]slackgo.Block, []replyEntry) {
-	var texts []string
-	build := func(texts []string) []slackgo.Block {
-		out := make([]slackgo.Block, 0, len(texts))
-		for _, t := range texts {
-			out = append(out, &slackgo.SectionBlock{Type: slackgo.MBTSection, Text: mrkdwnText(t)})
-		}
-		return out
-	}
-	fits := func(texts []string) bool {
-		blocks := append(append(append([]slackgo.Block{}, fixed...), build(texts)...), card...)
-		return len(blocks) < maxBlocks && blocksSize(blocks)+noteReserve <= maxBlocksJSON
-	}
-	for i, e := range entries {
-		next := append([]string{}, texts...)
-		if n := len(next); n > 0 && bot.Length(next[n-1])+1+bot.Length(e.text) <= maxSectionText {
-			next[n-1] += "\n" + e.text
-		} else {
-			next = append(next, e.text)
-		}
-		if !fits(next) {
-			return build(texts), entries[i:]
-		}
-		texts = next
-	}
-	return build(texts), nil
-}
-
-// leftOutNote says how many lines and papers did not fit.
-func leftOutNote(rest []replyEntry) slackgo.Block {
-	lines, papers := 0, 0
-	for _, e := range rest {
-		if e.paper {
-			papers++
-		} else {
-			lines++
-		}
-	}
-	var parts []string
-	if lines > 0 {
-		parts = append(parts, count(lines, "more line"))
-	}
-	if papers > 0 {
-		parts = append(parts, count(papers, "more paper"))
-	}
-	text := "… and " + strings.Join(parts, " and ") + " not shown"
-	return &slackgo.ContextBlock{Type: slackgo.MBTContext, ContextElements: slackgo.ContextElements{
-		Elements: []slackgo.MixedElement{mrkdwnText(text)}}}
-}
-
-// listLine is one paper of a list: "2. <url|Title> · 41 upvotes" (for a
-// paper only arXiv has described, its category: bot.Paper.Standing).
-func listLine(n int, p bot.Paper) string {
-	title := titleLink(p, n, maxListTitle)
-	if hasArxivID(p) && bot.LooksLikeURL(p.DisplayTitle()) {
-		title += " · " + pageLink(p)
-	}
-	return fmt.Sprintf("%s · %s", title, truncateEscaped(p.Standing(), maxStanding))
-}
-
 // titleBlock shows a title: a header block when it fits in one (150
 // characters) and holds none of & < > (whether Slack decodes entities in
 // plain text is not documented, so it never has to), else a bold section.
@@ -536,77 +344,6 @@ func titleBlock(title string) slackgo.Block {
 		}
 	}
 	return &slackgo.SectionBlock{Type: slackgo.MBTSection, Text: mrkdwnText("*" + truncateEscaped(c, maxReplyTitle-2) + "*")}
-}
-
-// renderLine renders one line of a reply as mrkdwn: Bold as *x*, Code as
-// `x`, URL as <url|x>, all text escaped. Slack formats *x* and `x` only at
-// word boundaries, so a space separates them from a letter or digit right
-// next to them (a zero-width space would do it invisibly, but paperboy
-// sends none but the one that defuses a mention). Markup never touches a
-// URL: a Bold span that holds one is written without the markers, a Code
-// span that holds one as text; a link whose label comes with a web
-// address of its own (bot.LooksLikeURL) is written as that text followed
-// by a separate link. A line longer than a section loses its formatting
-// and is cut.
-func renderLine(l bot.Line) string {
-	var b strings.Builder
-	boundary := false // the last piece was formatted and needs a boundary after it
-	for _, sp := range l {
-		core := cleanText(sp.Text)
-		lead, trail := startsWithSpace(sp.Text), endsWithSpace(sp.Text)
-		if lead && b.Len() > 0 && !strings.HasSuffix(b.String(), " ") {
-			b.WriteByte(' ')
-			boundary = false
-		}
-		if core == "" {
-			continue
-		}
-		hasURL := len(bot.FindURLs(core)) > 0
-		var piece string
-		formatted := false
-		switch {
-		case sp.URL != "" && validLink(sp.URL, maxButtonURL, false) && bot.LooksLikeURL(core):
-			piece = escapeLinked(core, b.Len() == 0) + " <" + strings.ReplaceAll(sp.URL, "&", "&amp;") + "|link>"
-		case sp.URL != "" && validLink(sp.URL, maxButtonURL, false):
-			piece = "<" + strings.ReplaceAll(sp.URL, "&", "&amp;") + "|" + escapeRun(core, false) + ">"
-		case sp.Code && !hasURL:
-			piece, formatted = "`"+escapeEntities(strings.ReplaceAll(core, "`", string(lookAlikes['`'])))+"`", true
-		case sp.Bold && !hasURL:
-			piece, formatted = "*"+escapeRun(core, false)+"*", true
-		default:
-			piece = escapeLinked(core, b.Len() == 0)
-		}
-		first, _ := utf8.DecodeRuneInString(piece)
-		last, _ := utf8.DecodeLastRuneInString(b.String())
-		if (formatted && wordRune(last)) || (boundary && wordRune(first)) {
-			b.WriteByte(' ')
-		}
-		b.WriteString(piece)
-		boundary = formatted
-		if trail {
-			b.WriteByte(' ')
-			boundary = false
-		}
-	}
-	s := strings.TrimRight(b.String(), " ")
-	if bot.Length(s) > maxSectionText {
-		var plain strings.Builder
-		for _, sp := range l {
-			plain.WriteString(sp.Text)
-		}
-		s = truncateEscaped(plain.String(), maxSectionText)
-	}
-	return s
-}
-
-func startsWithSpace(s string) bool {
-	r, _ := utf8.DecodeRuneInString(s)
-	return unicode.IsSpace(r)
-}
-
-func endsWithSpace(s string) bool {
-	r, _ := utf8.DecodeLastRuneInString(s)
-	return unicode.IsSpace(r)
 }
 
 // mrkdwnText is a mrkdwn text object with verbatim set, so Slack does not
@@ -628,16 +365,6 @@ func orEllipsis(s string) string {
 	return s
 }
 
-// blocksJSON is the JSON of m's blocks exactly as slack-go sends it
-// (chat.postMessage's blocks parameter is json.Marshal of the blocks).
-func blocksJSON(m message) []byte {
-	b, err := json.Marshal(m.Blocks)
-	if err != nil {
-		return nil
-	}
-	return b
-}
-
 // blocksSize is the length of the blocks' JSON in UTF-16 code units
 // (see maxBlocksJSON).
 func blocksSize(blocks []slackgo.Block) int {
@@ -645,52 +372,7 @@ func blocksSize(blocks []slackgo.Block) int {
 	if err != nil {
 		return maxBlocksJSON + 1
 	}
-	return utf16Len(string(b))
-}
-
-func utf16Len(s string) int {
-	n := 0
-	for _, r := range s {
-		n++
-		if r > 0xFFFF {
-			n++
-		}
-	}
-	return n
-}
-
-// hostRe is a DNS name with at least one dot.
-var hostRe = regexp.MustCompile(`^(?i:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+)$`)
-
-// validLink reports whether s is an absolute http:// or https:// URL (only
-// https when httpsOnly; scheme in lower case) of at most max characters:
-// printable ASCII without < > | " \ ^ ` { } (which mrkdwn's <url|label>
-// cannot hold or RFC 3986 does not allow), a domain name, a valid port if
-// any, no user info. The same rules as the Discord adapter's, plus the
-// characters: a link that fails is left out rather than risk Slack
-// refusing the message.
-func validLink(s string, max int, httpsOnly bool) bool {
-	if s == "" || len(s) > max {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c <= ' ' || c >= 0x7f || strings.IndexByte(`<>|"\^{}`+"`", c) >= 0 {
-			return false
-		}
-	}
-	if !strings.HasPrefix(s, "https://") && (httpsOnly || !strings.HasPrefix(s, "http://")) {
-		return false
-	}
-	u, err := url.Parse(s)
-	if err != nil || u.User != nil || !hostRe.MatchString(u.Hostname()) {
-		return false
-	}
-	if port := u.Port(); port != "" {
-		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-			return false
-		}
-	}
-	return true
+	return bot.Length(string(b))
 }
 
 // minimalHeader is the header sent when the rendered one would break a
@@ -721,11 +403,4 @@ func minimalItem(it bot.Item, key string) message {
 		m.Metadata = metadataFor(key)
 	}
 	return m
-}
-
-// minimalReply is the answer sent when the rendered one would break a
-// limit (see Slack.checked).
-func minimalReply() message {
-	const text = "paperboy could not show this answer within Slack's limits; please try again, or narrow the search."
-	return message{Text: text, Blocks: []slackgo.Block{&slackgo.SectionBlock{Type: slackgo.MBTSection, Text: mrkdwnText(text)}}}
 }

@@ -10,33 +10,12 @@ package slack
 // digest, so every attempt at a message sends the same blocks.
 
 import (
-	"regexp"
-	"strconv"
 	"strings"
-	"time"
 
 	slackgo "github.com/slack-go/slack"
 
 	"github.com/paperboy-bot/paperboy/bot"
 )
-
-// categoryRe is the shape of an arXiv category or archive ("cs.LG",
-// "hep-th", "cond-mat.stat-mech", "math"). Only a name of that shape is
-// made a link: the part comes from the store, and a hand-edited database
-// must not put a link of its choosing into a message.
-var categoryRe = regexp.MustCompile(`^[a-z][a-z-]*(?:\.[A-Za-z][A-Za-z-]*)?$`)
-
-// categoryURL returns the arXiv list page of cat's new papers, or "" when
-// cat is not a category name (see categoryRe).
-func categoryURL(cat string) string {
-	if !categoryRe.MatchString(cat) {
-		return ""
-	}
-	if u := bot.ArxivListURL(cat); validLink(u, maxButtonURL, false) {
-		return u
-	}
-	return ""
-}
 
 // arxivIntro is the header's context line for an arXiv digest: "10 of 241
 // new papers in <https://arxiv.org/list/cs.LG/new|cs.LG> announced Tue 8
@@ -45,35 +24,12 @@ func categoryURL(cat string) string {
 // left out: the digest does not say how the channel ranks its papers.
 func arxivIntro(d *bot.Digest) string {
 	a := d.Arxiv
-	n := len(d.Items)
-	var prefix string
-	switch {
-	case a.WithLists:
-		prefix = count(n, "paper") + " from <" + hfListURL(d.ListDate) + "|Hugging Face Daily Papers> and arXiv's " +
-			count(a.Announced, "new paper") + " in "
-	case a.Announced >= n:
-		prefix = strconv.Itoa(n) + " of " + count(a.Announced, "new paper") + " in "
-	default:
-		prefix = count(n, "new paper") + " in "
-	}
+	prefix := d.ArxivCounts("<" + bot.DailyListURL(d.ListDate) + "|Hugging Face Daily Papers>")
 	suffix := " · the papers are in the thread"
 	if !a.Day.IsZero() {
-		suffix = " announced " + shortDay(a.Day) + suffix
+		suffix = " announced " + a.Day.Short() + suffix
 	}
 	return prefix + categoryList(a.Categories, maxContextText-bot.Length(prefix)-bot.Length(suffix)) + suffix
-}
-
-// hfListURL is the Hugging Face daily list of day.
-func hfListURL(day bot.Date) string {
-	if day.IsZero() {
-		return "https://huggingface.co/papers"
-	}
-	return "https://huggingface.co/papers/date/" + day.String()
-}
-
-// shortDay is "Tue 8 Dec".
-func shortDay(d bot.Date) string {
-	return time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC).Format("Mon 2 Jan")
 }
 
 // categoryList writes cats joined with ", ", each a link to its list of
@@ -90,7 +46,7 @@ func categoryList(cats []string, max int) string {
 	for i, c := range cats {
 		plain[i] = escapeMrkdwn(c)
 		linked[i] = plain[i]
-		if u := categoryURL(c); u != "" && plain[i] == c {
+		if u := bot.CategoryListURL(c, maxButtonURL); u != "" && plain[i] == c {
 			linked[i] = "<" + u + "|" + c + ">"
 		}
 	}
@@ -117,16 +73,10 @@ func closingLine(d *bot.Digest, max int) string {
 	return before + categoryList(d.Arxiv.Categories, room) + after
 }
 
-// isLast reports whether it is the last item of d, whose message ends the
-// thread.
-func isLast(d *bot.Digest, it bot.Item) bool {
-	return d != nil && it.Rank > 0 && it.Rank == len(d.Items)
-}
-
 // closingBlock is the context block that ends the message of d's last
 // item, or nil for any other item or when the digest has no closing line.
 func closingBlock(d *bot.Digest, it bot.Item) slackgo.Block {
-	if !isLast(d, it) {
+	if !d.IsLast(it) {
 		return nil
 	}
 	line := closingLine(d, maxContextText)
@@ -139,7 +89,7 @@ func closingBlock(d *bot.Digest, it bot.Item) slackgo.Block {
 
 // closingText is the closing line for the fallback text, within max.
 func closingText(d *bot.Digest, it bot.Item, max int) string {
-	if !isLast(d, it) {
+	if !d.IsLast(it) {
 		return ""
 	}
 	return truncateText(d.Closing(), max)

@@ -10,43 +10,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 	slackgo "github.com/slack-go/slack"
 
+	"github.com/paperboy-bot/paperboy/adapters/internal/testsupport"
 	"github.com/paperboy-bot/paperboy/bot"
 )
-
-// arxivDay is the announcement day of the arXiv digests below.
-var arxivDay = bot.Date{Year: 2026, Month: 12, Day: 8}
-
-// arxivLongCategories are 40 of arXiv's longest category names (a channel
-// follows at most 40).
-var arxivLongCategories = []string{
-	"cond-mat.stat-mech", "cond-mat.quant-gas", "cond-mat.supr-con", "cond-mat.mtrl-sci", "cond-mat.mes-hall",
-	"physics.space-ph", "physics.plasm-ph", "physics.class-ph", "physics.atm-clus", "physics.ins-det",
-	"physics.hist-ph", "physics.flu-dyn", "physics.data-an", "physics.comp-ph", "physics.chem-ph",
-	"physics.atom-ph", "cond-mat.str-el", "cond-mat.dis-nn", "physics.soc-ph", "physics.pop-ph",
-	"physics.optics", "physics.med-ph", "physics.geo-ph", "physics.gen-ph", "physics.bio-ph",
-	"physics.app-ph", "physics.acc-ph", "cond-mat.other", "physics.ed-ph", "physics.ao-ph",
-	"cond-mat.soft", "astro-ph.SR", "astro-ph.IM", "astro-ph.HE", "astro-ph.GA",
-	"astro-ph.EP", "astro-ph.CO", "quant-ph", "q-fin.TR", "q-fin.ST",
-}
-
-// arxivOnlyPaper is a paper only arXiv has described, as a feed gives it.
-func arxivOnlyPaper(i int) bot.Paper {
-	return bot.Paper{
-		ID: fmt.Sprintf("2612.%05d", 1000+i), Title: fmt.Sprintf("Offline RL, part %d", i+1),
-		Abstract: "We study offline reinforcement learning. It works.", Authors: []string{"Ada Lovelace", "Alan Turing"},
-		Categories: []string{"cs.LG", "stat.ML"}, AnnouncedOn: arxivDay, Version: 1,
-	}
-}
-
-// arxivDigest is the digest of a channel following cats: n papers of the
-// announced new ones.
-func arxivDigest(cats []string, n, announced int) *bot.Digest {
-	d := &bot.Digest{ListDate: arxivDay, Arxiv: &bot.ArxivPart{Day: arxivDay, Categories: cats, Announced: announced, More: announced - n}}
-	for i := range n {
-		d.Items = append(d.Items, bot.Item{Rank: i + 1, Paper: arxivOnlyPaper(i)})
-	}
-	return d
-}
 
 // arxivLinks returns the targets of the bot's links in mrkdwn s.
 func arxivLinks(s string) []string {
@@ -58,7 +24,7 @@ func arxivLinks(s string) []string {
 }
 
 func TestRenderArxivHeader(t *testing.T) {
-	d := arxivDigest([]string{"cs.LG"}, 10, 241)
+	d := testsupport.ArxivDigest([]string{"cs.LG"}, 10, 241)
 	key := bot.HeaderKey(renderChannel, d.ListDate)
 	m := renderHeader(d, key)
 	wire := renderWire(t, m)
@@ -110,7 +76,7 @@ func TestRenderArxivHeader(t *testing.T) {
 }
 
 func TestRenderArxivLastItem(t *testing.T) {
-	d := arxivDigest([]string{"cs.LG", "cs.RO"}, 3, 241)
+	d := testsupport.ArxivDigest([]string{"cs.LG", "cs.RO"}, 3, 241)
 	last := d.Items[2]
 	key := bot.ItemKey(renderChannel, last.Paper.ID)
 	m := renderThreadItem(d, last, key)
@@ -148,7 +114,7 @@ func TestRenderArxivLastItem(t *testing.T) {
 		}
 	}
 	// Nothing more announced: no closing line.
-	all := arxivDigest([]string{"cs.LG"}, 3, 3)
+	all := testsupport.ArxivDigest([]string{"cs.LG"}, 3, 3)
 	if diff := cmp.Diff(renderWire(t, renderItem(all.Items[2], key)), renderWire(t, renderThreadItem(all, all.Items[2], key))); diff != "" {
 		t.Errorf("a digest with nothing more has a closing line (-card +item):\n%s", diff)
 	}
@@ -183,7 +149,7 @@ func TestRenderArxivLastItem(t *testing.T) {
 // arXiv part) render as before, the last one too; a paper Hugging Face
 // listed keeps its page, counts and button in an arXiv digest.
 func TestRenderArxivHuggingFaceUnchanged(t *testing.T) {
-	d := renderSampleDigest(t)
+	d := testsupport.SampleDigest(t)
 	for _, it := range d.Items {
 		key := bot.ItemKey(renderChannel, it.Paper.ID)
 		if diff := cmp.Diff(renderWire(t, renderItem(it, key)), renderWire(t, renderThreadItem(d, it, key))); diff != "" {
@@ -194,9 +160,9 @@ func TestRenderArxivHuggingFaceUnchanged(t *testing.T) {
 		}
 	}
 
-	listed := renderFindItem(t, d, "2608.19880")
+	listed := testsupport.FindItem(t, d, "2608.19880")
 	listed.Paper.Categories = []string{"cs.AI"}
-	ad := arxivDigest([]string{"cs.AI"}, 1, 50)
+	ad := testsupport.ArxivDigest([]string{"cs.AI"}, 1, 50)
 	ad.Arxiv.WithLists = true
 	ad.Items[0] = listed
 	ad.Items[0].Rank = 1
@@ -215,7 +181,7 @@ func TestRenderArxivHuggingFaceUnchanged(t *testing.T) {
 }
 
 func TestRenderArxivLongCategoryLists(t *testing.T) {
-	d := arxivDigest(arxivLongCategories, 1, 5000)
+	d := testsupport.ArxivDigest(testsupport.ArxivLongCategories, 1, 5000)
 	hkey := bot.HeaderKey(renderChannel, d.ListDate)
 	ikey := bot.ItemKey(renderChannel, d.Items[0].Paper.ID)
 	header := renderHeader(d, hkey)
@@ -230,7 +196,7 @@ func TestRenderArxivLongCategoryLists(t *testing.T) {
 	words := func(n int, word string) string { return strings.TrimSpace(strings.Repeat(word+" ", n)) }
 	long := bot.Paper{
 		ID: "2612.01000", Title: words(60, "Transformers&Co")[:600], Abstract: words(1100, "diffusion")[:10_000],
-		Categories: arxivLongCategories, AnnouncedOn: arxivDay,
+		Categories: testsupport.ArxivLongCategories, AnnouncedOn: testsupport.ArxivDay,
 		GitHubRepo:  "https://github.com/a?" + strings.Repeat("&", maxButtonURL-len("https://github.com/a?")),
 		ProjectPage: "https://a.example/?" + strings.Repeat("&", maxButtonURL-len("https://a.example/?")),
 		OrgFullName: strings.Repeat("<", 300), Thumbnail: "https://cdn.example/" + strings.Repeat("t", 2900),
@@ -238,7 +204,7 @@ func TestRenderArxivLongCategoryLists(t *testing.T) {
 	for i := range 700 {
 		long.Authors = append(long.Authors, fmt.Sprintf("Author & Number %d", i+1))
 	}
-	for _, p := range []bot.Paper{arxivOnlyPaper(0), long} {
+	for _, p := range []bot.Paper{testsupport.ArxivOnlyPaper(0), long} {
 		d.Items[0].Paper = p
 		for name, m := range map[string]message{"item": renderThreadItem(d, d.Items[0], ikey), "minimal": minimalThreadItem(d, d.Items[0], ikey)} {
 			renderWire(t, m)
@@ -263,7 +229,7 @@ func TestRenderArxivLongCategoryLists(t *testing.T) {
 	for i := range 40 {
 		odd = append(odd, fmt.Sprintf("<!channel> & <https://evil.example|x%d> %s", i, strings.Repeat("é", 150)))
 	}
-	d = arxivDigest(odd, 2, 100)
+	d = testsupport.ArxivDigest(odd, 2, 100)
 	for _, m := range []message{renderHeader(d, hkey), minimalHeader(d, hkey), renderThreadItem(d, d.Items[1], ikey), minimalThreadItem(d, d.Items[1], ikey)} {
 		renderWire(t, m)
 		for _, s := range append(renderTexts(m), m.Text) {
@@ -292,7 +258,7 @@ func TestArxivThreadPosted(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	ch := e.channel(channelID)
-	d := arxivDigest([]string{"cs.LG", "stat.ML"}, 3, 241)
+	d := testsupport.ArxivDigest([]string{"cs.LG", "stat.ML"}, 3, 241)
 	hs, err := e.s.Send(ctx, &bot.Message{Key: bot.HeaderKey(ch.ChannelRef, d.ListDate), Channel: ch, Digest: d})
 	if err != nil {
 		t.Fatal(err)
@@ -345,7 +311,7 @@ func TestArxivThreadPosted(t *testing.T) {
 	// With 40 long categories the thread is posted too.
 	e2 := newEnv(t)
 	ch = e2.channel(channelID)
-	d = arxivDigest(arxivLongCategories, 2, 900)
+	d = testsupport.ArxivDigest(testsupport.ArxivLongCategories, 2, 900)
 	hs, err = e2.s.Send(ctx, &bot.Message{Key: bot.HeaderKey(ch.ChannelRef, d.ListDate), Channel: ch, Digest: d})
 	if err != nil {
 		t.Fatal(err)
@@ -368,12 +334,12 @@ func TestArxivThreadPosted(t *testing.T) {
 // that looks like a web address is followed by a link to its arXiv page,
 // not to Hugging Face.
 func TestRenderArxivOnlyInLists(t *testing.T) {
-	p := arxivOnlyPaper(0)
+	p := testsupport.ArxivOnlyPaper(0)
 	if got, want := listLine(2, p), "2. <https://arxiv.org/abs/2612.01000|Offline RL, part 1> · cs.LG"; got != want {
 		t.Errorf("listLine = %q, want %q", got, want)
 	}
 	listed := p
-	listed.ListDate, listed.Upvotes = arxivDay, 41
+	listed.ListDate, listed.Upvotes = testsupport.ArxivDay, 41
 	if got, want := listLine(2, listed), "2. <https://huggingface.co/papers/2612.01000|Offline RL, part 1> · 41 upvotes"; got != want {
 		t.Errorf("listLine = %q, want %q", got, want)
 	}
@@ -383,7 +349,7 @@ func TestRenderArxivOnlyInLists(t *testing.T) {
 			t.Errorf("URL-like title of an arXiv-only paper: %q", s)
 		}
 	}
-	r := renderReply(bot.Reply{Title: "Results", Papers: []bot.Paper{arxivOnlyPaper(0), arxivOnlyPaper(1)}})
+	r := renderReply(bot.Reply{Title: "Results", Papers: []bot.Paper{testsupport.ArxivOnlyPaper(0), testsupport.ArxivOnlyPaper(1)}})
 	renderWire(t, r)
 	if got := strings.Join(renderTexts(r), "\n"); strings.Contains(got, "upvote") {
 		t.Errorf("reply list shows upvotes of arXiv-only papers: %q", got)
@@ -400,7 +366,7 @@ func FuzzRenderArxiv(f *testing.F) {
 	f.Add(strings.Repeat("&", 3000), "a\u202eb", 1<<30)
 	f.Add("cs.LG\n", "", -5)
 	f.Fuzz(func(t *testing.T, a, b string, announced int) {
-		d := arxivDigest([]string{a, b, a + b}, 2, announced)
+		d := testsupport.ArxivDigest([]string{a, b, a + b}, 2, announced)
 		d.Arxiv.More = max(1, announced)
 		for _, m := range []message{renderHeader(d, "h"), minimalHeader(d, "h"), renderThreadItem(d, d.Items[1], "i"), minimalThreadItem(d, d.Items[1], "i")} {
 			if err := m.validate(); err != nil {
@@ -421,12 +387,12 @@ func FuzzRenderArxiv(f *testing.F) {
 // TestRenderStandingEscaped: a category is text from outside; in a list it
 // is escaped like every such text.
 func TestRenderStandingEscaped(t *testing.T) {
-	p := arxivOnlyPaper(0)
+	p := testsupport.ArxivOnlyPaper(0)
 	p.Categories = []string{"<!channel> *x* " + strings.Repeat("y", 5000)}
 	got := listLine(1, p)
 	if strings.Contains(got, "<!channel>") || strings.Contains(got, "*x*") || bot.Length(got) > 400 {
 		t.Errorf("listLine = %.200q", got)
 	}
-	r := renderReply(bot.Reply{Papers: []bot.Paper{p, arxivOnlyPaper(1)}})
+	r := renderReply(bot.Reply{Papers: []bot.Paper{p, testsupport.ArxivOnlyPaper(1)}})
 	renderWire(t, r)
 }

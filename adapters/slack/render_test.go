@@ -1,12 +1,9 @@
 package slack
 
 import (
-	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"net/url"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -16,98 +13,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 	slackgo "github.com/slack-go/slack"
 
+	"github.com/paperboy-bot/paperboy/adapters/internal/testsupport"
 	"github.com/paperboy-bot/paperboy/bot"
 )
 
-// -update rewrites the golden files in testdata/render. Registered only if
-// another test file of the package has not already done so.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files")
-	}
-}
-
-func renderUpdate() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
-
-// renderSampleDate is the date of the real list in testdata/render.
-var renderSampleDate = bot.Date{Year: 2026, Month: 8, Day: 21}
-
 var renderChannel = bot.ChannelRef{Platform: "slack", ID: "C0123456789"}
-
-// renderSamplePapers reads the real Hugging Face list copied from
-// adapters/huggingface/sample (this package must not import that one), with
-// only the fields the rendering uses.
-func renderSamplePapers(t testing.TB) []bot.Paper {
-	t.Helper()
-	body, err := os.ReadFile(filepath.Join("testdata", "render", "daily_papers_2026-08-21.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var list []struct {
-		Paper struct {
-			ID      string `json:"id"`
-			Title   string `json:"title"`
-			Summary string `json:"summary"`
-			Authors []struct {
-				Name   string `json:"name"`
-				Hidden bool   `json:"hidden"`
-			} `json:"authors"`
-			Upvotes      int    `json:"upvotes"`
-			GitHubRepo   string `json:"githubRepo"`
-			GitHubStars  int    `json:"githubStars"`
-			ProjectPage  string `json:"projectPage"`
-			AISummary    string `json:"ai_summary"`
-			Organization *struct {
-				Name     string `json:"name"`
-				FullName string `json:"fullname"`
-			} `json:"organization"`
-		} `json:"paper"`
-		Thumbnail   string `json:"thumbnail"`
-		NumComments int    `json:"numComments"`
-	}
-	if err := json.Unmarshal(body, &list); err != nil {
-		t.Fatal(err)
-	}
-	var papers []bot.Paper
-	for _, e := range list {
-		p := bot.Paper{
-			ID: e.Paper.ID, Title: bot.CollapseSpace(e.Paper.Title), Abstract: bot.CollapseSpace(e.Paper.Summary),
-			ListDate: renderSampleDate, Upvotes: e.Paper.Upvotes, Comments: e.NumComments,
-			GitHubRepo: e.Paper.GitHubRepo, GitHubStars: e.Paper.GitHubStars, ProjectPage: e.Paper.ProjectPage,
-			Thumbnail: e.Thumbnail, AISummary: e.Paper.AISummary,
-		}
-		for _, a := range e.Paper.Authors {
-			if !a.Hidden {
-				p.Authors = append(p.Authors, a.Name)
-			}
-		}
-		if o := e.Paper.Organization; o != nil {
-			p.OrgName, p.OrgFullName = o.Name, o.FullName
-		}
-		papers = append(papers, p)
-	}
-	return papers
-}
-
-func renderSampleDigest(t testing.TB) *bot.Digest {
-	sel := bot.Select(renderSamplePapers(t), nil, bot.Settings{MaxPapers: 100}, nil)
-	sel.ListDate = renderSampleDate
-	return sel.Digest()
-}
-
-func renderFindItem(t testing.TB, d *bot.Digest, id string) bot.Item {
-	t.Helper()
-	for _, it := range d.Items {
-		if it.Paper.ID == id {
-			return it
-		}
-	}
-	t.Fatalf("paper %s not in the sample", id)
-	return bot.Item{}
-}
 
 // renderWire validates m and returns its blocks as slack-go sends them.
 func renderWire(t testing.TB, m message) string {
@@ -127,34 +37,15 @@ func renderWire(t testing.TB, m message) string {
 // with \u0026 and friends, is the same JSON value).
 func renderGolden(t *testing.T, name string, m message) {
 	t.Helper()
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(struct {
+	js := testsupport.JSON(t, struct {
 		Text     string                 `json:"text"`
 		Blocks   []slackgo.Block        `json:"blocks"`
 		Metadata *slackgo.SlackMetadata `json:"metadata,omitempty"`
-	}{m.Text, m.Blocks, m.Metadata}); err != nil {
-		t.Fatal(err)
-	}
+	}{m.Text, m.Blocks, m.Metadata})
 	// Marshalers inside slack-go (context elements, action elements)
 	// escape HTML characters themselves; show them as they are everywhere.
-	got := []byte(strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&").Replace(buf.String()))
-	path := filepath.Join("testdata", "render", name)
-	if renderUpdate() {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s differs (-golden +got; run with -update if the change is intended):\n%s", name, diff)
-	}
+	got := []byte(strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&").Replace(string(js)))
+	testsupport.Golden(t, filepath.Join("testdata", "render", name), got)
 }
 
 // renderTexts returns the text of every text object of m, in order.
@@ -222,7 +113,7 @@ func renderJSONString(s string) string {
 }
 
 func TestRenderGolden(t *testing.T) {
-	d := renderSampleDigest(t)
+	d := testsupport.SampleDigest(t)
 	if len(d.Items) != 17 {
 		t.Fatalf("sample digest has %d items, want 17", len(d.Items))
 	}
@@ -231,7 +122,7 @@ func TestRenderGolden(t *testing.T) {
 	renderGolden(t, "header.json", header)
 
 	// All buttons, stars, organization, thumbnail, ai_summary.
-	full := renderFindItem(t, d, "2608.19880")
+	full := testsupport.FindItem(t, d, "2608.19880")
 	fullMsg := renderItem(full, bot.ItemKey(renderChannel, full.Paper.ID))
 	renderWire(t, fullMsg)
 	renderGolden(t, "item_full.json", fullMsg)
@@ -239,7 +130,7 @@ func TestRenderGolden(t *testing.T) {
 	// No code, no project page, no thumbnail, no ai_summary: the summary is
 	// the abstract's first sentences. The real paper has a thumbnail and an
 	// ai_summary; they are removed here.
-	minimal := renderFindItem(t, d, "2608.13120")
+	minimal := testsupport.FindItem(t, d, "2608.13120")
 	minimal.Paper.Thumbnail, minimal.Paper.AISummary = "", ""
 	minimalMsg := renderItem(minimal, bot.ItemKey(renderChannel, minimal.Paper.ID))
 	renderWire(t, minimalMsg)
@@ -603,23 +494,12 @@ func TestRenderLinkButtons(t *testing.T) {
 	}
 }
 
-func TestRenderStarCounts(t *testing.T) {
-	for n, want := range map[int]string{
-		1: "1", 8: "8", 999: "999", 1000: "1k", 1049: "1k", 1234: "1.2k", 1299: "1.2k", 9999: "9.9k",
-		10_000: "10k", 12_345: "12k", 79_408: "79k", 999_999: "999k", 1_000_000: "1M", 1_520_000: "1.5M", 12_000_000: "12M",
-	} {
-		if got := compactCount(n); got != want {
-			t.Errorf("compactCount(%d) = %q, want %q", n, got, want)
-		}
-	}
-}
-
 // TestRenderMetadataRoundTrip sends the metadata as slack-go does
 // (MsgOptionMetadata) and reads it back from a conversations.history
 // answer, as Slack returns it with include_all_metadata.
 func TestRenderMetadataRoundTrip(t *testing.T) {
 	for _, key := range []string{
-		bot.ItemKey(renderChannel, "2608.19880"), bot.HeaderKey(renderChannel, renderSampleDate), "a:\"quoted\" & <odd> ✓",
+		bot.ItemKey(renderChannel, "2608.19880"), bot.HeaderKey(renderChannel, testsupport.SampleDate), "a:\"quoted\" & <odd> ✓",
 	} {
 		_, values, err := slackgo.UnsafeApplyMsgOptions("token", "C1", "https://slack.example/api/", slackgo.MsgOptionMetadata(*metadataFor(key)))
 		if err != nil {
@@ -899,4 +779,35 @@ func FuzzRenderItem(f *testing.F) {
 			t.Fatalf("title %q shows %q", title, visible)
 		}
 	})
+}
+
+// Slack's validLink is bot.ValidLink and more: it refuses what mrkdwn's
+// <url|label> cannot hold (Discord's does not need to).
+func TestValidLinkRefusesMrkdwnCharacters(t *testing.T) {
+	for _, u := range []string{"https://example.org/a|b", "https://example.org/<b>", "https://example.org/a\"b", "https://example.org/{x}",
+		"https://example.org/a^b", "https://example.org/a\\b", "https://example.org/a`b"} {
+		if !bot.ValidLink(u, maxButtonURL, false) || validLink(u, maxButtonURL, false) {
+			t.Errorf("%q: bot.ValidLink %v, validLink %v; want true, false", u, bot.ValidLink(u, maxButtonURL, false), validLink(u, maxButtonURL, false))
+		}
+	}
+	if !validLink("https://example.org/a?b=1&c=2#d", maxButtonURL, false) {
+		t.Error("an ordinary URL refused")
+	}
+}
+
+// renderItem renders one paper's card as a digest item, as
+// renderThreadItem does for any item but a thread's last.
+func renderItem(it bot.Item, key string) message { return renderThreadItem(nil, it, key) }
+
+// itemText is the fallback text of a paper: "3. Title https://…".
+func itemText(p bot.Paper, rank int) string { return itemTextWithin(p, rank, maxText) }
+
+// blocksJSON is the JSON of m's blocks exactly as slack-go sends it
+// (chat.postMessage's blocks parameter is json.Marshal of the blocks).
+func blocksJSON(m message) []byte {
+	b, err := json.Marshal(m.Blocks)
+	if err != nil {
+		return nil
+	}
+	return b
 }

@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"strings"
 	"time"
@@ -23,13 +22,12 @@ import (
 	"github.com/paperboy-bot/paperboy/bot"
 )
 
-func backoff(attempt int) time.Duration {
-	d := 500 * time.Millisecond << attempt
-	if d > 8*time.Second {
-		d = 8 * time.Second
-	}
-	return d + time.Duration(rand.Int64N(int64(d)/4+1))
-}
+// The backoff between attempts of a failed call (bot.Backoff): 0.5 s,
+// 1 s, 2 s … 8 s, as on Discord.
+const (
+	firstBackoff = 500 * time.Millisecond
+	maxBackoff   = 8 * time.Second
+)
 
 // What a failed call means.
 type failure int
@@ -135,5 +133,5 @@ func (s *Slack) wait(err error, attempt int) time.Duration {
 	if errors.As(err, &rl) && rl.RetryAfter > 0 {
 		return rl.RetryAfter
 	}
-	return backoff(attempt)
+	return bot.Backoff(attempt, firstBackoff, maxBackoff)
 }

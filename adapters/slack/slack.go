@@ -115,7 +115,7 @@ func New(opts Options) (*Slack, error) {
 		opts.Retries = 0
 	}
 	if opts.Sleep == nil {
-		opts.Sleep = bot.SystemClock{}.Sleep
+		opts.Sleep = bot.Sleep
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)

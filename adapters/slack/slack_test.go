@@ -1,7 +1,6 @@
 package slack
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -13,13 +12,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -28,6 +25,7 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	slackfake "github.com/paperboy-bot/paperboy/adapters/fakes/slack"
+	"github.com/paperboy-bot/paperboy/adapters/internal/testsupport"
 	"github.com/paperboy-bot/paperboy/bot"
 	"github.com/paperboy-bot/paperboy/store"
 )
@@ -48,26 +46,6 @@ const (
 	otherChannel  = "C200" // the bot is not a member
 )
 
-type syncBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuf) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
-func (s *syncBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
-
-type listSource struct{ lists map[bot.Date][]bot.Paper }
-
-func (l *listSource) Name() string { return "test" }
-func (l *listSource) Day(_ context.Context, d bot.Date) (bot.DayList, error) {
-	return bot.DayList{Papers: l.lists[d]}, nil
-}
-
-type fixedClock struct{ t time.Time }
-
-func (c fixedClock) Now() time.Time                                   { return c.t }
-func (c fixedClock) Sleep(ctx context.Context, d time.Duration) error { return ctx.Err() }
-
 var listDay = bot.Date{Year: 2026, Month: 11, Day: 26}
 
 type env struct {
@@ -76,8 +54,8 @@ type env struct {
 	s    *Slack
 	db   *store.DB
 	b    *bot.Bot
-	src  *listSource
-	logs *syncBuf
+	src  *testsupport.Lists
+	logs *testsupport.Logs
 	now  time.Time
 }
 
@@ -95,12 +73,12 @@ func newEnvWith(t *testing.T, mod func(*Options)) *env {
 	srv.AddUser(slackfake.User{ID: memberUser, Name: "bob"})
 	srv.AddChannel(slackfake.Channel{ID: channelID, Name: "papers", Members: []string{botUser, adminUser, memberUser}})
 	srv.AddChannel(slackfake.Channel{ID: otherChannel, Name: "random", Members: []string{adminUser, memberUser}})
-	logs := &syncBuf{}
+	logs := &testsupport.Logs{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	opts := Options{BotToken: botToken, AppToken: appToken, SigningSecret: signingSecret, APIURL: srv.APIURL(),
 		// Real waits (the fake enforces Retry-After), capped for backoffs.
 		Retries: 4, Sleep: func(ctx context.Context, d time.Duration) error {
-			return bot.SystemClock{}.Sleep(ctx, min(d, 1100*time.Millisecond))
+			return bot.Sleep(ctx, min(d, 1100*time.Millisecond))
 		}, Logger: log}
 	if mod != nil {
 		mod(&opts)
@@ -115,8 +93,8 @@ func newEnvWith(t *testing.T, mod func(*Options)) *env {
 	}
 	t.Cleanup(func() { db.Close() })
 	now := time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)
-	src := &listSource{lists: map[bot.Date][]bot.Paper{listDay: papers(listDay, 5)}}
-	b := &bot.Bot{Store: db, Source: src, Platforms: map[string]bot.Platform{Name: s}, Clock: fixedClock{now}, Log: log}
+	src := &testsupport.Lists{Lists: map[bot.Date][]bot.Paper{listDay: testsupport.Papers(listDay, 5)}}
+	b := &bot.Bot{Store: db, Source: src, Platforms: map[string]bot.Platform{Name: s}, Clock: testsupport.FixedClock{T: now}, Log: log}
 	s.SetCommands(&bot.Commands{Bot: b, DefaultZone: "Europe/Berlin"})
 	e := &env{t: t, srv: srv, s: s, db: db, b: b, src: src, logs: logs, now: now}
 	t.Cleanup(func() {
@@ -127,27 +105,6 @@ func newEnvWith(t *testing.T, mod func(*Options)) *env {
 		}
 	})
 	return e
-}
-
-func papers(d bot.Date, n int) []bot.Paper {
-	var out []bot.Paper
-	for i := 0; i < n; i++ {
-		out = append(out, bot.Paper{
-			ID:          fmt.Sprintf("2611.%05d", 100+i),
-			Title:       fmt.Sprintf("Paper number %d on diffusion", i+1),
-			Abstract:    "We study diffusion. It works well. More text follows here.",
-			Authors:     []string{"Ada Lovelace", "Alan Turing", "Grace Hopper", "Edsger Dijkstra"},
-			ListDate:    d,
-			Upvotes:     100 - i,
-			Comments:    i,
-			GitHubRepo:  "https://github.com/example/repo",
-			GitHubStars: 1234,
-			ProjectPage: "https://example.org/project",
-			Thumbnail:   "https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/2611.00100.png",
-			AISummary:   "A one-line summary of the paper.",
-		})
-	}
-	return out
 }
 
 func (e *env) channel(id string) bot.Channel {
@@ -240,7 +197,7 @@ func TestDailyThread(t *testing.T) {
 	for _, m := range append([]slackfake.Message{header}, replies...) {
 		all = append(all, sent{m.Text, m.Blocks, m.Metadata, m.ThreadTS != "" && m.ThreadTS != m.TS})
 	}
-	golden(t, "daily_thread.json", all)
+	testsupport.Golden(t, filepath.Join("testdata", "daily_thread.json"), testsupport.JSON(t, all))
 }
 
 // texts returns every string of a JSON document (the text a user reads),
@@ -299,38 +256,14 @@ func mrkdwnTexts(raw json.RawMessage) string {
 	return strings.Join(out, "\n")
 }
 
-func golden(t *testing.T, name string, v any) {
-	t.Helper()
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join("testdata", name)
-	if renderUpdate() {
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if string(want) != buf.String() {
-		t.Errorf("%s differs from what was sent (run with -update if intended):\n%s", path, buf.String())
-	}
-}
-
 func TestHostileTextPingsNobody(t *testing.T) {
 	e := newEnv(t)
-	p := papers(listDay, 1)[0]
+	p := testsupport.Papers(listDay, 1)[0]
 	p.Title = "<!channel> <!here> <!everyone> <@U123> <#C123> <https://evil.example|click> & *bold*"
 	p.AISummary = ""
 	p.Abstract = "Ping <!here> and <@U123>. See <https://evil.example|this>."
 	p.Authors = []string{"<!everyone>", "@channel"}
-	e.src.lists[listDay] = []bot.Paper{p}
+	e.src.Lists[listDay] = []bot.Paper{p}
 	if _, err := e.digest(channelID); err != nil {
 		t.Fatal(err)
 	}
@@ -352,14 +285,14 @@ func TestHostileTextPingsNobody(t *testing.T) {
 
 func TestLongTextWithinLimits(t *testing.T) {
 	e := newEnv(t)
-	p := papers(listDay, 1)[0]
+	p := testsupport.Papers(listDay, 1)[0]
 	p.Title = strings.ToValidUTF8(strings.Repeat("Ünïcödé wörds 🧪 ", 40)[:600], "")
 	p.AISummary = ""
 	p.Abstract = strings.Repeat("αβγ δεζ ηθι κλμ ", 700)
 	for i := 0; i < 700; i++ {
 		p.Authors = append(p.Authors, fmt.Sprintf("Author %d", i))
 	}
-	e.src.lists[listDay] = []bot.Paper{p}
+	e.src.Lists[listDay] = []bot.Paper{p}
 	if res, err := e.digest(channelID); err != nil || res.Run.Outcome != bot.OutcomePosted {
 		t.Fatalf("digest: %+v %v (the fake rejects any Block Kit limit broken)", res.Run, err)
 	}
@@ -374,7 +307,7 @@ func TestLongTextWithinLimits(t *testing.T) {
 
 func TestRateLimitAndServerErrorMidThread(t *testing.T) {
 	e := newEnv(t)
-	e.src.lists[listDay] = papers(listDay, 6)
+	e.src.Lists[listDay] = testsupport.Papers(listDay, 6)
 	e.srv.AddRule(slackfake.Rule{Method: "chat.postMessage", Skip: 2, Times: 1, RetryAfter: time.Second})
 	e.srv.AddRule(slackfake.Rule{Method: "chat.postMessage", Skip: 4, Times: 1, Status: 500})
 	if res, err := e.digest(channelID); err != nil || res.Run.Outcome != bot.OutcomePosted {
@@ -398,7 +331,7 @@ func TestRateLimitAndServerErrorMidThread(t *testing.T) {
 
 func TestAmbiguousFailureNotPostedTwice(t *testing.T) {
 	e := newEnv(t)
-	e.src.lists[listDay] = papers(listDay, 4)
+	e.src.Lists[listDay] = testsupport.Papers(listDay, 4)
 	// The third post (the second item) is stored, then the connection drops.
 	e.srv.AddRule(slackfake.Rule{Method: "chat.postMessage", Skip: 2, Times: 1, DropAfterApply: true})
 	if res, err := e.digest(channelID); err != nil || res.Run.Outcome != bot.OutcomePosted {
@@ -410,7 +343,7 @@ func TestAmbiguousFailureNotPostedTwice(t *testing.T) {
 
 func TestRestartAfterAmbiguousFailure(t *testing.T) {
 	e := newEnv(t)
-	e.src.lists[listDay] = papers(listDay, 4)
+	e.src.Lists[listDay] = testsupport.Papers(listDay, 4)
 	e.s.opts.Retries = 0
 	e.srv.AddRule(slackfake.Rule{Method: "chat.postMessage", Skip: 2, Times: 1, DropAfterApply: true})
 	if _, err := e.digest(channelID); err == nil {
@@ -524,7 +457,7 @@ func (e *env) waitResponse(name string) slackfake.Response {
 
 func TestSlashCommandsOverSocketMode(t *testing.T) {
 	e := newEnv(t)
-	if _, err := e.db.SaveList(context.Background(), listDay, papers(listDay, 3), e.now); err != nil {
+	if _, err := e.db.SaveList(context.Background(), listDay, testsupport.Papers(listDay, 3), e.now); err != nil {
 		t.Fatal(err)
 	}
 	cases := []struct {
@@ -648,7 +581,7 @@ func TestSlashCommandsOverHTTP(t *testing.T) {
 
 func TestSearchPagingOverSocketMode(t *testing.T) {
 	e := newEnv(t)
-	if _, err := e.db.SaveList(context.Background(), listDay, papers(listDay, 12), e.now); err != nil {
+	if _, err := e.db.SaveList(context.Background(), listDay, testsupport.Papers(listDay, 12), e.now); err != nil {
 		t.Fatal(err)
 	}
 	r := e.socketCommand(memberUser, channelID, "/papers", "search diffusion")

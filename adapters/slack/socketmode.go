@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paperboy-bot/paperboy/bot"
 	slackgo "github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 )
@@ -105,10 +106,4 @@ func (s *Slack) RunSocketMode(ctx context.Context) error {
 
 // reconnectDelay is the wait before reconnection attempt n+1: 1 s,
 // doubling up to a minute, with up to 25% jitter.
-func reconnectDelay(attempt int) time.Duration {
-	d := time.Minute
-	if attempt < 6 {
-		d = time.Second << attempt
-	}
-	return d + time.Duration(float64(d)*0.25*randFloat())
-}
+func reconnectDelay(attempt int) time.Duration { return bot.Backoff(attempt, time.Second, time.Minute) }

@@ -32,7 +32,7 @@ func TestSocketModeRetriedAndLoggedOnce(t *testing.T) {
 	e := newEnvWith(t, func(o *Options) {
 		o.Sleep = func(ctx context.Context, d time.Duration) error {
 			sleeps.Add(1)
-			return bot.SystemClock{}.Sleep(ctx, time.Millisecond)
+			return bot.Sleep(ctx, time.Millisecond)
 		}
 	})
 	remove := e.srv.AddRule(slackfake.Rule{Method: "apps.connections.open", Error: "invalid_auth"})

@@ -1,7 +1,6 @@
 package slack
 
 import (
-	"math/rand/v2"
 	"time"
 )
 
@@ -63,5 +62,3 @@ func (s *Slack) State() (connected bool, reason string, since time.Time) {
 	}
 	return s.state.connected, s.state.reason, s.state.since
 }
-
-func randFloat() float64 { return rand.Float64() }

@@ -77,14 +77,6 @@ func (s *Slack) installedTeam(ctx context.Context) (string, error) {
 	return resp.TeamID, nil
 }
 
-// TeamID is the installed workspace once known (after RunSocketMode,
-// RunHTTP or the first command), else "".
-func (s *Slack) TeamID() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.team
-}
-
 // teamRefusal says why a request from team may not be handled, or "" when
 // it may: refused unless it is the installed workspace. Enterprise Grid
 // installs across several workspaces are not supported.

@@ -134,3 +134,11 @@ func TestResponseURLOnlyOnSlackHosts(t *testing.T) {
 		}
 	}
 }
+
+// TeamID is the installed workspace once known (after RunSocketMode,
+// RunHTTP or the first command), else "".
+func (s *Slack) TeamID() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.team
+}

@@ -2,13 +2,12 @@ package slack
 
 // Posting the daily thread: the header message, then one reply per paper
 // in its thread; every message is checked against Slack's limits before it
-// is sent.
+// is sent (Slack.checked, in validate.go).
 //
 // API page: https://api.slack.com/methods/chat.postMessage.
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	slackgo "github.com/slack-go/slack"
@@ -84,29 +83,4 @@ func (s *Slack) Send(ctx context.Context, m *bot.Message) (bot.Sent, error) {
 		return bot.Sent{}, err
 	}
 	return bot.Sent{MessageID: ts, ThreadID: m.Thread.ThreadID}, nil
-}
-
-// checked returns m when it keeps every limit and escaping rule
-// (message.validate), so that nothing Slack would refuse, or that could
-// ping or link, is ever sent. Otherwise it logs one ERROR line naming what
-// is wrong and returns fallback(), a minimal message that is always valid
-// (checked too); if even that fails, the error names the fields and
-// nothing is sent.
-func (s *Slack) checked(what string, m message, fallback func() message) (message, error) {
-	if s.mangle != nil {
-		s.mangle(what, &m)
-	}
-	err := m.validate()
-	if err == nil {
-		return m, nil
-	}
-	s.log.Error("a message would break Slack's limits; sending a minimal one instead", "op", what, "error", err.Error())
-	f := fallback()
-	if s.mangle != nil {
-		s.mangle(what+" (minimal)", &f)
-	}
-	if ferr := f.validate(); ferr != nil {
-		return message{}, fmt.Errorf("slack: %s: not sent: %w", what, errors.Join(err, ferr))
-	}
-	return f, nil
 }

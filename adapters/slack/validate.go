@@ -1,5 +1,14 @@
 package slack
 
+// Block Kit limits: https://docs.slack.dev/reference/block-kit/blocks
+// Formatting (escaping, links): https://docs.slack.dev/messaging/formatting-message-text
+//
+// Every message built from paper or user data is checked here before it
+// is sent (Slack.checked, on every post, update, direct message,
+// response_url and ephemeral answer): Slack refuses a whole message over
+// one block past a limit (invalid_blocks), and a refused digest item
+// would be a paper missing from the day's thread.
+
 import (
 	"errors"
 	"fmt"
@@ -15,7 +24,8 @@ import (
 
 // validate checks m against Slack's limits and paperboy's escaping rules,
 // so that a message Slack would refuse, or one whose text could ping or
-// link, is caught before it is sent and by tests. Lengths are in runes.
+// link, is caught before it is sent and by tests. Lengths are counted the
+// stricter way (bot.Length: UTF-16 units, see checkString).
 func (m message) validate() error {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
@@ -185,6 +195,19 @@ func checkButton(bad func(string, ...any), text func(string, *slackgo.TextBlockO
 	}
 }
 
+// validLink reports whether s may be sent to Slack as a link (a button's
+// url, an image, a link in mrkdwn): bot.ValidLink's rules, and none of
+// < > | " \ ^ ` { }. The difference from Discord's validLink is
+// deliberate: Slack takes most links inside mrkdwn as <url|label>, which
+// cannot hold < > or | (the label would end early, or the rest become a
+// link of its own), and RFC 3986 allows none of the others in a URL; a
+// link that fails is left out rather than risk Slack refusing the
+// message. Discord takes its links in JSON fields of their own and needs
+// no such check.
+func validLink(s string, max int, httpsOnly bool) bool {
+	return bot.ValidLink(s, max, httpsOnly) && !strings.ContainsAny(s, `<>|"\^{}`+"`")
+}
+
 // botLinkRe is a link as paperboy writes it: <http(s) URL|label>.
 var botLinkRe = regexp.MustCompile(`<(https?://[^<>|\s]+)\|([^<>]*)>`)
 
@@ -241,4 +264,29 @@ func checkMrkdwn(s string) error {
 		return errors.New(strings.Join(bad, ", "))
 	}
 	return nil
+}
+
+// checked returns m when it keeps every limit and escaping rule
+// (message.validate), so that nothing Slack would refuse, or that could
+// ping or link, is ever sent. Otherwise it logs one ERROR line naming what
+// is wrong and returns fallback(), a minimal message that is always valid
+// (checked too); if even that fails, the error names the fields and
+// nothing is sent.
+func (s *Slack) checked(what string, m message, fallback func() message) (message, error) {
+	if s.mangle != nil {
+		s.mangle(what, &m)
+	}
+	err := m.validate()
+	if err == nil {
+		return m, nil
+	}
+	s.log.Error("a message would break Slack's limits; sending a minimal one instead", "op", what, "error", err.Error())
+	f := fallback()
+	if s.mangle != nil {
+		s.mangle(what+" (minimal)", &f)
+	}
+	if ferr := f.validate(); ferr != nil {
+		return message{}, fmt.Errorf("slack: %s: not sent: %w", what, errors.Join(err, ferr))
+	}
+	return f, nil
 }

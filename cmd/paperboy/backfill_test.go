@@ -8,8 +8,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	hffake "github.com/paperboy-bot/paperboy/adapters/fakes/huggingface"
+	"github.com/paperboy-bot/paperboy/bot"
 	"github.com/paperboy-bot/paperboy/store"
 )
 
@@ -135,9 +137,13 @@ func TestIngestCorpus(t *testing.T) {
 	if st.Lists != 580 {
 		t.Errorf("lists = %d, want 580", st.Lists)
 	}
-	ids, err := s.SearchIDs(context.Background(), []string{"mixture", "experts"}, 5)
-	if err != nil || len(ids) == 0 {
-		t.Errorf("full-text index after ingest: %v, %v", ids, err)
+	q, err := bot.ParseQuery("mixture experts", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Search(context.Background(), bot.SearchRequest{Query: q, Limit: 5, Now: time.Now()})
+	if err != nil || len(res.Hits) == 0 {
+		t.Errorf("full-text index after ingest: %+v, %v", res.Hits, err)
 	}
 }
 

@@ -22,8 +22,12 @@
 // with Retry-After, slow responses, and connections dropped before or after
 // the request took effect, and forgotten nonces (Rule.ForgetNonce). AddMix
 // fails a share of requests with a seeded mix of faults (MixedFaults:
-// 429, 500, timeout, drop after apply, forgotten nonce). The rule engine
-// is shared with the other fakes (package faults). Violations reports
+// 429, 500, timeout, drop after apply, forgotten nonce). The rule engine,
+// and these methods, are shared with the Slack fake (package faults:
+// Controls). SetRateLimit sets the limit per bucket (a route and its
+// major parameter: channel, guild, webhook) that the fake advertises in
+// its X-RateLimit-* headers and enforces with 429s; the default is
+// DefaultRateLimit per DefaultRateLimitWindow. Violations reports
 // requests that ignored an earlier 429's retry_after; Stats counts requests
 // and injected faults by kind; Stored counts messages, threads, thread
 // messages and DMs.

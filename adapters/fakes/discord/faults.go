@@ -37,22 +37,12 @@ func normRulePath(p string) string {
 	return APIPrefix + p
 }
 
-// AddRule installs a fault rule and returns a function that removes it.
-func (s *Server) AddRule(r Rule) (remove func()) {
+// normRule puts a rule's paths under APIPrefix (AddRule and AddMix take
+// "/channels/1/messages" as well as "/api/v9/channels/1/messages").
+func normRule(r Rule) Rule {
 	r.PathPrefix = normRulePath(r.PathPrefix)
 	r.Path = normRulePath(r.Path)
-	return s.rules.Add(r)
-}
-
-// AddMix installs a mixed-fault mode: of the requests scope matches (its
-// Method, Path, PathPrefix, Skip and Times), a share rate fails, each with
-// one of faults chosen with equal chance by the seeded generator (see
-// Seed); MixedFaults returns the usual set. It returns a function that
-// removes it.
-func (s *Server) AddMix(scope Rule, rate float64, faults ...Rule) (remove func()) {
-	scope.PathPrefix = normRulePath(scope.PathPrefix)
-	scope.Path = normRulePath(scope.Path)
-	return s.rules.AddMix(scope, rate, faults...)
+	return r
 }
 
 // MixedFaults is the mix of issue 7's fault test: a 429 with retry_after
@@ -70,44 +60,25 @@ func MixedFaults(retry, timeout time.Duration) []Rule {
 	}
 }
 
-// ClearRules removes every rule.
-func (s *Server) ClearRules() { s.rules.Clear() }
-
-// Seed reseeds the generator used by rules with Prob and by mixes (the
-// default seed is 1). With requests arriving in the same order, the same
-// requests fail.
-func (s *Server) Seed(n int64) { s.rules.Seed(n) }
-
 // pickRule returns the rule that applies to a request, if any, and counts
 // it.
 func (s *Server) pickRule(method, path string) *Rule {
-	r, ok := s.rules.Pick(func(r Rule) bool { return r.matches(method, path) })
+	r, ok := s.engine.Rules.Pick(func(r Rule) bool { return r.matches(method, path) })
 	if !ok {
 		return nil
 	}
 	return &r
 }
 
-// SetRateLimit sets the per-bucket limit the fake advertises in its
-// X-RateLimit-* headers and enforces with 429s: perWindow requests per
-// window for each route and major parameter (channel, guild, webhook). The
-// default is 50 per second. perWindow <= 0 restores the default.
-func (s *Server) SetRateLimit(perWindow int, window time.Duration) {
-	if perWindow <= 0 || window <= 0 {
-		perWindow, window = DefaultRateLimit, DefaultRateLimitWindow
-	}
-	s.limiter.Set(perWindow, window)
-}
-
 // checkViolationLocked records a violation if the request arrives before an
 // earlier 429's retry time on its bucket, and returns how early it is.
 func (s *Server) checkViolationLocked(rec *Request, key string, now time.Time) time.Duration {
-	early, until := s.backoffs.Check(key, now)
+	early, until := s.engine.Backoffs.Check(key, now)
 	if early == 0 {
 		return 0
 	}
 	rec.Violation = true
-	s.violations = append(s.violations, Violation{
+	s.engine.Violations.Add(Violation{
 		Seq: rec.Seq, Method: rec.Method, Path: rec.Path, Bucket: key,
 		Time: now, RetryAt: until, Early: early,
 	})
@@ -148,12 +119,12 @@ func (s *Server) write429(w http.ResponseWriter, rec *Request, key, hash string,
 	h.Set("X-RateLimit-Reset-After", secondsMS(ms))
 	h.Set("X-RateLimit-Bucket", hash)
 	h.Set("X-RateLimit-Scope", "user")
-	s.backoffs.Wait(key, until)
+	s.engine.Backoffs.Wait(key, until)
 	s.mu.Lock()
 	rec.Status = http.StatusTooManyRequests
 	rec.Fault = fault
 	s.mu.Unlock()
-	s.tally.Fault(fault)
+	s.engine.Tally.Fault(fault)
 	writeJSON(w, http.StatusTooManyRequests, map[string]any{
 		"message":     "You are being rate limited.",
 		"retry_after": float64(ms) / 1000,

@@ -45,7 +45,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		rec.Route = rt.method + " " + rt.pattern
 	}
 
-	s.tally.Request()
+	s.engine.Tally.Request()
 	s.mu.Lock()
 	s.reqSeqLocked(rec)
 	early := s.checkViolationLocked(rec, key, now)
@@ -69,10 +69,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if rule != nil && rule.ForgetNonce {
 		s.ForgetNonces()
-		s.tally.Fault(faults.KindForgetNonce)
+		s.engine.Tally.Fault(faults.KindForgetNonce)
 	}
 
-	rl := s.limiter.Take(key, time.Now())
+	rl := s.engine.Limiter.Take(key, time.Now())
 	setRateHeaders(w.Header(), rl, hash)
 
 	if rule != nil && (rule.Status != 0 || rule.Code != 0 || rule.RetryAfter > 0) {
@@ -160,7 +160,7 @@ func (s *Server) reqSeqLocked(rec *Request) {
 // finish records the outcome of a request. It runs before the response is
 // written so that a client that has its answer sees the record complete.
 func (s *Server) finish(rec *Request, status int, fault string, applied, dropped bool) {
-	s.tally.Fault(fault)
+	s.engine.Tally.Fault(fault)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rec.Status = status

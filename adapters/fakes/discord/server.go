@@ -26,11 +26,13 @@ const (
 // Server is a fake Discord REST API. Create it with New. It is safe for
 // concurrent use.
 type Server struct {
-	http     *faults.Server
-	rules    *faults.Rules[Rule]
-	limiter  *faults.Window
-	backoffs *faults.Backoffs
-	tally    faults.Tally
+	// AddRule, AddMix, ClearRules, Seed, SetRateLimit (default
+	// DefaultRateLimit per DefaultRateLimitWindow, advertised in the
+	// X-RateLimit-* headers), Violations and Stats.
+	faults.Controls[Rule, Violation]
+
+	http   *faults.Server
+	engine *faults.Engine[Rule, Violation]
 
 	mu sync.Mutex
 
@@ -57,9 +59,8 @@ type Server struct {
 	componentMsgs  map[string]string    // component interaction id -> the id of the message its button is on
 	followupLookup map[string]*msgState // "token/messageID" -> message
 
-	requests   []*Request
-	reqSeq     int
-	violations []Violation
+	requests []*Request
+	reqSeq   int
 
 	lastID uint64
 
@@ -88,7 +89,6 @@ type cmdKey struct{ app, guild string }
 
 type tokenState struct {
 	interactionID string
-	appID         string
 	callbackType  int
 	ackAt         time.Time
 	original      *msgState
@@ -97,9 +97,7 @@ type tokenState struct {
 // New starts a fake Discord API on a loopback httptest server.
 func New() *Server {
 	s := &Server{
-		rules:          faults.NewRules(ruleGate),
-		limiter:        faults.NewWindow(DefaultRateLimit, DefaultRateLimitWindow),
-		backoffs:       faults.NewBackoffs(),
+		engine:         faults.NewEngine[Rule, Violation](ruleGate, DefaultRateLimit, DefaultRateLimitWindow),
 		bot:            User{ID: "100000000000000001", Username: "paperboy", Bot: true},
 		users:          map[string]User{},
 		guilds:         map[string]*Guild{},
@@ -116,6 +114,7 @@ func New() *Server {
 		componentMsgs:  map[string]string{},
 		followupLookup: map[string]*msgState{},
 	}
+	s.Controls = s.engine.Controls(normRule)
 	s.http = faults.NewServer(http.HandlerFunc(s.serveHTTP))
 	return s
 }
@@ -469,18 +468,6 @@ func (s *Server) InteractionResponses() []InteractionResponse {
 	}
 	return out
 }
-
-// Violations returns the requests that arrived on a bucket before the
-// retry_after of an earlier 429 on that bucket had passed.
-func (s *Server) Violations() []Violation {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Violation(nil), s.violations...)
-}
-
-// Stats counts the requests received and the faults injected since New,
-// by kind (see package faults), and the violations.
-func (s *Server) Stats() faults.Stats { return s.tally.StatsWith(s.backoffs) }
 
 // Stored counts what the fake holds: messages in guild channels (thread
 // starters included), threads, messages inside threads, and messages in

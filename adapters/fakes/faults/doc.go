@@ -6,6 +6,11 @@
 // plumbing of a loopback fake (sleeping that ends when the server closes,
 // dropped connections, a client that rewrites any host to the fake).
 //
+// Engine bundles that machinery for one fake, and its Controls are the
+// fault-control methods (AddRule, AddMix, ClearRules, Seed, SetRateLimit,
+// Violations, Stats) the Discord and Slack fakes embed in their Server,
+// written once.
+//
 // Each fake keeps its own Rule type (what a rule matches and the error it
 // answers with are platform-specific: a Discord JSON code, a Slack error
 // string) and its own wire formats; this package holds what is the same:

@@ -226,3 +226,53 @@ func TestServerClientSleepDrop(t *testing.T) {
 		t.Fatal("Close did not end a sleeping request")
 	}
 }
+
+// Controls work on their engine: a rule added through them (rewritten by
+// prepare) is what the engine picks, SetRateLimit(0, 0) restores the
+// engine's default, and Violations and Stats read what the fake recorded.
+func TestControls(t *testing.T) {
+	e := NewEngine[testRule, string](testGate, 2, time.Minute)
+	c := e.Controls(func(r testRule) testRule { r.Name = "prepared " + r.Name; return r })
+	remove := c.AddRule(testRule{Match: "a", Name: "x"})
+	if got := pickName(e.Rules, "a"); got != "prepared x" {
+		t.Errorf("picked %q", got)
+	}
+	remove()
+	c.AddMix(testRule{Match: "a"}, 1, testRule{Name: "m"})
+	if got := pickName(e.Rules, "a"); got != "m" {
+		t.Errorf("mix picked %q", got)
+	}
+	c.ClearRules()
+	if got := pickName(e.Rules, "a"); got != "-" {
+		t.Errorf("after ClearRules picked %q", got)
+	}
+
+	now := time.Now()
+	c.SetRateLimit(1, time.Minute)
+	if e.Limiter.Take("k", now); !e.Limiter.Take("k", now).Exceeded {
+		t.Error("SetRateLimit(1, …) let two requests through")
+	}
+	c.SetRateLimit(0, 0)
+	if tk := e.Limiter.Take("k", now); tk.Limit != 2 || tk.Exceeded {
+		t.Errorf("SetRateLimit(0, 0) did not restore the default: %+v", tk)
+	}
+
+	e.Tally.Request()
+	e.Tally.Fault(KindStatus)
+	e.Backoffs.Wait("k", now.Add(time.Minute))
+	e.Backoffs.Check("k", now)
+	e.Violations.Add("early on k")
+	if v := c.Violations(); len(v) != 1 || v[0] != "early on k" {
+		t.Errorf("Violations %v", v)
+	}
+	if st := c.Stats(); st.Requests != 1 || st.Faults[KindStatus] != 1 || st.Violations != 1 {
+		t.Errorf("Stats %+v", st)
+	}
+
+	// Without prepare, rules go in as they are.
+	plain := NewEngine[testRule, string](testGate, 0, 0)
+	plain.Controls(nil).AddRule(testRule{Name: "as is"})
+	if got := pickName(plain.Rules, "b"); got != "as is" {
+		t.Errorf("picked %q", got)
+	}
+}

@@ -30,11 +30,15 @@
 // bodies, {"ok":false} errors, 429s with Retry-After, slow responses, and
 // connections dropped before or after the request took effect; AddMix
 // fails a share of requests with a seeded mix of them (MixedFaults). The
-// rule engine is shared with the other fakes (package faults). SetRateLimit
-// adds a per method+channel limiter; Violations reports requests sent
-// before an earlier 429's Retry-After had passed; Stats counts requests and
-// injected faults by kind; Stored counts messages, threads, replies and
-// DMs.
+// rule engine, and these methods, are shared with the Discord fake
+// (package faults: Controls). SetRateLimit adds a limiter per key, a
+// method plus its "channel" parameter (chat.postMessage in C123) or the
+// method alone without one; a request over the limit gets HTTP 429
+// {"ok":false,"error":"ratelimited"} with Retry-After (the time left in
+// the window, rounded up to whole Retry-After units, at least 1; see
+// SetRetryAfterUnit). Violations reports requests sent before an earlier
+// 429's Retry-After had passed; Stats counts requests and injected faults
+// by kind; Stored counts messages, threads, replies and DMs.
 //
 // Scopes: every answer to an authenticated call carries the token's
 // scopes in X-OAuth-Scopes and the method's in X-Accepted-OAuth-Scopes,

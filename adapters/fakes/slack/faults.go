@@ -22,18 +22,6 @@ func (r Rule) matches(method, channel string) bool {
 	return true
 }
 
-// AddRule installs a fault rule and returns a function that removes it.
-func (s *Server) AddRule(r Rule) (remove func()) { return s.rules.Add(r) }
-
-// AddMix installs a mixed-fault mode: of the requests scope matches (its
-// Method, Channel, Skip and Times), a share rate fails, each with one of
-// faults chosen with equal chance by the seeded generator (see Seed);
-// MixedFaults returns the usual set. It returns a function that removes
-// it.
-func (s *Server) AddMix(scope Rule, rate float64, faults ...Rule) (remove func()) {
-	return s.rules.AddMix(scope, rate, faults...)
-}
-
 // MixedFaults is the mix of issue 7's fault test: a 429 with Retry-After
 // retry, a 500, a response slower than the client waits (timeout; the
 // request is not applied if the client gives up first), and a connection
@@ -47,36 +35,14 @@ func MixedFaults(retry, timeout time.Duration) []Rule {
 	}
 }
 
-// ClearRules removes every rule.
-func (s *Server) ClearRules() { s.rules.Clear() }
-
-// Seed reseeds the generator used by rules with Prob and by mixes (the
-// default seed is 1). With requests arriving in the same order, the same
-// requests fail.
-func (s *Server) Seed(n int64) { s.rules.Seed(n) }
-
 // pickRule returns the rule that applies to a request, if any, and counts
 // it.
 func (s *Server) pickRule(method, channel string) *Rule {
-	r, ok := s.rules.Pick(func(r Rule) bool { return r.matches(method, channel) })
+	r, ok := s.engine.Rules.Pick(func(r Rule) bool { return r.matches(method, channel) })
 	if !ok {
 		return nil
 	}
 	return &r
-}
-
-// SetRateLimit makes the fake enforce perWindow requests per window for
-// each key: a method plus its "channel" parameter (e.g. chat.postMessage
-// in C123), or the method alone without one. Windows are fixed and start
-// with a key's first request. A request over the limit gets HTTP 429
-// {"ok":false,"error":"ratelimited"} with Retry-After (the time left in the
-// window, rounded up to whole Retry-After units, at least 1). By default
-// there is no limit; perWindow <= 0 or window <= 0 removes it.
-func (s *Server) SetRateLimit(perWindow int, window time.Duration) {
-	if perWindow <= 0 || window <= 0 {
-		perWindow, window = 0, 0
-	}
-	s.limiter.Set(perWindow, window)
 }
 
 // SetRetryAfterUnit sets what one unit of the Retry-After header stands
@@ -96,12 +62,12 @@ func (s *Server) SetRetryAfterUnit(unit time.Duration) {
 // checkViolationLocked records a violation if the request arrives before an
 // earlier 429's retry time on its key, and returns how early it is.
 func (s *Server) checkViolationLocked(rec *Request, now time.Time) time.Duration {
-	early, until := s.backoffs.Check(rec.Key, now)
+	early, until := s.engine.Backoffs.Check(rec.Key, now)
 	if early == 0 {
 		return 0
 	}
 	rec.Violation = true
-	s.violations = append(s.violations, Violation{
+	s.engine.Violations.Add(Violation{
 		Seq: rec.Seq, Method: rec.Method, Channel: rec.Channel, Key: rec.Key,
 		Time: now, RetryAt: until, Early: early,
 	})
@@ -125,12 +91,12 @@ func (s *Server) write429(w http.ResponseWriter, rec *Request, retry time.Durati
 		h := w.Header()
 		h.Set("Retry-After", strconv.FormatInt(int64(units), 10))
 		h.Set("X-Fake-Retry-After-Ms", strconv.FormatInt(ms, 10))
-		s.backoffs.Wait(rec.Key, until)
+		s.engine.Backoffs.Wait(rec.Key, until)
 	}
 	rec.Status = http.StatusTooManyRequests
 	rec.Fault = fault
 	rec.Error = "ratelimited"
 	s.mu.Unlock()
-	s.tally.Fault(fault)
+	s.engine.Tally.Fault(fault)
 	writeJSON(w, http.StatusTooManyRequests, map[string]any{"ok": false, "error": "ratelimited"})
 }

@@ -78,7 +78,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		rec.Key = r.URL.Path
 	}
 
-	s.tally.Request()
+	s.engine.Tally.Request()
 	s.mu.Lock()
 	s.reqSeq++
 	rec.Seq = s.reqSeq
@@ -104,7 +104,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	taken := s.limiter.Take(rec.Key, time.Now())
+	taken := s.engine.Limiter.Take(rec.Key, time.Now())
 	exceeded, resetAfter := taken.Exceeded, taken.ResetAfter
 
 	if rule != nil && (rule.Status != 0 || rule.Error != "" || rule.RetryAfter > 0) {
@@ -218,7 +218,7 @@ func statusOr200(st int) int {
 // finish records the outcome of a request. It runs before the response is
 // written so that a client that has its answer sees the record complete.
 func (s *Server) finish(rec *Request, rep reply, status int, fault string, applied, dropped bool) {
-	s.tally.Fault(fault)
+	s.engine.Tally.Fault(fault)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rec.Status = status

@@ -142,18 +142,6 @@ func (s *Server) Ephemerals() []Ephemeral {
 	return out
 }
 
-// Violations returns the requests that arrived on a key (method + channel)
-// before the retry time of an earlier 429 on that key had passed.
-func (s *Server) Violations() []Violation {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Violation(nil), s.violations...)
-}
-
-// Stats counts the requests received and the faults injected since New,
-// by kind (see package faults), and the violations.
-func (s *Server) Stats() faults.Stats { return s.tally.StatsWith(s.backoffs) }
-
 // Stored counts what the fake holds: top-level messages in channels
 // (thread parents included), threads (parents with replies), thread
 // replies, and messages in IM channels (replies included).

@@ -27,11 +27,13 @@ const DefaultDMBlockError = "messages_tab_disabled"
 // Server is a fake Slack Web API. Create it with New. It is safe for
 // concurrent use.
 type Server struct {
-	http     *faults.Server
-	rules    *faults.Rules[Rule]
-	limiter  *faults.Window
-	backoffs *faults.Backoffs
-	tally    faults.Tally
+	// AddRule, AddMix, ClearRules, Seed, SetRateLimit (no limit by
+	// default; see SetRetryAfterUnit for the 429's Retry-After), Violations
+	// and Stats.
+	faults.Controls[Rule, Violation]
+
+	http   *faults.Server
+	engine *faults.Engine[Rule, Violation]
 
 	mu sync.Mutex
 
@@ -58,10 +60,9 @@ type Server struct {
 	respURLs   map[string]*respURL
 	responses  []Response
 
-	requests   []*Request
-	reqSeq     int
-	retryUnit  time.Duration
-	violations []Violation
+	requests  []*Request
+	reqSeq    int
+	retryUnit time.Duration
 
 	lastTS int64 // microseconds of the last ts handed out
 }
@@ -90,9 +91,7 @@ type respURL struct {
 // New starts a fake Slack API on a loopback httptest server.
 func New() *Server {
 	s := &Server{
-		rules:      faults.NewRules(ruleGate),
-		limiter:    faults.NewWindow(0, 0),
-		backoffs:   faults.NewBackoffs(),
+		engine:     faults.NewEngine[Rule, Violation](ruleGate, 0, 0),
 		botUserID:  DefaultBotUserID,
 		botID:      DefaultBotID,
 		appID:      DefaultAppID,
@@ -106,6 +105,7 @@ func New() *Server {
 		respURLs:   map[string]*respURL{},
 		retryUnit:  time.Second,
 	}
+	s.Controls = s.engine.Controls(nil)
 	s.http = faults.NewServer(http.HandlerFunc(s.serveHTTP))
 	return s
 }
