@@ -250,7 +250,8 @@ func TestArxivDaemonKilledMidThread(t *testing.T) {
 	// The spacing the config asks of the client (20 ms): a process killed
 	// and started again cannot know when its predecessor last asked, so
 	// the fake's default 3 s would fail on a quick restart, not on paperboy.
-	ax.SetMinInterval(20*time.Millisecond, 0)
+	// The fake's clock is real time: allow its jitter.
+	ax.SetMinInterval(20*time.Millisecond, 5*time.Millisecond)
 	day := arxivfake.Generate(arxivfake.GenOptions{Cats: []string{"cs.RO"}, Date: tue, N: 80, Seed: 51})
 	ax.SetDay(day)
 	sl := slackfake.New()
