@@ -203,7 +203,7 @@ func (c *Commands) handle(ctx context.Context, cmd Command) (Reply, error) {
 
 // Help lists every command with an example.
 func Help() Reply {
-	r := Reply{Title: "paperboy: Hugging Face Daily Papers in this chat"}
+	r := Reply{Title: "paperboy: research papers in this chat (Hugging Face Daily Papers, arXiv)"}
 	add := func(prefix string, subs []string) {
 		for _, s := range subs {
 			h := help[s]

@@ -43,7 +43,7 @@ func CommandDefinitions() []*discordgo.ApplicationCommand {
 	return []*discordgo.ApplicationCommand{
 		{
 			Name:        bot.CmdPapers,
-			Description: "Hugging Face Daily Papers: search, today's list, topic alerts",
+			Description: "Research papers: search, today's list, topic alerts, watched papers",
 			Options: []*discordgo.ApplicationCommandOption{
 				sub("help", "What each command does, with examples"),
 				sub("search", "Search every paper paperboy has seen", str("query", "Words, \"a phrase\", -exclude, author:, since:30d …", true)),
