@@ -16,6 +16,7 @@ import (
 
 	"github.com/paperboy-bot/paperboy/adapters/huggingface"
 	"github.com/paperboy-bot/paperboy/bot"
+	"github.com/paperboy-bot/paperboy/bot/fts5tok"
 	"github.com/paperboy-bot/paperboy/store"
 )
 
@@ -108,7 +109,7 @@ func contentWords(s string) []string {
 // stems returns the index's terms for text.
 func stems(s string) map[string]bool {
 	out := map[string]bool{}
-	for _, t := range bot.Tokenize(s) {
+	for _, t := range fts5tok.Tokens(s) {
 		out[t] = true
 	}
 	return out

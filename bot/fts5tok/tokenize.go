@@ -1,33 +1,8 @@
-package bot
-
-// A reimplementation of the tokenizer of SQLite FTS5 tables declared with
-// tokenize = 'porter unicode61 remove_diacritics 2', so that a query can be
-// matched against a paper in Go with the same outcome as the full-text index.
-//
-// It follows SQLite 3.54.1's ext/fts5 (fts5_tokenize.c, fts5_unicode2.c) as
-// shipped in mattn/go-sqlite3 v1.14.53, including its quirks:
-//
-//   - Text is read byte by byte with FTS5's own lenient UTF-8 decoder, so
-//     invalid UTF-8 tokenizes the way SQLite tokenizes it (see decodeFTS).
-//   - A token is a maximal run of "token characters": ASCII letters and
-//     digits, and the non-ASCII code points of Unicode categories L*, N*, Co
-//     in FTS5's own (older) Unicode tables, plus every code point those
-//     tables do not list (FTS5's "category 0", e.g. characters assigned by
-//     later Unicode versions, and everything from U+100000 up). Combining
-//     diacritics (U+0300..U+0331, a fixed subset) do not start a token but do
-//     not end one either; with remove_diacritics they are then dropped.
-//   - Each character is case-folded and stripped of diacritics with FTS5's
-//     tables (bot/tokenize_data.go, generated from SQLite's C arrays by
-//     bot/testdata/tokenize/gentables.go), one code point to at most one.
-//   - The porter tokenizer stems every token of 3 to 64 bytes, ASCII or not:
-//     it works on bytes, so bytes >= 0x80 simply count as consonants and a
-//     word like "naïves" (folded "naives") is stemmed like any other.
-//     Longer and shorter tokens pass through unchanged.
-//   - The index stores at most the first 32768 bytes of a term.
+package fts5tok
 
 import "strings"
 
-// Tokenize returns the index terms of text as FTS5's 'porter unicode61
+// Tokens returns the index terms of text as FTS5's 'porter unicode61
 // remove_diacritics 2' produces them, in order: text split into tokens of
 // letters and numbers (unicode61's rules with its default separators and
 // token characters), case-folded with diacritics removed (remove_diacritics
@@ -36,11 +11,11 @@ import "strings"
 //
 // Terms that are a prefix of their word as written (lower-case ASCII words,
 // mostly) are substrings of text and keep it alive.
-func Tokenize(text string) []string {
+func Tokens(text string) []string {
 	return AppendTokens(nil, text)
 }
 
-// AppendTokens is Tokenize appending to dst (to avoid allocations in hot
+// AppendTokens is Tokens appending to dst (to avoid allocations in hot
 // loops).
 func AppendTokens(dst []string, text string) []string {
 	var scratch [2 * porterMaxToken]byte

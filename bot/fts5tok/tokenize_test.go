@@ -1,4 +1,4 @@
-package bot
+package fts5tok
 
 import (
 	"bufio"
@@ -18,7 +18,7 @@ import (
 	_ "github.com/mattn/go-sqlite3"
 )
 
-// The oracle: an in-memory FTS5 table with the tokenizer Tokenize
+// The oracle: an in-memory FTS5 table with the tokenizer Tokens
 // reimplements, and an fts5vocab table listing each document's terms with
 // their positions.
 
@@ -130,7 +130,7 @@ func (o *ftsOracle) close() {
 	o.db.Close()
 }
 
-// compareTokenize compares Tokenize with SQLite for each doc, reporting the
+// compareTokenize compares Tokens with SQLite for each doc, reporting the
 // first few mismatches (labelled by label(i)) and returning the number of
 // mismatching docs and the number of terms compared.
 func compareTokenize(tb testing.TB, o *ftsOracle, docs []string, label func(i int) string) (mismatches, terms int) {
@@ -145,7 +145,7 @@ func compareTokenize(tb testing.TB, o *ftsOracle, docs []string, label func(i in
 		}
 		mismatches++
 		if mismatches <= 5 {
-			tb.Errorf("%s: Tokenize(%s) differs from SQLite (-sqlite +go):\n%s", label(i), tokQuote(d), cmp.Diff(want[i], dst))
+			tb.Errorf("%s: Tokens(%s) differs from SQLite (-sqlite +go):\n%s", label(i), tokQuote(d), cmp.Diff(want[i], dst))
 		}
 	}
 	return mismatches, terms
@@ -234,8 +234,8 @@ func TestTokenizeCases(t *testing.T) {
 		if c.want == nil {
 			continue
 		}
-		if got := Tokenize(c.in); !equalTerms(got, c.want) {
-			t.Errorf("Tokenize(%+q) = %q, want %q", c.in, got, c.want)
+		if got := Tokens(c.in); !equalTerms(got, c.want) {
+			t.Errorf("Tokens(%+q) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }
@@ -403,7 +403,7 @@ func loadTokCorpus(tb testing.TB) []tokCorpusPaper {
 
 var tokCorpusFields = [...]string{"title", "abstract", "ai_summary", "ai_keywords", "authors"}
 
-// TestTokenizeCorpus compares Tokenize with SQLite on every title, abstract,
+// TestTokenizeCorpus compares Tokens with SQLite on every title, abstract,
 // AI summary, AI keyword and author name of the shared corpus, one document
 // per paper and field (keywords and names one per line).
 func TestTokenizeCorpus(t *testing.T) {
@@ -475,8 +475,8 @@ func FuzzTokenize(f *testing.F) {
 	f.Cleanup(o.close)
 	f.Fuzz(func(t *testing.T, s string) {
 		want := o.terms(t, []string{s})[0]
-		if got := Tokenize(s); !equalTerms(got, want) {
-			t.Errorf("Tokenize(%+q) differs from SQLite (-sqlite +go):\n%s", s, cmp.Diff(want, got))
+		if got := Tokens(s); !equalTerms(got, want) {
+			t.Errorf("Tokens(%+q) differs from SQLite (-sqlite +go):\n%s", s, cmp.Diff(want, got))
 		}
 	})
 }
