@@ -11,9 +11,11 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/paperboy-bot/paperboy/internal/corpustest"
 )
 
-// The shared corpus of Hugging Face daily papers.
+// The corpus of real Hugging Face daily papers.
 
 type tokCorpusPaper struct {
 	Title      string   `json:"title"`
@@ -32,28 +34,14 @@ var tokCorpus struct {
 	err    error
 }
 
-// loadTokCorpus reads ../shared/data/hf_daily_corpus.jsonl.gz next to the
-// repository root, skipping the test if it is absent.
+// loadTokCorpus reads the papers of the shared corpus or, where it is
+// absent (a fresh clone), of the committed slice of it
+// (corpustest.FullOrSlice).
 func loadTokCorpus(tb testing.TB) []tokCorpusPaper {
 	tb.Helper()
+	path, _ := corpustest.FullOrSlice(tb)
 	tokCorpus.once.Do(func() {
-		dir, err := os.Getwd()
-		if err != nil {
-			tokCorpus.err = err
-			return
-		}
-		for {
-			if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-				break
-			}
-			parent := filepath.Dir(dir)
-			if parent == dir {
-				tokCorpus.err = fmt.Errorf("no go.mod above the working directory")
-				return
-			}
-			dir = parent
-		}
-		tokCorpus.path = filepath.Join(dir, "..", "shared", "data", "hf_daily_corpus.jsonl.gz")
+		tokCorpus.path = path
 		f, err := os.Open(tokCorpus.path)
 		if err != nil {
 			tokCorpus.err = err
@@ -79,11 +67,8 @@ func loadTokCorpus(tb testing.TB) []tokCorpusPaper {
 		}
 		tokCorpus.err = sc.Err()
 	})
-	if os.IsNotExist(tokCorpus.err) {
-		tb.Skipf("shared corpus absent (%v): skipping the comparison with SQLite on real papers", tokCorpus.err)
-	}
 	if tokCorpus.err != nil {
-		tb.Fatalf("reading the shared corpus: %v", tokCorpus.err)
+		tb.Fatalf("reading the corpus: %v", tokCorpus.err)
 	}
 	return tokCorpus.papers
 }
@@ -91,8 +76,9 @@ func loadTokCorpus(tb testing.TB) []tokCorpusPaper {
 var tokCorpusFields = [...]string{"title", "abstract", "ai_summary", "ai_keywords", "authors"}
 
 // TestTokenizeCorpus compares Tokens with SQLite on every title, abstract,
-// AI summary, AI keyword and author name of the shared corpus, one document
-// per paper and field (keywords and names one per line).
+// AI summary, AI keyword and author name of the corpus (the shared one, or
+// in a fresh clone its slice), one document per paper and field (keywords
+// and names one per line).
 func TestTokenizeCorpus(t *testing.T) {
 	papers := loadTokCorpus(t)
 	o := openFTSOracle(t)
@@ -120,7 +106,10 @@ func TestTokenizeCorpus(t *testing.T) {
 	}
 }
 
+// BenchmarkTokenize tokenizes the abstracts of the shared corpus (not of
+// the slice: without the shared corpus it skips, or fails under CI).
 func BenchmarkTokenize(b *testing.B) {
+	corpustest.Full(b)
 	papers := loadTokCorpus(b)
 	var size int64
 	for _, p := range papers {
