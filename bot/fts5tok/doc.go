@@ -30,9 +30,11 @@
 // stroke or ligature (ø, ł, ß, æ...): the fold of author: filters.
 //
 // The package imports only the standard library. Its tests compare it with
-// the real FTS5 of mattn/go-sqlite3 (so they need cgo and the sqlite_fts5
-// tag): hand-picked cases, random texts, every code point of the planes
-// FTS5's tables describe, and every field of the papers of the corpus.
+// the real FTS5 of mattn/go-sqlite3 on hand-picked cases, random texts,
+// every code point of the planes FTS5's tables describe, and every field of
+// the corpus of real papers (internal/corpustest); that takes cgo and the
+// sqlite_fts5 tag, without which the comparisons skip and only the expected
+// outputs are checked.
 //
 // # Regenerating the tables
 //
