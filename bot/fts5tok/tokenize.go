@@ -1,7 +1,5 @@
 package fts5tok
 
-import "strings"
-
 // Tokens returns the index terms of text as FTS5's 'porter unicode61
 // remove_diacritics 2' produces them, in order: text split into tokens of
 // letters and numbers (unicode61's rules with its default separators and
@@ -77,31 +75,6 @@ func AppendTokens(dst []string, text string) []string {
 		}
 	}
 	return dst
-}
-
-// foldToken folds every character of s the way unicode61 with
-// remove_diacritics 2 folds the characters of a token (lower case, accents
-// and other diacritics removed), without splitting s into tokens and without
-// stemming.
-func foldToken(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		if c := s[i]; c < 0x80 {
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			b.WriteByte(c)
-			i++
-			continue
-		}
-		c, next := decodeFTS(s, i)
-		if f := foldRune(c); f != 0 {
-			var tmp [4]byte
-			b.Write(appendFTS(tmp[:0], f))
-		}
-		i = next
-	}
-	return b.String()
 }
 
 const (

@@ -167,6 +167,32 @@ func appendGeneralizedUTF8(b []byte, c uint32) []byte {
 	return append(b, 0xF0|byte(c>>18), 0x80|byte(c>>12&0x3F), 0x80|byte(c>>6&0x3F), 0x80|byte(c&0x3F))
 }
 
+// foldToken folds every character of s the way unicode61 with
+// remove_diacritics 2 folds the characters of a token (lower case, accents
+// and other diacritics removed), without splitting s into tokens and without
+// stemming. Only tests use it: TestFoldToken pins foldRune's fold of whole
+// words.
+func foldToken(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if c := s[i]; c < 0x80 {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b.WriteByte(c)
+			i++
+			continue
+		}
+		c, next := decodeFTS(s, i)
+		if f := foldRune(c); f != 0 {
+			var tmp [4]byte
+			b.Write(appendFTS(tmp[:0], f))
+		}
+		i = next
+	}
+	return b.String()
+}
+
 func TestFoldToken(t *testing.T) {
 	for in, want := range map[string]string{
 		"Müller":     "muller",
