@@ -2,9 +2,11 @@
 // daily digest, the scheduler, the delivery log's rules and the interfaces
 // (Source, Platform, Store) that the adapters and the store implement.
 //
-// It imports only the standard library. Everything that talks to the outside
-// world lives in adapters/* and store, which import bot; bot imports none of
-// them.
+// It imports only the standard library and bot/fts5tok, SQLite FTS5's
+// tokenizer in Go (itself standard library only), which bot and store share
+// so that matching in Go finds what the full-text index finds. Everything
+// that talks to the outside world lives in adapters/* and store, which
+// import bot; bot imports none of them.
 //
 // # Adding a query field
 //

@@ -1,10 +1,14 @@
 package bot
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/paperboy-bot/paperboy/bot/fts5tok"
+)
 
 // Matching a query against one paper in Go, as the full-text index would
 // find it: channel filters use it, and topic alerts will. A term matches
-// when its tokens (Tokenize: the index's own tokenizer) appear in one of
+// when its tokens (fts5tok.Tokens: the index's own tokenizer) appear in one of
 // the indexed fields (title, ai_summary, ai_keywords, abstract, authors),
 // a phrase when they appear there one after the other. The filters are
 // checked as the store checks them.
@@ -22,7 +26,7 @@ type PaperTokens [5][]string
 func TokenizePaper(p Paper) PaperTokens {
 	var t PaperTokens
 	for i, s := range indexedText(p) {
-		t[i] = Tokenize(s)
+		t[i] = fts5tok.Tokens(s)
 	}
 	return t
 }
@@ -52,7 +56,7 @@ type node struct {
 func compile(e Expr) *node {
 	switch x := e.(type) {
 	case Term:
-		return &node{op: 't', toks: Tokenize(strings.Join(x.Words, " "))}
+		return &node{op: 't', toks: fts5tok.Tokens(strings.Join(x.Words, " "))}
 	case *Term:
 		return compile(*x)
 	case And:
@@ -103,9 +107,9 @@ func (n *node) match(toks *PaperTokens) bool {
 
 func (q *Query) matchFilters(p Paper) bool {
 	if len(q.Authors) > 0 {
-		folded := FoldText(strings.Join(p.Authors, "\n"))
+		folded := fts5tok.Fold(strings.Join(p.Authors, "\n"))
 		for _, a := range q.Authors {
-			if !strings.Contains(folded, FoldText(a)) {
+			if !strings.Contains(folded, fts5tok.Fold(a)) {
 				return false
 			}
 		}

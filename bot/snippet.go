@@ -1,6 +1,10 @@
 package bot
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/paperboy-bot/paperboy/bot/fts5tok"
+)
 
 // SnippetWords is how many words a search snippet shows.
 const SnippetWords = 28
@@ -8,14 +12,14 @@ const SnippetWords = 28
 // Snippet returns a piece of text around the first words that match the
 // query's search terms, those words in bold spans, "…" where it was cut.
 // Words match as the full-text index matches them: by their stemmed,
-// case- and accent-folded tokens (Tokenize). A word that holds a URL is
+// case- and accent-folded tokens (fts5tok.Tokens). A word that holds a URL is
 // never highlighted: the platforms would take the markup into the link.
 // Without any match it is the start of the text.
 func Snippet(text string, q *Query, maxWords int) Line {
 	want := map[string]bool{}
 	if q != nil {
 		for _, t := range q.PositiveTerms() {
-			for _, tok := range Tokenize(strings.Join(t.Words, " ")) {
+			for _, tok := range fts5tok.Tokens(strings.Join(t.Words, " ")) {
 				want[tok] = true
 			}
 		}
@@ -31,7 +35,7 @@ func Snippet(text string, q *Query, maxWords int) Line {
 		if len(FindURLs(w)) > 0 {
 			continue // a highlight around a URL would break the link
 		}
-		toks = AppendTokens(toks[:0], w)
+		toks = fts5tok.AppendTokens(toks[:0], w)
 		for _, tok := range toks {
 			if want[tok] {
 				hit[i] = true

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/paperboy-bot/paperboy/bot/fts5tok"
 )
 
 // Compiling subscriptions for the matcher (topics.go): parsed once, their
@@ -194,7 +196,7 @@ func (p *ParsedTopics) compileOne(q *Query, expr *node) ctopic {
 		ct.expr = compileNode(expr)
 	}
 	for _, a := range q.Authors {
-		add(cfilter{kind: 'a', text: FoldText(a)})
+		add(cfilter{kind: 'a', text: fts5tok.Fold(a)})
 	}
 	for _, o := range q.Orgs {
 		add(cfilter{kind: 'o', text: strings.ToLower(o)})

@@ -4,6 +4,8 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+
+	"github.com/paperboy-bot/paperboy/bot/fts5tok"
 )
 
 // The batch side of the matcher (topics.go): the new papers' index tokens
@@ -66,7 +68,7 @@ func newBatchIndex(papers []Paper) *batchIndex {
 			ix.fields[i][f] = ids
 		}
 		if len(p.Authors) > 0 {
-			ix.authorsFold[i] = FoldText(strings.Join(p.Authors, "\n"))
+			ix.authorsFold[i] = fts5tok.Fold(strings.Join(p.Authors, "\n"))
 		}
 		ix.org[i], ix.orgFul[i] = strings.ToLower(p.OrgName), strings.ToLower(p.OrgFullName)
 		ix.dates[i] = p.Date()

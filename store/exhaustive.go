@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/paperboy-bot/paperboy/bot"
+	"github.com/paperboy-bot/paperboy/bot/fts5tok"
 )
 
 // ExhaustiveSearch is the reference ranking that Search must agree with:
@@ -145,7 +146,7 @@ func plainFilters(q *bot.Query) (string, []any) {
 	var args []any
 	for _, a := range q.Authors {
 		conds = append(conds, `p.authors_fold LIKE ? ESCAPE '\'`)
-		args = append(args, "%"+likeEscape(bot.FoldText(a))+"%")
+		args = append(args, "%"+likeEscape(fts5tok.Fold(a))+"%")
 	}
 	for _, o := range q.Orgs {
 		conds = append(conds, `(lower(p.org_name) LIKE ? ESCAPE '\' OR lower(p.org_fullname) LIKE ? ESCAPE '\')`)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/paperboy-bot/paperboy/bot"
+	"github.com/paperboy-bot/paperboy/bot/fts5tok"
 )
 
 // recleanPapers is the Go part of migration 0007: it cleans the text of
@@ -61,7 +62,7 @@ func recleanPapers(ctx context.Context, tx *sql.Tx) error {
 	for _, r := range todo {
 		c := bot.CleanPaper(r.old)
 		authors := joinLines(c.Authors)
-		if _, err := up.ExecContext(ctx, c.Title, c.Abstract, authors, bot.FoldText(authors), c.AISummary,
+		if _, err := up.ExecContext(ctx, c.Title, c.Abstract, authors, fts5tok.Fold(authors), c.AISummary,
 			joinLines(c.AIKeywords), c.OrgName, c.OrgFullName, c.GitHubRepo, c.ProjectPage, c.Thumbnail, r.pk); err != nil {
 			return fmt.Errorf("clean papers: %w", mapErr(err))
 		}

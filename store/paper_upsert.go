@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/paperboy-bot/paperboy/bot"
+	"github.com/paperboy-bot/paperboy/bot/fts5tok"
 )
 
 // upsertSQL inserts a paper or refreshes a known one. Text fields are only
@@ -197,7 +198,7 @@ func (db *DB) saveTx(ctx context.Context, papers []bot.Paper, drop map[int]strin
 		if _, err := up.ExecContext(ctx, p.ID, p.Title, p.Abstract, joinLines(p.Authors), fmtTime(p.PublishedAt),
 			listDate.String(), p.Upvotes, p.Comments, p.GitHubRepo, p.GitHubStars, p.ProjectPage, p.Thumbnail,
 			p.AISummary, joinLines(p.AIKeywords), p.OrgName, p.OrgFullName, nowS, fmtTime(fetched),
-			bot.FoldText(joinLines(p.Authors)), rid,
+			fts5tok.Fold(joinLines(p.Authors)), rid,
 			joinLines(p.Categories), p.ArxivComment, p.JournalRef, p.DOI, p.Version, p.AnnouncedOn.String(),
 			titleOK); err != nil {
 			return res, rowErr(i, p.ID, err)

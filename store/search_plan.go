@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/paperboy-bot/paperboy/bot"
+	"github.com/paperboy-bot/paperboy/bot/fts5tok"
 )
 
 // plan is a query compiled for the indexes.
@@ -36,7 +37,7 @@ func planFilters(q *bot.Query) plan {
 		pl.hi = min(ridDayMask, dayNumber(q.Before)-1)
 	}
 	for _, a := range q.Authors {
-		f := bot.FoldText(a)
+		f := fts5tok.Fold(a)
 		if utf8.RuneCountInString(f) >= 3 {
 			// The trigram index finds substrings of 3 characters or more.
 			// The unary + keeps SQLite from handing the list to the

@@ -21,6 +21,7 @@ import (
 	"github.com/mattn/go-sqlite3"
 
 	"github.com/paperboy-bot/paperboy/bot"
+	"github.com/paperboy-bot/paperboy/bot/fts5tok"
 )
 
 //go:embed migrations/*.sql
@@ -129,7 +130,7 @@ func (db *DB) fillAuthorsFold(ctx context.Context) error {
 	}
 	defer tx.Rollback()
 	for _, r := range todo {
-		if _, err := tx.ExecContext(ctx, `UPDATE papers SET authors_fold = ? WHERE pk = ?`, bot.FoldText(r.authors), r.pk); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE papers SET authors_fold = ? WHERE pk = ?`, fts5tok.Fold(r.authors), r.pk); err != nil {
 			return fmt.Errorf("store: fold authors: %w", mapErr(err))
 		}
 	}

@@ -8,14 +8,14 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/paperboy-bot/paperboy/bot"
+	"github.com/paperboy-bot/paperboy/bot/fts5tok"
 )
 
 // Document frequencies (migration 0006): search_terms holds, per term of
 // the full-text index, the number of papers that have it. The store keeps
 // it exact in every transaction that changes the index: the terms of the
 // papers it adds (indexNew) and, for a paper whose indexed text changed,
-// those it lost and gained. Terms come from bot.Tokenize, which is FTS5's
+// those it lost and gained. Terms come from fts5tok.Tokens, which is FTS5's
 // 'porter unicode61 remove_diacritics 2' tokenizer, so a count equals the
 // one FTS5 itself would find by reading the term's list of papers
 // (TestSearchTermsMatchIndex checks it against fts5vocab).
@@ -48,7 +48,7 @@ func (c *termCounter) add(t indexedText, sign int64) {
 	clear(c.seen)
 	c.buf = c.buf[:0]
 	for _, col := range t {
-		c.buf = bot.AppendTokens(c.buf, col)
+		c.buf = fts5tok.AppendTokens(c.buf, col)
 	}
 	for _, term := range c.buf {
 		if _, ok := c.seen[term]; ok {
@@ -124,7 +124,7 @@ type querier interface {
 // termCounts returns how many papers have each term of phrase (an FTS5
 // quoted string), in order.
 func termCounts(ctx context.Context, q querier, phrase string) ([]int64, error) {
-	terms := bot.Tokenize(unquote(phrase))
+	terms := fts5tok.Tokens(unquote(phrase))
 	out := make([]int64, len(terms))
 	for i, term := range terms {
 		err := q.QueryRowContext(ctx, `SELECT docs FROM search_terms WHERE term = ?`, term).Scan(&out[i])

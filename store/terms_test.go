@@ -2,29 +2,24 @@ package store
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/paperboy-bot/paperboy/adapters/huggingface"
 	"github.com/paperboy-bot/paperboy/bot"
+	"github.com/paperboy-bot/paperboy/internal/corpustest"
 )
 
 // The document frequencies the store keeps equal FTS5's own counts after
 // ingesting real papers in batches (with repeats inside a batch), after
 // updates that change, add and blank indexed text, and after live lists.
+// The papers are the first 3,000 of the shared corpus, or in a fresh
+// clone the 330 of its slice: three batches either way, the first sixth
+// of the papers updated.
 func TestSearchTermsFollowCorpus(t *testing.T) {
 	t.Parallel()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, "..", "..", "shared", "data", "hf_daily_corpus.jsonl.gz")
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("shared corpus not found at %s (it lives in ../shared/data next to the repository): %v", path, err)
-	}
+	path, _ := corpustest.FullOrSlice(t)
 	a, err := huggingface.OpenFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -40,8 +35,9 @@ func TestSearchTermsFollowCorpus(t *testing.T) {
 	}
 	ctx := t.Context()
 	db, dbPath := openDB(t)
-	for i := 0; i < len(papers); i += 1000 {
-		batch := append([]bot.Paper{}, papers[i:min(i+1000, len(papers))]...)
+	size := (len(papers) + 2) / 3 // 1,000 papers a batch on the shared corpus
+	for i := 0; i < len(papers); i += size {
+		batch := append([]bot.Paper{}, papers[i:min(i+size, len(papers))]...)
 		// A paper repeated in its batch, with other text the second time.
 		again := batch[10]
 		again.Title += " revisited with graphs"
@@ -55,7 +51,7 @@ func TestSearchTermsFollowCorpus(t *testing.T) {
 	// Updates: new words in titles and summaries, keywords replaced, an
 	// abstract changed to words no other paper has.
 	var changed []bot.Paper
-	for i, p := range papers[:500] {
+	for i, p := range papers[:len(papers)/6] {
 		switch i % 4 {
 		case 0:
 			p.Title = "Quokka " + p.Title

@@ -114,11 +114,16 @@ func repoRoot(t testing.TB) string {
 	}
 }
 
-// corpusPath returns the shared corpus, or skips the test.
+// corpusPath returns the shared corpus, or skips the test, or fails it
+// when the environment variable CI is set: CI has ../shared, and there a
+// missing corpus must not pass as skipped tests (internal/corpustest.Full).
 func corpusPath(t testing.TB) string {
 	t.Helper()
 	p := filepath.Join(repoRoot(t), "..", "shared", "data", "hf_daily_corpus.jsonl.gz")
 	if _, err := os.Stat(p); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI is set but the shared corpus is missing (CI must have ../shared beside the repository): %v", err)
+		}
 		t.Skipf("shared corpus not found at %s (it lives in ../shared/data next to the repository): %v", p, err)
 	}
 	return p

@@ -1,4 +1,4 @@
-package bot_test
+package main_test
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package bot
+package fts5tok
 
 import (
 	"strings"
@@ -12,12 +12,12 @@ var extraFold = map[rune]string{
 	'ø': "o", 'ß': "ss", 'æ': "ae", 'œ': "oe", 'ł': "l", 'đ': "d", 'ð': "d", 'ı': "i", 'ħ': "h", 'ŧ': "t", 'þ': "th",
 }
 
-// FoldText lower-cases s and strips its diacritics as the full-text index
-// does (foldRune: SQLite's unicode61 fold with remove_diacritics 2), and
-// also folds the few Latin letters listed in extraFold, for accent- and
+// Fold lower-cases s and strips its diacritics as the full-text index does
+// (foldRune: SQLite's unicode61 fold with remove_diacritics 2), and also
+// folds the few Latin letters listed in extraFold, for accent- and
 // case-insensitive substring matching (author: filters). Invalid UTF-8 is
 // dropped.
-func FoldText(s string) string {
+func Fold(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {

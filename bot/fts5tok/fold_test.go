@@ -1,8 +1,8 @@
-package bot
+package fts5tok
 
 import "testing"
 
-func TestFoldText(t *testing.T) {
+func TestFold(t *testing.T) {
 	for in, want := range map[string]string{
 		"Jürgen Müller":             "jurgen muller",
 		"Łukasz Sørensen Straße":    "lukasz sorensen strasse",
@@ -10,8 +10,8 @@ func TestFoldText(t *testing.T) {
 		"Ænima Œuvre":               "aenima oeuvre",
 		"bad\xffbyte 中文":            "badbyte 中文",
 	} {
-		if got := FoldText(in); got != want {
-			t.Errorf("FoldText(%q) = %q, want %q", in, got, want)
+		if got := Fold(in); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package bot_test
+package main_test
 
 import (
 	"context"
@@ -17,6 +17,12 @@ import (
 
 // These tests run the bot's digest engine and daemon against the real
 // SQLite store and a fake chat that keeps its messages, as a chat does.
+//
+// They and the other bot_*_test.go files are the bot package's tests that
+// need the real store: black-box tests of bot (package main_test sees
+// only the exported API of bot, store and the adapters, as bot_test did),
+// kept here, where bot and store are wired together, so that go test ./bot
+// needs neither cgo nor SQLite.
 
 // chat is a fake platform: it stores messages and finds them by key, and
 // can fail before or after applying a message.

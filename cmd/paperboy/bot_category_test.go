@@ -1,4 +1,4 @@
-package bot_test
+package main_test
 
 import (
 	"context"
@@ -73,8 +73,9 @@ func TestCategoryFilterMatchersAgree(t *testing.T) {
 			t.Fatalf("%q: %v", q, err)
 		}
 		var one []string
+		match := pq.Matcher()
 		for _, p := range papers {
-			if pq.Matches(p, bot.TokenizePaper(p)) {
+			if toks := bot.TokenizePaper(p); match(p, &toks) {
 				one = append(one, p.ID)
 			}
 		}

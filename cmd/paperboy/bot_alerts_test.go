@@ -1,4 +1,4 @@
-package bot_test
+package main_test
 
 import (
 	"context"
@@ -279,8 +279,9 @@ func TestMatchTopicsAgreesWithMatcher(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%q: %v", s.Query, err)
 		}
+		match := q.Matcher()
 		for _, p := range papers {
-			if q.Matches(p, bot.TokenizePaper(p)) {
+			if toks := bot.TokenizePaper(p); match(p, &toks) {
 				k := s.User.ID + " " + p.ID
 				if want[k] != "" {
 					want[k] += ","

@@ -1,174 +1,13 @@
-package bot
+package fts5tok
 
 import (
-	"bufio"
-	"compress/gzip"
-	"database/sql"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
-	_ "github.com/mattn/go-sqlite3"
 )
-
-// The oracle: an in-memory FTS5 table with the tokenizer Tokenize
-// reimplements, and an fts5vocab table listing each document's terms with
-// their positions.
-
-type ftsOracle struct {
-	db              *sql.DB
-	del, ins, vocab *sql.Stmt
-	intern          map[string]string
-}
-
-func openFTSOracle(tb testing.TB) *ftsOracle {
-	tb.Helper()
-	db, err := sql.Open("sqlite3", ":memory:")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	db.SetMaxOpenConns(1) // one connection: one in-memory database
-	for _, q := range []string{
-		`CREATE VIRTUAL TABLE t USING fts5(x, tokenize='porter unicode61 remove_diacritics 2')`,
-		`CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')`,
-	} {
-		if _, err := db.Exec(q); err != nil {
-			db.Close()
-			if strings.Contains(err.Error(), "no such module") {
-				tb.Skipf("SQLite built without FTS5 (use -tags sqlite_fts5): %v", err)
-			}
-			tb.Fatal(err)
-		}
-	}
-	o := &ftsOracle{db: db, intern: map[string]string{}}
-	for _, p := range []struct {
-		stmt **sql.Stmt
-		sql  string
-	}{
-		{&o.del, `DELETE FROM t`},
-		{&o.ins, `INSERT INTO t(rowid, x) VALUES (?, ?)`},
-		{&o.vocab, `SELECT term, doc, "offset" FROM v`},
-	} {
-		if *p.stmt, err = db.Prepare(p.sql); err != nil {
-			db.Close()
-			tb.Fatal(err)
-		}
-	}
-	return o
-}
-
-// terms indexes docs (replacing whatever was indexed before) and returns, for
-// each, the terms SQLite stored, in position order.
-func (o *ftsOracle) terms(tb testing.TB, docs []string) [][]string {
-	tb.Helper()
-	tx, err := o.db.Begin()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if _, err := tx.Stmt(o.del).Exec(); err != nil {
-		tb.Fatal(err)
-	}
-	ins := tx.Stmt(o.ins)
-	for i, d := range docs {
-		if _, err := ins.Exec(i+1, d); err != nil {
-			tb.Fatalf("insert %q: %v", d, err)
-		}
-	}
-	ins.Close()
-	if err := tx.Commit(); err != nil {
-		tb.Fatal(err)
-	}
-
-	const gap = "\x00<no term at this position>"
-	out := make([][]string, len(docs))
-	rows, err := o.vocab.Query()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer rows.Close()
-	var term sql.RawBytes
-	var doc, off int
-	for rows.Next() {
-		if err := rows.Scan(&term, &doc, &off); err != nil {
-			tb.Fatal(err)
-		}
-		s, ok := o.intern[string(term)]
-		if !ok {
-			s = string(term)
-			if len(o.intern) > 1<<20 {
-				clear(o.intern)
-			}
-			o.intern[s] = s
-		}
-		ts := out[doc-1]
-		for len(ts) <= off {
-			ts = append(ts, gap)
-		}
-		if ts[off] != gap {
-			tb.Fatalf("doc %d: two terms at position %d: %q and %q", doc, off, ts[off], s)
-		}
-		ts[off] = s
-		out[doc-1] = ts
-	}
-	if err := rows.Err(); err != nil {
-		tb.Fatal(err)
-	}
-	return out
-}
-
-func (o *ftsOracle) close() {
-	o.del.Close()
-	o.ins.Close()
-	o.vocab.Close()
-	o.db.Close()
-}
-
-// compareTokenize compares Tokenize with SQLite for each doc, reporting the
-// first few mismatches (labelled by label(i)) and returning the number of
-// mismatching docs and the number of terms compared.
-func compareTokenize(tb testing.TB, o *ftsOracle, docs []string, label func(i int) string) (mismatches, terms int) {
-	tb.Helper()
-	want := o.terms(tb, docs)
-	var dst []string
-	for i, d := range docs {
-		dst = AppendTokens(dst[:0], d)
-		terms += len(want[i])
-		if equalTerms(dst, want[i]) {
-			continue
-		}
-		mismatches++
-		if mismatches <= 5 {
-			tb.Errorf("%s: Tokenize(%s) differs from SQLite (-sqlite +go):\n%s", label(i), tokQuote(d), cmp.Diff(want[i], dst))
-		}
-	}
-	return mismatches, terms
-}
-
-func equalTerms(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
-func tokQuote(s string) string {
-	if len(s) > 300 {
-		return fmt.Sprintf("%+q…(%d bytes)", s[:300], len(s))
-	}
-	return fmt.Sprintf("%+q", s)
-}
 
 var tokenizeCases = []struct {
 	in   string
@@ -220,7 +59,17 @@ var tokenizeCases = []struct {
 	{strings.Repeat("中", 11000) + " " + strings.Repeat("é", 17000), nil},
 }
 
+// TestTokenizeCases checks the cases' expected terms, then compares every
+// case with SQLite (which only that part needs).
 func TestTokenizeCases(t *testing.T) {
+	for _, c := range tokenizeCases {
+		if c.want == nil {
+			continue
+		}
+		if got := Tokens(c.in); !equalTerms(got, c.want) {
+			t.Errorf("Tokens(%+q) = %q, want %q", c.in, got, c.want)
+		}
+	}
 	o := openFTSOracle(t)
 	defer o.close()
 	docs := make([]string, len(tokenizeCases))
@@ -229,14 +78,6 @@ func TestTokenizeCases(t *testing.T) {
 	}
 	if n, _ := compareTokenize(t, o, docs, func(i int) string { return fmt.Sprintf("case %d", i) }); n > 0 {
 		t.Errorf("%d of %d cases differ from SQLite", n, len(docs))
-	}
-	for _, c := range tokenizeCases {
-		if c.want == nil {
-			continue
-		}
-		if got := Tokenize(c.in); !equalTerms(got, c.want) {
-			t.Errorf("Tokenize(%+q) = %q, want %q", c.in, got, c.want)
-		}
 	}
 }
 
@@ -326,111 +167,30 @@ func appendGeneralizedUTF8(b []byte, c uint32) []byte {
 	return append(b, 0xF0|byte(c>>18), 0x80|byte(c>>12&0x3F), 0x80|byte(c>>6&0x3F), 0x80|byte(c&0x3F))
 }
 
-// The shared corpus of Hugging Face daily papers.
-
-type tokCorpusPaper struct {
-	Title      string   `json:"title"`
-	Summary    string   `json:"summary"`
-	AISummary  string   `json:"ai_summary"`
-	AIKeywords []string `json:"ai_keywords"`
-	Authors    []struct {
-		Name string `json:"name"`
-	} `json:"authors"`
-}
-
-var tokCorpus struct {
-	once   sync.Once
-	papers []tokCorpusPaper
-	path   string
-	err    error
-}
-
-// loadTokCorpus reads ../shared/data/hf_daily_corpus.jsonl.gz next to the
-// repository root, skipping the test if it is absent.
-func loadTokCorpus(tb testing.TB) []tokCorpusPaper {
-	tb.Helper()
-	tokCorpus.once.Do(func() {
-		dir, err := os.Getwd()
-		if err != nil {
-			tokCorpus.err = err
-			return
-		}
-		for {
-			if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-				break
+// foldToken folds every character of s the way unicode61 with
+// remove_diacritics 2 folds the characters of a token (lower case, accents
+// and other diacritics removed), without splitting s into tokens and without
+// stemming. Only tests use it: TestFoldToken pins foldRune's fold of whole
+// words.
+func foldToken(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if c := s[i]; c < 0x80 {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
 			}
-			parent := filepath.Dir(dir)
-			if parent == dir {
-				tokCorpus.err = fmt.Errorf("no go.mod above the working directory")
-				return
-			}
-			dir = parent
+			b.WriteByte(c)
+			i++
+			continue
 		}
-		tokCorpus.path = filepath.Join(dir, "..", "shared", "data", "hf_daily_corpus.jsonl.gz")
-		f, err := os.Open(tokCorpus.path)
-		if err != nil {
-			tokCorpus.err = err
-			return
+		c, next := decodeFTS(s, i)
+		if f := foldRune(c); f != 0 {
+			var tmp [4]byte
+			b.Write(appendFTS(tmp[:0], f))
 		}
-		defer f.Close()
-		zr, err := gzip.NewReader(f)
-		if err != nil {
-			tokCorpus.err = err
-			return
-		}
-		sc := bufio.NewScanner(zr)
-		sc.Buffer(nil, 64<<20)
-		for sc.Scan() {
-			var line struct {
-				Paper tokCorpusPaper `json:"paper"`
-			}
-			if err := json.Unmarshal(sc.Bytes(), &line); err != nil {
-				tokCorpus.err = fmt.Errorf("%s: line %d: %v", tokCorpus.path, len(tokCorpus.papers)+1, err)
-				return
-			}
-			tokCorpus.papers = append(tokCorpus.papers, line.Paper)
-		}
-		tokCorpus.err = sc.Err()
-	})
-	if os.IsNotExist(tokCorpus.err) {
-		tb.Skipf("shared corpus absent (%v): skipping the comparison with SQLite on real papers", tokCorpus.err)
+		i = next
 	}
-	if tokCorpus.err != nil {
-		tb.Fatalf("reading the shared corpus: %v", tokCorpus.err)
-	}
-	return tokCorpus.papers
-}
-
-var tokCorpusFields = [...]string{"title", "abstract", "ai_summary", "ai_keywords", "authors"}
-
-// TestTokenizeCorpus compares Tokenize with SQLite on every title, abstract,
-// AI summary, AI keyword and author name of the shared corpus, one document
-// per paper and field (keywords and names one per line).
-func TestTokenizeCorpus(t *testing.T) {
-	papers := loadTokCorpus(t)
-	o := openFTSOracle(t)
-	defer o.close()
-
-	start := time.Now()
-	var docs []string
-	strs := 0
-	for _, p := range papers {
-		names := make([]string, len(p.Authors))
-		for i, a := range p.Authors {
-			names[i] = a.Name
-		}
-		docs = append(docs, p.Title, p.Summary, p.AISummary,
-			strings.Join(p.AIKeywords, "\n"), strings.Join(names, "\n"))
-		strs += 3 + len(p.AIKeywords) + len(names)
-	}
-	n, terms := compareTokenize(t, o, docs, func(i int) string {
-		return fmt.Sprintf("paper %d %s", i/len(tokCorpusFields), tokCorpusFields[i%len(tokCorpusFields)])
-	})
-	t.Logf("%s: %d papers × %d fields = %d documents (%d strings), %d terms compared in %v: %d mismatching documents",
-		filepath.Base(tokCorpus.path), len(papers), len(tokCorpusFields), len(docs), strs, terms, time.Since(start).Round(time.Millisecond), n)
-	if n > 0 {
-		t.Errorf("%d of %d documents differ from SQLite", n, len(docs))
-	}
+	return b.String()
 }
 
 func TestFoldToken(t *testing.T) {
@@ -451,22 +211,6 @@ func TestFoldToken(t *testing.T) {
 	}
 }
 
-func BenchmarkTokenize(b *testing.B) {
-	papers := loadTokCorpus(b)
-	var size int64
-	for _, p := range papers {
-		size += int64(len(p.Summary))
-	}
-	b.SetBytes(size)
-	b.ReportAllocs()
-	var dst []string
-	for b.Loop() {
-		for _, p := range papers {
-			dst = AppendTokens(dst[:0], p.Summary)
-		}
-	}
-}
-
 func FuzzTokenize(f *testing.F) {
 	for _, c := range tokenizeCases {
 		f.Add(c.in)
@@ -475,8 +219,8 @@ func FuzzTokenize(f *testing.F) {
 	f.Cleanup(o.close)
 	f.Fuzz(func(t *testing.T, s string) {
 		want := o.terms(t, []string{s})[0]
-		if got := Tokenize(s); !equalTerms(got, want) {
-			t.Errorf("Tokenize(%+q) differs from SQLite (-sqlite +go):\n%s", s, cmp.Diff(want, got))
+		if got := Tokens(s); !equalTerms(got, want) {
+			t.Errorf("Tokens(%+q) differs from SQLite (-sqlite +go):\n%s", s, cmp.Diff(want, got))
 		}
 	})
 }
