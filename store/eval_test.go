@@ -17,7 +17,7 @@ import (
 	"github.com/paperboy-bot/paperboy/adapters/huggingface"
 	"github.com/paperboy-bot/paperboy/bot"
 	"github.com/paperboy-bot/paperboy/bot/fts5tok"
-	"github.com/paperboy-bot/paperboy/internal/corpustest"
+	"github.com/paperboy-bot/paperboy/bot/corpustest"
 	"github.com/paperboy-bot/paperboy/store"
 )
 

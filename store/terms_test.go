@@ -8,7 +8,7 @@ import (
 
 	"github.com/paperboy-bot/paperboy/adapters/huggingface"
 	"github.com/paperboy-bot/paperboy/bot"
-	"github.com/paperboy-bot/paperboy/internal/corpustest"
+	"github.com/paperboy-bot/paperboy/bot/corpustest"
 )
 
 // The document frequencies the store keeps equal FTS5's own counts after

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/paperboy-bot/paperboy/bot"
-	"github.com/paperboy-bot/paperboy/internal/corpustest"
+	"github.com/paperboy-bot/paperboy/bot/corpustest"
 	"github.com/paperboy-bot/paperboy/store"
 )
 

@@ -18,7 +18,7 @@ import (
 // repository root (the directory holding go.mod). Without it the test is
 // skipped, or fails when the environment variable CI is set: CI has
 // ../shared, and there a missing corpus must not pass as skipped tests
-// (internal/corpustest.Full).
+// (bot/corpustest.Full).
 func corpusPath(t *testing.T) string {
 	t.Helper()
 	dir, err := os.Getwd()

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/paperboy-bot/paperboy/internal/corpustest"
+	"github.com/paperboy-bot/paperboy/bot/corpustest"
 )
 
 // The corpus of real Hugging Face daily papers.

@@ -32,7 +32,7 @@
 // The package imports only the standard library. Its tests compare it with
 // the real FTS5 of mattn/go-sqlite3 on hand-picked cases, random texts,
 // every code point of the planes FTS5's tables describe, and every field of
-// the corpus of real papers (internal/corpustest); that takes cgo and the
+// the corpus of real papers (bot/corpustest); that takes cgo and the
 // sqlite_fts5 tag, without which the comparisons skip and only the expected
 // outputs are checked.
 //

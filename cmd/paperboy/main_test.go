@@ -116,7 +116,7 @@ func repoRoot(t testing.TB) string {
 
 // corpusPath returns the shared corpus, or skips the test, or fails it
 // when the environment variable CI is set: CI has ../shared, and there a
-// missing corpus must not pass as skipped tests (internal/corpustest.Full).
+// missing corpus must not pass as skipped tests (bot/corpustest.Full).
 func corpusPath(t testing.TB) string {
 	t.Helper()
 	p := filepath.Join(repoRoot(t), "..", "shared", "data", "hf_daily_corpus.jsonl.gz")

@@ -16,7 +16,7 @@
 // that it still is; it was made, from the repository root, with
 //
 //	gzip -dc ../shared/data/hf_daily_corpus.jsonl.gz | awk 'NR % 30 == 1' |
-//		gzip -9n > internal/corpustest/testdata/hf_daily_corpus_slice.jsonl.gz
+//		gzip -9n > bot/corpustest/testdata/hf_daily_corpus_slice.jsonl.gz
 //
 // CI has ../shared. Where the environment variable CI is set, a missing
 // shared corpus fails the test that wants it instead of skipping it, so that
@@ -84,7 +84,7 @@ func FullOrSlice(tb testing.TB) (path string, isFull bool) {
 // Slice returns the path of the committed slice of the shared corpus.
 func Slice(tb testing.TB) string {
 	tb.Helper()
-	path := filepath.Join(RepoRoot(tb), "internal", "corpustest", "testdata", "hf_daily_corpus_slice.jsonl.gz")
+	path := filepath.Join(RepoRoot(tb), "bot", "corpustest", "testdata", "hf_daily_corpus_slice.jsonl.gz")
 	if _, err := os.Stat(path); err != nil {
 		tb.Fatalf("the corpus slice is missing: %v", err)
 	}
