@@ -16,8 +16,8 @@ import (
 
 	"github.com/paperboy-bot/paperboy/adapters/huggingface"
 	"github.com/paperboy-bot/paperboy/bot"
-	"github.com/paperboy-bot/paperboy/bot/fts5tok"
 	"github.com/paperboy-bot/paperboy/bot/corpustest"
+	"github.com/paperboy-bot/paperboy/bot/fts5tok"
 	"github.com/paperboy-bot/paperboy/store"
 )
 
