@@ -519,7 +519,7 @@ func TestSearchFilterOnlyOrder(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, page := range []struct{ offset, limit int }{{0, 10}, {5, 5}, {10, 2}} {
-			res, err := db.Search(context.Background(), bot.SearchRequest{Query: pq, Limit: page.limit, Offset: page.offset})
+			res, err := db.Search(context.Background(), bot.SearchRequest{Query: pq, Limit: page.limit, Offset: page.offset, Now: time.Now()})
 			if err != nil {
 				t.Fatal(err)
 			}

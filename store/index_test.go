@@ -55,7 +55,7 @@ func TestUpgradeReindexes(t *testing.T) {
 		t.Fatalf("after upgrade, routing finds %d (%v), want the newer paper first of 2", res.Total, res.Hits)
 	}
 	q, _ = bot.ParseQuery(`author:"muller" since:2026-01-06`, time.Now())
-	if res, err = db.Search(t.Context(), bot.SearchRequest{Query: q, Limit: 10}); err != nil || res.Total != 2 {
+	if res, err = db.Search(t.Context(), bot.SearchRequest{Query: q, Limit: 10, Now: time.Date(2026, 2, 6, 0, 0, 0, 0, time.UTC)}); err != nil || res.Total != 2 {
 		t.Fatalf("after upgrade, author and since find %d papers (%v), want 2", res.Total, err)
 	}
 	checkFTS(t, path)
@@ -75,7 +75,7 @@ func TestRedateMovesIndexEntries(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := db.Search(t.Context(), bot.SearchRequest{Query: q, Limit: 5})
+		res, err := db.Search(t.Context(), bot.SearchRequest{Query: q, Limit: 5, Now: time.Date(2026, 2, 6, 0, 0, 0, 0, time.UTC)})
 		if err != nil {
 			t.Fatal(err)
 		}

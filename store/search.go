@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"slices"
 	"sync/atomic"
-	"time"
 
 	"github.com/paperboy-bot/paperboy/bot"
 )
@@ -25,7 +24,9 @@ func (db *DB) Search(ctx context.Context, req bot.SearchRequest) (res bot.Search
 		req.Limit = bot.SearchPageSize
 	}
 	if req.Now.IsZero() {
-		req.Now = time.Now()
+		// The recency boost is relative to the caller's clock; the store
+		// never reads the wall clock for it.
+		return res, errors.New("store: search: no reference time (SearchRequest.Now)")
 	}
 	if q.ID != "" {
 		p, err := db.GetPaper(ctx, q.ID)
