@@ -16,8 +16,13 @@ import (
 // most once per Followups.Interval, through the process's one arXiv
 // limiter. A paper shown in many channels is looked up once.
 
-// ArxivBatch is how many papers one export API request looks up.
-const ArxivBatch = 50
+// ArxivBatch is how many papers one export API request looks up;
+// arxivBatchesPerTurn how many requests one turn of follow-ups makes at
+// most (3 s apart: 15 s of the turn's budget).
+const (
+	ArxivBatch          = 50
+	arxivBatchesPerTurn = 5
+)
 
 // ArxivDescriber reads arXiv's current records of papers.
 type ArxivDescriber interface {
@@ -54,7 +59,7 @@ func (b *Bot) checkArxiv(ctx context.Context, platforms []string, since, deadlin
 	if f.Arxiv == nil {
 		return nil
 	}
-	ids, err := b.Store.DueArxivChecks(ctx, platforms, since, b.now(), f.perTurn()*ArxivBatch/5)
+	ids, err := b.Store.DueArxivChecks(ctx, platforms, since, b.now(), arxivBatchesPerTurn*ArxivBatch)
 	if err != nil {
 		return fmt.Errorf("follow-ups: %w", err)
 	}
